@@ -1,0 +1,94 @@
+#include "cli_session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../load/ct_data.h"
+
+void cli_session_init(cli_session *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    ct_series_init(&ss->series);
+    ct_diags_init(&ss->diags);
+    ss->diags.cap_per_list = 500;
+}
+
+void cli_session_free(cli_session *ss)
+{
+    for (size_t i = 0; i < ss->n_plans; i++) ct_plan_free(ss->plans[i]);
+    free(ss->plans);
+    ct_series_free(&ss->series);
+    ct_diags_free(&ss->diags);
+}
+
+static char *join_path(const char *dir, const char *file)
+{
+    size_t n = strlen(dir) + strlen(file) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", dir, file);
+    return p;
+}
+
+static int load_data(cli_session *ss, const char *data_dir)
+{
+    ct_series *s = &ss->series;
+    char *units = join_path(data_dir, "units.csv");
+    char *obs = join_path(data_dir, "observations.csv");
+    int bad = 0;
+    if (!units || !obs) { free(units); free(obs); return 1; }
+    if (ct_data_load_units(s, units, &ss->diags) != CT_OK) {
+        bad = 1;
+    } else {
+        for (size_t i = 0; i < ss->n_plans; i++)
+            bad |= ct_compute_declare(ss->plans[i], s, &ss->diags) != CT_OK;
+        size_t before = ss->diags.n_errors;
+        ct_status st = ct_data_load_observations(s, obs, &ss->diags);
+        if (st == CT_ENOMEM) ct_error_at(&ss->diags, obs, 0, 0, "out of memory");
+        bad |= st != CT_OK || ss->diags.n_errors > before;
+        for (int m = 0; m < s->n_metrics; m++) ss->n_observations += s->metrics[m].n_obs;
+        if (st == CT_OK) {
+            for (size_t i = 0; i < ss->n_plans; i++)
+                bad |= ct_compute_bind(ss->plans[i], s, &ss->diags) != CT_OK;
+        }
+        ss->has_data = st == CT_OK;
+    }
+    free(units);
+    free(obs);
+    return bad;
+}
+
+int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *data_dir)
+{
+    int bad = 0;
+    ss->plans = calloc(n ? n : 1, sizeof *ss->plans);
+    if (!ss->plans) return 1;
+    for (size_t i = 0; i < n; i++) {
+        ct_status st;
+        ct_plan *p = ct_plan_load(plan_paths[i], &ss->diags, &st);
+        if (st != CT_OK) bad = 1;
+        if (!p) continue;
+        for (size_t j = 0; j < ss->n_plans; j++)
+            if (p->id && ss->plans[j]->id && strcmp(p->id, ss->plans[j]->id) == 0) {
+                ct_error_at(&ss->diags, p->path, 0, 0, "plan id '%s' is also the id of %s", p->id, ss->plans[j]->path);
+                bad = 1;
+            }
+        ss->plans[ss->n_plans++] = p;
+    }
+    if (data_dir) bad |= load_data(ss, data_dir);
+    return bad;
+}
+
+void cli_session_print(cli_session *ss)
+{
+    char line[1400];
+    for (size_t i = 0; i < ss->diags.n; i++) {
+        ct_diag_format(&ss->diags.items[i], line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+    }
+    if (ss->diags.n_dropped)
+        fprintf(stderr, "chitieu: %zu more problems not shown\n", ss->diags.n_dropped);
+    ct_diags_free(&ss->diags);
+    ct_diags_init(&ss->diags);
+    ss->diags.cap_per_list = 500;
+}

@@ -1,0 +1,35 @@
+/* What every command shares: the plans and data named on its command line,
+ * loaded and checked, and the diagnostics printed on stderr. */
+#ifndef CLI_SESSION_H
+#define CLI_SESSION_H
+
+#include <stddef.h>
+
+#include "../compute/ct_compute.h"
+#include "../core/ct_error.h"
+#include "../load/ct_plan.h"
+#include "../model/ct_series.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_INPUT = 1, CLI_EXIT_USAGE = 2 };
+
+typedef struct {
+    ct_plan **plans;
+    size_t n_plans;
+    ct_series series;
+    int has_data;
+    ct_diags diags;
+    size_t n_observations;
+} cli_session;
+
+void cli_session_init(cli_session *ss);
+void cli_session_free(cli_session *ss);
+
+/* Loads every plan, then the data folder (if data_dir is not NULL) and binds
+ * the plans to it. Keeps going after errors so that all are reported.
+ * Returns 0 when there were no errors. */
+int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *data_dir);
+
+/* Prints the diagnostics gathered so far to stderr, then forgets them. */
+void cli_session_print(cli_session *ss);
+
+#endif

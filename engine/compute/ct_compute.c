@@ -1,0 +1,530 @@
+#include "ct_compute.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- binding ----------------------------------------------------------------- */
+
+ct_status ct_compute_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
+{
+    size_t before = d->n_errors;
+    for (size_t i = 0; i < plan->n_metrics; i++) {
+        const ct_metric_decl *m = &plan->metrics[i];
+        if (!m->name || !m->level) continue;
+        ct_series_declare_metric(s, m->name, m->level, (int)m->type, (int)m->over_time,
+                                 plan->path, m->pos.line, m->pos.col, d);
+    }
+    return d->n_errors > before ? CT_EINPUT : CT_OK;
+}
+
+typedef struct {
+    const ct_plan *plan;
+    const ct_series *s;
+    ct_diags *d;
+    const ct_cexpr *ce;
+    const char *key;
+    int of_level;
+    int bad;
+} leaf_ctx;
+
+static int leaf_col(const ct_cexpr *ce, const ct_cond *leaf)
+{
+    if (strchr(ce->text, '\n')) return ce->pos.col;
+    return ce->pos.col + leaf->offset + (ce->quoted ? 1 : 0);
+}
+
+static int metric_level_ok(const ct_series *s, int metric_level, int of_level)
+{
+    return metric_level == of_level || s->level_above[of_level * s->n_levels + metric_level];
+}
+
+static int bind_leaf(ct_cond *leaf, void *vctx)
+{
+    leaf_ctx *c = vctx;
+    const ct_series *s = c->s;
+    const char *file = c->plan->path;
+    int line = c->ce->pos.line, col = leaf_col(c->ce, leaf);
+    int declared = ct_plan_metric(c->plan, leaf->name) != NULL;
+    int attr = ct_series_attr(s, leaf->name);
+    if (declared && attr >= 0) {
+        ct_error_at(c->d, file, line, col, "'%s' in %s is both a declared metric and a column of %s; rename one",
+                    leaf->name, c->key, s->units_path);
+        c->bad = 1;
+        return 0;
+    }
+    if (declared) {
+        int m = ct_series_metric(s, leaf->name, strlen(leaf->name));
+        if (m < 0) { c->bad = 1; return 0; } /* its declaration was refused already */
+        leaf->ref_kind = CT_REF_METRIC;
+        leaf->ref = m;
+        if (c->of_level >= 0 && !metric_level_ok(s, s->metrics[m].level, c->of_level)) {
+            ct_error_at(c->d, file, line, col, "metric '%s' is reported per %s, which is not at or above the %s units this indicator counts",
+                        leaf->name, s->level_name[s->metrics[m].level], s->level_name[c->of_level]);
+            c->bad = 1;
+        }
+        return 0;
+    }
+    if (attr >= 0) {
+        leaf->ref_kind = CT_REF_ATTR;
+        leaf->ref = attr;
+        if (s->attr_bad_line[attr]) {
+            ct_error_at(c->d, s->units_path, s->attr_bad_line[attr], 0,
+                        "attribute '%s' is read by a condition (%s:%d) but '%s' is not a number",
+                        leaf->name, file, line, s->attr_bad_text[attr]);
+            c->bad = 1;
+        }
+        return 0;
+    }
+    ct_error_at(c->d, file, line, col, "'%s' in %s is neither a metric declared by the plan nor a column of %s",
+                leaf->name, c->key, s->units_path);
+    c->bad = 1;
+    return 0;
+}
+
+static int bind_cexpr(const ct_plan *plan, const ct_series *s, ct_cexpr *ce, const char *key,
+                      int of_level, ct_diags *d)
+{
+    if (!ce->cond) return 0;
+    leaf_ctx c = {plan, s, d, ce, key, of_level, 0};
+    ct_cond_each_leaf(ce->cond, bind_leaf, &c);
+    return c.bad;
+}
+
+static int bind_mref(const ct_series *s, ct_mref *r)
+{
+    if (!r->name) return 1;
+    r->index = ct_series_metric(s, r->name, strlen(r->name));
+    return r->index < 0;
+}
+
+/* The finest period type at which every metric in a condition has data. */
+static int cond_finest_fn(ct_cond *leaf, void *ctx)
+{
+    int *f = ((int **)ctx)[0];
+    const ct_series *s = ((const ct_series **)ctx)[1];
+    if (leaf->ref_kind == CT_REF_METRIC) {
+        int mf = s->metrics[leaf->ref].finest;
+        if (mf < 0) mf = 0;
+        if (*f < 0 || mf < *f) *f = mf;
+    }
+    return 0;
+}
+
+static int cond_finest(const ct_series *s, ct_cond *c, int finest)
+{
+    void *ctx[2] = {&finest, (void *)s};
+    if (c) ct_cond_each_leaf(c, cond_finest_fn, ctx);
+    return finest;
+}
+
+static int metric_finest(const ct_series *s, const ct_mref *r, int finest)
+{
+    if (r->index < 0) return finest;
+    int mf = s->metrics[r->index].finest;
+    if (mf < 0) mf = 0;
+    return finest < 0 || mf < finest ? mf : finest;
+}
+
+static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, ct_diags *d)
+{
+    int bad = 0;
+    ind->of_level = -1;
+    ind->base_level = -1;
+    int finest = -1;
+    if (ind->kind == CT_KIND_LUA) {
+        ct_error_at(d, plan->path, ind->pos.line, ind->pos.col,
+                    "indicator %s: kind lua is not supported yet", ind->id ? ind->id : "?");
+        return 1;
+    }
+    if (ind->of) {
+        ind->of_level = ct_series_level(s, ind->of);
+        if (ind->of_level < 0) {
+            ct_error_at(d, plan->path, ind->of_pos.line, ind->of_pos.col, "indicator %s: level '%s' does not occur in %s",
+                        ind->id, ind->of, s->units_path);
+            return 1;
+        }
+        ind->base_level = ind->of_level;
+    }
+    switch (ind->kind) {
+    case CT_KIND_SHARE:
+    case CT_KIND_COUNT:
+        bad |= bind_cexpr(plan, s, &ind->condition, "condition", ind->of_level, d);
+        bad |= bind_cexpr(plan, s, &ind->among, "among", ind->of_level, d);
+        finest = cond_finest(s, ind->condition.cond, -1);
+        break;
+    case CT_KIND_TRANSITION:
+        bad |= bind_cexpr(plan, s, &ind->from, "from", ind->of_level, d);
+        bad |= bind_cexpr(plan, s, &ind->to, "to", ind->of_level, d);
+        bad |= bind_cexpr(plan, s, &ind->among, "among", ind->of_level, d);
+        finest = cond_finest(s, ind->to.cond, cond_finest(s, ind->from.cond, -1));
+        break;
+    case CT_KIND_RATIO:
+        bad |= bind_mref(s, &ind->numerator) | bind_mref(s, &ind->denominator);
+        if (!bad && s->metrics[ind->numerator.index].level != s->metrics[ind->denominator.index].level) {
+            ct_error_at(d, plan->path, ind->denominator.pos.line, ind->denominator.pos.col,
+                        "indicator %s: numerator %s and denominator %s must be reported at the same level",
+                        ind->id, ind->numerator.name, ind->denominator.name);
+            bad = 1;
+        }
+        if (!bad) ind->base_level = s->metrics[ind->numerator.index].level;
+        finest = metric_finest(s, &ind->denominator, metric_finest(s, &ind->numerator, -1));
+        break;
+    case CT_KIND_SUM:
+    case CT_KIND_FREQUENCY:
+        bad |= bind_mref(s, &ind->metric);
+        if (!bad) ind->base_level = s->metrics[ind->metric.index].level;
+        finest = metric_finest(s, &ind->metric, -1);
+        if (ind->kind == CT_KIND_FREQUENCY) finest = (int)ind->per - 1;
+        break;
+    case CT_KIND_LUA:
+        break;
+    }
+    ind->finest_out = finest < 0 ? 0 : finest;
+    return bad;
+}
+
+/* The span of the plan's observations inside its region. */
+static void plan_span(ct_plan *plan, const ct_series *s)
+{
+    plan->first_month = INT_MAX;
+    plan->last_month = INT_MIN;
+    for (size_t i = 0; i < plan->n_metrics; i++) {
+        if (!plan->metrics[i].name) continue;
+        int m = ct_series_metric(s, plan->metrics[i].name, strlen(plan->metrics[i].name));
+        if (m < 0) continue;
+        const ct_metric *mt = &s->metrics[m];
+        const int *units = s->level_units[mt->level];
+        for (int t = 0; t <= mt->finest; t++) {
+            int np = ct_series_n_periods(s, (ct_ptype)t);
+            for (int k = 0; k < s->level_size[mt->level]; k++) {
+                if (!ct_series_in_subtree(s, units[k], plan->region_unit)) continue;
+                const double *row = mt->vals[t] + (size_t)k * (size_t)np;
+                int first = 0, last = np - 1;
+                while (first < np && isnan(row[first])) first++;
+                if (first == np) continue;
+                while (isnan(row[last])) last--;
+                int fm = ct_period_first_month(ct_period_from_index((ct_ptype)t, s->year0, first));
+                int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
+                if (fm < plan->first_month) plan->first_month = fm;
+                if (lm > plan->last_month) plan->last_month = lm;
+            }
+        }
+    }
+}
+
+ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d)
+{
+    int bad = 0;
+    plan->region_unit = s->root;
+    if (plan->region) {
+        plan->region_unit = ct_series_unit(s, plan->region, strlen(plan->region));
+        if (plan->region_unit < 0) {
+            ct_error_at(d, plan->path, plan->region_pos.line, plan->region_pos.col,
+                        "region '%s' is not a unit of %s", plan->region, s->units_path);
+            return CT_EINPUT;
+        }
+    }
+    for (size_t i = 0; i < plan->n_indicators; i++)
+        bad |= bind_indicator(plan, &plan->indicators[i], s, d);
+    if (bad) return CT_EINPUT;
+    plan_span(plan, s);
+    return CT_OK;
+}
+
+/* ---- computing ------------------------------------------------------------------ */
+
+typedef struct {
+    double *num, *den;
+    int *rep, *exp, *cnt;
+} accum;
+
+typedef struct {
+    const ct_series *s;
+    ct_period p;
+    int unit;
+} eval_ctx;
+
+static double lookup(const ct_cond *leaf, void *vctx)
+{
+    const eval_ctx *e = vctx;
+    const ct_series *s = e->s;
+    if (leaf->ref_kind == CT_REF_ATTR)
+        return s->attr[(size_t)leaf->ref * (size_t)s->n_units + (size_t)e->unit];
+    const ct_metric *mt = &s->metrics[leaf->ref];
+    int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
+    if (at < 0) return NAN;
+    return ct_series_value(s, leaf->ref, at, e->p);
+}
+
+static int eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
+{
+    eval_ctx e = {s, p, unit};
+    return ct_cond_eval(c, lookup, &e);
+}
+
+/* Whether a base unit is counted at p: it exists then and passes `among`. */
+static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period p)
+{
+    if (!ct_series_unit_valid(s, u, p)) return 0;
+    return !ind->among.cond || eval(s, ind->among.cond, u, p) == 1;
+}
+
+/* The contribution of base unit u at period p, added into slot u of a. */
+static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_period p, accum *a)
+{
+    switch (ind->kind) {
+    case CT_KIND_SHARE:
+    case CT_KIND_COUNT: {
+        if (!counted(s, ind, u, p)) return;
+        a->exp[u]++;
+        int r = eval(s, ind->condition.cond, u, p);
+        if (r >= 0) a->rep[u]++;
+        if (r == 1) a->num[u]++;
+        return;
+    }
+    case CT_KIND_TRANSITION: {
+        if (!counted(s, ind, u, p)) return;
+        a->exp[u]++;
+        int was = eval(s, ind->from.cond, u, ct_period_prev(p));
+        int now = eval(s, ind->to.cond, u, p);
+        if (was < 0 || now < 0) return;
+        a->rep[u]++;
+        if (was == 1) {
+            a->den[u]++;
+            if (now == 1) a->num[u]++;
+        }
+        return;
+    }
+    case CT_KIND_RATIO: {
+        double x = ct_series_value(s, ind->numerator.index, u, p);
+        double y = ct_series_value(s, ind->denominator.index, u, p);
+        if (isnan(x) || isnan(y)) return;
+        a->num[u] += x;
+        a->den[u] += y;
+        a->cnt[u]++;
+        return;
+    }
+    case CT_KIND_SUM: {
+        double x = ct_series_value(s, ind->metric.index, u, p);
+        if (isnan(x)) return;
+        a->num[u] += x;
+        a->cnt[u]++;
+        return;
+    }
+    case CT_KIND_FREQUENCY: {
+        int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
+        ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
+        int met = 0, any = 0;
+        for (int j = 0; j < k; j++, sp.sub++) {
+            double x = ct_series_value(s, ind->metric.index, u, sp);
+            if (isnan(x)) continue;
+            any = 1;
+            if (x >= ind->at_least) met++;
+        }
+        if (!any) return;
+        a->num[u] += met;
+        a->den[u] += k;
+        a->cnt[u]++;
+        return;
+    }
+    case CT_KIND_LUA:
+        return;
+    }
+}
+
+static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
+{
+    ct_cell c = {NAN, 0, 0, 0, 0, 0};
+    switch (ind->kind) {
+    case CT_KIND_SHARE:
+    case CT_KIND_TRANSITION:
+        c.num = a->num[u];
+        c.den = ind->kind == CT_KIND_TRANSITION ? a->den[u] : ind->missing_as_not_met ? a->exp[u] : a->rep[u];
+        c.reported = a->rep[u];
+        c.expected = a->exp[u];
+        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_COUNTS;
+        if (c.den > 0) { c.value = 100.0 * c.num / c.den; c.flags |= CT_ROW_VALUE; }
+        break;
+    case CT_KIND_COUNT:
+        c.num = a->num[u];
+        c.reported = a->rep[u];
+        c.expected = a->exp[u];
+        c.flags = CT_ROW_NUM | CT_ROW_COUNTS;
+        if (c.reported > 0) { c.value = c.num; c.flags |= CT_ROW_VALUE; }
+        break;
+    case CT_KIND_RATIO:
+        if (!a->cnt[u]) break;
+        c.num = a->num[u];
+        c.den = a->den[u];
+        c.flags = CT_ROW_NUM | CT_ROW_DEN;
+        if (c.den != 0) { c.value = ind->scale * c.num / c.den; c.flags |= CT_ROW_VALUE; }
+        break;
+    case CT_KIND_SUM:
+        if (!a->cnt[u]) break;
+        c.num = c.value = a->num[u];
+        c.flags = CT_ROW_NUM | CT_ROW_VALUE;
+        break;
+    case CT_KIND_FREQUENCY:
+        if (!a->cnt[u]) break;
+        c.num = a->num[u];
+        c.den = a->den[u];
+        c.value = 100.0 * c.num / c.den;
+        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_VALUE;
+        break;
+    case CT_KIND_LUA:
+        break;
+    }
+    return c;
+}
+
+static int accum_alloc(accum *a, int n)
+{
+    a->num = calloc((size_t)n, sizeof *a->num);
+    a->den = calloc((size_t)n, sizeof *a->den);
+    a->rep = calloc((size_t)n, sizeof *a->rep);
+    a->exp = calloc((size_t)n, sizeof *a->exp);
+    a->cnt = calloc((size_t)n, sizeof *a->cnt);
+    return a->num && a->den && a->rep && a->exp && a->cnt ? 0 : -1;
+}
+
+static void accum_free(accum *a)
+{
+    free(a->num); free(a->den); free(a->rep); free(a->exp); free(a->cnt);
+}
+
+static void accum_clear(accum *a, int n)
+{
+    memset(a->num, 0, (size_t)n * sizeof *a->num);
+    memset(a->den, 0, (size_t)n * sizeof *a->den);
+    memset(a->rep, 0, (size_t)n * sizeof *a->rep);
+    memset(a->exp, 0, (size_t)n * sizeof *a->exp);
+    memset(a->cnt, 0, (size_t)n * sizeof *a->cnt);
+}
+
+/* Fills a for every unit at period p: base contributions, then sums upward. */
+static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                           ct_period p, accum *a)
+{
+    int n = s->n_units;
+    accum_clear(a, n);
+    const int *base = s->level_units[ind->base_level];
+    for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+        int u = base[k];
+        if (ct_series_in_subtree(s, u, plan->region_unit)) contribute(ind, s, u, p, a);
+    }
+    for (int k = n - 1; k >= 0; k--) {
+        int u = s->order[k], par = s->parent[u];
+        if (par < 0) continue;
+        a->num[par] += a->num[u];
+        a->den[par] += a->den[u];
+        a->rep[par] += a->rep[u];
+        a->exp[par] += a->exp[u];
+        a->cnt[par] += a->cnt[u];
+    }
+}
+
+int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level)
+{
+    if (ind->base_level < 0) return 0;
+    return level == ind->base_level || s->level_above[ind->base_level * s->n_levels + level];
+}
+
+ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
+                        const ct_series *s, int unit, ct_period p)
+{
+    ct_cell none = {NAN, 0, 0, 0, 0, 0};
+    if (ind->base_level < 0) return none;
+    accum a;
+    ct_cell c = none;
+    if (accum_alloc(&a, s->n_units) == 0) {
+        compute_period(plan, ind, s, p, &a);
+        c = make_cell(ind, &a, unit);
+    }
+    accum_free(&a);
+    return c;
+}
+
+/* The periods printed for an indicator: each year of the plan's span, then
+ * its finer periods nested (2016, 2016S1, 2016Q1, 2016-01 ... 2016S2 ...). */
+static int list_periods(const ct_plan *plan, int finest, ct_period *out)
+{
+    int n = 0;
+    if (plan->first_month > plan->last_month) return 0;
+    int y0 = plan->first_month / 12, y1 = plan->last_month / 12;
+    for (int y = y0; y <= y1; y++) {
+        for (int m = 0; m < 12; m++) {
+            for (int t = 0; t <= finest; t++) {
+                int len = 12 / ct_ptype_per_year((ct_ptype)t);
+                if (m % len) continue;
+                ct_period p = {(short)y, (unsigned char)t, (unsigned char)(m / len)};
+                if (ct_period_last_month(p) < plan->first_month || ct_period_first_month(p) > plan->last_month)
+                    continue;
+                if (out) out[n] = p;
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* The units printed for an indicator: the region's subtree at levels the
+ * indicator applies to, the implicit root first, then file order. */
+static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                      const ct_compute_filter *f, int *out)
+{
+    int n = 0;
+    for (int k = 0; k < s->n_units; k++) {
+        int u = s->implicit_root ? (k == 0 ? s->root : k - 1) : k;
+        if (!ct_series_in_subtree(s, u, plan->region_unit)) continue;
+        if (!ct_compute_level_applies(s, ind, s->level[u])) continue;
+        if (f && f->level >= 0 && s->level[u] != f->level) continue;
+        if (f && f->unit >= 0 && u != f->unit) continue;
+        out[n++] = u;
+    }
+    return n;
+}
+
+static ct_status compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                   const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+{
+    int finest = ind->finest_out;
+    if (f && f->finest >= 0 && f->finest < finest) finest = f->finest;
+    int np = list_periods(plan, finest, NULL);
+    ct_period *periods = malloc((size_t)(np ? np : 1) * sizeof *periods);
+    int *units = malloc((size_t)s->n_units * sizeof *units);
+    accum a;
+    int acc_ok = accum_alloc(&a, s->n_units) == 0;
+    ct_status st = CT_OK;
+    if (!periods || !units || !acc_ok) st = CT_ENOMEM;
+    int nu = st == CT_OK ? list_units(plan, ind, s, f, units) : 0;
+    list_periods(plan, finest, periods);
+    ct_cell *cells = st == CT_OK ? malloc(((size_t)nu * (size_t)np + 1) * sizeof *cells) : NULL;
+    if (st == CT_OK && !cells) st = CT_ENOMEM;
+    for (int j = 0; st == CT_OK && j < np; j++) {
+        compute_period(plan, ind, s, periods[j], &a);
+        for (int i = 0; i < nu; i++) cells[(size_t)i * (size_t)np + (size_t)j] = make_cell(ind, &a, units[i]);
+    }
+    for (int i = 0; st == CT_OK && i < nu; i++) {
+        for (int j = 0; j < np; j++) {
+            ct_row row = {plan, ind, units[i], periods[j], cells[(size_t)i * (size_t)np + (size_t)j]};
+            if (fn(&row, ctx) != 0) { st = CT_EIO; break; }
+        }
+    }
+    free(cells);
+    free(periods);
+    free(units);
+    accum_free(&a);
+    return st;
+}
+
+ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
+                          const ct_compute_filter *filter, ct_row_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < plan->n_indicators; i++) {
+        ct_status st = compute_indicator(plan, &plan->indicators[i], s, filter, fn, ctx);
+        if (st != CT_OK) return st;
+    }
+    return CT_OK;
+}

@@ -1,0 +1,64 @@
+/* Indicator values for every unit of a plan's region and every period:
+ * units are counted or metrics summed at the indicator's base level, then
+ * added up the hierarchy; ratios divide last. */
+#ifndef CT_COMPUTE_H
+#define CT_COMPUTE_H
+
+#include "../core/ct_error.h"
+#include "../load/ct_plan.h"
+#include "../model/ct_series.h"
+
+/* Declares the plan's metrics in s (before observations are loaded). */
+ct_status ct_compute_declare(const ct_plan *plan, ct_series *s, ct_diags *d);
+
+/* Resolves the plan's names against loaded data: region, levels, metrics and
+ * the names in conditions (metrics or unit attributes). Every problem is added
+ * to d with the plan's file:line:col. */
+ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d);
+
+enum {
+    CT_ROW_VALUE = 1,   /* value is present */
+    CT_ROW_NUM = 2,     /* numerator is present */
+    CT_ROW_DEN = 4,     /* denominator is present */
+    CT_ROW_COUNTS = 8   /* reported and expected are present */
+};
+
+typedef struct {
+    double value, num, den;
+    int reported, expected;
+    unsigned flags;
+} ct_cell;
+
+typedef struct {
+    const ct_plan *plan;
+    const ct_indicator *ind;
+    int unit;
+    ct_period period;
+    ct_cell cell;
+} ct_row;
+
+/* Receives each row; a non-zero return stops the computation. */
+typedef int (*ct_row_fn)(const ct_row *row, void *ctx);
+
+typedef struct {
+    int level;        /* only units of this level; -1: all */
+    int unit;         /* only this unit; -1: all */
+    int finest;       /* finest period type to print; -1: as the data allow */
+} ct_compute_filter;
+
+/* Computes every indicator of a bound plan and passes the rows to fn in
+ * order: indicator, unit (file order, root first), period (each year, then
+ * its finer periods). Returns CT_OK, CT_ENOMEM, or CT_EIO if fn stopped. */
+ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
+                          const ct_compute_filter *filter, ct_row_fn fn, void *ctx);
+
+/* The value of one indicator for one unit and period (for projections,
+ * assessment and rules). */
+ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
+                        const ct_series *s, int unit, ct_period p);
+
+/* Whether units of `level` lie above (or at) the indicator's base level, so
+ * that the indicator has a value for them. */
+int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level);
+
+#endif

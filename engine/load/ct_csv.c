@@ -1,0 +1,149 @@
+#define _DEFAULT_SOURCE
+#include "ct_csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char empty_data[1];
+
+ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->line = 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        ct_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno));
+        return CT_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ct_error_at(d, path, 0, 0, "not a regular file");
+        close(fd);
+        return CT_EIO;
+    }
+    r->size = (size_t)st.st_size;
+    if (r->size == 0) {
+        r->data = empty_data;
+    } else {
+        void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED) {
+            ct_error_at(d, path, 0, 0, "cannot map: %s", strerror(errno));
+            close(fd);
+            return CT_EIO;
+        }
+        madvise(m, r->size, MADV_SEQUENTIAL);
+        r->data = m;
+    }
+    close(fd);
+    if (r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    return CT_OK;
+}
+
+void ct_csv_close(ct_csv *r)
+{
+    if (r->data && r->data != empty_data) munmap(r->data, r->size);
+    r->data = NULL;
+}
+
+void ct_csv_release_read(ct_csv *r)
+{
+    const size_t chunk = (size_t)32 << 20;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t upto = r->pos & ~((size_t)pg - 1);
+    if (r->data == empty_data || upto < r->released + chunk) return;
+    madvise(r->data + r->released, upto - r->released, MADV_DONTNEED);
+    r->released = upto;
+}
+
+static void skip_line(ct_csv *r)
+{
+    while (r->pos < r->size && r->data[r->pos] != '\n') r->pos++;
+    if (r->pos < r->size) { r->pos++; r->line++; }
+}
+
+/* Reads a quoted field starting after its opening quote; unescapes "" in place. */
+static int read_quoted(ct_csv *r, ct_field *f, ct_diags *d)
+{
+    char *s = r->data;
+    size_t start = r->pos, out = r->pos;
+    int start_line = r->line;
+    for (;;) {
+        if (r->pos >= r->size) {
+            ct_error_at(d, r->path, start_line, 0, "quoted field is not closed before the end of the file");
+            return -1;
+        }
+        char c = s[r->pos++];
+        if (c == '"') {
+            if (r->pos < r->size && s[r->pos] == '"') {
+                s[out++] = '"';
+                r->pos++;
+                continue;
+            }
+            break;
+        }
+        if (c == '\n') r->line++;
+        s[out++] = c;
+    }
+    f->ptr = s + start;
+    f->len = out - start;
+    return 0;
+}
+
+int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d)
+{
+    const char *s = r->data;
+    /* skip blank lines */
+    while (r->pos < r->size) {
+        if (s[r->pos] == '\n') { r->pos++; r->line++; continue; }
+        if (s[r->pos] == '\r' && r->pos + 1 < r->size && s[r->pos + 1] == '\n') {
+            r->pos += 2; r->line++; continue;
+        }
+        break;
+    }
+    if (r->pos >= r->size) return 0;
+    r->row_line = r->line;
+    int n = 0;
+    for (;;) {
+        ct_field f;
+        if (s[r->pos] == '"' && r->pos < r->size) {
+            r->pos++;
+            if (read_quoted(r, &f, d) != 0) { r->pos = r->size; return -1; }
+            if (r->pos < r->size && s[r->pos] != ',' && s[r->pos] != '\n' &&
+                !(s[r->pos] == '\r' && (r->pos + 1 == r->size || s[r->pos + 1] == '\n'))) {
+                ct_error_at(d, r->path, r->line, 0,
+                            "unexpected character after a closing quote in field %d", n + 1);
+                skip_line(r);
+                return -1;
+            }
+        } else {
+            size_t start = r->pos;
+            while (r->pos < r->size && s[r->pos] != ',' && s[r->pos] != '\n') {
+                if (s[r->pos] == '"') {
+                    ct_error_at(d, r->path, r->line, 0,
+                                "a quote inside an unquoted field %d (quote the whole field and double the quote)", n + 1);
+                    skip_line(r);
+                    return -1;
+                }
+                r->pos++;
+            }
+            size_t end = r->pos;
+            if (end > start && s[end - 1] == '\r' && (end == r->size || s[end] == '\n')) end--;
+            f.ptr = s + start;
+            f.len = end - start;
+        }
+        if (n < max) fields[n] = f;
+        n++;
+        if (r->pos >= r->size) break;
+        char c = s[r->pos];
+        if (c == ',') { r->pos++; if (r->pos >= r->size) { if (n < max) { fields[n].ptr = s + r->pos; fields[n].len = 0; } n++; break; } continue; }
+        if (c == '\r') r->pos++;
+        if (r->pos < r->size && s[r->pos] == '\n') { r->pos++; r->line++; }
+        break;
+    }
+    return n;
+}

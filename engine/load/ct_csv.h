@@ -1,0 +1,37 @@
+/* An RFC 4180 CSV reader over a memory-mapped file: quoted fields with
+ * commas, quotes and newlines, CRLF or LF line ends, an optional UTF-8
+ * byte-order mark. Fields point into the mapping; no allocation per row. */
+#ifndef CT_CSV_H
+#define CT_CSV_H
+
+#include <stddef.h>
+
+#include "../core/ct_error.h"
+
+typedef struct {
+    const char *ptr;
+    size_t len;
+} ct_field;
+
+typedef struct {
+    const char *path;
+    char *data;          /* the mapping (private, writable: "" is unescaped in place) */
+    size_t size, pos;
+    size_t released;     /* bytes before this offset were returned to the kernel */
+    int line;            /* line where the next row starts (1-based) */
+    int row_line;        /* line where the last row returned started */
+} ct_csv;
+
+/* Opens and maps path. On failure returns CT_EIO and adds an error to d. */
+ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d);
+void ct_csv_close(ct_csv *r);
+
+/* Reads the next non-blank row into fields (at most max). Returns the number
+ * of fields in the row (which may exceed max: only max are stored), 0 at end
+ * of file, or -1 on a syntax error (added to d; the reader skips to the next line). */
+int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d);
+
+/* Frees the pages already read, so that a large file does not stay resident. */
+void ct_csv_release_read(ct_csv *r);
+
+#endif

@@ -1,0 +1,251 @@
+#include "ct_series.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ct_series_init(ct_series *s)
+{
+    memset(s, 0, sizeof *s);
+    ct_arena_init(&s->arena);
+    ct_strmap_init(&s->unit_map);
+    ct_strmap_init(&s->level_map);
+    ct_strmap_init(&s->attr_map);
+    ct_strmap_init(&s->metric_map);
+    s->year0 = 1;
+    s->year1 = 0;
+    s->root = -1;
+}
+
+void ct_series_free(ct_series *s)
+{
+    for (int m = 0; m < s->n_metrics; m++)
+        for (int t = 0; t < CT_PT_COUNT; t++) free(s->metrics[m].vals[t]);
+    free(s->metrics);
+    free(s->anc);
+    free((void *)s->code);
+    free((void *)s->name);
+    free(s->level);
+    free(s->parent);
+    free(s->line);
+    free(s->attr);
+    ct_strmap_free(&s->unit_map);
+    ct_strmap_free(&s->level_map);
+    ct_strmap_free(&s->attr_map);
+    ct_strmap_free(&s->metric_map);
+    ct_arena_free(&s->arena);
+    memset(s, 0, sizeof *s);
+}
+
+int ct_series_unit(const ct_series *s, const char *code, size_t len)
+{
+    return ct_strmap_get(&s->unit_map, code, len);
+}
+
+int ct_series_level(const ct_series *s, const char *name)
+{
+    return ct_strmap_get(&s->level_map, name, strlen(name));
+}
+
+int ct_series_attr(const ct_series *s, const char *name)
+{
+    return ct_strmap_get(&s->attr_map, name, strlen(name));
+}
+
+int ct_series_metric(const ct_series *s, const char *name, size_t len)
+{
+    return ct_strmap_get(&s->metric_map, name, len);
+}
+
+int ct_series_add_level(ct_series *s, const char *name, size_t len)
+{
+    int l = ct_strmap_get(&s->level_map, name, len);
+    if (l >= 0) return l;
+    l = ct_strmap_put(&s->level_map, name, len, s->n_levels);
+    if (l < 0) return -1;
+    const char **nn = ct_arena_alloc(&s->arena, (size_t)(s->n_levels + 1) * sizeof *nn);
+    if (!nn) return -1;
+    if (s->n_levels) memcpy(nn, s->level_name, (size_t)s->n_levels * sizeof *nn);
+    nn[s->n_levels] = ct_strmap_key(&s->level_map, name, len);
+    s->level_name = nn;
+    return s->n_levels++;
+}
+
+int ct_series_declare_metric(ct_series *s, const char *name, const char *level_name,
+                             int type, int over_time, const char *file, int line, int col,
+                             ct_diags *d)
+{
+    int level = ct_series_level(s, level_name);
+    if (level < 0) {
+        ct_error_at(d, file, line, col, "metric '%s': level '%s' does not occur in %s", name,
+                    level_name, s->units_path ? s->units_path : "the units file");
+        return -1;
+    }
+    size_t len = strlen(name);
+    int m = ct_series_metric(s, name, len);
+    if (m >= 0) {
+        ct_metric *old = &s->metrics[m];
+        if (old->level != level || old->type != type || old->over_time != over_time)
+            ct_error_at(d, file, line, col,
+                        "metric '%s' is declared differently in %s:%d (level, type and over_time must agree)",
+                        name, old->decl_file, old->decl_line);
+        return m;
+    }
+    ct_metric *nm = realloc(s->metrics, (size_t)(s->n_metrics + 1) * sizeof *nm);
+    if (!nm) return -1;
+    s->metrics = nm;
+    m = s->n_metrics;
+    if (ct_strmap_put(&s->metric_map, name, len, m) < 0) return -1;
+    ct_metric *mt = &s->metrics[m];
+    memset(mt, 0, sizeof *mt);
+    mt->name = ct_strmap_key(&s->metric_map, name, len);
+    mt->level = level;
+    mt->type = type;
+    mt->over_time = over_time;
+    mt->decl_file = ct_arena_strdup(&s->arena, file);
+    mt->decl_line = line;
+    mt->finest = -1;
+    s->n_metrics++;
+    return m;
+}
+
+int ct_series_n_periods(const ct_series *s, ct_ptype t)
+{
+    if (s->year0 > s->year1) return 0;
+    return (s->year1 - s->year0 + 1) * ct_ptype_per_year(t);
+}
+
+double ct_series_value(const ct_series *s, int m, int u, ct_period p)
+{
+    const ct_metric *mt = &s->metrics[m];
+    const double *v = mt->vals[p.type];
+    if (!v) return NAN;
+    int np = ct_series_n_periods(s, (ct_ptype)p.type);
+    int i = ct_period_index(p, s->year0);
+    if (i < 0 || i >= np) return NAN;
+    return v[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
+}
+
+int ct_series_unit_valid(const ct_series *s, int u, ct_period p)
+{
+    return ct_period_first_month(p) <= s->valid_last[u] &&
+           ct_period_last_month(p) >= s->valid_first[u];
+}
+
+int ct_series_in_subtree(const ct_series *s, int u, int top)
+{
+    return s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->level[top]] == top;
+}
+
+/* Depth of u by walking up; -1 on a cycle. */
+static int depth_of(const ct_series *s, int u)
+{
+    int dep = 0;
+    for (int v = s->parent[u]; v >= 0; v = s->parent[v])
+        if (++dep > s->n_units) return -1;
+    return dep;
+}
+
+ct_status ct_series_finish_units(ct_series *s, ct_diags *d)
+{
+    int n = s->n_units, nl = s->n_levels;
+    int bad = 0;
+    int max_depth = 0;
+    for (int u = 0; u < n; u++) {
+        s->depth[u] = depth_of(s, u);
+        if (s->depth[u] < 0) {
+            ct_error_at(d, s->units_path, s->line[u], 0, "unit %s is its own ancestor (a cycle of parents)", s->code[u]);
+            bad = 1;
+        } else if (s->depth[u] > max_depth) {
+            max_depth = s->depth[u];
+        }
+        int p = s->parent[u];
+        if (p >= 0 && s->level[p] == s->level[u]) {
+            ct_error_at(d, s->units_path, s->line[u], 0, "unit %s has level %s, the same as its parent %s",
+                        s->code[u], s->level_name[s->level[u]], s->code[p]);
+            bad = 1;
+        }
+    }
+    if (bad) return CT_EINPUT;
+    /* counting sort by depth: parents before children, file order within a depth */
+    int *count = calloc((size_t)max_depth + 2, sizeof *count);
+    s->anc = malloc((size_t)n * (size_t)nl * sizeof *s->anc);
+    s->level_size = ct_arena_alloc(&s->arena, (size_t)nl * sizeof *s->level_size);
+    s->level_units = ct_arena_alloc(&s->arena, (size_t)nl * sizeof *s->level_units);
+    if (!count || !s->anc || !s->level_size || !s->level_units) { free(count); return CT_ENOMEM; }
+    for (int u = 0; u < n; u++) count[s->depth[u] + 1]++;
+    for (int k = 1; k <= max_depth + 1; k++) count[k] += count[k - 1];
+    for (int u = 0; u < n; u++) s->order[count[s->depth[u]]++] = u;
+    free(count);
+    for (int u = 0; u < n; u++) s->level_pos[u] = s->level_size[s->level[u]]++;
+    for (int l = 0; l < nl; l++) {
+        s->level_units[l] = ct_arena_alloc(&s->arena, (size_t)(s->level_size[l] + 1) * sizeof(int));
+        if (!s->level_units[l]) return CT_ENOMEM;
+    }
+    for (int u = 0; u < n; u++) s->level_units[s->level[u]][s->level_pos[u]] = u;
+    for (int k = 0; k < n; k++) {
+        int u = s->order[k], p = s->parent[u];
+        int *a = s->anc + (size_t)u * (size_t)nl;
+        if (p >= 0) memcpy(a, s->anc + (size_t)p * (size_t)nl, (size_t)nl * sizeof *a);
+        else for (int l = 0; l < nl; l++) a[l] = -1;
+        a[s->level[u]] = u;
+    }
+    s->level_above = ct_arena_alloc(&s->arena, (size_t)nl * (size_t)nl);
+    if (!s->level_above) return CT_ENOMEM;
+    for (int u = 0; u < n; u++)
+        for (int v = s->parent[u]; v >= 0; v = s->parent[v])
+            s->level_above[s->level[u] * nl + s->level[v]] = 1;
+    return CT_OK;
+}
+
+ct_status ct_series_alloc_metric(ct_series *s, int m, int finest)
+{
+    ct_metric *mt = &s->metrics[m];
+    size_t units = (size_t)s->level_size[mt->level];
+    for (int t = 0; t <= finest; t++) {
+        if (mt->vals[t]) continue;
+        size_t cells = units * (size_t)ct_series_n_periods(s, (ct_ptype)t);
+        mt->vals[t] = malloc((cells ? cells : 1) * sizeof(double));
+        if (!mt->vals[t]) return CT_ENOMEM;
+        for (size_t i = 0; i < cells; i++) mt->vals[t][i] = NAN;
+    }
+    return CT_OK;
+}
+
+static double combine(int rule, const double *x, int k)
+{
+    double acc = NAN;
+    int n = 0;
+    for (int j = 0; j < k; j++) {
+        double v = x[j];
+        if (isnan(v)) continue;
+        switch (rule) {
+        case 0: acc = v; break;                                 /* last */
+        case 1: case 4: acc = n ? acc + v : v; break;           /* sum, mean */
+        case 2: acc = n && acc >= v ? acc : v; break;           /* max */
+        case 3: acc = n && acc <= v ? acc : v; break;           /* min */
+        }
+        n++;
+    }
+    if (rule == 4 && n) acc /= n;
+    return acc;
+}
+
+void ct_series_rollup(ct_series *s, int m)
+{
+    ct_metric *mt = &s->metrics[m];
+    size_t units = (size_t)s->level_size[mt->level];
+    for (int t = mt->finest - 1; t >= 0; t--) {
+        int np = ct_series_n_periods(s, (ct_ptype)t);
+        int npc = ct_series_n_periods(s, (ct_ptype)(t + 1));
+        int k = npc / np;
+        double *v = mt->vals[t];
+        const double *c = mt->vals[t + 1];
+        for (size_t u = 0; u < units; u++) {
+            double *row = v + u * (size_t)np;
+            const double *crow = c + u * (size_t)npc;
+            for (int i = 0; i < np; i++)
+                if (isnan(row[i])) row[i] = combine(mt->over_time, crow + (size_t)i * (size_t)k, k);
+        }
+    }
+}

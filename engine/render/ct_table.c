@@ -1,0 +1,100 @@
+#include "ct_table.h"
+
+static const char *const columns[] = {"plan", "indicator", "unit", "level", "period", "value",
+                                      "numerator", "denominator", "reported", "expected"};
+enum { N_COLUMNS = 10 };
+
+void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
+{
+    t->out = out;
+    t->series = s;
+    t->format = f;
+    t->rows = 0;
+    if (f == CT_FMT_JSON) {
+        ct_out_char(out, '[');
+        return;
+    }
+    for (int i = 0; i < N_COLUMNS; i++) {
+        if (i) ct_out_char(out, ',');
+        ct_out_puts(out, columns[i]);
+    }
+    ct_out_char(out, '\n');
+}
+
+static void csv_row(ct_table *t, const ct_row *r)
+{
+    ct_out *o = t->out;
+    const ct_series *s = t->series;
+    char pb[CT_PERIOD_BUF];
+    ct_period_format(r->period, pb);
+    ct_out_csv_field(o, r->plan->id);
+    ct_out_char(o, ',');
+    ct_out_csv_field(o, r->ind->id);
+    ct_out_char(o, ',');
+    ct_out_csv_field(o, s->code[r->unit]);
+    ct_out_char(o, ',');
+    ct_out_csv_field(o, s->level_name[s->level[r->unit]]);
+    ct_out_char(o, ',');
+    ct_out_puts(o, pb);
+    ct_out_char(o, ',');
+    const ct_cell *c = &r->cell;
+    if (c->flags & CT_ROW_VALUE) ct_out_number(o, c->value);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_NUM) ct_out_number(o, c->num);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_DEN) ct_out_number(o, c->den);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->reported);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->expected);
+    ct_out_char(o, '\n');
+}
+
+static void json_number(ct_out *o, const char *key, int present, double v)
+{
+    ct_out_puts(o, ",\"");
+    ct_out_puts(o, key);
+    ct_out_puts(o, "\":");
+    if (present) ct_out_number(o, v);
+    else ct_out_puts(o, "null");
+}
+
+static void json_row(ct_table *t, const ct_row *r)
+{
+    ct_out *o = t->out;
+    const ct_series *s = t->series;
+    char pb[CT_PERIOD_BUF];
+    ct_period_format(r->period, pb);
+    ct_out_puts(o, t->rows ? ",\n{" : "\n{");
+    ct_out_puts(o, "\"plan\":");
+    ct_out_json_string(o, r->plan->id);
+    ct_out_puts(o, ",\"indicator\":");
+    ct_out_json_string(o, r->ind->id);
+    ct_out_puts(o, ",\"unit\":");
+    ct_out_json_string(o, s->code[r->unit]);
+    ct_out_puts(o, ",\"level\":");
+    ct_out_json_string(o, s->level_name[s->level[r->unit]]);
+    ct_out_puts(o, ",\"period\":");
+    ct_out_json_string(o, pb);
+    const ct_cell *c = &r->cell;
+    json_number(o, "value", c->flags & CT_ROW_VALUE, c->value);
+    json_number(o, "numerator", c->flags & CT_ROW_NUM, c->num);
+    json_number(o, "denominator", c->flags & CT_ROW_DEN, c->den);
+    json_number(o, "reported", c->flags & CT_ROW_COUNTS, c->reported);
+    json_number(o, "expected", c->flags & CT_ROW_COUNTS, c->expected);
+    ct_out_char(o, '}');
+}
+
+int ct_table_row(const ct_row *row, void *table)
+{
+    ct_table *t = table;
+    if (t->format == CT_FMT_JSON) json_row(t, row);
+    else csv_row(t, row);
+    t->rows++;
+    return 0;
+}
+
+void ct_table_end(ct_table *t)
+{
+    if (t->format == CT_FMT_JSON) ct_out_puts(t->out, t->rows ? "\n]\n" : "]\n");
+}

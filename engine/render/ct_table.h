@@ -1,0 +1,23 @@
+/* The `compute` table: one row per plan, indicator, unit and period, as CSV
+ * (the contract's columns) or as a JSON array of objects. */
+#ifndef CT_TABLE_H
+#define CT_TABLE_H
+
+#include "../compute/ct_compute.h"
+#include "ct_output.h"
+
+typedef enum { CT_FMT_CSV, CT_FMT_JSON } ct_format;
+
+typedef struct {
+    ct_out *out;
+    const ct_series *series;
+    ct_format format;
+    size_t rows;
+} ct_table;
+
+void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);
+/* A ct_row_fn: writes one row. */
+int ct_table_row(const ct_row *row, void *table);
+void ct_table_end(ct_table *t);
+
+#endif
