@@ -47,10 +47,9 @@ static int load_data(cli_session *ss, const char *data_dir)
         if (st == CT_ENOMEM) ct_error_at(&ss->diags, obs, 0, 0, "out of memory");
         bad |= st != CT_OK || ss->diags.n_errors > before;
         for (int m = 0; m < s->n_metrics; m++) ss->n_observations += s->metrics[m].n_obs;
-        if (st == CT_OK) {
-            for (size_t i = 0; i < ss->n_plans; i++)
-                bad |= ct_compute_bind(ss->plans[i], s, &ss->diags) != CT_OK;
-        }
+        /* names bind against units and declarations even when values were refused */
+        for (size_t i = 0; st != CT_ENOMEM && i < ss->n_plans; i++)
+            bad |= ct_compute_bind(ss->plans[i], s, &ss->diags) != CT_OK;
         ss->has_data = st == CT_OK;
     }
     free(units);

@@ -130,6 +130,9 @@ static int cmd_check(int argc, char **argv)
     cli_session ss;
     cli_session_init(&ss);
     int bad = cli_session_load(&ss, a.plans, a.n_plans, a.data);
+    size_t n_errors = ss.diags.n_errors, n_warnings = ss.diags.n_warnings;
+    cli_session_print(&ss);
+    fflush(stderr);
     for (size_t i = 0; i < ss.n_plans; i++) {
         const ct_plan *p = ss.plans[i];
         size_t targets = 0;
@@ -144,7 +147,7 @@ static int cmd_check(int argc, char **argv)
         if (s->year0 <= s->year1) printf(", %d-%d", s->year0, s->year1);
         printf("\n");
     }
-    printf("%s (%zu errors, %zu warnings)\n", bad ? "FAILED" : "ok", ss.diags.n_errors, ss.diags.n_warnings);
+    printf("%s (%zu errors, %zu warnings)\n", bad ? "FAILED" : "ok", n_errors, n_warnings);
     free(a.plans);
     return finish(&ss, bad);
 }

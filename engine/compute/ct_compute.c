@@ -196,7 +196,7 @@ static void plan_span(ct_plan *plan, const ct_series *s)
         if (m < 0) continue;
         const ct_metric *mt = &s->metrics[m];
         const int *units = s->level_units[mt->level];
-        for (int t = 0; t <= mt->finest; t++) {
+        for (int t = 0; t <= mt->finest && mt->vals[t]; t++) {
             int np = ct_series_n_periods(s, (ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
                 if (!ct_series_in_subtree(s, units[k], plan->region_unit)) continue;

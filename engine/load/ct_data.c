@@ -355,8 +355,63 @@ typedef struct {
 typedef struct {
     obs_rec *recs;
     size_t n, cap;
-    size_t errors_in_file;
 } obs_buf;
+
+/* Unknown unit codes and metric names, reported once each with a count
+ * rather than once per row. */
+typedef struct {
+    ct_strmap names;      /* "u:CODE" or "m:NAME" -> slot */
+    int *first_line;
+    size_t *rows;
+    int n, cap;
+} unknown_tally;
+
+static int tally(unknown_tally *t, char kind, ct_field name, int line)
+{
+    char key[256];
+    int n = name.len < sizeof key - 3 ? (int)name.len : (int)sizeof key - 3;
+    key[0] = kind;
+    key[1] = ':';
+    memcpy(key + 2, name.ptr, (size_t)n);
+    int slot = ct_strmap_get(&t->names, key, (size_t)n + 2);
+    if (slot >= 0) { t->rows[slot]++; return 0; }
+    if (t->n == t->cap) {
+        int nc = t->cap ? t->cap * 2 : 16;
+        int *fl = realloc(t->first_line, (size_t)nc * sizeof *fl);
+        if (!fl) return -1;
+        t->first_line = fl;
+        size_t *rw = realloc(t->rows, (size_t)nc * sizeof *rw);
+        if (!rw) return -1;
+        t->rows = rw;
+        t->cap = nc;
+    }
+    if (ct_strmap_put(&t->names, key, (size_t)n + 2, t->n) < 0) return -1;
+    t->first_line[t->n] = line;
+    t->rows[t->n] = 1;
+    t->n++;
+    return 1;
+}
+
+static void report_unknown(const ct_series *s, unknown_tally *t, ct_diags *d)
+{
+    const char **keys = calloc((size_t)(t->n ? t->n : 1), sizeof *keys);
+    if (!keys) return;
+    for (size_t i = 0; i < t->names.cap; i++)
+        if (t->names.keys[i]) keys[t->names.vals[i]] = t->names.keys[i];
+    for (int slot = 0; slot < t->n; slot++) {
+        const char *key = keys[slot];
+        size_t rows = t->rows[slot];
+        if (key[0] == 'm')
+            ct_error_at(d, s->obs_path, t->first_line[slot], 0,
+                        "metric '%s' is not declared by any loaded plan (%zu row%s, the first here)",
+                        key + 2, rows, rows == 1 ? "" : "s");
+        else
+            ct_error_at(d, s->obs_path, t->first_line[slot], 0,
+                        "unit '%s' is not in %s (%zu row%s, the first here)",
+                        key + 2, s->units_path, rows, rows == 1 ? "" : "s");
+    }
+    free(keys);
+}
 
 enum { MAX_ERRORS_PER_FILE = 100 };
 
@@ -380,7 +435,7 @@ static const char *value_rule(const ct_metric *mt)
 
 /* Parses one row; returns 0 (stored or no data), -1 on a bad row. */
 static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *col,
-                         obs_buf *ob, int *last_unit, ct_field *last_code, ct_diags *d)
+                         obs_buf *ob, unknown_tally *unk, int *last_unit, ct_field *last_code, ct_diags *d)
 {
     const char *path = s->obs_path;
     ct_field code = trim(f[col[0]]), per = trim(f[col[1]]), met = trim(f[col[2]]), val = trim(f[col[3]]);
@@ -392,8 +447,12 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         *last_code = code;
     }
     if (u < 0) {
-        ct_error_at(d, path, line, 0, "unit '%.*s' is not in %s", (int)code.len, code.ptr, s->units_path);
-        return -1;
+        if (code.len == 0) {
+            ct_error_at(d, path, line, 0, "empty unit code");
+            return -1;
+        }
+        int rc = tally(unk, 'u', code, line);
+        return rc < 0 ? -2 : -3;
     }
     ct_period p;
     if (ct_period_parse(per.ptr, per.len, &p) != 0) {
@@ -402,8 +461,8 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
     }
     int m = ct_series_metric(s, met.ptr, met.len);
     if (m < 0) {
-        ct_error_at(d, path, line, 0, "metric '%.*s' is not declared by any loaded plan", (int)met.len, met.ptr);
-        return -1;
+        int rc = tally(unk, 'm', met, line);
+        return rc < 0 ? -2 : -3;
     }
     ct_metric *mt = &s->metrics[m];
     if (s->level[u] != mt->level) {
@@ -455,7 +514,11 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
     ct_field f[MAX_COLS];
     int n, last_unit = -1;
     ct_field last_code = {"", 0};
-    size_t errors = 0, rows = 0;
+    size_t errors = 0, rows = 0, unknown_rows = 0;
+    unknown_tally unk;
+    memset(&unk, 0, sizeof unk);
+    ct_strmap_init(&unk.names);
+    ct_status st = CT_OK;
     while ((n = ct_csv_next(r, f, MAX_COLS, d)) != 0) {
         if ((++rows & 0xFFFF) == 0) ct_csv_release_read(r);
         int rc;
@@ -464,15 +527,21 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
             ct_error_at(d, s->obs_path, r->row_line, 0, "%d fields where the header has %d", n, ncols);
             rc = -1;
         } else {
-            rc = parse_obs_row(s, f, r->row_line, col, ob, &last_unit, &last_code, d);
+            rc = parse_obs_row(s, f, r->row_line, col, ob, &unk, &last_unit, &last_code, d);
         }
-        if (rc == -2) return CT_ENOMEM;
+        if (rc == -2) { st = CT_ENOMEM; break; }
+        if (rc == -3) { unknown_rows++; continue; }
         if (rc < 0 && ++errors >= MAX_ERRORS_PER_FILE) {
             ct_error_at(d, s->obs_path, r->row_line, 0, "too many errors; stopped reading this file");
             break;
         }
     }
-    return errors ? CT_EINPUT : CT_OK;
+    report_unknown(s, &unk, d);
+    ct_strmap_free(&unk.names);
+    free(unk.first_line);
+    free(unk.rows);
+    if (st == CT_OK && (errors || unknown_rows)) st = CT_EINPUT;
+    return st;
 }
 
 /* Places every record in its metric's dense array; a cell given twice is an
@@ -530,7 +599,7 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     ct_csv r;
     ct_status st = ct_csv_open(&r, path, d);
     if (st != CT_OK) return st;
-    obs_buf ob = {NULL, 0, 0, 0};
+    obs_buf ob = {NULL, 0, 0};
     st = read_observations(s, &r, &ob, d);
     ct_csv_close(&r);
     if (st == CT_OK) {

@@ -107,7 +107,9 @@ static int get_number(loader *L, const ct_ynode *map, const char *key, double *o
     const ct_ynode *v = ct_ynode_get(map, key);
     if (!v) return 1;
     if (v->type != CT_Y_SCALAR || v->quoted || parse_number_text(v->text, out) != 0) {
-        if (v->type == CT_Y_SCALAR)
+        if (v->type == CT_Y_SCALAR && v->quoted)
+            errf(L, v, "'%s' must be a number, not the text \"%s\" (write it without quotes)", key, v->text);
+        else if (v->type == CT_Y_SCALAR)
             errf(L, v, "'%s' must be a number, not '%s'", key, v->text);
         else
             errf(L, v, "'%s' must be a number, not %s", key, ct_ynode_kind(v));
@@ -284,7 +286,8 @@ static void load_target(loader *L, const ct_ynode *v, const ct_indicator *ind, c
     t->max = NAN;
     if (!expect_map(L, v, "a target")) return;
     check_keys(L, v, keys);
-    int has_year = get_year(L, v, "year", &t->year) == 0;
+    int year_rc = get_year(L, v, "year", &t->year);
+    int has_year = year_rc == 0;
     int has_from = get_year(L, v, "from", &t->from) == 0;
     int has_to = get_year(L, v, "to", &t->to) == 0;
     int ep = 0;
@@ -331,7 +334,7 @@ static void load_target(loader *L, const ct_ynode *v, const ct_indicator *ind, c
         if (has_to) t->year = t->to;
     } else {
         if (has_from || has_to) errf(L, v, "'from'/'to' are for targets with 'each_period: true'");
-        if (!has_year) errf(L, v, "missing required key 'year'");
+        if (year_rc == 1) errf(L, v, "missing required key 'year'");
     }
     if (ct_indicator_is_percent(ind)) {
         double vals[3] = {has_value ? t->value : 0, has_min ? t->min : 0, has_max ? t->max : 0};

@@ -1,0 +1,542 @@
+#!/usr/bin/env python3
+"""Generate the SYNTHETIC sample dataset for chitieu (data/units.csv, data/observations.csv).
+
+Deterministic: every random draw comes from random.Random seeded with a fixed string, and the
+rows are written in a fixed order, so `python3 data/generate.py` rewrites both files byte for
+byte identically on every run. Python 3 standard library only.
+
+The figures are INVENTED. Unit codes follow the GSO scheme and district names are real, but
+commune names are made up and no value is an official statistic. See data/README.md.
+"""
+
+import csv
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+# Trajectory profiles. Each maps t in [0, 1] (0 = baseline, 1 = the plan's horizon) to a share
+# of the way from the baseline value to the target. Chosen so that every status appears:
+#   ahead         reaches the target early                -> achieved
+#   on_track      ends at 97 % of the way                 -> on_track  (ratio >= 0.95)
+#   slow          ends at 65 % of the way                 -> at_risk   (0.5 <= ratio < 0.95)
+#   stagnant      ends at 20 % of the way                 -> off_track
+#   deteriorating moves away from the target              -> deteriorating
+#   missing       reports the baseline period only, or nothing at all -> insufficient_data
+PROFILES = ["ahead", "on_track", "slow", "stagnant", "deteriorating", "on_track", "ahead", "missing"]
+
+
+def progress(profile, t):
+    if profile == "ahead":
+        return min(1.0, 1.7 * t)
+    if profile == "on_track":
+        return 0.97 * t
+    if profile == "slow":
+        return 0.65 * t
+    if profile == "stagnant":
+        return 0.2 * t
+    if profile == "deteriorating":
+        return -0.6 * t
+    return 0.97 * t  # "missing" units follow on_track when they do report
+
+
+def level_at(profile, base, target, t):
+    """Value on the way from base to target (away from it when deteriorating), within 0..100."""
+    return max(0.0, min(100.0, base + (target - base) * progress(profile, t)))
+
+
+def fmt(v):
+    """Numbers as the engine prints them: integers plain, otherwise up to 6 decimals trimmed."""
+    if v is None:
+        return ""
+    if isinstance(v, int) or float(v).is_integer():
+        return str(int(v))
+    return ("%.6f" % v).rstrip("0").rstrip(".")
+
+
+def years(a, b):
+    return [str(y) for y in range(a, b + 1)]
+
+
+def halves(a, b):
+    return ["%dS%d" % (y, h) for y in range(a, b + 1) for h in (1, 2)]
+
+
+def quarters(a, b):
+    return ["%dQ%d" % (y, q) for y in range(a, b + 1) for q in (1, 2, 3, 4)]
+
+
+def months(a, b):
+    return ["%d-%02d" % (y, m) for y in range(a, b + 1) for m in range(1, 13)]
+
+
+class Data:
+    def __init__(self):
+        self.units = []          # rows: code, name, level, parent, high_risk, task_kind
+        self.obs = []            # rows: unit, period, metric, value
+        self.seen = set()
+
+    def unit(self, code, name, level, parent, high_risk="", task_kind=""):
+        self.units.append([code, name, level, parent, fmt(high_risk) if high_risk != "" else "",
+                           fmt(task_kind) if task_kind != "" else ""])
+
+    def put(self, unit, period, metric, value):
+        key = (unit, period, metric)
+        assert key not in self.seen, key
+        self.seen.add(key)
+        self.obs.append([unit, period, metric, fmt(value)])
+
+
+SYL1 = ["Đông", "Tây", "Nam", "Bắc", "Tân", "Hòa", "Minh", "Quảng", "Xuân", "Thiệu", "Hoằng",
+        "Vĩnh", "Yên", "Phú", "Thanh", "Cẩm", "Định", "Trường", "Hải", "An", "Bình", "Long",
+        "Phúc", "Thọ", "Hợp", "Đồng", "Trung", "Cao", "Kim", "Ngọc", "Lộc", "Thạch", "Hưng"]
+SYL2 = ["Sơn", "Hà", "Thịnh", "Lợi", "Phong", "Hải", "Châu", "Thành", "Giang", "Khê", "Lâm",
+        "Tiến", "Hưng", "Xá", "Phú", "Thuận", "Hòa", "Tân", "Lạc", "Vân", "Đức", "Quang", "Trạch",
+        "Lĩnh", "Nghĩa", "Tường", "Lập", "Mỹ", "Ninh", "Bình", "Khánh", "Tâm", "Yên", "Linh"]
+
+
+def commune_names(rng, n, urban):
+    """n distinct made-up commune names; urban districts get wards (Phường)."""
+    names, used = [], set()
+    while len(names) < n:
+        base = rng.choice(SYL1) + " " + rng.choice(SYL2)
+        if base in used:
+            continue
+        used.add(base)
+        if urban:
+            kind = "Phường" if len(names) < max(1, n * 2 // 3) else "Xã"
+        else:
+            kind = "Thị trấn" if not names else "Xã"
+        names.append(kind + " " + base)
+    return names
+
+
+def add_communes(d, rng, prov_code, districts, first_code):
+    """districts: list of (code, name, n_communes, urban, high_risk). Returns {district: [codes]}."""
+    out, code = {}, first_code
+    for dcode, dname, n, urban, hr in districts:
+        d.unit(dcode, dname, "district", prov_code, high_risk=hr)
+        out[dcode] = []
+        for name in commune_names(rng, n, urban):
+            c = "%05d" % code
+            d.unit(c, name, "commune", dcode)
+            out[dcode].append(c)
+            code += 3
+    return out
+
+
+def boolean_share(d, rng, communes_by_district, metric, periods, base_rng, target, profiles,
+                  missing_rate=0.0, frac=None):
+    """Commune booleans whose district shares follow each district's profile.
+
+    Each commune gets a fixed rank u in [0, 1); it is 1 in a period when u < the district's
+    share for that period, so shares move smoothly and individual communes rarely flip back.
+    """
+    frac = frac or (lambda i: i / (len(periods) - 1))
+    for k, (dcode, communes) in enumerate(communes_by_district.items()):
+        prof = profiles[k % len(profiles)]
+        base = rng.uniform(*base_rng)
+        order = list(communes)
+        rng.shuffle(order)
+        n = len(order)
+        for i, p in enumerate(periods):
+            if prof == "missing" and i > 0:
+                continue                        # reported the baseline, then stopped
+            share = level_at(prof, base, target, frac(i))
+            for j, c in enumerate(order):
+                u = (j + 0.5) / n
+                if missing_rate and rng.random() < missing_rate:
+                    if rng.random() < 0.5:
+                        d.put(c, p, metric, None)   # empty value: no data
+                    continue                        # or no row at all
+                d.put(c, p, metric, 1 if u * 100 < share else 0)
+
+
+def district_boolean(d, rng, districts, metric, periods, base_rng, target, profiles, offset=0):
+    """District booleans: a district switches on when its profile's share passes its rank."""
+    for k, dcode in enumerate(districts):
+        prof = profiles[(k + offset) % len(profiles)]
+        u = rng.uniform(*base_rng)               # where on the 0..100 ladder this district sits
+        for i, p in enumerate(periods):
+            if prof == "missing" and i > 0:
+                continue
+            t = i / (len(periods) - 1)
+            if prof == "deteriorating":
+                on = u < 60 and i < len(periods) - 2
+            else:
+                on = u < level_at(prof, 30, target, t) or (prof == "ahead" and i >= 2)
+            d.put(dcode, p, metric, 1 if on else 0)
+
+
+def district_ratio(d, rng, districts, num, den, periods, den_rng, base_rng, target, profiles,
+                   offset=0):
+    """District counts: a denominator and a numerator that follows the district's profile."""
+    for k, dcode in enumerate(districts):
+        prof = profiles[(k + offset) % len(profiles)]
+        total = rng.randint(*den_rng)
+        base = rng.uniform(*base_rng)
+        for i, p in enumerate(periods):
+            if prof == "missing" and i > 0:
+                continue
+            t = i / (len(periods) - 1)
+            total = max(1, total + rng.randint(-2, 3))
+            pct = level_at(prof, base, target, t)
+            d.put(dcode, p, den, total)
+            d.put(dcode, p, num, min(total, int(round(total * pct / 100.0))))
+
+
+# --------------------------------------------------------------------------------------------
+# Thanh Hóa (38): Kế hoạch 112/KH-UBND, 2016-2020, baseline 2015
+# --------------------------------------------------------------------------------------------
+
+TH_DISTRICTS = [  # code, name, communes, urban, high_risk, unclean communes at baseline 2015
+    ("380", "Thành phố Thanh Hóa", 37, True, 1, 9),
+    ("381", "Thị xã Bỉm Sơn", 8, True, 1, 3),
+    ("382", "Thị xã Sầm Sơn", 11, True, 1, 5),
+    ("384", "Huyện Mường Lát", 9, False, 0, 1),
+    ("385", "Huyện Quan Hóa", 18, False, 0, 0),
+    ("386", "Huyện Bá Thước", 23, False, 0, 0),
+    ("387", "Huyện Quan Sơn", 13, False, 0, 0),
+    ("388", "Huyện Lang Chánh", 11, False, 0, 0),
+    ("389", "Huyện Ngọc Lặc", 22, False, 0, 1),
+    ("390", "Huyện Cẩm Thủy", 20, False, 0, 1),
+    ("391", "Huyện Thạch Thành", 28, False, 0, 1),
+    ("392", "Huyện Hà Trung", 25, False, 0, 2),
+    ("393", "Huyện Vĩnh Lộc", 16, False, 0, 0),
+    ("394", "Huyện Yên Định", 29, False, 0, 1),
+    ("395", "Huyện Thọ Xuân", 39, False, 0, 2),
+    ("396", "Huyện Thường Xuân", 17, False, 0, 0),
+    ("397", "Huyện Triệu Sơn", 36, False, 0, 2),
+    ("398", "Huyện Thiệu Hóa", 28, False, 0, 1),
+    ("399", "Huyện Hoằng Hóa", 43, False, 1, 4),
+    ("400", "Huyện Hậu Lộc", 27, False, 0, 2),
+    ("401", "Huyện Nga Sơn", 27, False, 0, 1),
+    ("402", "Huyện Như Xuân", 18, False, 0, 0),
+    ("403", "Huyện Như Thanh", 17, False, 0, 1),
+    ("404", "Huyện Nông Cống", 33, False, 0, 2),
+    ("405", "Huyện Đông Sơn", 16, False, 0, 1),
+    ("406", "Huyện Quảng Xương", 30, False, 1, 3),
+    ("407", "Huyện Tĩnh Gia", 34, False, 1, 6),
+]
+# How fast each district turns communes with prostitution into clean ones (per year), and
+# whether it lets clean communes slip back. Keyed by district code.
+TH_CLEAN_STORY = {
+    "380": ("convert", 0.15), "381": ("convert", 0.0), "382": ("relapse", 0.0),
+    "399": ("convert", 0.15), "406": ("convert", 0.08), "407": ("convert", 0.12),
+    "392": ("convert", 0.5), "395": ("convert", 0.3), "397": ("convert", 0.0),
+    "400": ("relapse", 0.0), "404": ("convert", 0.2),
+}
+# Half-years in which a "relapse" district sees one clean commune slip back.
+TH_RELAPSES = {"382": ("2018S2", "2020S2"), "400": ("2019S2",)}
+
+
+def thanh_hoa(d):
+    rng = random.Random("chitieu/thanh-hoa")
+    d.unit("38", "Thanh Hóa", "province", "")
+    districts = [(c, n, k, u, hr) for c, n, k, u, hr, _ in TH_DISTRICTS]
+    com = add_communes(d, rng, "38", districts, 14755)
+    assert sum(len(v) for v in com.values()) == 635
+    dcodes = list(com)
+    H = halves(2015, 2020)
+
+    # is_clean: exactly 586 clean communes in 2015 (both halves); then conversions per story.
+    unclean0 = {c: n for c, _, _, _, _, n in TH_DISTRICTS}
+    assert sum(unclean0.values()) == 49
+    for dcode, communes in com.items():
+        state = {c: 1 for c in communes}
+        order = list(communes)
+        rng.shuffle(order)
+        for c in order[:unclean0[dcode]]:
+            state[c] = 0
+        story, rate = TH_CLEAN_STORY.get(dcode, ("convert", 0.15))
+        silent = dcode == "384"                 # Mường Lát: no commune reports in 2019
+        for i, p in enumerate(H):
+            if i >= 2 and p.endswith("S2"):     # changes are recorded in the second half
+                if story == "relapse":
+                    if p in TH_RELAPSES[dcode]:
+                        state[[c for c in order if state[c] == 1][0]] = 0
+                else:
+                    dirty = [c for c in order if state[c] == 0]
+                    k = int(len(dirty) * rate + rng.random())
+                    for c in dirty[:k]:
+                        state[c] = 1
+            for c in communes:
+                if silent and p.startswith("2019"):
+                    continue
+                d.put(c, p, "is_clean", state[c])
+
+    # has_propaganda: share of communes with at least one awareness activity (target 100).
+    boolean_share(d, rng, com, "has_propaganda", H, (35, 70), 100, PROFILES, missing_rate=0.01)
+
+    # has_hotspot: public prostitution hotspots in a few urban / coastal communes.
+    hot_story = {"380": [3, 3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0], "382": [2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5],
+                 "407": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], "399": [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                 "406": [2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]}
+    for dcode, communes in com.items():
+        story = hot_story.get(dcode, [0] * len(H))
+        for i, p in enumerate(H):
+            for j, c in enumerate(communes):
+                d.put(c, p, "has_hotspot", 1 if j < story[i] else 0)
+
+    Y = years(2015, 2020)
+    district_boolean(d, rng, dcodes, "has_harm_reduction", Y, (0, 100), 60, PROFILES, offset=1)
+    district_boolean(d, rng, dcodes, "has_service_model", Y, (0, 100), 50, PROFILES, offset=2)
+    district_boolean(d, rng, dcodes, "has_team_178", Y, (0, 100), 100, PROFILES, offset=3)
+    district_boolean(d, rng, dcodes, "has_integration", Y, (0, 100), 100, PROFILES, offset=4)
+    district_ratio(d, rng, dcodes, "staff_trained", "staff_total", Y, (25, 60), (40, 70), 92,
+                   PROFILES, offset=5)
+    district_ratio(d, rng, dcodes, "violators_handled", "violators_detected", Y, (3, 40), (80, 95),
+                   100, PROFILES, offset=6)
+    # est_disguised: establishments with disguised prostitution, target -50 % of 2015.
+    for k, dcode in enumerate(dcodes):
+        prof = PROFILES[(k + 7) % len(PROFILES)]
+        base = rng.randint(4, 40)
+        for i, p in enumerate(Y):
+            if prof == "missing" and i > 0:
+                continue
+            t = i / (len(Y) - 1)
+            v = base * (1 - 0.5 * progress(prof, t))
+            d.put(dcode, p, "est_disguised", max(0, int(round(v))))
+
+    # media_posts: items in provincial press / TV per month (target: at least one a month).
+    for p in months(2015, 2020):
+        y, m = int(p[:4]), int(p[5:])
+        if p in ("2019-07",):
+            continue                              # month not reported
+        if y == 2015:
+            v = rng.choice([0, 0, 1, 2])
+        elif p in ("2016-02", "2019-02", "2019-08"):
+            v = 0                                 # Tết / summer gaps
+        else:
+            v = rng.randint(1, 6)
+        d.put("38", p, "media_posts", v)
+
+
+# --------------------------------------------------------------------------------------------
+# Hậu Giang (93): Kế hoạch 52/KH-UBND, 2021-2025, baseline 2021
+# --------------------------------------------------------------------------------------------
+
+HG_DISTRICTS = [
+    ("930", "Thành phố Vị Thanh", 9, True, 1),
+    ("931", "Thành phố Ngã Bảy", 6, True, 1),
+    ("932", "Huyện Châu Thành A", 10, False, 1),
+    ("933", "Huyện Châu Thành", 9, False, 0),
+    ("934", "Huyện Phụng Hiệp", 15, False, 1),
+    ("935", "Huyện Vị Thủy", 10, False, 0),
+    ("936", "Huyện Long Mỹ", 8, False, 0),
+    ("937", "Thị xã Long Mỹ", 8, True, 0),
+]
+
+
+def hau_giang(d):
+    rng = random.Random("chitieu/hau-giang")
+    d.unit("93", "Hậu Giang", "province", "")
+    com = add_communes(d, rng, "93", HG_DISTRICTS, 31471)
+    assert sum(len(v) for v in com.values()) == 75
+    dcodes = list(com)
+    prof = ["ahead", "on_track", "slow", "stagnant", "deteriorating", "on_track", "missing", "ahead"]
+
+    boolean_share(d, rng, com, "has_propaganda", halves(2021, 2025), (30, 55), 80, prof,
+                  missing_rate=0.02)
+
+    # Provincial media: monthly items; district media: quarterly items.
+    for p in months(2021, 2025):
+        v = rng.randint(0, 3) if p < "2022-04" else rng.randint(1, 4)
+        if p in ("2023-01", "2023-02", "2023-03"):
+            v = 0                                 # a quarter with nothing published
+        d.put("93", p, "media_posts", v)
+    Q = quarters(2021, 2025)
+    for k, dcode in enumerate(dcodes):
+        pr = prof[k]
+        for i, p in enumerate(Q):
+            if pr == "missing" and i > 3:
+                continue
+            if pr == "deteriorating":
+                v = 1 if i < 8 else (1 if i % 3 == 0 else 0)
+            elif pr in ("slow", "stagnant"):
+                v = 1 if i % 2 == 0 else 0
+            else:
+                v = rng.randint(1, 3) if i > 2 else rng.randint(0, 1)
+            d.put(dcode, p, "district_media_posts", v)
+
+    Y = years(2021, 2025)
+    district_ratio(d, rng, dcodes, "workers_informed", "workers_total", Y, (60, 400), (30, 50), 75,
+                   prof, offset=1)
+    district_ratio(d, rng, dcodes, "students_informed", "students_total", Y, (800, 4000), (35, 55),
+                   75, prof, offset=2)
+    district_boolean(d, rng, dcodes, "has_action_plan", Y, (0, 100), 100, prof, offset=3)
+    district_boolean(d, rng, dcodes, "has_integration", Y, (0, 100), 100, prof, offset=4)
+    district_ratio(d, rng, dcodes, "reports_handled", "reports_received", Y, (2, 25), (85, 95), 100,
+                   prof, offset=5)
+    district_ratio(d, rng, dcodes, "crimes_handled", "crimes_detected", Y, (1, 8), (80, 100), 100,
+                   prof, offset=6)
+    district_ratio(d, rng, dcodes, "sw_served", "sw_in_need", Y, (5, 40), (20, 40), 65, prof,
+                   offset=7)
+    district_ratio(d, rng, dcodes, "staff_trained", "staff_total", Y, (20, 45), (20, 35), 55, prof,
+                   offset=2)
+    # Establishments at risk: inspected this year, and ever inspected since 2021 (cumulative).
+    for k, dcode in enumerate(dcodes):
+        pr = prof[(k + 3) % len(prof)]
+        total = rng.randint(15, 90)
+        ever = set()
+        for i, p in enumerate(Y):
+            if pr == "missing" and i > 0:
+                continue
+            t = i / (len(Y) - 1)
+            pct = level_at(pr, rng.uniform(55, 70), 90, t)
+            n = int(round(total * pct / 100))
+            inspected = rng.sample(range(total), n)
+            ever.update(inspected)
+            d.put(dcode, p, "est_at_risk", total)
+            d.put(dcode, p, "est_inspected", n)
+            d.put(dcode, p, "est_inspected_ever", len(ever))
+    # Pilot models in high-risk districts (and one low-risk district tries one too).
+    pilot_year = {"930": 2022, "931": 2024, "932": None, "934": 2025, "935": 2023}
+    for dcode in dcodes:
+        for p in Y:
+            y = pilot_year.get(dcode)
+            d.put(dcode, p, "has_pilot_model", 1 if y is not None and int(p) >= y else 0)
+    # Provincial staff.
+    total = 64
+    for i, p in enumerate(Y):
+        d.put("93", p, "staff_total_prov", total + i)
+        d.put("93", p, "staff_trained_prov", [22, 30, 38, 45, 49][i])
+
+
+# --------------------------------------------------------------------------------------------
+# Phú Thọ (25): Kế hoạch năm 2015, baseline 2014
+# --------------------------------------------------------------------------------------------
+
+PT_DISTRICTS = [
+    ("227", "Thành phố Việt Trì", 23, True, 1),
+    ("228", "Thị xã Phú Thọ", 10, True, 1),
+    ("230", "Huyện Đoan Hùng", 28, False, 0),
+    ("231", "Huyện Hạ Hòa", 33, False, 0),
+    ("232", "Huyện Thanh Ba", 27, False, 0),
+    ("233", "Huyện Phù Ninh", 19, False, 0),
+    ("234", "Huyện Yên Lập", 17, False, 0),
+    ("235", "Huyện Cẩm Khê", 31, False, 0),
+    ("236", "Huyện Tam Nông", 20, False, 0),
+    ("237", "Huyện Lâm Thao", 14, False, 1),
+    ("238", "Huyện Thanh Sơn", 23, False, 0),
+    ("239", "Huyện Thanh Thủy", 15, False, 1),
+    ("240", "Huyện Tân Sơn", 17, False, 0),
+]
+
+
+def phu_tho(d):
+    rng = random.Random("chitieu/phu-tho")
+    d.unit("25", "Phú Thọ", "province", "")
+    com = add_communes(d, rng, "25", PT_DISTRICTS, 7882)
+    assert sum(len(v) for v in com.values()) == 277
+    dcodes = list(com)
+    H = halves(2014, 2015)
+    # 2014S1 .. 2015S2; the year 2015 is the plan year, so t runs 0, 1/3, 2/3, 1 over halves
+    boolean_share(d, rng, com, "has_propaganda", H, (55, 85), 100, PROFILES, missing_rate=0.01)
+    Y = years(2014, 2015)
+    district_ratio(d, rng, dcodes, "cases_handled", "cases_detected", Y, (1, 15), (75, 95), 100,
+                   PROFILES, offset=1)
+    district_boolean(d, rng, dcodes, "has_service_model", Y, (0, 100), 60, PROFILES, offset=2)
+    district_ratio(d, rng, dcodes, "sw_recorded_supported", "sw_recorded", Y, (2, 30), (30, 60),
+                   80, PROFILES, offset=3)
+
+
+# --------------------------------------------------------------------------------------------
+# Hà Nội (01): Kế hoạch 46/KH-UBND năm 2024, half-yearly, baseline 2023 (before the plan)
+# --------------------------------------------------------------------------------------------
+
+HN_DISTRICTS = [
+    ("001", "Quận Ba Đình"), ("002", "Quận Hoàn Kiếm"), ("003", "Quận Tây Hồ"),
+    ("004", "Quận Long Biên"), ("005", "Quận Cầu Giấy"), ("006", "Quận Đống Đa"),
+    ("007", "Quận Hai Bà Trưng"), ("008", "Quận Hoàng Mai"), ("009", "Quận Thanh Xuân"),
+    ("016", "Huyện Sóc Sơn"), ("017", "Huyện Đông Anh"), ("018", "Huyện Gia Lâm"),
+    ("019", "Quận Nam Từ Liêm"), ("020", "Huyện Thanh Trì"), ("021", "Quận Bắc Từ Liêm"),
+    ("250", "Huyện Mê Linh"), ("268", "Quận Hà Đông"), ("269", "Thị xã Sơn Tây"),
+    ("271", "Huyện Ba Vì"), ("272", "Huyện Phúc Thọ"), ("273", "Huyện Đan Phượng"),
+    ("274", "Huyện Hoài Đức"), ("275", "Huyện Quốc Oai"), ("276", "Huyện Thạch Thất"),
+    ("277", "Huyện Chương Mỹ"), ("278", "Huyện Thanh Oai"), ("279", "Huyện Thường Tín"),
+    ("280", "Huyện Phú Xuyên"), ("281", "Huyện Ứng Hòa"), ("282", "Huyện Mỹ Đức"),
+]
+HN_URBAN_HIGH_RISK = {"001", "002", "003", "006", "007", "008", "009", "019", "268"}
+
+# Task units: (code, name, task_kind, % complete at 2023, 2024S1, 2024S2; None = not reported)
+HN_TASKS = [
+    ("01T01", "Hướng dẫn, triển khai, tổng hợp và báo cáo Kế hoạch 46/KH-UBND", 1, 0, 50, 100),
+    ("01T02", "Kiện toàn Tổ công tác liên ngành phòng, chống mại dâm Thành phố", 1, 0, 100, 100),
+    ("01T03", "Kiện toàn Đội Kiểm tra liên ngành 178, hướng dẫn Đội 178 cấp huyện, cấp xã", 1, 0, 60, 100),
+    ("01T04", "Khảo sát, đánh giá tệ nạn mại dâm nơi công cộng và tại cơ sở kinh doanh dịch vụ", 1, 0, 20, 70),
+    ("01T05", "Tuyên truyền tại các cơ sở giáo dục nghề nghiệp", 1, 0, 50, 100),
+    ("01T06", "Đào tạo, tập huấn, trao đổi kinh nghiệm cho cán bộ các cấp", 1, 0, 40, 90),
+    ("01T07", "Hỗ trợ nạn nhân bị mua bán; đánh giá xã, phường, thị trấn", 1, 0, 30, None),
+    ("01T08", 'Nhân rộng mô hình "nhóm đồng đẳng, nhóm tự lực" của người bán dâm', 1, 0, 25, 60),
+    ("01T09", "Nâng cao hiệu quả hỗ trợ giảm tác hại, phòng, chống bạo lực giới", 1, 0, 50, 100),
+    ("01T10", "Cung cấp thông tin cho các sở, ngành và cơ quan báo chí", 1, 0, 50, 100),
+    ("01T11", "Tổng hợp, báo cáo; tham mưu khen thưởng", 1, 0, 50, 100),
+    ("01T12", "Quản lý, sử dụng kinh phí phòng, chống mại dâm", 1, 0, 50, 100),
+    ("01G1", "Nhóm nhiệm vụ 1: truyền thông, tuyên truyền, phổ biến, giáo dục", 2, 0, 50, 100),
+    ("01G2", "Nhóm nhiệm vụ 2: hoạt động phòng ngừa mại dâm", 2, 0, 45, 100),
+    ("01G3", "Nhóm nhiệm vụ 3: thanh tra, kiểm tra, xử lý vi phạm", 2, 0, 50, 85),
+    ("01G4", "Nhóm nhiệm vụ 4: can thiệp giảm tác hại, phòng, chống bạo lực giới", 2, 0, 35, 80),
+    ("01G5", "Nhóm nhiệm vụ 5: đào tạo, tập huấn, bồi dưỡng", 2, 0, 40, 100),
+    ("01S1", "Giải pháp 1: quản lý Nhà nước", 3, 0, 50, 100),
+    ("01S2", "Giải pháp 2: tổ chức thực hiện", 3, 0, 50, 100),
+    ("01S3", "Giải pháp 3: huy động nguồn lực", 3, 0, 30, 75),
+    ("01S4", "Giải pháp 4: hợp tác quốc tế", 3, 0, 10, 40),
+]
+
+
+def ha_noi(d):
+    rng = random.Random("chitieu/ha-noi")
+    d.unit("01", "Hà Nội", "province", "")
+    for code, name in HN_DISTRICTS:
+        d.unit(code, name, "district", "01", high_risk=1 if code in HN_URBAN_HIGH_RISK else 0)
+    for code, name, kind, *_ in HN_TASKS:
+        d.unit(code, name, "task", "01", task_kind=kind)
+    for code, name, kind, b, s1, s2 in HN_TASKS:
+        d.put(code, "2023", "pct_complete", b)
+        d.put(code, "2024S1", "pct_complete", s1)
+        d.put(code, "2024S2", "pct_complete", s2)   # None -> empty value (not reported)
+
+    # District figures: 178 teams, establishment inspections (year-to-date), staff training.
+    P = ["2023", "2024S1", "2024S2"]
+    dcodes = [c for c, _ in HN_DISTRICTS]
+    for k, dcode in enumerate(dcodes):
+        prof = PROFILES[k % len(PROFILES)]
+        total = rng.randint(40, 400) if dcode in HN_URBAN_HIGH_RISK else rng.randint(10, 80)
+        staff = rng.randint(15, 40)
+        base = rng.uniform(50, 70)
+        for i, p in enumerate(P):
+            if prof == "missing" and i > 0:
+                continue
+            t = i / 2
+            d.put(dcode, p, "has_team_178", 0 if (prof == "stagnant" and i == 0) else 1)
+            # year-to-date: the first half covers about half of the year's inspections
+            pct = level_at(prof, base, 90, t) * (0.55 if p.endswith("S1") else 1)
+            d.put(dcode, p, "est_at_risk", total)
+            d.put(dcode, p, "est_inspected", int(round(total * pct / 100)))
+            d.put(dcode, p, "staff_total", staff)
+            d.put(dcode, p, "staff_trained", int(round(staff * level_at(prof, 40, 80, t) / 100)))
+
+
+def main():
+    d = Data()
+    thanh_hoa(d)
+    hau_giang(d)
+    phu_tho(d)
+    ha_noi(d)
+    with open(os.path.join(HERE, "units.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["code", "name", "level", "parent", "high_risk", "task_kind"])
+        w.writerows(d.units)
+    with open(os.path.join(HERE, "observations.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["unit", "period", "metric", "value"])
+        w.writerows(d.obs)
+
+
+if __name__ == "__main__":
+    main()
