@@ -69,7 +69,8 @@ int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *d
         if (!p) continue;
         for (size_t j = 0; j < ss->n_plans; j++)
             if (p->id && ss->plans[j]->id && strcmp(p->id, ss->plans[j]->id) == 0) {
-                ct_error_at(&ss->diags, p->path, 0, 0, "plan id '%s' is also the id of %s", p->id, ss->plans[j]->path);
+                ct_error_at(&ss->diags, p->path, p->id_pos.line, p->id_pos.col, "plan id '%s' is also the id of %s",
+                            p->id, ss->plans[j]->path);
                 bad = 1;
             }
         ss->plans[ss->n_plans++] = p;

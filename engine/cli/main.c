@@ -65,7 +65,7 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "chitieu%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'chitieu %s--help'.\n", cmd ? cmd : "");
+    fprintf(stderr, "\nTry 'chitieu %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return CLI_EXIT_USAGE;
 }
 
@@ -147,7 +147,8 @@ static int cmd_check(int argc, char **argv)
         if (s->year0 <= s->year1) printf(", %d-%d", s->year0, s->year1);
         printf("\n");
     }
-    printf("%s (%zu errors, %zu warnings)\n", bad ? "FAILED" : "ok", n_errors, n_warnings);
+    printf("%s (%zu error%s, %zu warning%s)\n", bad ? "FAILED" : "ok", n_errors, n_errors == 1 ? "" : "s",
+           n_warnings, n_warnings == 1 ? "" : "s");
     free(a.plans);
     return finish(&ss, bad);
 }

@@ -133,11 +133,7 @@ static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, 
     ind->of_level = -1;
     ind->base_level = -1;
     int finest = -1;
-    if (ind->kind == CT_KIND_LUA) {
-        ct_error_at(d, plan->path, ind->pos.line, ind->pos.col,
-                    "indicator %s: kind lua is not supported yet", ind->id ? ind->id : "?");
-        return 1;
-    }
+    if (ind->kind == CT_KIND_LUA) return 1; /* refused when the plan was loaded */
     if (ind->of) {
         ind->of_level = ct_series_level(s, ind->of);
         if (ind->of_level < 0) {
@@ -486,36 +482,54 @@ static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_ser
     return n;
 }
 
-static ct_status compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                                   const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                          const ct_compute_filter *f, ct_grid *g)
 {
+    memset(g, 0, sizeof *g);
     int finest = ind->finest_out;
     if (f && f->finest >= 0 && f->finest < finest) finest = f->finest;
     int np = list_periods(plan, finest, NULL);
-    ct_period *periods = malloc((size_t)(np ? np : 1) * sizeof *periods);
-    int *units = malloc((size_t)s->n_units * sizeof *units);
+    g->periods = malloc((size_t)(np ? np : 1) * sizeof *g->periods);
+    g->units = malloc((size_t)s->n_units * sizeof *g->units);
     accum a;
     int acc_ok = accum_alloc(&a, s->n_units) == 0;
-    ct_status st = CT_OK;
-    if (!periods || !units || !acc_ok) st = CT_ENOMEM;
-    int nu = st == CT_OK ? list_units(plan, ind, s, f, units) : 0;
-    list_periods(plan, finest, periods);
-    ct_cell *cells = st == CT_OK ? malloc(((size_t)nu * (size_t)np + 1) * sizeof *cells) : NULL;
-    if (st == CT_OK && !cells) st = CT_ENOMEM;
-    for (int j = 0; st == CT_OK && j < np; j++) {
-        compute_period(plan, ind, s, periods[j], &a);
-        for (int i = 0; i < nu; i++) cells[(size_t)i * (size_t)np + (size_t)j] = make_cell(ind, &a, units[i]);
+    ct_status st = g->periods && g->units && acc_ok ? CT_OK : CT_ENOMEM;
+    if (st == CT_OK) {
+        g->n_periods = list_periods(plan, finest, g->periods);
+        g->n_units = ind->base_level >= 0 ? list_units(plan, ind, s, f, g->units) : 0;
+        g->cells = malloc(((size_t)g->n_units * (size_t)np + 1) * sizeof *g->cells);
+        if (!g->cells) st = CT_ENOMEM;
     }
-    for (int i = 0; st == CT_OK && i < nu; i++) {
-        for (int j = 0; j < np; j++) {
-            ct_row row = {plan, ind, units[i], periods[j], cells[(size_t)i * (size_t)np + (size_t)j]};
+    for (int j = 0; st == CT_OK && j < g->n_periods; j++) {
+        compute_period(plan, ind, s, g->periods[j], &a);
+        for (int i = 0; i < g->n_units; i++)
+            g->cells[(size_t)i * (size_t)np + (size_t)j] = make_cell(ind, &a, g->units[i]);
+    }
+    accum_free(&a);
+    if (st != CT_OK) ct_grid_free(g);
+    return st;
+}
+
+void ct_grid_free(ct_grid *g)
+{
+    free(g->units);
+    free(g->periods);
+    free(g->cells);
+    memset(g, 0, sizeof *g);
+}
+
+static ct_status compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                   const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+{
+    ct_grid g;
+    ct_status st = ct_compute_grid(plan, ind, s, f, &g);
+    for (int i = 0; st == CT_OK && i < g.n_units; i++) {
+        for (int j = 0; j < g.n_periods; j++) {
+            ct_row row = {plan, ind, g.units[i], g.periods[j], g.cells[(size_t)i * (size_t)g.n_periods + (size_t)j]};
             if (fn(&row, ctx) != 0) { st = CT_EIO; break; }
         }
     }
-    free(cells);
-    free(periods);
-    free(units);
-    accum_free(&a);
+    ct_grid_free(&g);
     return st;
 }
 

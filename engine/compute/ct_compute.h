@@ -46,6 +46,20 @@ typedef struct {
     int finest;       /* finest period type to print; -1: as the data allow */
 } ct_compute_filter;
 
+/* One indicator's values for the units and periods it is printed for:
+ * cells[i * n_periods + j] is unit units[i] at periods[j]. */
+typedef struct {
+    int n_units, n_periods;
+    int *units;
+    ct_period *periods;
+    ct_cell *cells;
+} ct_grid;
+
+/* Computes an indicator's grid (owned by the caller: ct_grid_free). */
+ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                          const ct_compute_filter *filter, ct_grid *grid);
+void ct_grid_free(ct_grid *grid);
+
 /* Computes every indicator of a bound plan and passes the rows to fn in
  * order: indicator, unit (file order, root first), period (each year, then
  * its finer periods). Returns CT_OK, CT_ENOMEM, or CT_EIO if fn stopped. */

@@ -41,7 +41,7 @@ static int find_col(const ct_field *hdr, int n, const char *name)
 }
 
 /* Trims spaces around a field (values and codes are compared trimmed). */
-static ct_field trim(ct_field f)
+static inline ct_field trim(ct_field f)
 {
     while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
     while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
@@ -320,9 +320,9 @@ ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d)
         bad = 1;
     }
     if (st == CT_OK && !bad) st = resolve_parents(s, &ur, d);
-    if (st == CT_OK) st = settle_units(s, &ur, d);
-    if (st == CT_OK) st = ct_series_finish_units(s, d);
-    if (st == CT_OK) {
+    if (st == CT_OK && !bad) st = settle_units(s, &ur, d);
+    if (st == CT_OK && !bad) st = ct_series_finish_units(s, d);
+    if (st == CT_OK && !bad) {
         /* attributes column-major: attr[a * n_units + u]; the implicit root has none */
         size_t na = (size_t)s->n_attrs, nu = (size_t)s->n_units;
         s->attr = malloc((na * nu > 0 ? na * nu : 1) * sizeof *s->attr);
@@ -433,18 +433,62 @@ static const char *value_rule(const ct_metric *mt)
     }
 }
 
+/* What the previous rows resolved: files are usually sorted by unit, then
+ * period, with metrics in a repeating order, so most look-ups are a compare. */
+typedef struct {
+    ct_field unit_code;
+    int unit;
+    ct_field period_text;
+    ct_period period;
+    int metric;           /* the previous row's metric, -1 */
+    int *next_metric;     /* the metric that followed each metric last time */
+} row_cache;
+
+static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
+{
+    int guess = c->metric >= 0 ? c->next_metric[c->metric] : -1;
+    int m;
+    if (guess >= 0 && strlen(s->metrics[guess].name) == name.len &&
+        memcmp(s->metrics[guess].name, name.ptr, name.len) == 0)
+        m = guess;
+    else
+        m = ct_series_metric(s, name.ptr, name.len);
+    if (c->metric >= 0) c->next_metric[c->metric] = m;
+    c->metric = m;
+    return m;
+}
+
+static int same_text(ct_field a, ct_field b)
+{
+    return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
+/* A plain decimal integer, the common case, without strtod. */
+static int parse_value(ct_field f, double *out)
+{
+    if (f.len > 0 && f.len < 16) {
+        long long v = 0;
+        size_t i = f.ptr[0] == '-' ? 1 : 0;
+        if (i < f.len) {
+            for (; i < f.len && f.ptr[i] >= '0' && f.ptr[i] <= '9'; i++) v = v * 10 + (f.ptr[i] - '0');
+            if (i == f.len) { *out = (double)(f.ptr[0] == '-' ? -v : v); return 0; }
+        }
+    }
+    return parse_double(f, out);
+}
+
 /* Parses one row; returns 0 (stored or no data), -1 on a bad row. */
 static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *col,
-                         obs_buf *ob, unknown_tally *unk, int *last_unit, ct_field *last_code, ct_diags *d)
+                         obs_buf *ob, unknown_tally *unk, row_cache *c, ct_diags *d)
 {
     const char *path = s->obs_path;
     ct_field code = trim(f[col[0]]), per = trim(f[col[1]]), met = trim(f[col[2]]), val = trim(f[col[3]]);
     int u;
-    if (last_code->len == code.len && memcmp(last_code->ptr, code.ptr, code.len) == 0) u = *last_unit;
+    if (same_text(c->unit_code, code)) u = c->unit;
     else {
         u = ct_series_unit(s, code.ptr, code.len);
-        *last_unit = u;
-        *last_code = code;
+        c->unit = u;
+        c->unit_code = code;
     }
     if (u < 0) {
         if (code.len == 0) {
@@ -455,11 +499,15 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         return rc < 0 ? -2 : -3;
     }
     ct_period p;
-    if (ct_period_parse(per.ptr, per.len, &p) != 0) {
+    if (same_text(c->period_text, per)) p = c->period;
+    else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
         ct_error_at(d, path, line, 0, "'%.*s' is not a period (2016, 2016S1, 2016Q1, 2016-01 or 201601)", (int)per.len, per.ptr);
         return -1;
+    } else {
+        c->period_text = per;
+        c->period = p;
     }
-    int m = ct_series_metric(s, met.ptr, met.len);
+    int m = cached_metric(s, c, met);
     if (m < 0) {
         int rc = tally(unk, 'm', met, line);
         return rc < 0 ? -2 : -3;
@@ -472,7 +520,7 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
     }
     if (val.len == 0) return 0; /* no data */
     double v;
-    if (parse_double(val, &v) != 0) {
+    if (parse_value(val, &v) != 0) {
         ct_error_at(d, path, line, 0, "value '%.*s' is not a number", (int)val.len, val.ptr);
         return -1;
     }
@@ -512,8 +560,11 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
     }
     if (bad) return CT_EINPUT;
     ct_field f[MAX_COLS];
-    int n, last_unit = -1;
-    ct_field last_code = {"", 0};
+    int n;
+    row_cache cache = {{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL};
+    cache.next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *cache.next_metric);
+    if (!cache.next_metric) return CT_ENOMEM;
+    for (int m = 0; m <= s->n_metrics; m++) cache.next_metric[m] = -1;
     size_t errors = 0, rows = 0, unknown_rows = 0;
     unknown_tally unk;
     memset(&unk, 0, sizeof unk);
@@ -527,7 +578,7 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
             ct_error_at(d, s->obs_path, r->row_line, 0, "%d fields where the header has %d", n, ncols);
             rc = -1;
         } else {
-            rc = parse_obs_row(s, f, r->row_line, col, ob, &unk, &last_unit, &last_code, d);
+            rc = parse_obs_row(s, f, r->row_line, col, ob, &unk, &cache, d);
         }
         if (rc == -2) { st = CT_ENOMEM; break; }
         if (rc == -3) { unknown_rows++; continue; }
@@ -537,6 +588,7 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
         }
     }
     report_unknown(s, &unk, d);
+    free(cache.next_metric);
     ct_strmap_free(&unk.names);
     free(unk.first_line);
     free(unk.rows);

@@ -474,6 +474,8 @@ static void load_indicator(loader *L, const ct_ynode *v, ct_indicator *ind)
     check_keys(L, v, allowed);
     if (missing && ind->kind != CT_KIND_SHARE)
         errf(L, missing, "'missing' applies to share_of_units only");
+    if (ind->kind == CT_KIND_LUA)
+        errf(L, kind, "kind lua is not supported yet");
     load_kind_fields(L, v, ind);
     load_targets(L, ct_ynode_get(v, "targets"), ind);
     (void)p;
@@ -511,6 +513,7 @@ static void load_header(loader *L, const ct_ynode *v)
     if (expect_map(L, v, "'plan'")) {
         check_keys(L, v, keys);
         p->id = scalar_text(L, v, "id", 1);
+        p->id_pos = pos_of(ct_ynode_get(v, "id"));
         if (p->id && !name_ok(p->id))
             errf(L, ct_ynode_get(v, "id"), "plan id '%s' must be letters, digits, '_' and '-'", p->id);
         p->title = scalar_text(L, v, "title", 0);

@@ -103,6 +103,7 @@ typedef struct {
     ct_arena arena;
     const char *path;
     const char *id, *title, *description;
+    ct_pos id_pos;
     const char *region;   /* unit code; NULL: the data's root */
     ct_pos region_pos;
     ct_period baseline;

@@ -207,7 +207,9 @@ static ct_status parse(ct_ydoc *doc, yaml_parser_t *p, ct_diags *d)
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(p, &ev)) {
-            yaml_mark_t m = p->problem_mark;
+            /* an unclosed construct is best shown where it starts */
+            int unclosed = p->context && p->problem && strstr(p->problem, "end of stream");
+            yaml_mark_t m = unclosed ? p->context_mark : p->problem_mark;
             ct_error_at(d, doc->path, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s%s%s",
                         p->problem ? p->problem : "error",
                         p->context ? " " : "", p->context ? p->context : "");

@@ -81,6 +81,11 @@ static ct_cond *parse_comparison(parser *p)
         return NULL;
     }
     while (is_name_char((unsigned char)p->s[p->pos])) p->pos++;
+    int len = p->pos - start;
+    if ((len == 3 && !strncmp(p->s + start, "and", 3)) || (len == 2 && !strncmp(p->s + start, "or", 2))) {
+        fail(p, start, "'and' and 'or' need a comparison on each side");
+        return NULL;
+    }
     ct_cond *c = node(p, CT_C_CMP);
     if (!c) return NULL;
     c->name = ct_arena_strndup(p->arena, p->s + start, (size_t)(p->pos - start));

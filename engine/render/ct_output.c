@@ -103,9 +103,22 @@ void ct_out_abort(ct_out *o)
     free(o);
 }
 
+static size_t format_integer(long long r, char *buf)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    unsigned long long a = r < 0 ? 0ull - (unsigned long long)r : (unsigned long long)r;
+    if (r < 0) buf[n++] = '-';
+    do { tmp[k++] = (char)('0' + a % 10); a /= 10; } while (a);
+    while (k) buf[n++] = tmp[--k];
+    buf[n] = '\0';
+    return n;
+}
+
 size_t ct_out_format_number(double v, char *buf)
 {
     if (!isfinite(v)) { buf[0] = '\0'; return 0; }
+    if (v == (double)(long long)v && fabs(v) < 1e15) return format_integer(v == 0 ? 0 : (long long)v, buf);
     if (fabs(v) >= 9e12) {
         int n = snprintf(buf, 40, "%.6f", v);
         while (n > 0 && buf[n - 1] == '0') n--;
@@ -152,6 +165,21 @@ void ct_out_csv_field(ct_out *o, const char *s)
         ct_out_char(o, *s);
     }
     ct_out_char(o, '"');
+}
+
+size_t ct_out_format_csv_field(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    int quote = s && strpbrk(s, ",\"\r\n") != NULL;
+    if (!s || size < 3) { if (size) buf[0] = '\0'; return 0; }
+    if (quote) buf[n++] = '"';
+    for (; *s && n + 3 < size; s++) {
+        if (*s == '"') buf[n++] = '"';
+        buf[n++] = *s;
+    }
+    if (quote) buf[n++] = '"';
+    buf[n] = '\0';
+    return n;
 }
 
 void ct_out_json_string(ct_out *o, const char *s)

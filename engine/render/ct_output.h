@@ -31,6 +31,8 @@ size_t ct_out_format_number(double v, char *buf);
 
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 void ct_out_csv_field(ct_out *o, const char *s);
+/* The same into buf of size bytes (cut if too long); returns the length. */
+size_t ct_out_format_csv_field(const char *s, char *buf, size_t size);
 /* A JSON string with its quotes. */
 void ct_out_json_string(ct_out *o, const char *s);
 

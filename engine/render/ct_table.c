@@ -10,6 +10,9 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     t->series = s;
     t->format = f;
     t->rows = 0;
+    t->prefix_ind = NULL;
+    t->prefix_unit = -1;
+    t->prefix_len = 0;
     if (f == CT_FMT_JSON) {
         ct_out_char(out, '[');
         return;
@@ -21,22 +24,32 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     ct_out_char(out, '\n');
 }
 
+/* "plan,indicator,unit,level," is the same for every period of a unit:
+ * it is formatted once and copied. */
+static void csv_prefix(ct_table *t, const ct_row *r)
+{
+    const ct_series *s = t->series;
+    if (t->prefix_ind == r->ind && t->prefix_unit == r->unit && t->prefix_len) return;
+    const char *fields[4] = {r->plan->id, r->ind->id, s->code[r->unit], s->level_name[s->level[r->unit]]};
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        n += ct_out_format_csv_field(fields[i], t->prefix + n, sizeof t->prefix - n - 1);
+        t->prefix[n++] = ',';
+    }
+    t->prefix_len = n;
+    t->prefix_ind = r->ind;
+    t->prefix_unit = r->unit;
+}
+
 static void csv_row(ct_table *t, const ct_row *r)
 {
     ct_out *o = t->out;
-    const ct_series *s = t->series;
     char pb[CT_PERIOD_BUF];
-    ct_period_format(r->period, pb);
-    ct_out_csv_field(o, r->plan->id);
-    ct_out_char(o, ',');
-    ct_out_csv_field(o, r->ind->id);
-    ct_out_char(o, ',');
-    ct_out_csv_field(o, s->code[r->unit]);
-    ct_out_char(o, ',');
-    ct_out_csv_field(o, s->level_name[s->level[r->unit]]);
-    ct_out_char(o, ',');
-    ct_out_puts(o, pb);
-    ct_out_char(o, ',');
+    size_t pn = ct_period_format(r->period, pb);
+    csv_prefix(t, r);
+    ct_out_write(o, t->prefix, t->prefix_len);
+    pb[pn] = ',';
+    ct_out_write(o, pb, pn + 1);
     const ct_cell *c = &r->cell;
     if (c->flags & CT_ROW_VALUE) ct_out_number(o, c->value);
     ct_out_char(o, ',');

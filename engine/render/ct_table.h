@@ -13,6 +13,10 @@ typedef struct {
     const ct_series *series;
     ct_format format;
     size_t rows;
+    const ct_indicator *prefix_ind;  /* the row prefix cached for this indicator and unit */
+    int prefix_unit;
+    size_t prefix_len;
+    char prefix[1024];
 } ct_table;
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);

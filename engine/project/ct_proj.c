@@ -1,0 +1,151 @@
+#include "ct_proj.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const method_names[] = {"auto", "linear", "logit", "cagr", "transition"};
+
+int ct_proj_method_parse(const char *s, ct_proj_method *out)
+{
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, method_names[i]) == 0) { *out = (ct_proj_method)i; return 0; }
+    return -1;
+}
+
+const char *ct_proj_method_name(ct_proj_method m) { return method_names[m]; }
+
+void ct_proj_init(void) { gsl_set_error_handler_off(); }
+
+enum { MAX_POINTS = 512 };
+
+static double to_scale(ct_proj_method m, double y, double num, double den)
+{
+    switch (m) {
+    case CT_PM_LOGIT:
+        if (isfinite(num) && isfinite(den) && den > 0 && num >= 0 && num <= den)
+            return log((num + 0.5) / (den - num + 0.5));
+        if (y < 0.5) y = 0.5;
+        if (y > 99.5) y = 99.5;
+        return log(y / (100.0 - y));
+    case CT_PM_CAGR:
+        return log(y < 0.001 ? 0.001 : y);
+    default:
+        return y;
+    }
+}
+
+static double from_scale(ct_proj_method m, double z)
+{
+    switch (m) {
+    case CT_PM_LOGIT: return 100.0 / (1.0 + exp(-z));
+    case CT_PM_CAGR: return exp(z);
+    default: return z;
+    }
+}
+
+void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y,
+                        const double *num, const double *den, int n, ct_proj_fit *fit)
+{
+    memset(fit, 0, sizeof *fit);
+    fit->method = m == CT_PM_AUTO || m == CT_PM_TRANSITION ? CT_PM_LINEAR : m;
+    double x[MAX_POINTS], z[MAX_POINTS];
+    int k = 0;
+    for (int i = 0; i < n && k < MAX_POINTS; i++) {
+        if (!isfinite(y[i])) continue;
+        x[k] = t[i];
+        z[k] = to_scale(fit->method, y[i], num ? num[i] : NAN, den ? den[i] : NAN);
+        k++;
+    }
+    fit->n = k;
+    if (k == 0) return;
+    fit->x_last = x[k - 1];
+    if (k < 2) return;
+    if (gsl_fit_linear(x, 1, z, 1, (size_t)k, &fit->c0, &fit->c1, &fit->cov00, &fit->cov01,
+                       &fit->cov11, &fit->sumsq) != GSL_SUCCESS)
+        return;
+    fit->ok = isfinite(fit->c0) && isfinite(fit->c1);
+    fit->has_interval = fit->ok && k >= 3;
+}
+
+void ct_proj_fit_transition(double p0, double t0, double r_lo, double r_hi, ct_proj_fit *fit)
+{
+    memset(fit, 0, sizeof *fit);
+    fit->method = CT_PM_TRANSITION;
+    fit->p0 = p0;
+    fit->x_last = t0;
+    fit->r_lo = r_lo;
+    fit->r_hi = r_hi;
+    fit->n = 1;
+    fit->ok = isfinite(p0);
+    fit->has_interval = fit->ok;
+}
+
+static double transition_path(double p0, double r, double years)
+{
+    return 100.0 - (100.0 - p0) * pow(1.0 - r, years);
+}
+
+void ct_proj_at(const ct_proj_fit *fit, double t, double *mean, double *lo, double *hi)
+{
+    *mean = *lo = *hi = NAN;
+    if (!fit->ok) return;
+    if (fit->method == CT_PM_TRANSITION) {
+        double years = t - fit->x_last;
+        if (years < 0) years = 0;
+        *mean = transition_path(fit->p0, (fit->r_lo + fit->r_hi) / 2, years);
+        *lo = transition_path(fit->p0, fit->r_lo, years);
+        *hi = transition_path(fit->p0, fit->r_hi, years);
+        return;
+    }
+    double zhat, zerr;
+    gsl_fit_linear_est(t, fit->c0, fit->c1, fit->cov00, fit->cov01, fit->cov11, &zhat, &zerr);
+    *mean = from_scale(fit->method, zhat);
+    if (!fit->has_interval) return;
+    /* prediction, not confidence: residual variance plus the variance of the fitted mean */
+    double s2 = fit->sumsq / (fit->n - 2);
+    double se = sqrt(s2 + zerr * zerr);
+    double q = gsl_cdf_tdist_Pinv(0.975, fit->n - 2);
+    *lo = from_scale(fit->method, zhat - q * se);
+    *hi = from_scale(fit->method, zhat + q * se);
+}
+
+static int meets(double v, double target, int direction)
+{
+    const double eps = 1e-9;
+    return direction >= 0 ? v >= target - eps : v <= target + eps;
+}
+
+int ct_proj_met_year(const ct_proj_fit *fit, double target, int direction, int from, int until)
+{
+    if (!fit->ok || !isfinite(target)) return 0;
+    for (int y = from; y <= until; y++) {
+        double m, lo, hi;
+        ct_proj_at(fit, y, &m, &lo, &hi);
+        if (isfinite(m) && meets(m, target, direction)) return y;
+    }
+    return 0;
+}
+
+double ct_proj_rate_linear(double start, double end, double years)
+{
+    if (!(years > 0)) return NAN;
+    return (end - start) / years;
+}
+
+double ct_proj_rate_compound(double start, double end, double years)
+{
+    if (!(years > 0) || start < 0 || end < 0) return NAN;
+    if (start == 0) start = 0.001;
+    if (end == 0) end = 0.001;
+    return pow(end / start, 1.0 / years) - 1.0;
+}
+
+double ct_proj_transition_rate_needed(double p0, double target, double years)
+{
+    if (!(years > 0) || p0 >= 100 || target >= 100) return target >= 100 && p0 < 100 ? 1.0 : NAN;
+    if (target <= p0) return 0;
+    return 1.0 - pow((100.0 - target) / (100.0 - p0), 1.0 / years);
+}
