@@ -269,6 +269,7 @@ ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d)
     ct_status st = ct_csv_open(&r, path, d);
     if (st != CT_OK) return st;
     unit_cols uc;
+    memset(&uc, 0, sizeof uc);
     int ncols;
     unit_rows ur;
     memset(&ur, 0, sizeof ur);
@@ -278,7 +279,8 @@ ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d)
     int bad = st != CT_OK;
     ct_field f[MAX_COLS];
     int n;
-    while (!bad && (n = ct_csv_next(&r, f, MAX_COLS, d)) != 0) {
+    int header_ok = st == CT_OK;
+    while (header_ok && (n = ct_csv_next(&r, f, MAX_COLS, d)) != 0) {
         if (n < 0) { bad = 1; continue; }
         int line = r.row_line;
         if (n != ncols) {
@@ -527,6 +529,10 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
     if (!check_value(mt, v)) {
         ct_error_at(d, path, line, 0, "value %.*s of metric %s must be %s", (int)val.len, val.ptr, mt->name, value_rule(mt));
         return -1;
+    }
+    if (ct_period_last_month(p) > s->cutoff_month) {
+        s->n_after_cutoff++; /* not yet known at the --as-of period */
+        return 0;
     }
     if (ob->n == ob->cap) {
         size_t nc = ob->cap ? ob->cap * 2 : 65536;

@@ -1,5 +1,6 @@
 #include "ct_series.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ void ct_series_init(ct_series *s)
     s->year0 = 1;
     s->year1 = 0;
     s->root = -1;
+    s->cutoff_month = INT_MAX;
 }
 
 void ct_series_free(ct_series *s)

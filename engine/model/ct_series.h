@@ -53,6 +53,10 @@ typedef struct {
     int n_metrics;
     ct_metric *metrics;
 
+    /* observations of periods ending after this month are ignored (--as-of) */
+    int cutoff_month;
+    size_t n_after_cutoff;
+
     /* the span of observations */
     int year0, year1;     /* inclusive; year0 > year1 when there are none */
     int first_month, last_month;

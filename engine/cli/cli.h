@@ -1,0 +1,45 @@
+/* The command line: options shared by every command, and the commands. */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+
+#include "cli_session.h"
+
+typedef struct {
+    char **plans;
+    size_t n_plans;
+    const char *data, *out, *level, *unit, *format, *periods;
+    const char *method, *to, *as_of;
+    const char **rules;
+    size_t n_rules;
+    int help, feasibility;
+} cli_args;
+
+/* Parses argv (after the command name) accepting only the options listed
+ * in `allowed`. Returns 0, or CLI_EXIT_USAGE after printing the problem. */
+int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const char *const *allowed);
+void cli_args_free(cli_args *a);
+
+/* Prints "chitieu CMD: MESSAGE" and a hint on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* Prints a command's usage on stdout when --help was given; returns 1 if so. */
+int cli_help(const cli_args *a, const char *usage);
+
+/* Loads plans and data, applying --as-of; prints problems. Returns 0 when
+ * everything loaded without errors. */
+int cli_load(cli_session *ss, const cli_args *a, const char *cmd);
+
+/* Resolves --level, --unit and --periods against loaded data. */
+int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_compute_filter *f);
+
+/* Prints the diagnostics, frees the session, returns the exit status. */
+int cli_finish(cli_session *ss, int bad);
+
+int cmd_check(int argc, char **argv);
+int cmd_compute(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_project(int argc, char **argv);
+
+#endif

@@ -1,0 +1,113 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "chitieu%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'chitieu %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    return CLI_EXIT_USAGE;
+}
+
+/* Options that take a value; returns its slot, or NULL. */
+static const char **option_slot(cli_args *a, const char *name)
+{
+    if (!strcmp(name, "--data")) return &a->data;
+    if (!strcmp(name, "-o") || !strcmp(name, "--output") || !strcmp(name, "--out")) return &a->out;
+    if (!strcmp(name, "--level")) return &a->level;
+    if (!strcmp(name, "--unit")) return &a->unit;
+    if (!strcmp(name, "--format")) return &a->format;
+    if (!strcmp(name, "--periods")) return &a->periods;
+    if (!strcmp(name, "--method")) return &a->method;
+    if (!strcmp(name, "--to")) return &a->to;
+    if (!strcmp(name, "--as-of")) return &a->as_of;
+    return NULL;
+}
+
+static int allowed_option(const char *name, const char *const *allowed)
+{
+    for (const char *const *p = allowed; *p; p++)
+        if (!strcmp(*p, name)) return 1;
+    return 0;
+}
+
+int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const char *const *allowed)
+{
+    memset(a, 0, sizeof *a);
+    a->plans = calloc((size_t)argc + 1, sizeof *a->plans);
+    a->rules = calloc((size_t)argc + 1, sizeof *a->rules);
+    if (!a->plans || !a->rules) return cli_usage_error(cmd, "%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) { a->help = 1; continue; }
+        if (arg[0] != '-' || !strcmp(arg, "-")) { a->plans[a->n_plans++] = arg; continue; }
+        char name[64];
+        const char *eq = strchr(arg, '=');
+        size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (nlen >= sizeof name) return cli_usage_error(cmd, "unknown option '%s'", arg);
+        memcpy(name, arg, nlen);
+        name[nlen] = '\0';
+        if (!allowed_option(name, allowed)) return cli_usage_error(cmd, "unknown option '%s'", arg);
+        if (!strcmp(name, "--feasibility")) { a->feasibility = 1; continue; }
+        const char *value;
+        if (eq) value = eq + 1;
+        else if (i + 1 < argc) value = argv[++i];
+        else return cli_usage_error(cmd, "option '%s' needs a value", name);
+        if (!strcmp(name, "--rules")) { a->rules[a->n_rules++] = value; continue; }
+        *option_slot(a, name) = value;
+    }
+    return CLI_EXIT_OK;
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->plans);
+    free((void *)a->rules);
+    a->plans = NULL;
+    a->rules = NULL;
+}
+
+int cli_help(const cli_args *a, const char *usage)
+{
+    if (!a->help) return 0;
+    fputs(usage, stdout);
+    return 1;
+}
+
+int cli_load(cli_session *ss, const cli_args *a, const char *cmd)
+{
+    if (a->as_of) {
+        ct_period p;
+        if (ct_period_parse(a->as_of, strlen(a->as_of), &p) != 0)
+            return cli_usage_error(cmd, "--as-of must be a period such as 2018 or 2018S1, not '%s'", a->as_of);
+        ss->series.cutoff_month = ct_period_last_month(p);
+    }
+    return cli_session_load(ss, a->plans, a->n_plans, a->data) ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}
+
+int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_compute_filter *f)
+{
+    f->level = f->unit = f->finest = -1;
+    if (a->level && (f->level = ct_series_level(s, a->level)) < 0)
+        return cli_usage_error(cmd, "--level: no unit in the data has level '%s'", a->level);
+    if (a->unit && (f->unit = ct_series_unit(s, a->unit, strlen(a->unit))) < 0)
+        return cli_usage_error(cmd, "--unit: '%s' is not a unit of the data", a->unit);
+    if (a->periods) {
+        ct_ptype t;
+        if (ct_ptype_parse(a->periods, &t) != 0)
+            return cli_usage_error(cmd, "--periods must be year, half-year, quarter or month, not '%s'", a->periods);
+        f->finest = (int)t;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_finish(cli_session *ss, int bad)
+{
+    cli_session_print(ss);
+    cli_session_free(ss);
+    return bad ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/* chitieu check: validates plans, data against them, and with
+ * --feasibility tests each plan's targets against one another. */
+#include <stdio.h>
+
+#include "../project/ct_assess.h"
+#include "cli.h"
+
+static const char *const usage =
+    "usage: chitieu check PLAN.yaml... [--data DIR] [--feasibility]\n"
+    "\n"
+    "Validates every plan file against the plan schema and, with --data, the data\n"
+    "folder (units.csv, observations.csv) against the plans. Prints every problem\n"
+    "as FILE:LINE[:COL]: error: MESSAGE on stderr, and a summary on stdout.\n"
+    "\n"
+    "options:\n"
+    "  --data DIR      a folder with units.csv and observations.csv\n"
+    "  --feasibility   test each plan's targets against one another (milestones,\n"
+    "                  transition bands) and, with --data, against the region's\n"
+    "                  baseline and the pace observed so far\n"
+    "  -h, --help      this text\n";
+
+static int print_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)
+{
+    (void)ctx;
+    printf("feasibility: %s: %s: %s\n", plan->id, ind->id ? ind->id : "?", text);
+    return 0;
+}
+
+static void print_summary(const cli_session *ss, const cli_args *a)
+{
+    for (size_t i = 0; i < ss->n_plans; i++) {
+        const ct_plan *p = ss->plans[i];
+        size_t targets = 0;
+        for (size_t k = 0; k < p->n_indicators; k++) targets += p->indicators[k].n_targets;
+        printf("%s: plan %s: %zu metrics, %zu indicators, %zu targets\n", p->path, p->id ? p->id : "?",
+               p->n_metrics, p->n_indicators, targets);
+    }
+    if (ss->has_data) {
+        const ct_series *s = &ss->series;
+        printf("%s: %d units, %zu observations of %d metrics", a->data, s->n_units - s->implicit_root,
+               ss->n_observations, s->n_metrics);
+        if (s->year0 <= s->year1) printf(", %d-%d", s->year0, s->year1);
+        printf("\n");
+    }
+}
+
+int cmd_check(int argc, char **argv)
+{
+    static const char *const allowed[] = {"--data", "--feasibility", "--as-of", NULL};
+    cli_args a;
+    int rc = cli_parse_args("check", argc, argv, &a, allowed);
+    if (rc || cli_help(&a, usage)) { cli_args_free(&a); return rc; }
+    if (a.n_plans == 0) { cli_args_free(&a); return cli_usage_error("check", "%s", "no plan file given"); }
+    cli_session ss;
+    cli_session_init(&ss);
+    rc = cli_load(&ss, &a, "check");
+    if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_session_free(&ss); return rc; }
+    int bad = rc != 0;
+    size_t n_errors = ss.diags.n_errors, n_warnings = ss.diags.n_warnings;
+    cli_session_print(&ss);
+    fflush(stderr);
+    print_summary(&ss, &a);
+    if (a.feasibility && !bad)
+        for (size_t i = 0; i < ss.n_plans; i++)
+            ct_assess_feasibility(ss.plans[i], ss.has_data ? &ss.series : NULL, print_finding, NULL);
+    printf("%s (%zu error%s, %zu warning%s)\n", bad ? "FAILED" : "ok", n_errors, n_errors == 1 ? "" : "s",
+           n_warnings, n_warnings == 1 ? "" : "s");
+    cli_args_free(&a);
+    return cli_finish(&ss, bad);
+}

@@ -1,0 +1,25 @@
+/* Tables of named columns written as CSV (header row, RFC 4180 quoting) or
+ * as a JSON array of objects: the output of assess and project. */
+#ifndef CT_RECORDS_H
+#define CT_RECORDS_H
+
+#include "ct_output.h"
+
+typedef struct {
+    ct_out *out;
+    int json;
+    const char *const *columns;
+    int n_columns;
+    int col;              /* next column of the current row */
+    size_t rows;
+} ct_rec;
+
+void ct_rec_begin(ct_rec *r, ct_out *out, int json, const char *const *columns, int n_columns);
+/* Fields of the current row, in column order; NULL text and NaN numbers are empty (null). */
+void ct_rec_text(ct_rec *r, const char *text);
+void ct_rec_number(ct_rec *r, double v);
+void ct_rec_int(ct_rec *r, long v, int present);
+void ct_rec_end_row(ct_rec *r);
+void ct_rec_end(ct_rec *r);
+
+#endif
