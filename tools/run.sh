@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# The main job on the bundled data: checks every bundled plan against data/
-# and computes every indicator at every level into out/indicators.csv.
+# The main job on the bundled data: checks every bundled plan against data/,
+# computes every indicator at every level, assesses every target and tests
+# each plan's feasibility. Results go to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-bash tools/build.sh build
+bash tools/build.sh build >/dev/null
 mkdir -p out
-./build/chitieu check indicators/*.yaml --data data
-./build/chitieu compute indicators/*.yaml --data data -o out/indicators.csv
-echo "wrote out/indicators.csv ($(($(wc -l < out/indicators.csv) - 1)) rows)"
+plans=(indicators/*.yaml)
+./build/chitieu check "${plans[@]}" --data data
+./build/chitieu compute "${plans[@]}" --data data -o out/indicators.csv
+./build/chitieu project "${plans[@]}" --data data -o out/projections.csv
+./build/chitieu assess "${plans[@]}" --data data -o out/assessment.csv
+./build/chitieu check "${plans[@]}" --data data --feasibility | grep '^feasibility:' > out/feasibility.txt
+for f in out/indicators.csv out/projections.csv out/assessment.csv; do
+  echo "wrote $f ($(($(wc -l < "$f") - 1)) rows)"
+done
+echo "wrote out/feasibility.txt ($(wc -l < out/feasibility.txt) findings)"
+echo "status of every target at province level:"
+awk -F, 'NR > 1 && $4 == "province" { n[$17]++ } END { for (s in n) printf "  %-18s %d\n", s, n[s] }' out/assessment.csv | sort

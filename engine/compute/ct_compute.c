@@ -29,10 +29,17 @@ typedef struct {
     int bad;
 } leaf_ctx;
 
-static int leaf_col(const ct_cexpr *ce, const ct_cond *leaf)
+/* Where a name in a condition stands in the plan file. */
+static ct_pos leaf_pos(const ct_cexpr *ce, const ct_cond *leaf)
 {
-    if (strchr(ce->text, '\n')) return ce->pos.col;
-    return ce->pos.col + leaf->offset + (ce->quoted ? 1 : 0);
+    ct_pos p = ce->text_pos;
+    int c = p.col;
+    for (int i = 0; i < leaf->offset && ce->text[i]; i++) {
+        if (ce->text[i] == '\n') return p; /* a later line: its start is shown as the text's */
+        if (((unsigned char)ce->text[i] & 0xC0) != 0x80) c++;
+    }
+    p.col = c;
+    return p;
 }
 
 static int metric_level_ok(const ct_series *s, int metric_level, int of_level)
@@ -45,7 +52,8 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
     leaf_ctx *c = vctx;
     const ct_series *s = c->s;
     const char *file = c->plan->path;
-    int line = c->ce->pos.line, col = leaf_col(c->ce, leaf);
+    ct_pos lp = leaf_pos(c->ce, leaf);
+    int line = lp.line, col = lp.col;
     int declared = ct_plan_metric(c->plan, leaf->name) != NULL;
     int attr = ct_series_attr(s, leaf->name);
     if (declared && attr >= 0) {

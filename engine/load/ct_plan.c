@@ -255,13 +255,14 @@ static void load_cexpr(loader *L, const ct_ynode *map, const char *key, int requ
     }
     out->text = ct_arena_strdup(&L->plan->arena, v->text);
     out->pos = pos_of(v);
-    out->quoted = v->quoted;
+    out->text_pos.line = v->text_line;
+    out->text_pos.col = v->text_col;
     char err[200];
     int off = 0;
     out->cond = ct_cond_parse(&L->plan->arena, v->text, err, sizeof err, &off);
     if (!out->cond) {
         ct_ynode at = *v;
-        if (!strchr(v->text, '\n')) at.col = v->col + off + (v->quoted ? 1 : 0);
+        ct_ynode_text_pos(v, (size_t)off, &at.line, &at.col);
         errf(L, &at, "in %s \"%s\": %s", key, v->text, err);
     }
 }

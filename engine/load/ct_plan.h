@@ -73,7 +73,7 @@ typedef struct {
     ct_cond *cond;
     const char *text;
     ct_pos pos;           /* the YAML scalar */
-    int quoted;           /* the scalar was quoted (offsets shift by one) */
+    ct_pos text_pos;      /* its text's first character */
 } ct_cexpr;
 
 typedef struct {

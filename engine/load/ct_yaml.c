@@ -19,6 +19,8 @@ typedef struct {
 typedef struct {
     ct_ydoc *doc;
     ct_diags *d;
+    const char *src;      /* the document's text, to place block scalars */
+    size_t src_len;
     frame *stack;
     size_t depth, cap;
     ct_strmap anchors;    /* anchor name -> index into anchored */
@@ -110,6 +112,44 @@ static int close_frame(builder *b)
     return attach(b, node);
 }
 
+/* Where a scalar's text starts: after the quote of a quoted scalar; for a
+ * block scalar (| or >) at the first non-blank of the next line. */
+static void place_text(const builder *b, ct_ynode *n, yaml_scalar_style_t style)
+{
+    n->text_line = n->line;
+    n->text_col = n->col;
+    if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+        n->text_col++;
+        return;
+    }
+    if (style != YAML_LITERAL_SCALAR_STYLE && style != YAML_FOLDED_SCALAR_STYLE) return;
+    size_t i = 0;
+    int line = 1;
+    while (i < b->src_len && line <= n->line) {
+        if (b->src[i] == '\n') line++;
+        i++;
+    }
+    for (;;) { /* skip blank lines */
+        size_t j = i;
+        while (j < b->src_len && b->src[j] == ' ') j++;
+        if (j < b->src_len && b->src[j] == '\n') { i = j + 1; line++; continue; }
+        n->text_line = line;
+        n->text_col = (int)(j - i) + 1;
+        return;
+    }
+}
+
+void ct_ynode_text_pos(const ct_ynode *n, size_t offset, int *line, int *col)
+{
+    int l = n->text_line, c = n->text_col;
+    for (size_t i = 0; i < offset && i < n->len; i++) {
+        if (n->text[i] == '\n') { *line = l + 1; *col = n->text_col; return; }
+        if (((unsigned char)n->text[i] & 0xC0) != 0x80) c++; /* count characters, not bytes */
+    }
+    *line = l;
+    *col = c;
+}
+
 static int on_event(builder *b, yaml_event_t *ev)
 {
     ct_ydoc *doc = b->doc;
@@ -122,6 +162,7 @@ static int on_event(builder *b, yaml_event_t *ev)
         if (!n->text) return -1;
         n->len = ev->data.scalar.length;
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        place_text(b, n, ev->data.scalar.style);
         if (ev->data.scalar.anchor && add_anchor(b, (const char *)ev->data.scalar.anchor, n)) return -1;
         return attach(b, n);
     }
@@ -195,12 +236,14 @@ static int check_duplicate_keys(const ct_ydoc *doc, const ct_ynode *n, ct_diags 
     return bad;
 }
 
-static ct_status parse(ct_ydoc *doc, yaml_parser_t *p, ct_diags *d)
+static ct_status parse(ct_ydoc *doc, yaml_parser_t *p, const char *src, size_t src_len, ct_diags *d)
 {
     builder b;
     memset(&b, 0, sizeof b);
     b.doc = doc;
     b.d = d;
+    b.src = src;
+    b.src_len = src_len;
     ct_strmap_init(&b.anchors);
     ct_status st = CT_OK;
     int docs = 0;
@@ -263,7 +306,7 @@ ct_status ct_ydoc_load_string(ct_ydoc *doc, const char *name, const char *text,
         return CT_ENOMEM;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    ct_status st = parse(doc, &p, d);
+    ct_status st = parse(doc, &p, text, len, d);
     yaml_parser_delete(&p);
     return st;
 }

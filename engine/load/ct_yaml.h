@@ -17,6 +17,7 @@ struct ct_ynode {
     ct_ynode_type type;
     int line, col;        /* 1-based */
     int quoted;           /* scalar written in quotes or as a block */
+    int text_line, text_col; /* where the scalar's first character of text stands */
     const char *text;     /* scalar text (NUL-terminated) */
     size_t len;
     ct_ynode **items;     /* sequence items, or map keys and values interleaved */
@@ -38,6 +39,10 @@ ct_status ct_ydoc_load(ct_ydoc *doc, const char *path, ct_diags *d);
 ct_status ct_ydoc_load_string(ct_ydoc *doc, const char *name, const char *text,
                               size_t len, ct_diags *d);
 void ct_ydoc_free(ct_ydoc *doc);
+
+/* The line and column of byte `offset` of a scalar's text, exact on the
+ * text's first line and the start of its line after that. */
+void ct_ynode_text_pos(const ct_ynode *n, size_t offset, int *line, int *col);
 
 /* The value for key in a map node, or NULL. */
 const ct_ynode *ct_ynode_get(const ct_ynode *map, const char *key);

@@ -94,10 +94,8 @@ void ct_out_abort(ct_out *o)
     if (o->path) {
         fclose(o->f);
         remove(o->tmp);
-    } else {
-        flush(o);
-        fflush(o->f);
     }
+    /* stdout: what is still buffered is dropped; what was flushed is out already */
     free(o->path);
     free(o->tmp);
     free(o);

@@ -141,11 +141,13 @@ static void test_valid(void)
     CHECK_INT(ind->of_pos.col, 9);
     CHECK_STR(ind->condition.text, "is_clean == 1");
     CHECK(ind->condition.cond != NULL);
-    CHECK_INT(ind->condition.quoted, 1);
     CHECK_INT(ind->condition.pos.line, 20);
     CHECK_INT(ind->condition.pos.col, 16);
+    /* quoted: the text starts one column after the quote */
+    CHECK_INT(ind->condition.text_pos.line, 20);
+    CHECK_INT(ind->condition.text_pos.col, 17);
     CHECK_STR(ind->among.text, "hotspots > 0");
-    CHECK_INT(ind->among.quoted, 0);
+    CHECK_INT(ind->among.text_pos.col, ind->among.pos.col);
     CHECK(ind->among.cond && ind->among.cond->cmp == CT_CMP_GT);
     CHECK_INT(ind->missing_as_not_met, 1);
     CHECK_INT(ind->direction, 1);
