@@ -90,6 +90,8 @@ timed() {
 
 if [ "$do_chitieu" = 1 ]; then
     timed chitieu "$chitieu" compute "$plan" --data "$data" -o "$work/chitieu.csv"
+    # assess: every target of the plan at every level (goal: at most 1.5x compute)
+    timed assess "$chitieu" assess "$plan" --data "$data" -o "$work/assess.csv"
 fi
 if [ "$do_pandas" = 1 ]; then
     timed pandas "$pandas_py" bench/pandas_compute.py "$data" "$work/pandas.csv"
@@ -99,6 +101,13 @@ echo
 printf '%-10s %12s %16s\n' "" "wall (s)" "peak RSS (MB)"
 [ "$do_chitieu" = 1 ] && printf '%-10s %12.2f %16.1f\n' chitieu "$chitieu_wall" "$(awk "BEGIN{print $chitieu_rss/1024}")"
 [ "$do_pandas" = 1 ] && printf '%-10s %12.2f %16.1f\n' pandas "$pandas_wall" "$(awk "BEGIN{print $pandas_rss/1024}")"
+if [ "$do_chitieu" = 1 ]; then
+    printf '%-10s %12.2f %16.1f\n' assess "$assess_wall" "$(awk "BEGIN{print $assess_rss/1024}")"
+    awk -v aw="$assess_wall" -v cw="$chitieu_wall" 'BEGIN {
+        if (cw <= 0) cw = 0.01
+        printf "assess    %.2fx the time of compute  (goal <= 1.5x: %s)\n", aw / cw, (aw / cw <= 1.5 ? "met" : "NOT met")
+    }'
+fi
 if [ "$do_chitieu" = 1 ] && [ "$do_pandas" = 1 ]; then
     awk -v cw="$chitieu_wall" -v pw="$pandas_wall" -v cr="$chitieu_rss" -v pr="$pandas_rss" 'BEGIN {
         if (cw <= 0) cw = 0.01   # GNU time resolution is 10 ms

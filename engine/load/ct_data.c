@@ -1,6 +1,7 @@
 #include "ct_data.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -444,6 +445,7 @@ typedef struct {
     ct_period period;
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
+    size_t after_cutoff;  /* rows of periods after --as-of */
 } row_cache;
 
 static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
@@ -531,7 +533,7 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         return -1;
     }
     if (ct_period_last_month(p) > s->cutoff_month) {
-        s->n_after_cutoff++; /* not yet known at the --as-of period */
+        c->after_cutoff++; /* not yet known at the --as-of period */
         return 0;
     }
     if (ob->n == ob->cap) {
@@ -550,6 +552,124 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
     return 0;
 }
 
+/* One part of observations.csv, read by one thread. */
+typedef struct {
+    ct_series *s;
+    ct_csv r;             /* a view of the mapping limited to this part */
+    const int *col;
+    int ncols;
+    obs_buf ob;
+    unknown_tally unk;
+    row_cache cache;
+    ct_diags diags;
+    size_t errors, unknown_rows;
+    ct_status st;
+} chunk;
+
+static void chunk_init(chunk *c, ct_series *s, const ct_csv *r, size_t from, size_t to, int line,
+                       const int *col, int ncols)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->r = *r;
+    c->r.pos = from;
+    c->r.size = to;
+    c->r.released = from & ~(size_t)4095;
+    c->r.line = line;
+    c->col = col;
+    c->ncols = ncols;
+    ct_diags_init(&c->diags);
+    ct_strmap_init(&c->unk.names);
+    c->cache = (row_cache){{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL, 0};
+    c->cache.next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *c->cache.next_metric);
+    if (!c->cache.next_metric) c->st = CT_ENOMEM;
+    for (int m = 0; c->cache.next_metric && m <= s->n_metrics; m++) c->cache.next_metric[m] = -1;
+}
+
+static void chunk_free(chunk *c)
+{
+    free(c->ob.recs);
+    free(c->cache.next_metric);
+    ct_strmap_free(&c->unk.names);
+    free(c->unk.first_line);
+    free(c->unk.rows);
+    ct_diags_free(&c->diags);
+}
+
+static void *read_chunk(void *arg)
+{
+    chunk *c = arg;
+    ct_field f[MAX_COLS];
+    int n;
+    size_t rows = 0;
+    while (c->st == CT_OK && (n = ct_csv_next(&c->r, f, MAX_COLS, &c->diags)) != 0) {
+        if ((++rows & 0xFFFF) == 0) ct_csv_release_read(&c->r);
+        int rc;
+        if (n < 0) rc = -1;
+        else if (n != c->ncols) {
+            ct_error_at(&c->diags, c->s->obs_path, c->r.row_line, 0, "%d fields where the header has %d", n, c->ncols);
+            rc = -1;
+        } else {
+            rc = parse_obs_row(c->s, f, c->r.row_line, c->col, &c->ob, &c->unk, &c->cache, &c->diags);
+        }
+        if (rc == -2) { c->st = CT_ENOMEM; break; }
+        if (rc == -3) { c->unknown_rows++; continue; }
+        if (rc < 0 && ++c->errors >= MAX_ERRORS_PER_FILE) {
+            ct_error_at(&c->diags, c->s->obs_path, c->r.row_line, 0, "too many errors; stopped reading this file");
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Appends b's findings to a's, keeping file order. */
+static ct_status chunk_merge(chunk *a, chunk *b)
+{
+    if (b->ob.n) {
+        if (a->ob.cap < a->ob.n + b->ob.n) {
+            obs_rec *nr = realloc(a->ob.recs, (a->ob.n + b->ob.n) * sizeof *nr);
+            if (!nr) return CT_ENOMEM;
+            a->ob.recs = nr;
+            a->ob.cap = a->ob.n + b->ob.n;
+        }
+        memcpy(a->ob.recs + a->ob.n, b->ob.recs, b->ob.n * sizeof *b->ob.recs);
+        a->ob.n += b->ob.n;
+    }
+    for (size_t i = 0; i < b->diags.n; i++) {
+        const ct_diag *dg = &b->diags.items[i];
+        ct_diag_add(&a->diags, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
+    }
+    for (size_t i = 0; i < b->unk.names.cap; i++) {
+        const char *key = b->unk.names.keys[i];
+        if (!key) continue;
+        int slot = b->unk.names.vals[i];
+        ct_field name = {key + 2, strlen(key + 2)};
+        for (size_t k = 0; k < b->unk.rows[slot]; k++)
+            if (tally(&a->unk, key[0], name, b->unk.first_line[slot]) < 0) return CT_ENOMEM;
+    }
+    a->errors += b->errors;
+    a->unknown_rows += b->unknown_rows;
+    return b->st;
+}
+
+static int count_lines(const char *p, size_t n)
+{
+    int lines = 0;
+    const char *end = p + n;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) { lines++; p++; }
+    return lines;
+}
+
+/* Where a second thread may start: a line start near the middle, when the
+ * rest of the file has no quote (so no field spans lines). 0: one thread. */
+static size_t split_point(const ct_csv *r)
+{
+    size_t left = r->size - r->pos;
+    if (left < ((size_t)16 << 20) || memchr(r->data + r->pos, '"', left)) return 0;
+    const char *mid = memchr(r->data + r->pos + left / 2, '\n', left - left / 2);
+    return mid ? (size_t)(mid - r->data) + 1 : 0;
+}
+
 static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diags *d)
 {
     ct_field hdr[MAX_COLS];
@@ -565,40 +685,32 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
         }
     }
     if (bad) return CT_EINPUT;
-    ct_field f[MAX_COLS];
-    int n;
-    row_cache cache = {{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL};
-    cache.next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *cache.next_metric);
-    if (!cache.next_metric) return CT_ENOMEM;
-    for (int m = 0; m <= s->n_metrics; m++) cache.next_metric[m] = -1;
-    size_t errors = 0, rows = 0, unknown_rows = 0;
-    unknown_tally unk;
-    memset(&unk, 0, sizeof unk);
-    ct_strmap_init(&unk.names);
-    ct_status st = CT_OK;
-    while ((n = ct_csv_next(r, f, MAX_COLS, d)) != 0) {
-        if ((++rows & 0xFFFF) == 0) ct_csv_release_read(r);
-        int rc;
-        if (n < 0) rc = -1;
-        else if (n != ncols) {
-            ct_error_at(d, s->obs_path, r->row_line, 0, "%d fields where the header has %d", n, ncols);
-            rc = -1;
-        } else {
-            rc = parse_obs_row(s, f, r->row_line, col, ob, &unk, &cache, d);
-        }
-        if (rc == -2) { st = CT_ENOMEM; break; }
-        if (rc == -3) { unknown_rows++; continue; }
-        if (rc < 0 && ++errors >= MAX_ERRORS_PER_FILE) {
-            ct_error_at(d, s->obs_path, r->row_line, 0, "too many errors; stopped reading this file");
-            break;
-        }
+    size_t split = split_point(r);
+    chunk parts[2];
+    int nparts = split ? 2 : 1;
+    chunk_init(&parts[0], s, r, r->pos, split ? split : r->size, r->line, col, ncols);
+    if (split) chunk_init(&parts[1], s, r, split, r->size, r->line + count_lines(r->data + r->pos, split - r->pos), col, ncols);
+    pthread_t second;
+    int threaded = split && parts[1].st == CT_OK && pthread_create(&second, NULL, read_chunk, &parts[1]) == 0;
+    read_chunk(&parts[0]);
+    if (threaded) pthread_join(second, NULL);
+    else if (split) read_chunk(&parts[1]);
+    ct_status st = parts[0].st;
+    if (nparts == 2) {
+        ct_status st2 = chunk_merge(&parts[0], &parts[1]);
+        if (st == CT_OK) st = st2;
     }
-    report_unknown(s, &unk, d);
-    free(cache.next_metric);
-    ct_strmap_free(&unk.names);
-    free(unk.first_line);
-    free(unk.rows);
-    if (st == CT_OK && (errors || unknown_rows)) st = CT_EINPUT;
+    chunk *c = &parts[0];
+    for (size_t i = 0; i < c->diags.n; i++) {
+        const ct_diag *dg = &c->diags.items[i];
+        ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
+    }
+    report_unknown(s, &c->unk, d);
+    for (int k = 0; k < nparts; k++) s->n_after_cutoff += parts[k].cache.after_cutoff;
+    *ob = c->ob;
+    c->ob.recs = NULL;
+    if (st == CT_OK && (c->errors || c->unknown_rows)) st = CT_EINPUT;
+    for (int k = 0; k < nparts; k++) chunk_free(&parts[k]);
     return st;
 }
 

@@ -17,9 +17,23 @@ int ct_proj_method_parse(const char *s, ct_proj_method *out)
 
 const char *ct_proj_method_name(ct_proj_method m) { return method_names[m]; }
 
-void ct_proj_init(void) { gsl_set_error_handler_off(); }
-
 enum { MAX_POINTS = 512 };
+
+/* Student t quantiles for 95% two-sided intervals, by degrees of freedom:
+ * computed once, since the inverse CDF is costly and fits are many. */
+static double t975[MAX_POINTS + 1];
+
+void ct_proj_init(void)
+{
+    gsl_set_error_handler_off();
+    for (int df = 1; df <= MAX_POINTS; df++) t975[df] = gsl_cdf_tdist_Pinv(0.975, df);
+}
+
+static double t_quantile(int df)
+{
+    if (df >= 1 && df <= MAX_POINTS && t975[df] > 0) return t975[df];
+    return gsl_cdf_tdist_Pinv(0.975, df);
+}
 
 static double to_scale(ct_proj_method m, double y, double num, double den)
 {
@@ -107,7 +121,7 @@ void ct_proj_at(const ct_proj_fit *fit, double t, double *mean, double *lo, doub
     /* prediction, not confidence: residual variance plus the variance of the fitted mean */
     double s2 = fit->sumsq / (fit->n - 2);
     double se = sqrt(s2 + zerr * zerr);
-    double q = gsl_cdf_tdist_Pinv(0.975, fit->n - 2);
+    double q = t_quantile(fit->n - 2);
     *lo = from_scale(fit->method, zhat - q * se);
     *hi = from_scale(fit->method, zhat + q * se);
 }
@@ -118,9 +132,26 @@ static int meets(double v, double target, int direction)
     return direction >= 0 ? v >= target - eps : v <= target + eps;
 }
 
+/* The trend line is monotone on its own scale: solve for the crossing. */
+static int line_met_year(const ct_proj_fit *fit, double target, int direction, int from, int until)
+{
+    if (fit->method == CT_PM_LOGIT && (target <= 0 || target >= 100)) return 0;
+    if (fit->method == CT_PM_CAGR && target <= 0) return 0;
+    double z = to_scale(fit->method, target, NAN, NAN);
+    if (fit->method == CT_PM_LOGIT) z = log(target / (100.0 - target));
+    double at_from = fit->c0 + fit->c1 * from;
+    if (direction >= 0 ? at_from >= z : at_from <= z) return from;
+    if (fit->c1 == 0 || (fit->c1 > 0) != (direction >= 0)) return 0;
+    double t = (z - fit->c0) / fit->c1;
+    int y = (int)ceil(t - 1e-9);
+    if (y < from) y = from;
+    return y <= until ? y : 0;
+}
+
 int ct_proj_met_year(const ct_proj_fit *fit, double target, int direction, int from, int until)
 {
     if (!fit->ok || !isfinite(target)) return 0;
+    if (fit->method != CT_PM_TRANSITION) return line_met_year(fit, target, direction, from, until);
     for (int y = from; y <= until; y++) {
         double m, lo, hi;
         ct_proj_at(fit, y, &m, &lo, &hi);
