@@ -11,7 +11,7 @@ typedef struct {
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
     const char *method, *to, *as_of;
-    const char **rules;
+    const char *const *rules;
     size_t n_rules;
     int help, feasibility;
 } cli_args;

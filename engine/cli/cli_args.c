@@ -37,6 +37,7 @@ static int allowed_option(const char *name, const char *const *allowed)
 
 int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const char *const *allowed)
 {
+    static const char *const everywhere[] = {"--rules", "--as-of", NULL};
     memset(a, 0, sizeof *a);
     a->plans = calloc((size_t)argc + 1, sizeof *a->plans);
     a->rules = calloc((size_t)argc + 1, sizeof *a->rules);
@@ -51,13 +52,14 @@ int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const ch
         if (nlen >= sizeof name) return cli_usage_error(cmd, "unknown option '%s'", arg);
         memcpy(name, arg, nlen);
         name[nlen] = '\0';
-        if (!allowed_option(name, allowed)) return cli_usage_error(cmd, "unknown option '%s'", arg);
+        if (!allowed_option(name, allowed) && !allowed_option(name, everywhere))
+            return cli_usage_error(cmd, "unknown option '%s'", arg);
         if (!strcmp(name, "--feasibility")) { a->feasibility = 1; continue; }
         const char *value;
         if (eq) value = eq + 1;
         else if (i + 1 < argc) value = argv[++i];
         else return cli_usage_error(cmd, "option '%s' needs a value", name);
-        if (!strcmp(name, "--rules")) { a->rules[a->n_rules++] = value; continue; }
+        if (!strcmp(name, "--rules")) { ((const char **)a->rules)[a->n_rules++] = value; continue; }
         *option_slot(a, name) = value;
     }
     return CLI_EXIT_OK;
@@ -86,7 +88,9 @@ int cli_load(cli_session *ss, const cli_args *a, const char *cmd)
             return cli_usage_error(cmd, "--as-of must be a period such as 2018 or 2018S1, not '%s'", a->as_of);
         ss->series.cutoff_month = ct_period_last_month(p);
     }
-    return cli_session_load(ss, a->plans, a->n_plans, a->data) ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+    int bad = cli_session_load(ss, a->plans, a->n_plans, a->data);
+    bad |= cli_session_rules(ss, a->rules, a->n_rules);
+    return bad ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 }
 
 int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_compute_filter *f)

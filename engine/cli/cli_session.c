@@ -18,6 +18,7 @@ void cli_session_free(cli_session *ss)
 {
     for (size_t i = 0; i < ss->n_plans; i++) ct_plan_free(ss->plans[i]);
     free(ss->plans);
+    ct_rules_free(ss->rules);
     ct_series_free(&ss->series);
     ct_diags_free(&ss->diags);
 }
@@ -91,4 +92,21 @@ void cli_session_print(cli_session *ss)
     ct_diags_free(&ss->diags);
     ct_diags_init(&ss->diags);
     ss->diags.cap_per_list = 500;
+}
+
+int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
+{
+    int needed = n > 0;
+    for (size_t i = 0; i < ss->n_plans; i++) {
+        needed |= ss->plans[i]->n_rules > 0;
+        for (size_t k = 0; k < ss->plans[i]->n_indicators; k++)
+            needed |= ss->plans[i]->indicators[k].kind == CT_KIND_LUA;
+    }
+    if (!needed) return 0;
+    ss->rules = ct_rules_new(&ss->series, NULL);
+    if (!ss->rules) return 1;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= ct_rules_load(ss->rules, files[i], &ss->diags) != CT_OK;
+    for (size_t i = 0; i < ss->n_plans; i++) bad |= ct_rules_attach_plan(ss->rules, ss->plans[i], &ss->diags) != CT_OK;
+    return bad;
 }

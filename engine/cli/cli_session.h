@@ -9,6 +9,7 @@
 #include "../core/ct_error.h"
 #include "../load/ct_plan.h"
 #include "../model/ct_series.h"
+#include "../rules/ct_rules.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_INPUT = 1, CLI_EXIT_USAGE = 2 };
 
@@ -19,6 +20,7 @@ typedef struct {
     int has_data;
     ct_diags diags;
     size_t n_observations;
+    ct_rules *rules;      /* Lua rules, when any are named */
 } cli_session;
 
 void cli_session_init(cli_session *ss);
@@ -28,6 +30,10 @@ void cli_session_free(cli_session *ss);
  * the plans to it. Keeps going after errors so that all are reported.
  * Returns 0 when there were no errors. */
 int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *data_dir);
+
+/* Loads the rules files named on the command line and by the plans, and
+ * connects kind: lua indicators to their functions. Returns 0 when fine. */
+int cli_session_rules(cli_session *ss, const char *const *files, size_t n);
 
 /* Prints the diagnostics gathered so far to stderr, then forgets them. */
 void cli_session_print(cli_session *ss);

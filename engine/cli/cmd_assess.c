@@ -141,7 +141,7 @@ typedef struct {
 
 /* Shared by assess and project: options, loading, output; `run` does the work. */
 static int run_command(const command *c, int argc, char **argv,
-                       ct_status (*run)(const ct_plan *, const cli_session *, const cli_args *,
+                       ct_status (*run)(const ct_plan *, cli_session *, const cli_args *,
                                         const ct_compute_filter *, ct_proj_method, writer *))
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format",
@@ -154,9 +154,8 @@ static int run_command(const command *c, int argc, char **argv,
     if (a.format && !json && strcmp(a.format, "csv")) rc = cli_usage_error(c->name, "--format must be csv or json, not '%s'", a.format);
     if (!rc && a.method && ct_proj_method_parse(a.method, &method) != 0)
         rc = cli_usage_error(c->name, "--method must be auto, linear, logit, cagr or transition, not '%s'", a.method);
-    if (!rc && a.to && (atoi(a.to) < 1900 || atoi(a.to) > 2200))
+    if (!rc && a.to && (strspn(a.to, "0123456789") != strlen(a.to) || atoi(a.to) < 1900 || atoi(a.to) > 2200))
         rc = cli_usage_error(c->name, "--to must be a year, not '%s'", a.to);
-    if (!rc && a.n_rules) rc = cli_usage_error(c->name, "%s", "--rules: Lua rules are not supported yet");
     if (!rc && a.n_plans == 0) rc = cli_usage_error(c->name, "%s", "no plan file given");
     if (!rc && !a.data) rc = cli_usage_error(c->name, "%s", "--data DIR is required");
     if (rc) { cli_args_free(&a); return rc; }
@@ -176,6 +175,7 @@ static int run_command(const command *c, int argc, char **argv,
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
         ct_rec_end(&w.rec);
+        bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
         if (st != CT_OK) {
             ct_out_abort(out);
             ct_error_at(&ss.diags, NULL, 0, 0, "%s failed: %s", c->name, ct_status_str(st));
@@ -188,15 +188,25 @@ static int run_command(const command *c, int argc, char **argv,
     return cli_finish(&ss, bad);
 }
 
-static ct_status run_assess(const ct_plan *plan, const cli_session *ss, const cli_args *a,
+static void apply_rules(void *ctx, ct_assessment *a)
+{
+    cli_session *ss = ctx;
+    ct_rules_assess(ss->rules, a, &ss->diags);
+}
+
+static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args *a,
                             const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
     (void)a;
-    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m};
+    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL};
+    if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
+        opt.custom = apply_rules;
+        opt.custom_ctx = ss;
+    }
     return ct_assess_plan(plan, &ss->series, f, &opt, write_assessment, w);
 }
 
-static ct_status run_project(const ct_plan *plan, const cli_session *ss, const cli_args *a,
+static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_args *a,
                              const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
     int to = a->to ? atoi(a->to) : plan_last_year(plan);

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const char *const usage =
-    "usage: chitieu check PLAN.yaml... [--data DIR] [--feasibility]\n"
+    "usage: chitieu check PLAN.yaml... [--data DIR] [--feasibility] [--rules FILE.lua]...\n"
     "\n"
     "Validates every plan file against the plan schema and, with --data, the data\n"
     "folder (units.csv, observations.csv) against the plans. Prints every problem\n"
@@ -17,12 +17,26 @@ static const char *const usage =
     "  --feasibility   test each plan's targets against one another (milestones,\n"
     "                  transition bands) and, with --data, against the region's\n"
     "                  baseline and the pace observed so far\n"
+    "  --rules FILE    a Lua rules file (repeatable): its check_rule functions\n"
+    "                  inspect the data; each violation is printed as\n"
+    "                  violation: RULE: UNIT PERIOD [IMPORTANCE]: MESSAGE\n"
+    "                  and any violation makes the check fail (exit 1)\n"
+    "  --as-of PERIOD  use only the data of periods ending by PERIOD\n"
     "  -h, --help      this text\n";
 
 static int print_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)
 {
     (void)ctx;
     printf("feasibility: %s: %s: %s\n", plan->id, ind->id ? ind->id : "?", text);
+    return 0;
+}
+
+static int print_violation(const ct_violation *v, void *ctx)
+{
+    const ct_series *s = ctx;
+    char pb[CT_PERIOD_BUF];
+    ct_period_format(v->period, pb);
+    printf("violation: %s: %s %s [%s]: %s\n", v->rule, s->code[v->unit], pb, v->importance, v->message);
     return 0;
 }
 
@@ -46,7 +60,7 @@ static void print_summary(const cli_session *ss, const cli_args *a)
 
 int cmd_check(int argc, char **argv)
 {
-    static const char *const allowed[] = {"--data", "--feasibility", "--as-of", NULL};
+    static const char *const allowed[] = {"--data", "--feasibility", NULL};
     cli_args a;
     int rc = cli_parse_args("check", argc, argv, &a, allowed);
     if (rc || cli_help(&a, usage)) { cli_args_free(&a); return rc; }
@@ -56,10 +70,18 @@ int cmd_check(int argc, char **argv)
     rc = cli_load(&ss, &a, "check");
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_session_free(&ss); return rc; }
     int bad = rc != 0;
+    long violations = 0;
+    if (!bad && ss.has_data && ss.rules && ct_rules_n_checks(ss.rules) > 0) {
+        violations = ct_rules_check(ss.rules, print_violation, &ss.series, &ss.diags);
+        bad |= violations != 0 || ss.diags.n_errors > 0;
+    }
     size_t n_errors = ss.diags.n_errors, n_warnings = ss.diags.n_warnings;
     cli_session_print(&ss);
     fflush(stderr);
     print_summary(&ss, &a);
+    if (ss.series.n_after_cutoff)
+        printf("--as-of %s: %zu observations of later periods left out\n", a.as_of, ss.series.n_after_cutoff);
+    if (violations > 0) printf("%ld violation%s of the data checks\n", violations, violations == 1 ? "" : "s");
     if (a.feasibility && !bad)
         for (size_t i = 0; i < ss.n_plans; i++)
             ct_assess_feasibility(ss.plans[i], ss.has_data ? &ss.series : NULL, print_finding, NULL);

@@ -21,6 +21,8 @@ static const char *const usage =
     "  --periods TYPE   finest periods to print: year, half-year, quarter or month\n"
     "                   (default: as fine as the data are reported)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  --rules FILE     a Lua rules file (repeatable; kind: lua indicators load\n"
+    "                   their scripts themselves)\n"
     "  -o FILE          write to FILE (whole or not at all) instead of stdout\n"
     "  -h, --help       this text\n";
 
@@ -53,6 +55,7 @@ int cmd_compute(int argc, char **argv)
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);
         ct_table_end(&t);
+        bad |= ss.diags.n_errors > 0; /* a failing lua indicator: empty values; exit 1 */
         if (st != CT_OK) {
             ct_out_abort(out);
             ct_error_at(&ss.diags, NULL, 0, 0, "compute failed: %s", ct_status_str(st));

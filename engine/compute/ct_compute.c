@@ -135,13 +135,21 @@ static int metric_finest(const ct_series *s, const ct_mref *r, int finest)
     return finest < 0 || mf < finest ? mf : finest;
 }
 
+/* The level of the deepest units under top. */
+static int deepest_level(const ct_series *s, int top)
+{
+    int best = s->level[top], depth = -1;
+    for (int u = 0; u < s->n_units; u++)
+        if (s->depth[u] > depth && ct_series_in_subtree(s, u, top)) { depth = s->depth[u]; best = s->level[u]; }
+    return best;
+}
+
 static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, ct_diags *d)
 {
     int bad = 0;
     ind->of_level = -1;
     ind->base_level = -1;
     int finest = -1;
-    if (ind->kind == CT_KIND_LUA) return 1; /* refused when the plan was loaded */
     if (ind->of) {
         ind->of_level = ct_series_level(s, ind->of);
         if (ind->of_level < 0) {
@@ -183,6 +191,8 @@ static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, 
         if (ind->kind == CT_KIND_FREQUENCY) finest = (int)ind->per - 1;
         break;
     case CT_KIND_LUA:
+        /* the script is called for every unit at or above `of` (default: every level) */
+        if (ind->base_level < 0) ind->base_level = deepest_level(s, plan->region_unit);
         break;
     }
     ind->finest_out = finest < 0 ? 0 : finest;
@@ -435,11 +445,24 @@ int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int le
     return level == ind->base_level || s->level_above[ind->base_level * s->n_levels + level];
 }
 
+/* A kind: lua value: whatever the script returns (NaN: no data). */
+static ct_cell custom_cell(const ct_indicator *ind, int unit, ct_period p)
+{
+    ct_cell c = {NAN, 0, 0, 0, 0, 0};
+    double v = NAN;
+    if (ind->custom && ind->custom(ind->custom_ctx, unit, p, &v) == 0 && isfinite(v)) {
+        c.value = v;
+        c.flags = CT_ROW_VALUE;
+    }
+    return c;
+}
+
 ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
                         const ct_series *s, int unit, ct_period p)
 {
     ct_cell none = {NAN, 0, 0, 0, 0, 0};
     if (ind->base_level < 0) return none;
+    if (ind->kind == CT_KIND_LUA) return custom_cell(ind, unit, p);
     accum a;
     ct_cell c = none;
     if (accum_alloc(&a, s->n_units) == 0) {
@@ -509,6 +532,11 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
         if (!g->cells) st = CT_ENOMEM;
     }
     for (int j = 0; st == CT_OK && j < g->n_periods; j++) {
+        if (ind->kind == CT_KIND_LUA) {
+            for (int i = 0; i < g->n_units; i++)
+                g->cells[(size_t)i * (size_t)np + (size_t)j] = custom_cell(ind, g->units[i], g->periods[j]);
+            continue;
+        }
         compute_period(plan, ind, s, g->periods[j], &a);
         for (int i = 0; i < g->n_units; i++)
             g->cells[(size_t)i * (size_t)np + (size_t)j] = make_cell(ind, &a, g->units[i]);

@@ -445,7 +445,6 @@ typedef struct {
     ct_period period;
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
-    size_t after_cutoff;  /* rows of periods after --as-of */
 } row_cache;
 
 static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
@@ -532,10 +531,6 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         ct_error_at(d, path, line, 0, "value %.*s of metric %s must be %s", (int)val.len, val.ptr, mt->name, value_rule(mt));
         return -1;
     }
-    if (ct_period_last_month(p) > s->cutoff_month) {
-        c->after_cutoff++; /* not yet known at the --as-of period */
-        return 0;
-    }
     if (ob->n == ob->cap) {
         size_t nc = ob->cap ? ob->cap * 2 : 65536;
         obs_rec *nr = realloc(ob->recs, nc * sizeof *nr);
@@ -580,7 +575,7 @@ static void chunk_init(chunk *c, ct_series *s, const ct_csv *r, size_t from, siz
     c->ncols = ncols;
     ct_diags_init(&c->diags);
     ct_strmap_init(&c->unk.names);
-    c->cache = (row_cache){{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL, 0};
+    c->cache = (row_cache){{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL};
     c->cache.next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *c->cache.next_metric);
     if (!c->cache.next_metric) c->st = CT_ENOMEM;
     for (int m = 0; c->cache.next_metric && m <= s->n_metrics; m++) c->cache.next_metric[m] = -1;
@@ -706,7 +701,6 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
         ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
     }
     report_unknown(s, &c->unk, d);
-    for (int k = 0; k < nparts; k++) s->n_after_cutoff += parts[k].cache.after_cutoff;
     *ob = c->ob;
     c->ob.recs = NULL;
     if (st == CT_OK && (c->errors || c->unknown_rows)) st = CT_EINPUT;
@@ -763,6 +757,31 @@ static ct_status scatter(ct_series *s, const obs_buf *ob, ct_diags *d)
     return st;
 }
 
+/* --as-of: values of periods that end after the cut-off were not known
+ * then. They were read and checked like the rest; now they are dropped. */
+static void forget_after_cutoff(ct_series *s)
+{
+    for (int m = 0; m < s->n_metrics; m++) {
+        ct_metric *mt = &s->metrics[m];
+        for (int t = 0; t <= mt->finest; t++) {
+            int np = ct_series_n_periods(s, (ct_ptype)t);
+            int first_late = np;
+            for (int i = 0; i < np; i++)
+                if (ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, i)) > s->cutoff_month) {
+                    first_late = i;
+                    break;
+                }
+            for (int u = 0; u < s->level_size[mt->level]; u++) {
+                double *row = mt->vals[t] + (size_t)u * (size_t)np;
+                for (int i = first_late; i < np; i++) {
+                    if (!isnan(row[i])) { s->n_after_cutoff++; mt->n_obs--; }
+                    row[i] = NAN;
+                }
+            }
+        }
+    }
+}
+
 ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
 {
     s->obs_path = ct_arena_strdup(&s->arena, path);
@@ -790,6 +809,7 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
         st = scatter(s, &ob, d);
     }
     free(ob.recs);
+    if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);
     for (int m = 0; st == CT_OK && m < s->n_metrics; m++) ct_series_rollup(s, m);
     return st;
 }

@@ -376,7 +376,7 @@ static const char *const *kind_keys(ct_kind k)
     static const char *const sum[] = {"metric", NULL};
     static const char *const trans[] = {"of", "from", "to", "among", NULL};
     static const char *const freq[] = {"metric", "per", "at_least", NULL};
-    static const char *const lua[] = {"script", "function", NULL};
+    static const char *const lua[] = {"script", "function", "of", NULL};
     switch (k) {
     case CT_KIND_SHARE: case CT_KIND_COUNT: return share;
     case CT_KIND_RATIO: return ratio;
@@ -428,7 +428,10 @@ static void load_kind_fields(loader *L, const ct_ynode *v, ct_indicator *ind)
     }
     case CT_KIND_LUA:
         ind->script = scalar_text(L, v, "script", 1);
+        ind->script_pos = pos_of(ct_ynode_get(v, "script"));
         ind->function = scalar_text(L, v, "function", 1);
+        ind->of = scalar_text(L, v, "of", 0);
+        ind->of_pos = pos_of(ct_ynode_get(v, "of"));
         break;
     }
 }
@@ -475,8 +478,6 @@ static void load_indicator(loader *L, const ct_ynode *v, ct_indicator *ind)
     check_keys(L, v, allowed);
     if (missing && ind->kind != CT_KIND_SHARE)
         errf(L, missing, "'missing' applies to share_of_units only");
-    if (ind->kind == CT_KIND_LUA)
-        errf(L, kind, "kind lua is not supported yet");
     load_kind_fields(L, v, ind);
     load_targets(L, ct_ynode_get(v, "targets"), ind);
     (void)p;
@@ -505,11 +506,30 @@ static void load_indicators(loader *L, const ct_ynode *list)
 
 /* ---- the plan ------------------------------------------------------------- */
 
+/* rules: a file name or a list of them (Lua rules files, relative to the plan) */
+static void load_rules(loader *L, const ct_ynode *v)
+{
+    ct_plan *p = L->plan;
+    if (!v) return;
+    size_t n = v->type == CT_Y_SEQ ? v->n : 1;
+    p->rules = ct_arena_alloc(&p->arena, (n ? n : 1) * sizeof *p->rules);
+    p->rules_pos = ct_arena_alloc(&p->arena, (n ? n : 1) * sizeof *p->rules_pos);
+    for (size_t i = 0; i < n; i++) {
+        const ct_ynode *f = v->type == CT_Y_SEQ ? v->items[i] : v;
+        if (f->type != CT_Y_SCALAR || f->len == 0) {
+            errf(L, f, "'rules' must be a file name or a list of file names");
+            continue;
+        }
+        p->rules[p->n_rules] = ct_arena_strdup(&p->arena, f->text);
+        p->rules_pos[p->n_rules++] = pos_of(f);
+    }
+}
+
 static void load_header(loader *L, const ct_ynode *v)
 {
     ct_plan *p = L->plan;
     static const char *const keys[] = {"id", "title", "region", "baseline", "horizon", "source",
-                                       "description", NULL};
+                                       "description", "rules", NULL};
     size_t mark = where_push(L, "plan");
     if (expect_map(L, v, "'plan'")) {
         check_keys(L, v, keys);
@@ -532,6 +552,7 @@ static void load_header(loader *L, const ct_ynode *v)
         if (p->horizon && p->has_baseline && p->horizon <= p->baseline.year)
             errf(L, ct_ynode_get(v, "horizon"), "'horizon' (%d) must be after the baseline (%d)", p->horizon, p->baseline.year);
         load_source(L, v, &p->source);
+        load_rules(L, ct_ynode_get(v, "rules"));
     }
     where_pop(L, mark);
 }

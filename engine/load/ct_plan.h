@@ -89,6 +89,11 @@ typedef struct {
     ct_ptype per;         /* frequency */
     double at_least;      /* frequency; default 1 */
     const char *script, *function; /* lua */
+    ct_pos script_pos;
+    /* kind lua: the value for a unit and period, supplied by the rules layer;
+     * returns 0 (value NaN for no data) or -1 when the script failed */
+    int (*custom)(void *ctx, int unit, ct_period p, double *value);
+    void *custom_ctx;
     ct_source source;
     ct_target *targets;
     size_t n_targets;
@@ -110,6 +115,9 @@ typedef struct {
     int has_baseline;
     int horizon;          /* 0 when absent */
     ct_source source;
+    const char **rules;   /* rules files named by the plan (as written) */
+    ct_pos *rules_pos;
+    size_t n_rules;
     ct_metric_decl *metrics;
     size_t n_metrics;
     ct_indicator *indicators;

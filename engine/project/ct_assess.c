@@ -50,14 +50,14 @@ static void fmt_num(double v, char *buf)
 /* The yearly values of one unit from a grid, and the baseline cell. */
 typedef struct {
     int n;
-    double t[256], y[256], num[256], den[256];
+    double t[256], y[256];
     int year[256];
     int has_baseline;
     double baseline;
     ct_period baseline_period;
 } unit_series;
 
-static void read_unit(const ct_plan *plan, const ct_grid *g, int i, unit_series *u)
+static void read_unit(const ct_plan *plan, const ct_series *s, const ct_grid *g, int i, unit_series *u)
 {
     memset(u, 0, sizeof *u);
     u->baseline = NAN;
@@ -72,9 +72,9 @@ static void read_unit(const ct_plan *plan, const ct_grid *g, int i, unit_series 
         }
         if (p.type != CT_PT_YEAR || !(c->flags & CT_ROW_VALUE) || u->n >= 256) continue;
         u->t[u->n] = period_time(p);
+        /* a year cut by --as-of counts up to the cut-off */
+        if (ct_period_last_month(p) > s->cutoff_month) u->t[u->n] = (s->cutoff_month + 1) / 12.0 - 1;
         u->y[u->n] = c->value;
-        u->num[u->n] = (c->flags & CT_ROW_NUM) ? c->num : NAN;
-        u->den[u->n] = (c->flags & CT_ROW_DEN) ? c->den : NAN;
         u->year[u->n] = p.year;
         u->n++;
     }
@@ -107,7 +107,7 @@ static void rate_status(ct_assessment *a, const unit_series *u, int year, double
     int pct = ct_indicator_is_percent(a->ind);
     int dir = a->ind->direction;
     double tb = period_time(u->baseline_period);
-    double obs_years = period_time(a->latest_period) - tb, req_years = year - tb;
+    double obs_years = u->t[u->n - 1] - tb, req_years = year - tb;
     int since = 0;
     for (int k = 0; k < u->n; k++)
         if (u->t[k] >= tb - 1e-9) since++;
@@ -174,7 +174,9 @@ static void each_period_status(ct_assessment *a, const unit_series *u, double ta
     }
     note_add(a, "met in %d of %d years of %d-%d so far", met, seen, t->from, t->to);
     if (missed[0]) note_add(a, "missed %s", missed);
-    if (last_met) {
+    if (met < seen && a->latest_period.year >= t->to) {
+        a->status = "off_track"; /* the span is over and a year was missed */
+    } else if (last_met) {
         a->status = met == seen ? (a->latest_period.year >= t->to ? "achieved" : "on_track") : "at_risk";
     } else if (isfinite(prev) && (last - prev) * dir < 0) {
         a->status = "deteriorating";
@@ -187,11 +189,11 @@ static void project_target(ct_assessment *a, const unit_series *u, ct_proj_metho
 {
     ct_proj_fit fit;
     a->method = auto_method(a->ind, method);
-    ct_proj_fit_series(a->method, u->t, u->y, u->num, u->den, u->n, &fit);
+    ct_proj_fit_series(a->method, u->t, u->y, u->n, &fit);
     a->points = fit.n;
     ct_proj_at(&fit, a->target_year, &a->projected, &a->lower, &a->upper);
-    if (!isfinite(target) || !fit.ok) return;
-    if (a->has_latest && meets(a->latest_value, target, a->ind->direction)) {
+    if (!isfinite(target) || !fit.ok || !a->has_latest) return;
+    if (meets(a->latest_value, target, a->ind->direction)) {
         a->met_year = a->latest_period.year;
         return;
     }
@@ -199,6 +201,7 @@ static void project_target(ct_assessment *a, const unit_series *u, ct_proj_metho
     double reach = target;
     if (a->method == CT_PM_LOGIT) reach = a->ind->direction > 0 ? fmin(target, 99.5) : fmax(target, 0.5);
     a->met_year = ct_proj_met_year(&fit, reach, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
+    if (a->target->each_period && a->latest_period.year >= a->target->to) return; /* the span is over */
     if (a->met_year) note_add(a, "the trend meets the target in %d", a->met_year);
     else note_add(a, "the trend does not meet the target by %d", TREND_HORIZON);
 }
@@ -226,6 +229,9 @@ static const ct_indicator *transition_band(const ct_plan *plan, const ct_indicat
         const ct_indicator *tr = &plan->indicators[i];
         if (tr->kind != CT_KIND_TRANSITION || !tr->to.text || !tr->of || strcmp(tr->of, ind->of) != 0) continue;
         if (!same_condition(tr->to.text, ind->condition.text)) continue;
+        /* the same units: both filtered alike */
+        if (!!tr->among.text != !!ind->among.text || (tr->among.text && !same_condition(tr->among.text, ind->among.text)))
+            continue;
         for (size_t j = 0; j < tr->n_targets; j++) {
             const ct_target *t = &tr->targets[j];
             if (t->form == CT_TF_RANGE) {
@@ -286,13 +292,18 @@ static void assess_one(ct_assessment *a, const unit_series *u, ct_proj_method me
     a->observed_rate = a->required_rate = a->ratio = NAN;
     a->projected = a->lower = a->upper = NAN;
     a->latest_value = NAN;
-    if (u->n > 0) {
+    /* the latest value counts from the baseline on */
+    if (u->n > 0 && !(a->plan->has_baseline && u->year[u->n - 1] < a->plan->baseline.year)) {
         a->has_latest = 1;
         a->latest_value = u->y[u->n - 1];
         a->latest_period = (ct_period){(short)u->year[u->n - 1], CT_PT_YEAR, 0};
     }
     project_target(a, u, method, a->target_value);
-    if (!a->has_latest) { a->status = "insufficient_data"; note_add(a, "no data"); return; }
+    if (!a->has_latest) {
+        a->status = "insufficient_data";
+        note_add(a, u->n ? "no data since the baseline" : "no data");
+        return;
+    }
     if (!isfinite(a->target_value)) {
         a->status = "insufficient_data";
         note_add(a, "the target is relative to a baseline value that is missing");
@@ -331,7 +342,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
         if (st != CT_OK) return st;
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             unit_series u;
-            read_unit(plan, &g, k, &u);
+            read_unit(plan, s, &g, k, &u);
             for (size_t j = 0; j < ind->n_targets; j++) {
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
@@ -340,6 +351,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
                 a.target = &ind->targets[j];
                 a.unit = g.units[k];
                 assess_one(&a, &u, opt ? opt->method : CT_PM_AUTO);
+                if (opt && opt->custom) opt->custom(opt->custom_ctx, &a);
                 if (fn(&a, ctx) != 0) { st = CT_EIO; break; }
             }
         }
@@ -365,7 +377,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
         int band = method == CT_PM_TRANSITION && transition_band(plan, ind, &lo, &hi);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             unit_series u;
-            read_unit(plan, &g, k, &u);
+            read_unit(plan, s, &g, k, &u);
             if (u.n == 0) continue;
             ct_proj_fit fit;
             ct_projection pr = {plan, ind, g.units[k], CT_PM_LINEAR, 0, NAN, NAN, NAN, 0, {0, 0, 0}, NAN};
@@ -374,7 +386,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
             if (band) {
                 ct_proj_fit_transition(pr.last_value, pr.last_period.year, lo, hi, &fit);
             } else {
-                ct_proj_fit_series(auto_method(ind, method), u.t, u.y, u.num, u.den, u.n, &fit);
+                ct_proj_fit_series(auto_method(ind, method), u.t, u.y, u.n, &fit);
             }
             pr.method = fit.method;
             pr.points = fit.n;
@@ -402,11 +414,23 @@ typedef struct {
     int ok;
     double baseline, latest, num0, den0;
     int baseline_year, latest_year;
+    int n;                /* every yearly value, for milestones already due */
+    int years[256];
+    double values[256];
 } region_values;
+
+static double value_in(const region_values *rv, int year)
+{
+    for (int k = 0; k < rv->n; k++)
+        if (rv->years[k] == year) return rv->values[k];
+    return NAN;
+}
 
 static region_values region_of(const ct_plan *plan, const ct_indicator *ind, const ct_series *s)
 {
-    region_values rv = {0, NAN, NAN, NAN, NAN, 0, 0};
+    region_values rv;
+    memset(&rv, 0, sizeof rv);
+    rv.baseline = rv.latest = rv.num0 = rv.den0 = NAN;
     if (!s || !plan->has_baseline || ind->base_level < 0) return rv;
     ct_compute_filter f = {-1, plan->region_unit, CT_PT_YEAR};
     ct_grid g;
@@ -414,6 +438,10 @@ static region_values region_of(const ct_plan *plan, const ct_indicator *ind, con
     for (int j = 0; j < g.n_periods && g.n_units > 0; j++) {
         const ct_cell *c = &g.cells[j];
         if (!(c->flags & CT_ROW_VALUE)) continue;
+        if (rv.n < 256) {
+            rv.years[rv.n] = g.periods[j].year;
+            rv.values[rv.n++] = c->value;
+        }
         if (g.periods[j].year == plan->baseline.year) {
             rv.baseline = c->value;
             rv.baseline_year = g.periods[j].year;
@@ -491,13 +519,18 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
             rc = emit(fn, ctx, plan, ind, "%g by %d: already met at %.4g in %d", m[k].value, m[k].year, from, from_year);
             continue;
         }
-        char pace[240] = "";
+        char pace[320] = "";
         if (isfinite(observed)) {
             size_t len = (size_t)snprintf(pace, sizeof pace, "; observed %s%.3g%s a year %d-%d (%.0f%% of the pace needed)",
                                           observed >= 0 ? "+" : "", pct ? observed : observed * 100,
                                           pct ? rate_unit(ind) : "%", rv->baseline_year, rv->latest_year,
                                           observed / need * 100);
             double gap = m[k].value - rv->latest;
+            double then = value_in(rv, m[k].year);
+            if (m[k].year <= rv->latest_year && isfinite(then))
+                len += (size_t)snprintf(pace + len, sizeof pace - len, "; %d value %.4g: %s that year", m[k].year, then,
+                                        (then - m[k].value) * dir >= -1e-9 ? "met" : "missed");
+            if (len >= sizeof pace) len = sizeof pace - 1;
             if (gap * dir <= 0)
                 snprintf(pace + len, sizeof pace - len, "; reached by %d (%.4g)", rv->latest_year, rv->latest);
             else if (observed * dir > 0) {

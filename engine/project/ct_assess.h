@@ -27,7 +27,8 @@ typedef struct {
     ct_proj_method method;
     int met_year;                 /* the year the trend meets the target; 0: not by 2100 */
     int points;                   /* yearly values the trend was fitted to */
-    const char *status;           /* achieved, on_track, ... (static text) */
+    const char *status;           /* achieved, on_track, ... or a rule's status */
+    char status_buf[48];          /* a status set by a rule lives here */
     char note[600];
 } ct_assessment;
 
@@ -35,6 +36,10 @@ typedef int (*ct_assess_fn)(const ct_assessment *a, void *ctx);
 
 typedef struct {
     ct_proj_method method;        /* projection method (AUTO by default) */
+    /* called on each assessment after the default method, to change its
+     * status and note (the rules layer's assess rules); may be NULL */
+    void (*custom)(void *ctx, ct_assessment *a);
+    void *custom_ctx;
 } ct_assess_options;
 
 /* Assesses every target of every indicator of a bound plan for the units

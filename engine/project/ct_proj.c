@@ -35,12 +35,10 @@ static double t_quantile(int df)
     return gsl_cdf_tdist_Pinv(0.975, df);
 }
 
-static double to_scale(ct_proj_method m, double y, double num, double den)
+static double to_scale(ct_proj_method m, double y)
 {
     switch (m) {
     case CT_PM_LOGIT:
-        if (isfinite(num) && isfinite(den) && den > 0 && num >= 0 && num <= den)
-            return log((num + 0.5) / (den - num + 0.5));
         if (y < 0.5) y = 0.5;
         if (y > 99.5) y = 99.5;
         return log(y / (100.0 - y));
@@ -60,8 +58,7 @@ static double from_scale(ct_proj_method m, double z)
     }
 }
 
-void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y,
-                        const double *num, const double *den, int n, ct_proj_fit *fit)
+void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y, int n, ct_proj_fit *fit)
 {
     memset(fit, 0, sizeof *fit);
     fit->method = m == CT_PM_AUTO || m == CT_PM_TRANSITION ? CT_PM_LINEAR : m;
@@ -70,7 +67,7 @@ void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y,
     for (int i = 0; i < n && k < MAX_POINTS; i++) {
         if (!isfinite(y[i])) continue;
         x[k] = t[i];
-        z[k] = to_scale(fit->method, y[i], num ? num[i] : NAN, den ? den[i] : NAN);
+        z[k] = to_scale(fit->method, y[i]);
         k++;
     }
     fit->n = k;
@@ -137,8 +134,7 @@ static int line_met_year(const ct_proj_fit *fit, double target, int direction, i
 {
     if (fit->method == CT_PM_LOGIT && (target <= 0 || target >= 100)) return 0;
     if (fit->method == CT_PM_CAGR && target <= 0) return 0;
-    double z = to_scale(fit->method, target, NAN, NAN);
-    if (fit->method == CT_PM_LOGIT) z = log(target / (100.0 - target));
+    double z = fit->method == CT_PM_LOGIT ? log(target / (100.0 - target)) : to_scale(fit->method, target);
     double at_from = fit->c0 + fit->c1 * from;
     if (direction >= 0 ? at_from >= z : at_from <= z) return from;
     if (fit->c1 == 0 || (fit->c1 > 0) != (direction >= 0)) return 0;

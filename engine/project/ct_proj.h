@@ -33,12 +33,10 @@ const char *ct_proj_method_name(ct_proj_method m);
 /* Makes GSL return errors instead of aborting; call once at start-up. */
 void ct_proj_init(void);
 
-/* Fits n points (t[i] in years, y[i] values). For logit, num/den (may be
- * NULL, or NaN per point) give counts for the empirical logit
- * log((k + 0.5) / (n - k + 0.5)); without counts a percentage is clamped to
- * [0.5, 99.5]. For cagr a value below 0.001 counts as 0.001. */
-void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y,
-                        const double *num, const double *den, int n, ct_proj_fit *fit);
+/* Fits n points (t[i] in years, y[i] values; NaN values are skipped). For
+ * logit a percentage is clamped to [0.5, 99.5] first (the logit of 0 and 100
+ * is infinite); for cagr a value below 0.001 counts as 0.001. */
+void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y, int n, ct_proj_fit *fit);
 
 /* A transition band from value p0 at time t0 with yearly rates r_lo..r_hi
  * (fractions: 0.07 for 7%). */

@@ -1,0 +1,40 @@
+/* The HTML progress report: one self-contained index.html (inline CSS, no
+ * external assets) that summarises every target's status, shows the charts
+ * rendered beside it (relative paths), the plans' feasibility findings and
+ * the data completeness; readable on a phone and printable. */
+#ifndef CT_REPORT_H
+#define CT_REPORT_H
+
+#include <stddef.h>
+
+#include "ct_output.h"
+#include "ct_plot.h"
+
+/* One feasibility finding (text owned by the caller). */
+typedef struct {
+    const ct_plan *plan;
+    const ct_indicator *ind;   /* may be NULL */
+    const char *text;
+} ct_report_finding;
+
+typedef struct {
+    const ct_plot_plan *plans;
+    size_t n_plans;
+    const ct_chart *charts;    /* the charts listed for the plans */
+    const int *rendered;       /* per chart: 1 when its file exists */
+    size_t n_charts;
+    const char *ext;           /* chart file extension: "png" */
+    const ct_report_finding *findings;
+    size_t n_findings;
+    ct_plot_lang lang;
+    const char *as_of;         /* may be NULL */
+} ct_report_input;
+
+/* Writes the report to path (whole or not at all, through ct_out). Returns
+ * CT_OK, or CT_EIO with an error in d. */
+ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags *d);
+
+/* s with & < > " ' escaped for HTML text and attribute values. */
+void ct_report_escape(ct_out *o, const char *s);
+
+#endif
