@@ -54,7 +54,7 @@ struct rules_file {
     long long budget_left;
     struct timespec deadline;
     int tripped;
-    char trip_msg[160];
+    char trip_msg[1200];
     int env_ref;
 };
 
@@ -115,18 +115,31 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     (void)ar;
     rules_file *f = file_of(L);
     if (!f->tripped) {
+        const char *why = NULL;
+        char what[96];
         f->budget_left -= HOOK_EVERY;
         if (f->budget_left < 0) {
-            f->tripped = 1;
-            snprintf(f->trip_msg, sizeof f->trip_msg, "instruction budget of %lld exceeded", f->owner->lim.instructions);
+            snprintf(what, sizeof what, "instruction budget of %lld exceeded", f->owner->lim.instructions);
+            why = what;
         } else if (past(&f->deadline)) {
+            snprintf(what, sizeof what, "time limit of %g s exceeded", f->owner->lim.seconds);
+            why = what;
+        }
+        if (why) {
+            /* level 0 is the running Lua function: the message names its line */
+            lua_Debug where;
             f->tripped = 1;
-            snprintf(f->trip_msg, sizeof f->trip_msg, "time limit of %g s exceeded", f->owner->lim.seconds);
+            if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) && where.currentline > 0)
+                snprintf(f->trip_msg, sizeof f->trip_msg, "%s:%d: %s", where.source[0] == '@' ? where.source + 1 : where.short_src,
+                         where.currentline, why);
+            else
+                snprintf(f->trip_msg, sizeof f->trip_msg, "%s", why);
         }
     }
     if (f->tripped) {
         lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "%s", f->trip_msg);
+        lua_pushstring(L, f->trip_msg);
+        lua_error(L);
     }
 }
 
@@ -159,6 +172,10 @@ static int protected_call(rules_file *f, int nargs, int nresults, char *msg, siz
 {
     lua_State *L = f->L;
     int base = lua_gettop(L) - nargs;
+    /* errors without a position (out of memory) name the function's first line */
+    lua_Debug fn;
+    lua_pushvalue(L, base);
+    int defined = lua_getinfo(L, ">S", &fn) && fn.linedefined > 0 ? fn.linedefined : 0;
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
     arm(f);
@@ -169,7 +186,7 @@ static int protected_call(rules_file *f, int nargs, int nresults, char *msg, siz
     if (rc == LUA_OK && !tripped) return 0;
     const char *m = rc == LUA_OK ? f->trip_msg : lua_tostring(L, -1);
     if (rc == LUA_ERRMEM) m = "memory cap exceeded";
-    *line = 0;
+    *line = defined;
     size_t plen = strlen(f->path);
     if (m && strncmp(m, f->path, plen) == 0 && m[plen] == ':') {
         char *end;
@@ -1157,9 +1174,10 @@ static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx,
             char msg[600];
             int line;
             if (protected_call(c->file, 2, 1, msg, sizeof msg, &line) != 0) {
+                char pb[CT_PERIOD_BUF];
+                ct_period_format(p, pb);
                 c->failed = 1;
-                ct_error_at(d, c->file->path, line, 0, "rule %s: %s (at %s %s)", c->name, msg, s->code[u],
-                            (ct_period_format(p, (char[CT_PERIOD_BUF]){0}), ""));
+                ct_error_at(d, c->file->path, line, 0, "rule %s: %s (unit %s, period %s)", c->name, msg, s->code[u], pb);
                 break;
             }
             int t = lua_type(L, -1);
