@@ -197,7 +197,11 @@ static int protected_call(rules_file *f, int nargs, int nresults, char *msg, siz
             while (*m == ' ') m++;
         }
     }
-    snprintf(msg, msg_size, "%s", m ? m : "unknown error");
+    if (!m) m = "unknown error";
+    size_t n = strlen(m);
+    if (n >= msg_size) n = msg_size - 1;
+    memcpy(msg, m, n);
+    msg[n] = '\0';
     if (rc != LUA_OK) lua_pop(L, 1);
     else lua_pop(L, nresults);
     if (rc == LUA_ERRMEM && f->mem_cap) snprintf(msg, msg_size, "memory cap of %zu MiB exceeded", f->mem_cap >> 20);
