@@ -4,7 +4,7 @@
     python3 bench/gen_national.py [OUT_DIR]      (default: bench/out/national)
 
 Writes OUT_DIR/units.csv and OUT_DIR/observations.csv in the contract format
-(/work/shared/interface.md): 63 provinces with their real GSO codes, 705
+(the interface contract; docs/data-formats.md): 63 provinces with their real GSO codes, 705
 districts (3-digit codes), 10,599 communes (5-digit codes, leading zeros kept),
 a `high_risk` 0/1 attribute on communes, and half-yearly observations
 2011S1..2025S2 of the 17 metrics declared in bench/national-plan.yaml:

@@ -8,7 +8,7 @@ every indicator of the plan at every unit at or above the indicator's base level
 every year and half-year of the data span, with the columns of `chitieu compute`:
 plan,indicator,unit,level,period,value,numerator,denominator,reported,expected
 
-Semantics follow /work/spec-semantics.md. The plan is hardcoded below (no YAML parsing)
+Semantics follow docs/yaml-reference.md and docs/data-formats.md. The plan is hardcoded below (no YAML parsing)
 and must match bench/national-plan.yaml. Written the way a competent pandas user would:
 categorical columns on load, one reshape to wide, vectorised groupby roll-ups over the
 hierarchy, no Python loops over rows.

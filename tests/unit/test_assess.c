@@ -1,5 +1,5 @@
 /* The default status from the UNSD progress ratio (engine/project/ct_assess.c).
- * Thresholds from the contract (/work/shared/interface.md): on_track ratio >= 0.95;
+ * Thresholds from the contract (the interface contract; docs/methodology.md): on_track ratio >= 0.95;
  * at_risk 0.5 <= ratio < 0.95; off_track -0.1 <= ratio < 0.5; deteriorating ratio < -0.1.
  * Each boundary is checked from both sides. */
 #include "project/ct_assess.h"

@@ -3,7 +3,7 @@
 args and expected output), every number computed here independently of the
 engine from the textbook formulas:
 
-  UNSD progress ratio (contract, /work/shared/interface.md):
+  UNSD progress ratio (the interface contract; docs/methodology.md):
     percentages: observed = (latest - baseline)/(latest year - baseline year),
                  required = (target - baseline)/(target year - baseline year)
     others:      observed = (latest/baseline)^(1/years) - 1, required likewise
