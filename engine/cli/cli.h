@@ -41,5 +41,7 @@ int cmd_check(int argc, char **argv);
 int cmd_compute(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

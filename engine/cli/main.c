@@ -16,6 +16,8 @@ static const char *const usage_main =
     "  compute  PLAN.yaml... --data DIR    indicator values for every unit and period\n"
     "  project  PLAN.yaml... --data DIR    trends projected with 95% intervals\n"
     "  assess   PLAN.yaml... --data DIR    progress against every target\n"
+    "  plot     PLAN.yaml... --data DIR --out DIR   progress charts (gnuplot)\n"
+    "  report   PLAN.yaml... --data DIR --out DIR   an HTML progress report with its charts\n"
     "\n"
     "  chitieu COMMAND --help   options of a command\n"
     "  chitieu --version        the version\n"
@@ -33,11 +35,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compute")) return cmd_compute(argc - 2, argv + 2);
     if (!strcmp(cmd, "assess")) return cmd_assess(argc - 2, argv + 2);
     if (!strcmp(cmd, "project")) return cmd_project(argc - 2, argv + 2);
-    static const char *const later[] = {"plot", "report"};
-    for (size_t i = 0; i < sizeof later / sizeof *later; i++)
-        if (!strcmp(cmd, later[i])) {
-            fprintf(stderr, "chitieu: '%s' is not available in this version yet\n", cmd);
-            return CLI_EXIT_USAGE;
-        }
+    if (!strcmp(cmd, "plot")) return cmd_plot(argc - 2, argv + 2);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 2, argv + 2);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

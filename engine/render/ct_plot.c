@@ -454,7 +454,13 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t 
 static void wrap_text(const char *text, int width, ct_plot_buf *out)
 {
     const char *p = text ? text : "";
-    int col = 0;
+    int col = 0, total = 0;
+    for (const char *q = p; *q; q++)
+        if (((unsigned char)*q & 0xC0) != 0x80) total++;
+    if (total > width) {   /* balance the lines: no lone word on the last one */
+        int lines = (total + width - 1) / width;
+        width = (total + lines - 1) / lines + 6;
+    }
     while (*p) {
         while (*p == ' ') p++;
         const char *w = p;
@@ -526,7 +532,7 @@ static void target_label(const ct_assessment *a, char *buf, size_t size)
 {
     const ct_target *t = a->target;
     int pct = is_pct(a->ind);
-    char v[48], m[48];
+    char v[128], m[40];
     num_label(a->target_value, v, sizeof v);
     if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
         num_label(t->max, m, sizeof m);
@@ -597,7 +603,7 @@ static void axes(const ct_indicator *ind, const extent *e, const extent *core, i
     ct_plot_buf_printf(b, "set xrange [%g:%g]\n", y0 - 0.5, y1 + 0.5);
     int span = y1 - y0;
     int step = span > 24 ? 5 : span > 12 ? 2 : 1;
-    if (small && span > 6) step = span > 12 ? 5 : 2;
+    if (small && span > 4) step = span > 12 ? 5 : 2;
     ct_plot_buf_printf(b, "set xtics %d,%d,%d format \"%%.0f\"\nset mxtics 1\n", y0, step, y1);
     if (is_pct(ind)) {
         ct_plot_buf_printf(b, "set yrange [0:%s]\nset ytics 0,%d,100 format \"%%g%%%%\"\n", small ? "118" : "112",
@@ -764,7 +770,7 @@ static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plo
     series_blocks(ps, "", b, &have);
 
     ct_plot_buf title = {0};
-    wrap_text(ind->title ? ind->title : ind->id, 95, &title);
+    wrap_text(ind->title ? ind->title : ind->id, 80, &title);
     ct_plot_buf_printf(&title, "\n%s (%s) · %s", unit_title(s, c->unit), s->code[c->unit], c->pp->plan->id);
     set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
@@ -785,7 +791,7 @@ static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plo
         ct_plot_gp_string(b, lab);
         ct_plot_buf_printf(b, " at %d,", a->target_year);
         num_data(b, a->target_value);
-        ct_plot_buf_printf(b, " offset 0,1.25 center front textcolor rgb %s\n", ct_plot_status_var(a->status));
+        ct_plot_buf_puts(b, " offset 0,1.25 center front textcolor rgb c_text\n");
     }
     if (!have.obs) {
         ct_plot_buf_puts(b, "set label 90 ");
@@ -835,9 +841,11 @@ static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plo
         if (!isfinite(a->target_value)) continue;
         ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
         num_data(&plot, a->target_value);
-        ct_plot_buf_printf(&plot, ") every ::0::0 with points pt 13 ps 2.0 lc rgb %s ", ct_plot_status_var(a->status));
-        if (first_target) { ct_plot_buf_puts(&plot, "title "); ct_plot_gp_string(&plot, w->target); }
-        else ct_plot_buf_puts(&plot, "notitle");
+        ct_plot_buf_printf(&plot, ") every ::0::0 with points pt 13 ps 2.0 lc rgb %s notitle", ct_plot_status_var(a->status));
+        if (first_target) {   /* one neutral legend entry for the markers */
+            ct_plot_buf_puts(&plot, ", \\\n  keyentry with points pt 13 ps 1.6 lc rgb c_muted title ");
+            ct_plot_gp_string(&plot, w->target);
+        }
         first_target = 0;
         sep = ", \\\n  ";
     }
@@ -872,6 +880,7 @@ static void multiples_script(const ct_chart *c, const ct_plot_style *st, ct_plot
     char wexpr[64], hexpr[64];
     snprintf(wexpr, sizeof wexpr, "%d*theme_panel_w", cols);
     snprintf(hexpr, sizeof hexpr, "%d*theme_panel_h+150", rows);
+    if (cols < 3) snprintf(wexpr, sizeof wexpr, "3*theme_panel_w");
     preamble(c, st, wexpr, hexpr, b);
     extent e = {INFINITY, -INFINITY, 9999, -9999}, core = e;
     for (int k = 0; k < nk; k++) series_extent(ct_plot_get(pp, c->ind, kids[k]), &e, &core);
@@ -886,7 +895,7 @@ static void multiples_script(const ct_chart *c, const ct_plot_style *st, ct_plot
     ct_plot_buf_printf(&title, "\n%s · %s", what, pp->plan->id);
     (void)sub;
     /* the legend: statuses along the bottom of the page */
-    ct_plot_buf_printf(b, "_lh = 36.0/(%s)\n", hexpr);
+    ct_plot_buf_printf(b, "_lh = 40.0/(%s)\n", hexpr);
     int nst;
     const char *const *sts = ct_plot_statuses(&nst);
     ct_plot_buf_puts(b, "set label 101 ");
@@ -900,15 +909,13 @@ static void multiples_script(const ct_chart *c, const ct_plot_style *st, ct_plot
         ct_plot_gp_string(b, ct_plot_status_label(sts[i], st->lang));
         ct_plot_buf_printf(b, " at screen %.3f, screen _lh/2 left front\n", x + 0.024);
     }
+    /* margins and spacing in pixels: room for a panel's title above it and
+     * its tic labels below and to the left */
+    ct_plot_buf_printf(b, "_pw = (%s)*1.0\n_ph = (%s)*1.0\n", wexpr, hexpr);
     ct_plot_buf_printf(b, "set multiplot layout %d,%d title ", rows, cols);
     ct_plot_gp_string(b, title.s ? title.s : "");
-    ct_plot_buf_puts(b, " font \",12\" margins screen 0.05,0.985,(46.0/(");
-    ct_plot_buf_puts(b, hexpr);
-    ct_plot_buf_puts(b, ")),(1-110.0/(");
-    ct_plot_buf_puts(b, hexpr);
-    ct_plot_buf_puts(b, ")) spacing screen 0.035, screen (40.0/(");
-    ct_plot_buf_puts(b, hexpr);
-    ct_plot_buf_puts(b, "))\n");
+    ct_plot_buf_puts(b, " font \",12\" margins screen 48/_pw, 1-12/_pw, 74/_ph, 1-100/_ph"
+                        " spacing screen 52/_pw, screen 58/_ph\n");
     ct_plot_buf_free(&title);
 
     for (int k = 0; k < nk; k++) {

@@ -157,7 +157,7 @@ static const char *unit_name(const ct_series *s, int u) { return s->name[u] && s
 static void target_text(const ct_assessment *a, char *buf, size_t size)
 {
     const ct_target *t = a->target;
-    char v[48], m[48];
+    char v[128], m[40];
     fmt_num(a->target_value, v, sizeof v);
     if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
         fmt_num(t->max, m, sizeof m);

@@ -1,0 +1,369 @@
+/* chitieu plot and chitieu report: progress charts through gnuplot, and the
+ * HTML report that shows them. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../project/ct_assess.h"
+#include "../render/ct_plot.h"
+#include "../render/ct_report.h"
+#include "cli.h"
+
+#ifndef CHITIEU_SOURCE_DIR
+#define CHITIEU_SOURCE_DIR "."
+#endif
+
+static const char *const usage_plot =
+    "usage: chitieu plot PLAN.yaml... --data DIR --out DIR [--format png|svg|pdf]\n"
+    "                    [--level L] [--lang vi|en] [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
+    "\n"
+    "Draws progress charts with gnuplot, into DIR:\n"
+    "  PLAN/INDICATOR/UNIT.png          reported series, planned path and targets,\n"
+    "                                   projected trend with its 95% band, the plan's\n"
+    "                                   transition band, the status of the final target\n"
+    "  PLAN/INDICATOR/UNIT-LEVEL.png    small multiples: the units under UNIT, same scale\n"
+    "  PLAN/status.png                  units x indicators coloured by status\n"
+    "Each chart's gnuplot script is kept beside it (NAME.gp; `gnuplot NAME.gp`\n"
+    "draws it again), and DIR/theme.gp is the look they all load.\n"
+    "\n"
+    "options:\n"
+    "  --data DIR       a folder with units.csv and observations.csv (required)\n"
+    "  --out DIR        the output folder (required; created if missing)\n"
+    "  --format F       png (default), svg or pdf\n"
+    "  --level L        chart only the units of level L (default: the plan's region\n"
+    "                   and every level below it except the finest, e.g. communes)\n"
+    "  --lang L         words on the charts: vi (default) or en\n"
+    "  --jobs N         gnuplot processes working in parallel (default 2)\n"
+    "  --theme FILE     the theme (default: plots/theme.gp of chitieu)\n"
+    "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  -h, --help       this text\n"
+    "\n"
+    "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";
+
+static const char *const usage_report =
+    "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--level L] [--lang vi|en]\n"
+    "                      [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
+    "\n"
+    "Writes DIR/index.html, a self-contained progress report (no external files\n"
+    "but its charts, which are drawn beside it as by `chitieu plot`): status\n"
+    "counts, every target of every unit grouped by plan and unit with its status\n"
+    "and note, the charts, the plans' feasibility findings and data completeness.\n"
+    "It reads offline, on a phone, and prints.\n"
+    "\n"
+    "options: as for plot (--data, --out, --level, --lang, --jobs, --theme, --as-of)\n"
+    "  -h, --help       this text\n";
+
+typedef struct {
+    const char *lang, *jobs, *theme;
+} own_opts;
+
+/* Takes --lang, --jobs and --theme (and their =VALUE forms) out of argv. */
+static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_rest, own_opts *o)
+{
+    static const char *const names[] = {"--lang", "--jobs", "--theme"};
+    *n_rest = 0;
+    for (int i = 0; i < argc; i++) {
+        int hit = -1;
+        const char *value = NULL;
+        for (int k = 0; k < 3; k++) {
+            size_t l = strlen(names[k]);
+            if (!strncmp(argv[i], names[k], l) && (argv[i][l] == '\0' || argv[i][l] == '=')) {
+                hit = k;
+                if (argv[i][l] == '=') value = argv[i] + l + 1;
+                else if (i + 1 < argc) value = argv[++i];
+                else return cli_usage_error(cmd, "option '%s' needs a value", names[k]);
+            }
+        }
+        if (hit < 0) { rest[(*n_rest)++] = argv[i]; continue; }
+        if (hit == 0) o->lang = value;
+        if (hit == 1) o->jobs = value;
+        if (hit == 2) o->theme = value;
+    }
+    return 0;
+}
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The theme file: --theme, $CHITIEU_THEME, ./plots/theme.gp, beside the
+ * program, or the source tree. NULL if none exists. */
+static const char *find_theme(const own_opts *o, char *buf, size_t size)
+{
+    if (o->theme) return o->theme;
+    const char *env = getenv("CHITIEU_THEME");
+    if (env && env[0]) return env;
+    if (is_file("plots/theme.gp")) return "plots/theme.gp";
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *sl = strrchr(exe, '/');
+        if (sl) *sl = '\0';
+        if (snprintf(buf, size, "%s/../plots/theme.gp", exe) < (int)size && is_file(buf)) return buf;
+        if (snprintf(buf, size, "%s/../share/chitieu/theme.gp", exe) < (int)size && is_file(buf)) return buf;
+    }
+    snprintf(buf, size, "%s/plots/theme.gp", CHITIEU_SOURCE_DIR);
+    return is_file(buf) ? buf : NULL;
+}
+
+/* Whether the gnuplot program can be run: a path, or a name found in PATH. */
+static int find_program(const char *prog)
+{
+    if (strchr(prog, '/')) return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/bin:/bin";
+    char buf[PATH_MAX];
+    while (*path) {
+        const char *c = strchr(path, ':');
+        size_t l = c ? (size_t)(c - path) : strlen(path);
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)l, l ? path : ".", prog);
+        if (access(buf, X_OK) == 0 && is_file(buf)) return 1;
+        path += l + (c ? 1 : 0);
+    }
+    return 0;
+}
+
+/* mkdir -p for the folder part of path (everything before the last '/'). */
+static int make_dirs(const char *path, int whole)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    if (!whole) {
+        char *sl = strrchr(buf, '/');
+        if (!sl) return 0;
+        *sl = '\0';
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int write_file(const char *path, const char *text, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t w = fwrite(text, 1, n, f);
+    int bad = w != n;
+    if (fclose(f)) bad = 1;
+    return bad ? -1 : 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    if (!f) return -1;
+    ct_plot_buf b = {0};
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) ct_plot_buf_put(&b, buf, n);
+    int bad = ferror(f) || b.oom;
+    fclose(f);
+    if (!bad) bad = write_file(to, b.s ? b.s : "", b.len);
+    ct_plot_buf_free(&b);
+    return bad ? -1 : 0;
+}
+
+static void progress_bar(size_t done, size_t total, void *ctx)
+{
+    (void)ctx;
+    int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu charts", fill, "##############################", width - fill, "", done, total);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+typedef struct {
+    ct_report_finding *items;
+    size_t n, cap;
+    int oom;
+} findings;
+
+static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)
+{
+    findings *f = ctx;
+    if (f->n == f->cap) {
+        size_t nc = f->cap ? f->cap * 2 : 32;
+        ct_report_finding *p = realloc(f->items, nc * sizeof *p);
+        if (!p) { f->oom = 1; return 1; }
+        f->items = p;
+        f->cap = nc;
+    }
+    char *t = strdup(text);
+    if (!t) { f->oom = 1; return 1; }
+    f->items[f->n++] = (ct_report_finding){plan, ind, t};
+    return 0;
+}
+
+static int run(const char *cmd, int report, int argc, char **argv)
+{
+    own_opts own = {0};
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest) return cli_usage_error(cmd, "%s", "out of memory");
+    int n_rest = 0;
+    int rc = take_own(cmd, argc, argv, rest, &n_rest, &own);
+    if (rc) { free(rest); return rc; }
+    static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of", NULL};
+    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--as-of", NULL};
+    cli_args a;
+    rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
+    if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
+    ct_plot_style style = {CT_PLOT_VI, CT_PLOT_PNG};
+    int jobs = 2;
+    if (a.format && ct_plot_format_parse(a.format, &style.format))
+        rc = cli_usage_error(cmd, "--format must be png, svg or pdf, not '%s'", a.format);
+    if (!rc && own.lang && ct_plot_lang_parse(own.lang, &style.lang))
+        rc = cli_usage_error(cmd, "--lang must be vi or en, not '%s'", own.lang);
+    if (!rc && own.jobs) {
+        char *end;
+        long j = strtol(own.jobs, &end, 10);
+        if (*end || j < 1 || j > 64) rc = cli_usage_error(cmd, "--jobs must be a number from 1 to 64, not '%s'", own.jobs);
+        jobs = (int)j;
+    }
+    if (!rc && a.n_plans == 0) rc = cli_usage_error(cmd, "%s", "no plan file given");
+    if (!rc && !a.data) rc = cli_usage_error(cmd, "%s", "--data DIR is required");
+    if (!rc && (!a.out || !a.out[0] || !strcmp(a.out, "-"))) rc = cli_usage_error(cmd, "%s", "--out DIR is required");
+    if (rc) { cli_args_free(&a); free(rest); return rc; }
+
+    char theme_buf[PATH_MAX];
+    const char *theme = find_theme(&own, theme_buf, sizeof theme_buf);
+    const char *prog = getenv("CHITIEU_GNUPLOT");
+    if (!prog || !prog[0]) prog = "gnuplot";
+    if (!theme || !is_file(theme)) {
+        fprintf(stderr, "%s: error: chart theme not found (give --theme FILE, or set CHITIEU_THEME)\n",
+                theme ? theme : "plots/theme.gp");
+        cli_args_free(&a); free(rest);
+        return CLI_EXIT_INPUT;
+    }
+    if (!find_program(prog)) {
+        fprintf(stderr, "chitieu %s: error: gnuplot not found ('%s'): install gnuplot (Debian: apt-get install "
+                        "gnuplot-nox) or set CHITIEU_GNUPLOT to the program's path\n", cmd, prog);
+        cli_args_free(&a); free(rest);
+        return CLI_EXIT_INPUT;
+    }
+
+    cli_session ss;
+    cli_session_init(&ss);
+    rc = cli_load(&ss, &a, cmd);
+    ct_compute_filter filter;
+    if (rc == 0) rc = cli_filter(&a, &ss.series, cmd, &filter);
+    if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); free(rest); cli_finish(&ss, 0); return rc; }
+    int bad = rc != 0;
+    ct_plot_plan *pps = calloc(ss.n_plans ? ss.n_plans : 1, sizeof *pps);
+    ct_chart *charts = NULL;
+    size_t n_charts = 0, cap = 0;
+    ct_plot_job *jobv = NULL;
+    char **scripts = NULL, **dirs = NULL, **gps = NULL;
+    int *rendered = NULL;
+    findings fi = {0};
+    char outabs[PATH_MAX];
+    if (!pps) bad = 1;
+    for (size_t i = 0; !bad && i < ss.n_plans; i++) {
+        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, filter.level, &pps[i]);
+        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], &charts, &n_charts, &cap);
+        if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+    }
+    if (!bad && (make_dirs(a.out, 1) || !realpath(a.out, outabs))) {
+        ct_error_at(&ss.diags, a.out, 0, 0, "cannot create the output folder: %s", strerror(errno));
+        bad = 1;
+    }
+    if (!bad) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/theme.gp", outabs);
+        if (copy_file(theme, path)) {
+            ct_error_at(&ss.diags, theme, 0, 0, "cannot copy the theme to %s: %s", path, strerror(errno));
+            bad = 1;
+        }
+    }
+    if (!bad && n_charts) {
+        jobv = calloc(n_charts, sizeof *jobv);
+        scripts = calloc(n_charts, sizeof *scripts);
+        dirs = calloc(n_charts, sizeof *dirs);
+        gps = calloc(n_charts, sizeof *gps);
+        rendered = calloc(n_charts, sizeof *rendered);
+        if (!jobv || !scripts || !dirs || !gps || !rendered) bad = 1;
+    }
+    const char *ext = ct_plot_format_ext(style.format);
+    for (size_t i = 0; !bad && i < n_charts; i++) {
+        ct_plot_buf b = {0};
+        ct_plot_script(&charts[i], &style, &b);
+        char gp[PATH_MAX + 600], dir[PATH_MAX + 600], shown[PATH_MAX + 600];
+        snprintf(gp, sizeof gp, "%s/%s.gp", outabs, charts[i].rel);
+        snprintf(shown, sizeof shown, "%s/%s.gp", a.out, charts[i].rel);
+        snprintf(dir, sizeof dir, "%s", gp);
+        *strrchr(dir, '/') = '\0';
+        if (b.oom) { ct_plot_buf_free(&b); bad = 1; break; }
+        if (make_dirs(gp, 0) || write_file(gp, b.s, b.len)) {
+            ct_error_at(&ss.diags, shown, 0, 0, "cannot write: %s", strerror(errno));
+            ct_plot_buf_free(&b);
+            bad = 1;
+            break;
+        }
+        scripts[i] = b.s;   /* kept: the job's script */
+        dirs[i] = strdup(dir);
+        gps[i] = strdup(shown);
+        if (!dirs[i] || !gps[i]) { bad = 1; break; }
+        jobv[i] = (ct_plot_job){scripts[i], dirs[i], gps[i], 0};
+    }
+    if (!bad && n_charts) {
+        ct_plot_run_opts ro = {prog, jobs, isatty(2) ? progress_bar : NULL, NULL};
+        ct_status st = ct_plot_run(jobv, n_charts, &ro, &ss.diags);
+        if (st != CT_OK) bad = 1;
+        for (size_t i = 0; i < n_charts; i++) {
+            char f[PATH_MAX + 600];
+            snprintf(f, sizeof f, "%s/%s.%s", outabs, charts[i].rel, ext);
+            rendered[i] = !jobv[i].failed && is_file(f);
+        }
+    }
+    if (report && !bad) {
+        for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
+            ct_assess_feasibility(ss.plans[i], &ss.series, keep_finding, &fi);
+        if (fi.oom) bad = 1;
+    }
+    if (report && (pps && !fi.oom) && (!bad || n_charts)) {
+        /* the report is written even when some charts failed: it shows what exists */
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/index.html", a.out);
+        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of};
+        if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
+    }
+    if (!bad) {
+        size_t ok = 0;
+        for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
+        if (report) printf("%s/index.html: report with %zu charts\n", a.out, ok);
+        else printf("%s: %zu charts\n", a.out, ok);
+    }
+    for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);
+    free(fi.items);
+    for (size_t i = 0; i < n_charts; i++) {
+        if (scripts) free(scripts[i]);
+        if (dirs) free(dirs[i]);
+        if (gps) free(gps[i]);
+    }
+    free(scripts);
+    free(dirs);
+    free(gps);
+    free(jobv);
+    free(rendered);
+    free(charts);
+    for (size_t i = 0; pps && i < ss.n_plans; i++) ct_plot_plan_free(&pps[i]);
+    free(pps);
+    cli_args_free(&a);
+    free(rest);
+    return cli_finish(&ss, bad);
+}
+
+int cmd_plot(int argc, char **argv) { return run("plot", 0, argc, argv); }
+int cmd_report(int argc, char **argv) { return run("report", 1, argc, argv); }
