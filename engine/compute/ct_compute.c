@@ -554,8 +554,8 @@ void ct_grid_free(ct_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-static ct_status compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                                   const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                               const ct_compute_filter *f, ct_row_fn fn, void *ctx)
 {
     ct_grid g;
     ct_status st = ct_compute_grid(plan, ind, s, f, &g);
@@ -573,7 +573,7 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
                           const ct_compute_filter *filter, ct_row_fn fn, void *ctx)
 {
     for (size_t i = 0; i < plan->n_indicators; i++) {
-        ct_status st = compute_indicator(plan, &plan->indicators[i], s, filter, fn, ctx);
+        ct_status st = ct_compute_indicator(plan, &plan->indicators[i], s, filter, fn, ctx);
         if (st != CT_OK) return st;
     }
     return CT_OK;

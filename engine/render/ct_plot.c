@@ -1007,7 +1007,8 @@ static void status_script(const ct_chart *c, const ct_plot_style *st, ct_plot_bu
             if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
             if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
             char v[48];
-            num_label(ps->assess[ps->final].latest_value, v, sizeof v);
+            if (is_pct(ps->ind)) snprintf(v, sizeof v, "%.0f", ps->assess[ps->final].latest_value);
+            else num_label(ps->assess[ps->final].latest_value, v, sizeof v);
             ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, is_pct(ps->ind) ? "%" : "");
         }
     if (any_val) datablock_end(b);
