@@ -1,0 +1,33 @@
+#!/bin/sh
+# The bundled plans on the bundled data: `check` passes, every indicator of
+# every plan has a value at the plan's region, and a handful of values equal
+# those derived independently by tests/golden/bundled/derive.py (expected.csv).
+set -u
+bin=$1
+root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$root" || exit 2
+"$bin" check indicators/*.yaml --data data > "$tmp/check.out" 2>&1 || { echo "check failed:"; cat "$tmp/check.out"; exit 1; }
+"$bin" compute indicators/*.yaml --data data --periods year -o "$tmp/all.csv" || { echo "compute failed"; exit 1; }
+fail=0
+# every indicator has at least one value at its plan's region
+for plan in indicators/*.yaml; do
+  id=$(sed -n 's/^  id: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$plan" | head -n 1)
+  region=$(sed -n 's/^  region: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$plan" | head -n 1)
+  for ind in $(sed -n 's/^  - id: *//p' "$plan"); do
+    if ! awk -F, -v p="$id" -v i="$ind" -v u="$region" '$1 == p && $2 == i && $3 == u && $6 != "" { found = 1 } END { exit !found }' "$tmp/all.csv"; then
+      echo "no value for $id $ind at $region"; fail=1
+    fi
+  done
+done
+# the independently derived values
+tail -n +2 tests/golden/bundled/expected.csv | while IFS=, read -r plan ind unit period want; do
+  got=$(awk -F, -v p="$plan" -v i="$ind" -v u="$unit" -v t="$period" '$1 == p && $2 == i && $3 == u && $5 == t { print $6 }' "$tmp/all.csv")
+  if ! awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (g == "" || d > 1e-6 || d < -1e-6) exit 1 }'; then
+    echo "$plan $ind $unit $period: expected $want, got '${got}'"; echo x >> "$tmp/bad"
+  fi
+done
+[ -f "$tmp/bad" ] && fail=1
+[ $fail -eq 0 ] && echo "ok"
+exit $fail
