@@ -2,6 +2,7 @@
 # Installs the Debian packages chitieu needs, when any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev gnuplot-nox fonts-dejavu-core)
+[ "${CI:-}" = true ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
