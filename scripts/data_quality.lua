@@ -29,3 +29,21 @@ check_rule("a commune free of prostitution has no public hotspot",
       return "reported free of prostitution but with a public hotspot"
     end
   end)
+
+-- A figure that jumps from one year to the next is worth a second look. A
+-- change of a quarter is reported with the rule's importance (medium), a
+-- change of a half or more as high: the check returns a table
+-- {message = ..., importance = ...} instead of a plain message.
+check_rule("sudden change in disguised establishments",
+  { level = "district", period = "year", importance = "medium" },
+  function(district, period)
+    local now = district:metric("est_disguised", period)
+    local before = district:metric("est_disguised", tostring(tonumber(period) - 1))
+    if now == nil or before == nil or before < 5 then return nil end
+    local change = (now - before) / before
+    if math.abs(change) < 0.25 then return nil end
+    return {
+      message = string.format("%d establishments after %d the year before (%+.0f%%)", now, before, 100 * change),
+      importance = math.abs(change) >= 0.5 and "high" or nil, -- nil: the rule's own (medium)
+    }
+  end)
