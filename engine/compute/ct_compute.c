@@ -450,11 +450,28 @@ static ct_cell custom_cell(const ct_indicator *ind, int unit, ct_period p)
 {
     ct_cell c = {NAN, 0, 0, 0, 0, 0};
     double v = NAN;
-    if (ind->custom && ind->custom(ind->custom_ctx, unit, p, &v) == 0 && isfinite(v)) {
+    if (ind->custom && ind->custom(ind->custom_ctx, &unit, 1, p, &v) == 0 && isfinite(v)) {
         c.value = v;
         c.flags = CT_ROW_VALUE;
     }
     return c;
+}
+
+/* A period's kind: lua values for every unit of the grid, in one call
+ * (values is scratch space of at least n_units doubles). */
+static void custom_column(const ct_indicator *ind, ct_grid *g, int j, double *values)
+{
+    size_t np = (size_t)g->n_periods;
+    int ok = ind->custom && g->n_units > 0 &&
+             ind->custom(ind->custom_ctx, g->units, g->n_units, g->periods[j], values) == 0;
+    for (int i = 0; i < g->n_units; i++) {
+        ct_cell c = {NAN, 0, 0, 0, 0, 0};
+        if (ok && isfinite(values[i])) {
+            c.value = values[i];
+            c.flags = CT_ROW_VALUE;
+        }
+        g->cells[(size_t)i * np + (size_t)j] = c;
+    }
 }
 
 ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
@@ -533,8 +550,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     }
     for (int j = 0; st == CT_OK && j < g->n_periods; j++) {
         if (ind->kind == CT_KIND_LUA) {
-            for (int i = 0; i < g->n_units; i++)
-                g->cells[(size_t)i * (size_t)np + (size_t)j] = custom_cell(ind, g->units[i], g->periods[j]);
+            custom_column(ind, g, j, a.num);
             continue;
         }
         compute_period(plan, ind, s, g->periods[j], &a);

@@ -90,9 +90,10 @@ typedef struct {
     double at_least;      /* frequency; default 1 */
     const char *script, *function; /* lua */
     ct_pos script_pos;
-    /* kind lua: the value for a unit and period, supplied by the rules layer;
-     * returns 0 (value NaN for no data) or -1 when the script failed */
-    int (*custom)(void *ctx, int unit, ct_period p, double *value);
+    /* kind lua: the values of n units at period p, supplied by the rules
+     * layer (one call for many units keeps the cost per unit low); returns 0
+     * (a value NaN for no data) or -1 when the script failed */
+    int (*custom)(void *ctx, const int *units, int n, ct_period p, double *values);
     void *custom_ctx;
     ct_source source;
     ct_target *targets;

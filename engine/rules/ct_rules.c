@@ -15,6 +15,11 @@
 
 enum { HOOK_EVERY = 1000, MAX_INDICATOR_DEPTH = 8 };
 
+/* A batch of n calls (a kind: lua indicator over many units) may use the
+ * per-call limits plus this much for each further call. */
+#define BATCH_INSTRUCTIONS 100000LL
+#define BATCH_SECONDS 0.0005
+
 typedef struct rules_file rules_file;
 
 typedef struct {
@@ -53,7 +58,14 @@ struct rules_file {
     size_t mem_used, mem_cap;
     long long budget_left;
     struct timespec deadline;
+    int deadline_set;     /* the clock is read when a call first reaches the hook */
     int tripped;
+    int rehook;           /* the hook fires every instruction since a trip */
+    const char *metric_name; /* the last metric name looked up, and its index */
+    size_t metric_len;
+    int metric_index;
+    int driver_ref;       /* the Lua loop that calls a function over many units */
+    int batch;            /* calls in the current protected call (limits scale with it) */
     char trip_msg[1200];
     int env_ref;
 };
@@ -117,7 +129,17 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     if (!f->tripped) {
         const char *why = NULL;
         char what[96];
-        f->budget_left -= HOOK_EVERY;
+        int every = lua_gethookcount(L);
+        if (every != HOOK_EVERY) lua_sethook(L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY); /* after a trip */
+        f->budget_left -= every;
+        if (!f->deadline_set) {
+            clock_gettime(CLOCK_MONOTONIC, &f->deadline);
+            double secs = f->owner->lim.seconds + (f->batch - 1) * BATCH_SECONDS;
+            f->deadline.tv_sec += (time_t)secs;
+            f->deadline.tv_nsec += (long)((secs - floor(secs)) * 1e9);
+            if (f->deadline.tv_nsec >= 1000000000L) { f->deadline.tv_sec++; f->deadline.tv_nsec -= 1000000000L; }
+            f->deadline_set = 1;
+        }
         if (f->budget_left < 0) {
             snprintf(what, sizeof what, "instruction budget of %lld exceeded", f->owner->lim.instructions);
             why = what;
@@ -138,21 +160,23 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     }
     if (f->tripped) {
         lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+        f->rehook = 1;
         lua_pushstring(L, f->trip_msg);
         lua_error(L);
     }
 }
 
+/* A new call's budget. The hook stays installed between calls; the clock is
+ * read only by calls long enough to reach it. */
 static void arm(rules_file *f)
 {
     f->tripped = 0;
-    f->budget_left = f->owner->lim.instructions;
-    clock_gettime(CLOCK_MONOTONIC, &f->deadline);
-    double s = f->owner->lim.seconds;
-    f->deadline.tv_sec += (time_t)s;
-    f->deadline.tv_nsec += (long)((s - floor(s)) * 1e9);
-    if (f->deadline.tv_nsec >= 1000000000L) { f->deadline.tv_sec++; f->deadline.tv_nsec -= 1000000000L; }
-    lua_sethook(f->L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    f->deadline_set = 0;
+    f->budget_left = f->owner->lim.instructions + (long long)(f->batch - 1) * BATCH_INSTRUCTIONS;
+    if (f->rehook) {
+        lua_sethook(f->L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY);
+        f->rehook = 0;
+    }
 }
 
 /* ---- calling into Lua --------------------------------------------------------- */
@@ -168,25 +192,28 @@ static int message_handler(lua_State *L)
 /* Calls the function below nargs arguments on the stack under the limits.
  * On failure leaves nothing and writes the message; the line of the script
  * is split out when the message starts with "FILE:LINE:". */
-static int protected_call(rules_file *f, int nargs, int nresults, char *msg, size_t msg_size, int *line)
+/* The message handler stays at stack slot 1 and the unit cache at slot 2 of
+ * every rules state, so that a call needs no look-up to find them. */
+enum { SLOT_HANDLER = 1, SLOT_UNITS = 2 };
+
+/* Calls the function below nargs arguments on the stack under the limits.
+ * On failure leaves nothing and writes the message; the line of the script
+ * is split out when the message starts with "FILE:LINE:". fn_ref (or
+ * LUA_NOREF) names the function's first line for errors with no position. */
+static int protected_call(rules_file *f, int nargs, int nresults, int fn_ref, char *msg, size_t msg_size, int *line)
 {
     lua_State *L = f->L;
-    int base = lua_gettop(L) - nargs;
-    /* errors without a position (out of memory) name the function's first line */
-    lua_Debug fn;
-    lua_pushvalue(L, base);
-    int defined = lua_getinfo(L, ">S", &fn) && fn.linedefined > 0 ? fn.linedefined : 0;
-    lua_pushcfunction(L, message_handler);
-    lua_insert(L, base);
     arm(f);
-    int rc = lua_pcall(L, nargs, nresults, base);
-    int tripped = f->tripped;
-    lua_sethook(L, NULL, 0, 0);
-    lua_remove(L, base);
-    if (rc == LUA_OK && !tripped) return 0;
+    int rc = lua_pcall(L, nargs, nresults, SLOT_HANDLER);
+    if (rc == LUA_OK && !f->tripped) return 0;
     const char *m = rc == LUA_OK ? f->trip_msg : lua_tostring(L, -1);
     if (rc == LUA_ERRMEM) m = "memory cap exceeded";
-    *line = defined;
+    *line = 0;
+    if (fn_ref != LUA_NOREF) {
+        lua_Debug fn;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
+        if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0) *line = fn.linedefined;
+    }
     size_t plen = strlen(f->path);
     if (m && strncmp(m, f->path, plen) == 0 && m[plen] == ':') {
         char *end;
@@ -213,18 +240,13 @@ static int protected_call(rules_file *f, int nargs, int nresults, char *msg, siz
 static void push_unit(lua_State *L, int u)
 {
     if (u < 0) { lua_pushnil(L); return; }
-    lua_getfield(L, LUA_REGISTRYINDEX, "chitieu.units");
-    if (lua_rawgeti(L, -1, u + 1) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
-    }
+    if (lua_rawgeti(L, SLOT_UNITS, u + 1) == LUA_TUSERDATA) return;
     lua_pop(L, 1);
     int *ud = lua_newuserdatauv(L, sizeof(int), 0);
     *ud = u;
     luaL_setmetatable(L, UNIT_MT);
     lua_pushvalue(L, -1);
-    lua_rawseti(L, -3, u + 1);
-    lua_remove(L, -2);
+    lua_rawseti(L, SLOT_UNITS, u + 1);
 }
 
 static int check_unit(lua_State *L, int idx)
@@ -264,8 +286,20 @@ static int unit_metric(lua_State *L)
     size_t len;
     const char *name = luaL_checklstring(L, 2, &len);
     ct_period p = check_period(L, 3);
-    int m = ct_series_metric(s, name, len);
-    if (m < 0) return luaL_error(L, "unknown metric '%s' (no loaded plan declares it)", name);
+    rules_file *f = file_of(L);
+    int m;
+    if (name == f->metric_name && len == f->metric_len) {
+        m = f->metric_index; /* the same interned string as last time */
+    } else {
+        m = ct_series_metric(s, name, len);
+        if (m < 0) return luaL_error(L, "unknown metric '%s' (no loaded plan declares it)", name);
+        /* keep the string alive while it is cached */
+        lua_pushvalue(L, 2);
+        lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.metric_name");
+        f->metric_name = name;
+        f->metric_len = len;
+        f->metric_index = m;
+    }
     int at = s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->metrics[m].level];
     if (at < 0)
         return luaL_error(L, "metric '%s' is reported per %s; read it from unit:units('%s')", name,
@@ -412,6 +446,9 @@ static int unit_within(lua_State *L)
 
 static int unit_index(lua_State *L)
 {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1; /* a method */
+    lua_pop(L, 1);
     const ct_series *s = owner_of(L)->s;
     int u = check_unit(L, 1);
     const char *key = luaL_checkstring(L, 2);
@@ -420,9 +457,7 @@ static int unit_index(lua_State *L)
     else if (!strcmp(key, "level")) lua_pushstring(L, s->level_name[s->level[u]]);
     else if (!strcmp(key, "parent")) push_unit(L, s->parent[u]);
     else if (!strcmp(key, "depth")) lua_pushinteger(L, s->depth[u]);
-    else {
-        lua_getfield(L, lua_upvalueindex(1), key); /* a method, or nil */
-    }
+    else lua_pushnil(L);
     return 1;
 }
 
@@ -449,8 +484,6 @@ static void register_unit_type(lua_State *L)
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
-    lua_newtable(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.units");
 }
 
 /* data.unit(code), data.periods(type), data.levels(), data.root */
@@ -777,6 +810,17 @@ static lua_State *new_state(rules_file *f)
     lua_getglobal(L, "load");
     lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.load");
     register_unit_type(L);
+    lua_settop(L, 0);
+    lua_pushcfunction(L, message_handler);            /* SLOT_HANDLER */
+    lua_createtable(L, f->owner->s->n_units, 0);      /* SLOT_UNITS, an array by unit */
+    static const char driver[] =
+        "local fn, units, period, out = ...\n"
+        "for i = 1, #units do out[i] = fn(units[i], period) end\n"
+        "return out\n";
+    if (luaL_loadbufferx(L, driver, sizeof driver - 1, "=chitieu", "t") != LUA_OK) { lua_close(L); return NULL; }
+    f->driver_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    f->batch = 1;
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY);
     return L;
 }
 
@@ -901,7 +945,7 @@ static rules_file *load_file(ct_rules *r, const char *path, ct_diags *d)
     char msg[600];
     int line;
     r->loading = f;
-    rc = protected_call(f, 0, 0, msg, sizeof msg, &line);
+    rc = protected_call(f, 0, 0, LUA_NOREF, msg, sizeof msg, &line);
     r->loading = NULL;
     if (rc != 0) {
         ct_error_at(d, path, line, 0, "%s", msg);
@@ -925,32 +969,49 @@ static void relative_to(const char *plan_path, const char *file, char *out, size
     else snprintf(out, size, "%.*s/%s", (int)(slash - plan_path), plan_path, file);
 }
 
-static int lua_indicator_value(void *ctx, int unit, ct_period p, double *value)
+/* The values of a kind: lua indicator for n units at one period: one
+ * protected call runs a small Lua loop over the units, so that the cost per
+ * unit is that of a Lua call. The batch's limits grow with n (see ct_rules.h). */
+static int lua_indicator_values(void *ctx, const int *units, int n, ct_period p, double *values)
 {
     lua_indicator *li = ctx;
-    *value = NAN;
+    rules_file *f = li->file;
+    lua_State *L = f->L;
+    for (int i = 0; i < n; i++) values[i] = NAN;
     if (li->failed) return -1;
-    lua_State *L = li->file->L;
+    if (!lua_checkstack(L, 8)) return -1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, f->driver_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, li->fn_ref);
-    push_unit(L, unit);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        push_unit(L, units[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
     push_period(L, p);
+    lua_createtable(L, n, 0);
     char msg[600];
     int line;
-    if (protected_call(li->file, 2, 1, msg, sizeof msg, &line) != 0) {
+    f->batch = n;
+    int rc = protected_call(f, 4, 1, li->fn_ref, msg, sizeof msg, &line);
+    f->batch = 1;
+    if (rc != 0) {
         li->failed = 1;
-        ct_error_at(li->owner->diags, li->file->path, line, 0, "indicator %s (function %s): %s", li->ind->id,
+        ct_error_at(li->owner->diags, f->path, line, 0, "indicator %s (function %s): %s", li->ind->id,
                     li->ind->function, msg);
         return -1;
     }
-    int t = lua_type(L, -1);
-    int rc = 0;
-    if (t == LUA_TNUMBER) *value = lua_tonumber(L, -1);
-    else if (t == LUA_TBOOLEAN) *value = lua_toboolean(L, -1);
-    else if (t != LUA_TNIL) {
-        li->failed = 1;
-        ct_error_at(li->owner->diags, li->file->path, 0, 0, "indicator %s (function %s) returned a %s; return a number, a boolean or nil",
-                    li->ind->id, li->ind->function, lua_typename(L, t));
-        rc = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        int t = lua_rawgeti(L, -1, i + 1);
+        if (t == LUA_TNUMBER) values[i] = lua_tonumber(L, -1);
+        else if (t == LUA_TBOOLEAN) values[i] = lua_toboolean(L, -1);
+        else if (t != LUA_TNIL) {
+            li->failed = 1;
+            ct_error_at(li->owner->diags, f->path, 0, 0,
+                        "indicator %s (function %s) returned a %s for unit %s; return a number, a boolean or nil",
+                        li->ind->id, li->ind->function, lua_typename(L, t), li->owner->s->code[units[i]]);
+            rc = -1;
+        }
+        lua_pop(L, 1);
     }
     lua_pop(L, 1);
     return rc;
@@ -984,7 +1045,7 @@ static ct_status attach_indicator(ct_rules *r, ct_plan *plan, ct_indicator *ind,
     li->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);
     r->lua_inds[r->n_lua_inds++] = li;
-    ind->custom = lua_indicator_value;
+    ind->custom = lua_indicator_values;
     ind->custom_ctx = li;
     return CT_OK;
 }
@@ -1127,7 +1188,7 @@ void ct_rules_assess(ct_rules *r, ct_assessment *a, ct_diags *d)
         lua_rawgeti(L, LUA_REGISTRYINDEX, rule->fn_ref);
         push_assessment(L, a);
         int line;
-        if (protected_call(rule->file, 1, 2, msg, sizeof msg, &line) != 0) {
+        if (protected_call(rule->file, 1, 2, rule->fn_ref, msg, sizeof msg, &line) != 0) {
             rule->failed = 1;
             ct_error_at(d, rule->file->path, line, 0, "rule %s: %s", rule->name, msg);
             char note[sizeof a->note];
@@ -1177,7 +1238,7 @@ static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx,
             push_period(L, p);
             char msg[600];
             int line;
-            if (protected_call(c->file, 2, 1, msg, sizeof msg, &line) != 0) {
+            if (protected_call(c->file, 2, 1, c->fn_ref, msg, sizeof msg, &line) != 0) {
                 char pb[CT_PERIOD_BUF];
                 ct_period_format(p, pb);
                 c->failed = 1;

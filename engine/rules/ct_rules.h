@@ -22,6 +22,9 @@ typedef struct {
     double seconds;           /* per call; default 2 */
     size_t memory;            /* per rules file, bytes; default 64 MiB */
 } ct_rules_limits;
+/* A kind: lua indicator is called for all the units of a period at once; such
+ * a batch of n calls may use the limits above plus 100,000 instructions and
+ * 0.5 ms for each call after the first. */
 
 /* A set of rules over loaded data (s may have no units: scripts are then
  * only compiled). Owned by the caller: ct_rules_free. NULL on out-of-memory. */
