@@ -52,9 +52,11 @@ void ct_csv_close(ct_csv *r)
 
 void ct_csv_release_read(ct_csv *r)
 {
-    const size_t chunk = (size_t)32 << 20;
+    const size_t chunk = (size_t)32 << 20, margin = (size_t)1 << 20;
     long pg = sysconf(_SC_PAGESIZE);
-    size_t upto = r->pos & ~((size_t)pg - 1);
+    /* keep the last megabyte: the fields of recent rows may still be in use */
+    if (r->pos < margin) return;
+    size_t upto = (r->pos - margin) & ~((size_t)pg - 1);
     if (r->data == empty_data || upto < r->released + chunk) return;
     madvise(r->data + r->released, upto - r->released, MADV_DONTNEED);
     r->released = upto;

@@ -309,13 +309,19 @@ ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d)
         s->name[u] = ct_arena_strndup(&s->arena, f[uc.name].ptr, f[uc.name].len);
         s->level[u] = ct_series_add_level(s, lvl.ptr, lvl.len);
         s->line[u] = line;
+        if (s->level[u] == -3) {
+            ct_error_at(d, path, line, 0, "unit %.*s: level '%.*s' would be level number %d; at most %d levels are allowed",
+                        (int)code.len, code.ptr, (int)lvl.len, lvl.ptr, CT_MAX_LEVELS + 1, CT_MAX_LEVELS);
+            bad = 1;
+            s->level[u] = 0;
+        }
         ur.parent_code[u] = f[uc.parent];
         ur.vfrom[u] = uc.vfrom >= 0 ? f[uc.vfrom] : (ct_field){NULL, 0};
         ur.vto[u] = uc.vto >= 0 ? f[uc.vto] : (ct_field){NULL, 0};
         for (int i = 0; i < ncols; i++)
             if (uc.attr_col[i] >= 0 && store_attr(s, &attr_by_unit, &attr_cap, u, uc.attr_col[i], f[i], line) != 0)
                 st = CT_ENOMEM;
-        if (!s->name[u] || s->level[u] < 0) st = CT_ENOMEM;
+        if (!s->name[u] || s->level[u] == -1) st = CT_ENOMEM;
         s->n_units++;
     }
     if (st == CT_OK && !bad && s->n_units == 0) {

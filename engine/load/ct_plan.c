@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ct_yaml.h"
+#include "../core/ct_strmap.h"
 
 /* The loader's state: where it is in the document, for messages such as
  * "indicators[3].targets[0]: unknown key 'yeer'". */
@@ -490,18 +491,20 @@ static void load_indicators(loader *L, const ct_ynode *list)
     if (list->type != CT_Y_SEQ) { errf(L, list, "'indicators' must be a list, not %s", ct_ynode_kind(list)); return; }
     p->n_indicators = list->n;
     p->indicators = ct_arena_alloc(&p->arena, (list->n ? list->n : 1) * sizeof *p->indicators);
+    ct_strmap ids; /* id -> its first indicator */
+    ct_strmap_init(&ids);
     for (size_t i = 0; i < list->n; i++) {
         size_t mark = where_push(L, "indicators[%zu]", i);
         const ct_ynode *idn = list->items[i]->type == CT_Y_MAP ? ct_ynode_get(list->items[i], "id") : NULL;
         if (idn && idn->type == CT_Y_SCALAR) where_push(L, " (%s)", idn->text);
         load_indicator(L, list->items[i], &p->indicators[i]);
         where_pop(L, mark);
-        for (size_t j = 0; j < i; j++) {
-            const char *a = p->indicators[i].id, *b = p->indicators[j].id;
-            if (a && b && strcmp(a, b) == 0)
-                errf(L, list->items[i], "duplicate indicator id '%s' (first at line %d)", a, p->indicators[j].pos.line);
-        }
+        const char *id = p->indicators[i].id;
+        int first = id ? ct_strmap_put(&ids, id, strlen(id), (int)i) : -1;
+        if (first >= 0 && first != (int)i)
+            errf(L, list->items[i], "duplicate indicator id '%s' (first at line %d)", id, p->indicators[first].pos.line);
     }
+    ct_strmap_free(&ids);
 }
 
 /* ---- the plan ------------------------------------------------------------- */

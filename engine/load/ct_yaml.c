@@ -21,6 +21,8 @@ typedef struct {
     ct_diags *d;
     const char *src;      /* the document's text, to place block scalars */
     size_t src_len;
+    size_t scan_pos;      /* where placing the last block scalar left off */
+    int scan_line;
     frame *stack;
     size_t depth, cap;
     ct_strmap anchors;    /* anchor name -> index into anchored */
@@ -114,7 +116,7 @@ static int close_frame(builder *b)
 
 /* Where a scalar's text starts: after the quote of a quoted scalar; for a
  * block scalar (| or >) at the first non-blank of the next line. */
-static void place_text(const builder *b, ct_ynode *n, yaml_scalar_style_t style)
+static void place_text(builder *b, ct_ynode *n, yaml_scalar_style_t style)
 {
     n->text_line = n->line;
     n->text_col = n->col;
@@ -123,12 +125,16 @@ static void place_text(const builder *b, ct_ynode *n, yaml_scalar_style_t style)
         return;
     }
     if (style != YAML_LITERAL_SCALAR_STYLE && style != YAML_FOLDED_SCALAR_STYLE) return;
-    size_t i = 0;
-    int line = 1;
+    /* scalars come in document order: the scan goes on from the last one */
+    if (b->scan_line > n->line) { b->scan_pos = 0; b->scan_line = 1; }
+    size_t i = b->scan_pos;
+    int line = b->scan_line;
     while (i < b->src_len && line <= n->line) {
         if (b->src[i] == '\n') line++;
         i++;
     }
+    b->scan_pos = i;
+    b->scan_line = line;
     for (;;) { /* skip blank lines */
         size_t j = i;
         while (j < b->src_len && b->src[j] == ' ') j++;
@@ -215,6 +221,8 @@ static int check_duplicate_keys(const ct_ydoc *doc, const ct_ynode *n, ct_diags 
     (*budget)--;
     int bad = 0;
     if (n->type == CT_Y_MAP) {
+        ct_strmap seen; /* key -> position of its first occurrence */
+        ct_strmap_init(&seen);
         for (size_t i = 0; i < n->n; i += 2) {
             const ct_ynode *k = n->items[i];
             if (k->type != CT_Y_SCALAR) {
@@ -222,14 +230,14 @@ static int check_duplicate_keys(const ct_ydoc *doc, const ct_ynode *n, ct_diags 
                 bad = 1;
                 continue;
             }
-            for (size_t j = 0; j < i; j += 2) {
-                const ct_ynode *o = n->items[j];
-                if (o->type == CT_Y_SCALAR && strcmp(o->text, k->text) == 0) {
-                    ct_error_at(d, doc->path, k->line, k->col, "duplicate key '%s' (first at line %d)", k->text, o->line);
-                    bad = 1;
-                }
+            int first = ct_strmap_put(&seen, k->text, k->len, (int)i);
+            if (first >= 0 && first != (int)i) {
+                ct_error_at(d, doc->path, k->line, k->col, "duplicate key '%s' (first at line %d)", k->text,
+                            n->items[first]->line);
+                bad = 1;
             }
         }
+        ct_strmap_free(&seen);
     }
     for (size_t i = 0; i < n->n; i++)
         bad |= check_duplicate_keys(doc, n->items[i], d, budget);
@@ -244,6 +252,7 @@ static ct_status parse(ct_ydoc *doc, yaml_parser_t *p, const char *src, size_t s
     b.d = d;
     b.src = src;
     b.src_len = src_len;
+    b.scan_line = 1;
     ct_strmap_init(&b.anchors);
     ct_status st = CT_OK;
     int docs = 0;

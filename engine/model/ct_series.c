@@ -63,6 +63,7 @@ int ct_series_add_level(ct_series *s, const char *name, size_t len)
 {
     int l = ct_strmap_get(&s->level_map, name, len);
     if (l >= 0) return l;
+    if (s->n_levels >= CT_MAX_LEVELS) return -3;
     l = ct_strmap_put(&s->level_map, name, len, s->n_levels);
     if (l < 0) return -1;
     const char **nn = ct_arena_alloc(&s->arena, (size_t)(s->n_levels + 1) * sizeof *nn);
@@ -139,13 +140,21 @@ int ct_series_in_subtree(const ct_series *s, int u, int top)
     return s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->level[top]] == top;
 }
 
-/* Depth of u by walking up; -1 on a cycle. */
+/* Depth of u, walking up only to the first ancestor whose depth is known
+ * (depth[] holds -2 for unknown); -1 on a cycle. Linear over all units. */
 static int depth_of(const ct_series *s, int u)
 {
-    int dep = 0;
-    for (int v = s->parent[u]; v >= 0; v = s->parent[v])
-        if (++dep > s->n_units) return -1;
-    return dep;
+    int steps = 0, v = u;
+    while (v >= 0 && s->depth[v] == -2) {
+        if (++steps > s->n_units) return -1;
+        v = s->parent[v];
+    }
+    int d = v < 0 ? -1 : s->depth[v];
+    if (v >= 0 && d < 0) return -1; /* above us is a cycle */
+    /* fill the path from u up to v */
+    int len = steps;
+    for (int w = u; w != v; w = s->parent[w]) s->depth[w] = d + len--;
+    return s->depth[u];
 }
 
 ct_status ct_series_finish_units(ct_series *s, ct_diags *d)
@@ -153,8 +162,9 @@ ct_status ct_series_finish_units(ct_series *s, ct_diags *d)
     int n = s->n_units, nl = s->n_levels;
     int bad = 0;
     int max_depth = 0;
+    for (int u = 0; u < n; u++) s->depth[u] = -2;
     for (int u = 0; u < n; u++) {
-        s->depth[u] = depth_of(s, u);
+        if (s->depth[u] == -2 || s->depth[u] == -1) s->depth[u] = depth_of(s, u);
         if (s->depth[u] < 0) {
             ct_error_at(d, s->units_path, s->line[u], 0, "unit %s is its own ancestor (a cycle of parents)", s->code[u]);
             bad = 1;
@@ -195,8 +205,10 @@ ct_status ct_series_finish_units(ct_series *s, ct_diags *d)
     s->level_above = ct_arena_alloc(&s->arena, (size_t)nl * (size_t)nl);
     if (!s->level_above) return CT_ENOMEM;
     for (int u = 0; u < n; u++)
-        for (int v = s->parent[u]; v >= 0; v = s->parent[v])
-            s->level_above[s->level[u] * nl + s->level[v]] = 1;
+        for (int l = 0; l < nl; l++) {
+            int a = s->anc[(size_t)u * (size_t)nl + (size_t)l];
+            if (a >= 0 && a != u) s->level_above[s->level[u] * nl + l] = 1;
+        }
     return CT_OK;
 }
 

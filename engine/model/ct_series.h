@@ -97,7 +97,10 @@ int ct_series_in_subtree(const ct_series *s, int u, int top);
 
 /* Building (used by the data loader) ------------------------------------ */
 
-/* Interns a level name and returns its index (-1 on out-of-memory). */
+enum { CT_MAX_LEVELS = 16 };
+
+/* Interns a level name and returns its index (-1 on out-of-memory, -3 when
+ * there would be more than CT_MAX_LEVELS levels). */
 int ct_series_add_level(ct_series *s, const char *name, size_t len);
 
 /* Computes order, depth, level_pos, level_units and anc from parent[] and

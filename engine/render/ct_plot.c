@@ -60,16 +60,17 @@ void ct_plot_buf_free(ct_plot_buf *b)
 
 void ct_plot_gp_string(ct_plot_buf *b, const char *s)
 {
-    ct_plot_buf_put(b, "\"", 1);
+    /* single quotes: gnuplot substitutes `commands` and backslash escapes only
+     * inside double quotes; a line break is a "\n" joined by the . operator */
+    ct_plot_buf_put(b, "'", 1);
     for (const char *p = s ? s : ""; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c == '\\') ct_plot_buf_put(b, "\\\\", 2);
-        else if (c == '"') ct_plot_buf_put(b, "\\\"", 2);
-        else if (c == '\n') ct_plot_buf_put(b, "\\n", 2);
+        if (c == '\'') ct_plot_buf_put(b, "''", 2);
+        else if (c == '\n') ct_plot_buf_put(b, "'.\"\\n\".'", 8);
         else if (c < 0x20 || c == 0x7f) ct_plot_buf_put(b, " ", 1);
         else ct_plot_buf_put(b, p, 1);
     }
-    ct_plot_buf_put(b, "\"", 1);
+    ct_plot_buf_put(b, "'", 1);
 }
 
 void ct_plot_file_part(const char *s, char *buf, size_t size)
@@ -440,7 +441,13 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t 
             if (push_chart(charts, n, cap, &c)) return CT_ENOMEM;
         }
     }
-    if (pp->n_units > 0) {
+    int cells = 0;   /* the status overview needs a target somewhere */
+    for (int i = 0; i < pp->n_ind && !cells; i++)
+        for (int k = 0; k < pp->n_units && !cells; k++) {
+            const ct_plot_series *ps = ct_plot_get(pp, i, pp->units[k]);
+            cells = ps && ps->n_assess > 0;
+        }
+    if (cells) {
         ct_chart c = {CT_CHART_STATUS, pp, -1, -1, ""};
         snprintf(c.rel, sizeof c.rel, "%s/status", plan_part);
         if (push_chart(charts, n, cap, &c)) return CT_ENOMEM;
@@ -1052,6 +1059,8 @@ static void status_script(const ct_chart *c, const ct_plot_style *st, ct_plot_bu
     }
     if (present[nst]) ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb c_other fs solid notitle", sep, nst);
     if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",8\" notitle", sep);
+    /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
+    ct_plot_buf_printf(&plot, "%s'+' using (1):(1) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep);
     ct_plot_buf_puts(b, plot.s ? plot.s : "");
     ct_plot_buf_puts(b, "\nunset output\n");
     ct_plot_buf_free(&plot);
@@ -1139,7 +1148,10 @@ static int spawn(const char *prog, gp_worker *w, char *msg, size_t size)
         return -1;
     }
     fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
-    memset(w, 0, sizeof *w);
+    /* keep the buffers of a worker started again */
+    w->nq = 0;
+    w->woff = w->w.len = w->e.len = 0;
+    w->had_error = 0;
     w->pid = pid;
     w->in_fd = in[1];
     w->err_fd = err[0];

@@ -25,8 +25,9 @@ void ct_plot_buf_puts(ct_plot_buf *b, const char *s);
 void ct_plot_buf_printf(ct_plot_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ct_plot_buf_free(ct_plot_buf *b);
 
-/* s as a gnuplot double-quoted string literal, quotes included: backslash,
- * double quote and control characters escaped (a line break becomes \n). */
+/* s as a gnuplot string expression: single-quoted (no `command` or backslash
+ * substitution), ' doubled, a line break joined in as '."\n".', other
+ * control characters as spaces. */
 void ct_plot_gp_string(ct_plot_buf *b, const char *s);
 
 /* s with every character outside [A-Za-z0-9._-] replaced by '_' (a file name

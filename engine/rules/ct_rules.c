@@ -65,6 +65,7 @@ struct rules_file {
     size_t metric_len;
     int metric_index;
     int driver_ref;       /* the Lua loop that calls a function over many units */
+    int units_ref;        /* the table of unit objects, made once per unit */
     int batch;            /* calls in the current protected call (limits scale with it) */
     char trip_msg[1200];
     int env_ref;
@@ -192,9 +193,6 @@ static int message_handler(lua_State *L)
 /* Calls the function below nargs arguments on the stack under the limits.
  * On failure leaves nothing and writes the message; the line of the script
  * is split out when the message starts with "FILE:LINE:". */
-/* The message handler stays at stack slot 1 and the unit cache at slot 2 of
- * every rules state, so that a call needs no look-up to find them. */
-enum { SLOT_HANDLER = 1, SLOT_UNITS = 2 };
 
 /* Calls the function below nargs arguments on the stack under the limits.
  * On failure leaves nothing and writes the message; the line of the script
@@ -203,8 +201,12 @@ enum { SLOT_HANDLER = 1, SLOT_UNITS = 2 };
 static int protected_call(rules_file *f, int nargs, int nresults, int fn_ref, char *msg, size_t msg_size, int *line)
 {
     lua_State *L = f->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, message_handler);
+    lua_insert(L, base);
     arm(f);
-    int rc = lua_pcall(L, nargs, nresults, SLOT_HANDLER);
+    int rc = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
     if (rc == LUA_OK && !f->tripped) return 0;
     const char *m = rc == LUA_OK ? f->trip_msg : lua_tostring(L, -1);
     if (rc == LUA_ERRMEM) m = "memory cap exceeded";
@@ -240,13 +242,19 @@ static int protected_call(rules_file *f, int nargs, int nresults, int fn_ref, ch
 static void push_unit(lua_State *L, int u)
 {
     if (u < 0) { lua_pushnil(L); return; }
-    if (lua_rawgeti(L, SLOT_UNITS, u + 1) == LUA_TUSERDATA) return;
+    rules_file *f = file_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, f->units_ref);
+    if (lua_rawgeti(L, -1, u + 1) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
     lua_pop(L, 1);
     int *ud = lua_newuserdatauv(L, sizeof(int), 0);
     *ud = u;
     luaL_setmetatable(L, UNIT_MT);
     lua_pushvalue(L, -1);
-    lua_rawseti(L, SLOT_UNITS, u + 1);
+    lua_rawseti(L, -3, u + 1);
+    lua_remove(L, -2);
 }
 
 static int check_unit(lua_State *L, int idx)
@@ -811,8 +819,8 @@ static lua_State *new_state(rules_file *f)
     lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.load");
     register_unit_type(L);
     lua_settop(L, 0);
-    lua_pushcfunction(L, message_handler);            /* SLOT_HANDLER */
-    lua_createtable(L, f->owner->s->n_units, 0);      /* SLOT_UNITS, an array by unit */
+    lua_createtable(L, f->owner->s->n_units, 0); /* the unit objects, an array by unit */
+    f->units_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     static const char driver[] =
         "local fn, units, period, out = ...\n"
         "for i = 1, #units do out[i] = fn(units[i], period) end\n"
