@@ -54,12 +54,14 @@ typedef struct {
 struct rules_file {
     ct_rules *owner;
     char *path;
+    const char *chunk;    /* the name Lua knows the file by (in path) */
     lua_State *L;
     size_t mem_used, mem_cap;
     long long budget_left;
     struct timespec deadline;
     int deadline_set;     /* the clock is read when a call first reaches the hook */
     int tripped;
+    int in_call;          /* a protected call of the rule's code is running */
     int rehook;           /* the hook fires every instruction since a trip */
     const char *metric_name; /* the last metric name looked up, and its index */
     size_t metric_len;
@@ -103,7 +105,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         f->mem_used -= old;
         return NULL;
     }
-    if (nsize > old && f->mem_used - old + nsize > f->mem_cap) return NULL;
+    /* the engine's own pushes between calls may go a little over the cap, so
+     * that they never fail outside a protected call */
+    size_t cap = f->in_call ? f->mem_cap : f->mem_cap + ((size_t)16 << 20);
+    if (nsize > old && f->mem_used - old + nsize > cap) return NULL;
     void *p = realloc(ptr, nsize);
     if (p) f->mem_used = f->mem_used - old + nsize;
     return p;
@@ -205,7 +210,10 @@ static int protected_call(rules_file *f, int nargs, int nresults, int fn_ref, ch
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
     arm(f);
+    int outer = f->in_call;
+    f->in_call = 1;
     int rc = lua_pcall(L, nargs, nresults, base);
+    f->in_call = outer;
     lua_remove(L, base);
     if (rc == LUA_OK && !f->tripped) return 0;
     const char *m = rc == LUA_OK ? f->trip_msg : lua_tostring(L, -1);
@@ -216,8 +224,8 @@ static int protected_call(rules_file *f, int nargs, int nresults, int fn_ref, ch
         lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
         if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0) *line = fn.linedefined;
     }
-    size_t plen = strlen(f->path);
-    if (m && strncmp(m, f->path, plen) == 0 && m[plen] == ':') {
+    size_t plen = strlen(f->chunk);
+    if (m && strncmp(m, f->chunk, plen) == 0 && m[plen] == ':') {
         char *end;
         long l = strtol(m + plen + 1, &end, 10);
         if (end > m + plen + 1 && *end == ':') {
@@ -518,13 +526,23 @@ static int data_periods(lua_State *L)
     return 1;
 }
 
+/* data.levels(): level names from the top (national) down, by depth. */
 static int data_levels(lua_State *L)
 {
     const ct_series *s = owner_of(L)->s;
-    lua_newtable(L);
+    int depth[CT_MAX_LEVELS + 1], order[CT_MAX_LEVELS + 1];
+    for (int l = 0; l < s->n_levels; l++) depth[l] = INT_MAX;
+    for (int u = 0; u < s->n_units; u++)
+        if (s->depth[u] < depth[s->level[u]]) depth[s->level[u]] = s->depth[u];
     for (int l = 0; l < s->n_levels; l++) {
-        lua_pushstring(L, s->level_name[l]);
-        lua_rawseti(L, -2, l + 1);
+        int k = l;
+        while (k > 0 && depth[order[k - 1]] > depth[l]) { order[k] = order[k - 1]; k--; }
+        order[k] = l;
+    }
+    lua_newtable(L);
+    for (int k = 0; k < s->n_levels; k++) {
+        lua_pushstring(L, s->level_name[order[k]]);
+        lua_rawseti(L, -2, k + 1);
     }
     return 1;
 }
@@ -662,6 +680,7 @@ static int grow(void **arr, size_t n, size_t size)
 static int api_assess_rule(lua_State *L)
 {
     ct_rules *r = owner_of(L);
+    if (r->loading != file_of(L)) return luaL_error(L, "assess_rule may only be called when the rules file is loaded");
     const char *name = luaL_checkstring(L, 1);
     int fn = lua_gettop(L);
     luaL_checktype(L, fn, LUA_TFUNCTION);
@@ -689,6 +708,7 @@ static int api_assess_rule(lua_State *L)
 static int api_check_rule(lua_State *L)
 {
     ct_rules *r = owner_of(L);
+    if (r->loading != file_of(L)) return luaL_error(L, "check_rule may only be called when the rules file is loaded");
     const char *name = luaL_checkstring(L, 1);
     int fn = lua_gettop(L);
     luaL_checktype(L, fn, LUA_TFUNCTION);
@@ -722,6 +742,80 @@ static int api_check_rule(lua_State *L)
 }
 
 /* ---- the sandbox -------------------------------------------------------------------- */
+
+/* xpcall(f, handler, ...): the handler is called after the protected call
+ * returns, not while the error unwinds: an error raised by the limits is
+ * raised from the hook, where Lua turns hooks off, so a handler run there
+ * would escape the limits. */
+static int sandboxed_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    int rc = lua_pcall(L, n - 2, LUA_MULTRET, 0);
+    if (rc == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, n + 1);
+        return lua_gettop(L) - n;
+    }
+    if (file_of(L)->tripped) return lua_error(L); /* not the script's to handle */
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
+/* Lua's pattern matcher runs in C, out of reach of the instruction hook;
+ * with several quantifiers on a long subject it can run for ages. Patterns
+ * are refused when subject length ^ quantifiers could exceed 1e8 steps. */
+static int pattern_guard(lua_State *L)
+{
+    size_t slen, plen;
+    luaL_checklstring(L, 1, &slen);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    int quantifiers = 0;
+    for (size_t i = 0; i < plen; i++) {
+        if (pat[i] == '%') { i++; continue; }
+        if (pat[i] == '*' || pat[i] == '+' || pat[i] == '-') quantifiers++;
+    }
+    if (quantifiers > 1 && slen > 1 && quantifiers * log10((double)slen) > 8)
+        return luaL_error(L, "pattern with %d quantifiers on a %d-character string is too costly for a rule", quantifiers,
+                          (int)slen);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* setmetatable without __gc: finalizers run with hooks off (during a
+ * collection or at close), out of reach of every limit. */
+static int sandboxed_setmetatable(lua_State *L)
+{
+    if (lua_istable(L, 2)) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL) return luaL_error(L, "__gc metamethods are not allowed in rules");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static void guard_patterns(lua_State *L)
+{
+    static const char *const fns[] = {"find", "match", "gmatch", "gsub", NULL};
+    lua_getglobal(L, "string");
+    for (const char *const *p = fns; *p; p++) {
+        lua_getfield(L, -1, *p);
+        lua_pushcclosure(L, pattern_guard, 1);
+        lua_setfield(L, -2, *p);
+    }
+    lua_pop(L, 1);
+}
 
 /* load() for rules: text chunks only, in the rule's own environment by default. */
 static int sandboxed_load(lua_State *L)
@@ -776,6 +870,11 @@ static void build_env(lua_State *L)
     lua_setfield(L, env, "load");
     lua_pushcfunction(L, sandboxed_collectgarbage);
     lua_setfield(L, env, "collectgarbage");
+    lua_pushcfunction(L, sandboxed_xpcall);
+    lua_setfield(L, env, "xpcall");
+    lua_getfield(L, env, "setmetatable");
+    lua_pushcclosure(L, sandboxed_setmetatable, 1);
+    lua_setfield(L, env, "setmetatable");
     lua_pushcfunction(L, api_assess_rule);
     lua_setfield(L, env, "assess_rule");
     lua_pushcfunction(L, api_check_rule);
@@ -815,6 +914,7 @@ static lua_State *new_state(rules_file *f)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pop(L, 1);
+    guard_patterns(L);
     lua_getglobal(L, "load");
     lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.load");
     register_unit_type(L);
@@ -854,7 +954,11 @@ void ct_rules_free(ct_rules *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->n_files; i++) {
-        if (r->files[i]->L) lua_close(r->files[i]->L);
+        if (r->files[i]->L) {
+            arm(r->files[i]); /* finalizers run at close: under the limits too */
+            r->files[i]->in_call = 1;
+            lua_close(r->files[i]->L);
+        }
         free(r->files[i]->path);
         free(r->files[i]);
     }
@@ -914,6 +1018,11 @@ static rules_file *load_file(ct_rules *r, const char *path, ct_diags *d)
     r->files[r->n_files++] = f;
     f->owner = r;
     f->path = dup_str(path);
+    /* Lua cuts source names longer than 60 characters in its messages: a long
+     * path is known to Lua by its file name, messages name the whole path */
+    const char *slash = strrchr(path, '/');
+    f->chunk = strlen(path) > 50 && slash ? slash + 1 : path;
+    f->chunk = f->path + (f->chunk - path);
     f->mem_cap = r->lim.memory;
     size_t len;
     char *src = read_file(path, &len, d);
@@ -927,15 +1036,15 @@ static rules_file *load_file(ct_rules *r, const char *path, ct_diags *d)
     if (!f->L) { free(src); ct_error_at(d, path, 0, 0, "cannot start Lua"); return NULL; }
     lua_State *L = f->L;
     char chunkname[1100];
-    snprintf(chunkname, sizeof chunkname, "@%s", path);
+    snprintf(chunkname, sizeof chunkname, "@%s", f->chunk);
     int rc = luaL_loadbufferx(L, src, len, chunkname, "t");
     free(src);
     if (rc != LUA_OK) {
         char msg[600];
         int line = 0;
         const char *m = lua_tostring(L, -1);
-        size_t plen = strlen(path);
-        if (m && !strncmp(m, path, plen) && m[plen] == ':') {
+        size_t plen = strlen(f->chunk);
+        if (m && !strncmp(m, f->chunk, plen) && m[plen] == ':') {
             char *end;
             line = (int)strtol(m + plen + 1, &end, 10);
             m = *end == ':' ? end + 2 : m;
@@ -1186,6 +1295,7 @@ void ct_rules_assess(ct_rules *r, ct_assessment *a, ct_diags *d)
     for (size_t i = 0; i < r->n_assess; i++) {
         assess_rule *rule = &r->assess[i];
         if (!rule_applies(rule, a)) continue;
+        if (strcmp(a->status, "error") == 0) break; /* a failed rule's row stays an error */
         char msg[600];
         if (rule->failed) {
             snprintf(msg, sizeof msg, "rule %s failed (see the error above)", rule->name);
@@ -1257,10 +1367,21 @@ static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx,
             if (t == LUA_TSTRING || t == LUA_TTABLE) {
                 const char *message = NULL, *importance = c->importance;
                 if (t == LUA_TSTRING) message = lua_tostring(L, -1);
-                else {
-                    if (lua_getfield(L, -1, "message") == LUA_TSTRING) message = lua_tostring(L, -1);
-                    if (lua_getfield(L, -2, "importance") == LUA_TSTRING) importance = lua_tostring(L, -1);
+                else { /* raw reads: no metamethod of the rule's runs outside the limits */
+                    lua_pushliteral(L, "message");
+                    if (lua_rawget(L, -2) == LUA_TSTRING) message = lua_tostring(L, -1);
+                    lua_pushliteral(L, "importance");
+                    if (lua_rawget(L, -3) == LUA_TSTRING) importance = lua_tostring(L, -1);
                     lua_pop(L, 2);
+                }
+                if (strcmp(importance, "high") && strcmp(importance, "medium") && strcmp(importance, "low")) {
+                    char pb[CT_PERIOD_BUF];
+                    ct_period_format(p, pb);
+                    c->failed = 1;
+                    ct_error_at(d, c->file->path, 0, 0, "rule %s returned importance '%s' (unit %s, period %s); use high, medium or low",
+                                c->name, importance, s->code[u], pb);
+                    lua_pop(L, 1);
+                    break;
                 }
                 ct_violation v = {c->name, c->file->path, u, p, importance, message ? message : c->name};
                 found++;
