@@ -12,11 +12,11 @@
 static void test_escape(void)
 {
     ct_plot_buf b = {0};
-    ct_plot_gp_string(&b, "Thanh Hóa \"x\" a\\b\nc\td");
-    CHECK_STR(b.s, "\"Thanh Hóa \\\"x\\\" a\\\\b\\nc d\"");
+    ct_plot_gp_string(&b, "Thanh Hóa \"x\" a\\b `cmd` it's\nc\td");
+    CHECK_STR(b.s, "'Thanh Hóa \"x\" a\\b `cmd` it''s'.\"\\n\".'c d'");
     ct_plot_buf_free(&b);
     ct_plot_gp_string(&b, NULL);
-    CHECK_STR(b.s, "\"\"");
+    CHECK_STR(b.s, "''");
     ct_plot_buf_free(&b);
     char part[32];
     ct_plot_file_part("thanh-hoa_2016.v1", part, sizeof part);

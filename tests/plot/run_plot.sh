@@ -1,0 +1,136 @@
+#!/bin/sh
+# Tests of `chitieu plot` and `chitieu report` on the bundled plans and on a
+# small plan with hostile strings: every chart is written with a valid
+# PNG/SVG/PDF signature, every .gp re-renders its chart with plain gnuplot
+# from another folder, a broken theme or gnuplot is reported (exit 1), and
+# the report references only files that exist.
+# usage: run_plot.sh CHITIEU SOURCE_DIR
+set -u
+bin=$1
+src=$2
+cd "$src" || exit 2
+command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot not found: skipped"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+say() { echo "FAIL: $*"; fail=1; }
+
+sig_ok() { # FILE FORMAT
+  case $2 in
+    png) [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ;;
+    svg) head -c 400 "$1" | grep -q "<svg" ;;
+    pdf) [ "$(head -c 5 "$1")" = "%PDF-" ] ;;
+  esac
+}
+
+# 1. every format: one chart per script, each with its signature
+for fmt in png svg pdf; do
+  out=$tmp/$fmt
+  "$bin" plot indicators/*.yaml --data data --out "$out" --level province --format $fmt >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] || { say "plot --format $fmt: exit $rc"; cat "$tmp/err"; }
+  [ -s "$tmp/err" ] && { say "plot --format $fmt wrote to stderr"; cat "$tmp/err"; }
+  n=0
+  for gp in $(find "$out" -name '*.gp' ! -name theme.gp); do
+    f=${gp%.gp}.$fmt
+    n=$((n + 1))
+    [ -f "$f" ] || { say "$f missing"; continue; }
+    sig_ok "$f" $fmt || say "$f: not a valid $fmt"
+  done
+  [ $n -gt 20 ] || say "plot --format $fmt: only $n charts"
+  [ -f "$out/thanh-hoa-2016-2020/clean_communes_pct/38.$fmt" ] || say "OUT/PLAN/INDICATOR/UNIT.$fmt naming"
+  [ -f "$out/thanh-hoa-2016-2020/status.$fmt" ] || say "status overview missing"
+done
+
+# 2. every .gp re-renders its chart, from another folder, without a word on stderr
+out=$tmp/png
+mkdir -p "$tmp/elsewhere"
+for gp in $(find "$out" -name '*.gp' ! -name theme.gp); do
+  png=${gp%.gp}.png
+  rm -f "$png"
+  (cd "$tmp/elsewhere" && gnuplot "$gp") >"$tmp/gperr" 2>&1 || say "gnuplot $gp failed"
+  [ -s "$tmp/gperr" ] && { say "gnuplot $gp: $(head -3 "$tmp/gperr")"; }
+  sig_ok "$png" png || say "$png not re-rendered"
+done
+grep -q '^\$obs << EOD' "$out/thanh-hoa-2016-2020/clean_communes_pct/38.gp" || say "data not inline"
+
+# 3. a theme with an error: reported with the chart's .gp, exit 1
+printf 'set style line 1 lc rgb "#000000"\nthis is not gnuplot\n' >"$tmp/bad_theme.gp"
+"$bin" plot indicators/*.yaml --data data --out "$tmp/bad" --level province --theme "$tmp/bad_theme.gp" \
+  >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] || say "broken theme: exit $rc, expected 1"
+grep -q '\.gp: error: gnuplot: .*invalid command' "$tmp/err" || { say "broken theme: no error naming a .gp"; head -3 "$tmp/err"; }
+
+# 4. a gnuplot that fails, and one that is missing
+CHITIEU_GNUPLOT=/bin/false "$bin" plot indicators/*.yaml --data data --out "$tmp/false" --level province \
+  >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] || say "CHITIEU_GNUPLOT=/bin/false: exit $rc, expected 1"
+grep -q 'exited with status 1' "$tmp/err" || { say "/bin/false: not reported"; head -3 "$tmp/err"; }
+CHITIEU_GNUPLOT=/no/such/gnuplot "$bin" plot indicators/*.yaml --data data --out "$tmp/none" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] || say "missing gnuplot: exit $rc, expected 1"
+grep -q 'gnuplot not found' "$tmp/err" || say "missing gnuplot: no clear message"
+[ -e "$tmp/none" ] && say "missing gnuplot: output folder created"
+
+# 5. hostile strings in titles and names: escaped for gnuplot and HTML
+mkdir -p "$tmp/h/data"
+cat >"$tmp/h/plan.yaml" <<'YAML'
+plan:
+  id: hostile
+  title: "Kế hoạch <script>alert('x')</script> \"quoted\" back\\slash $var @x ^{y}_z & 100%"
+  region: "01"
+  baseline: 2015
+  horizon: 2018
+metrics:
+  is_clean: {level: commune, type: boolean, over_time: last}
+indicators:
+  - id: clean_pct
+    title: "Tỷ lệ \"sạch\" <b>xã</b> \\n `cmd` $(x) '; system 'touch pwned'"
+    kind: share_of_units
+    of: commune
+    condition: "is_clean == 1"
+    targets:
+      - {year: 2017, value: 75}
+      - {year: 2018, value: 90}
+YAML
+printf 'code,name,level,parent\n01,"Tỉnh ""A"" <i>",province,\n011,Huyện $B\\n,district,01\n012,Huyện C'"'"'s,district,01\n01101,Xã 1,commune,011\n01102,Xã 2,commune,011\n01201,Xã 3,commune,012\n' >"$tmp/h/data/units.csv"
+{ echo unit,period,metric,value
+  for y in 2015 2016 2017; do echo 01101,$y,is_clean,1; echo 01102,$y,is_clean,0; echo 01201,$y,is_clean,1; done; } \
+  >"$tmp/h/data/observations.csv"
+(cd "$tmp/h" && "$bin" report plan.yaml --data data --out rep >"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 0 ] || { say "hostile report: exit $rc"; cat "$tmp/err"; }
+[ -e "$tmp/h/pwned" ] && say "a title ran a command"
+grep -q '<script>alert' "$tmp/h/rep/index.html" && say "report: <script> not escaped"
+grep -q '&lt;script&gt;alert' "$tmp/h/rep/index.html" || say "report: escaped title missing"
+for f in "$tmp/h/rep/hostile/clean_pct/01.png" "$tmp/h/rep/hostile/clean_pct/01-district.png" "$tmp/h/rep/hostile/status.png"; do
+  sig_ok "$f" png || say "hostile: $f"
+done
+
+# 6. the report: offline, only existing files, both languages
+for lang in vi en; do
+  rep=$tmp/rep_$lang
+  lv=; [ $lang = en ] && lv="--level province"
+  "$bin" report indicators/*.yaml --data data --out "$rep" --lang $lang --as-of 2018 $lv >/dev/null 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] || { say "report --lang $lang: exit $rc"; head -3 "$tmp/err"; }
+  html=$rep/index.html
+  [ -f "$html" ] || { say "no $html"; continue; }
+  grep -Eq '(src|href)="(https?:)?//' "$html" && say "report has external references"
+  grep -q '@media print' "$html" || say "report: no print CSS"
+  grep -q 'name="viewport"' "$html" || say "report: no viewport"
+  grep -o -E '(src|href)="[^"#][^"]*"' "$html" | sed -E 's/^(src|href)="//; s/"$//' | sort -u >"$tmp/refs"
+  [ -s "$tmp/refs" ] || say "report references no charts"
+  while IFS= read -r ref; do
+    ref=$(printf '%s' "$ref" | sed 's/&amp;/\&/g')
+    [ -f "$rep/$ref" ] || say "report references missing $ref"
+  done <"$tmp/refs"
+done
+grep -q 'Đúng tiến độ' "$tmp/rep_vi/index.html" || say "report vi: status words"
+grep -q 'On track' "$tmp/rep_en/index.html" || say "report en: status words"
+grep -q 'Thanh Hóa' "$tmp/rep_vi/index.html" || say "report: unit names"
+
+[ $fail -eq 0 ] && echo ok
+exit $fail
