@@ -1,7 +1,6 @@
 /* chitieu compute: every indicator for every unit and period. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../render/ct_table.h"
 #include "cli.h"
@@ -50,9 +49,12 @@ int cmd_compute(int argc, char **argv)
     ct_out *out = bad ? NULL : ct_out_open(a.out, &ss.diags);
     if (!bad && !out) bad = 1;
     if (out) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        int jobs = cores > 1 ? (cores > 8 ? 8 : (int)cores) : 1;
-        ct_status st = ct_table_write(out, ss.plans, ss.n_plans, &ss.series, &filter, fmt, jobs);
+        ct_table t;
+        ct_table_begin(&t, out, &ss.series, fmt);
+        ct_status st = CT_OK;
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+            st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);
+        ct_table_end(&t);
         bad |= ss.diags.n_errors > 0; /* a failing lua indicator: empty values; exit 1 */
         if (st != CT_OK) {
             ct_out_abort(out);

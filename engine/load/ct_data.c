@@ -623,19 +623,10 @@ static void *read_chunk(void *arg)
     return NULL;
 }
 
-/* Appends b's findings to a's, keeping file order. */
+/* Appends b's findings to a's, keeping file order (the records stay in
+ * their own buffers, read in order afterwards). */
 static ct_status chunk_merge(chunk *a, chunk *b)
 {
-    if (b->ob.n) {
-        if (a->ob.cap < a->ob.n + b->ob.n) {
-            obs_rec *nr = realloc(a->ob.recs, (a->ob.n + b->ob.n) * sizeof *nr);
-            if (!nr) return CT_ENOMEM;
-            a->ob.recs = nr;
-            a->ob.cap = a->ob.n + b->ob.n;
-        }
-        memcpy(a->ob.recs + a->ob.n, b->ob.recs, b->ob.n * sizeof *b->ob.recs);
-        a->ob.n += b->ob.n;
-    }
     for (size_t i = 0; i < b->diags.n; i++) {
         const ct_diag *dg = &b->diags.items[i];
         ct_diag_add(&a->diags, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
@@ -671,6 +662,9 @@ static size_t split_point(const ct_csv *r)
     return mid ? (size_t)(mid - r->data) + 1 : 0;
 }
 
+enum { MAX_PARTS = 2 };
+
+/* Reads the rows into up to MAX_PARTS record buffers, in file order. */
 static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diags *d)
 {
     ct_field hdr[MAX_COLS];
@@ -707,8 +701,10 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
         ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
     }
     report_unknown(s, &c->unk, d);
-    *ob = c->ob;
-    c->ob.recs = NULL;
+    for (int k = 0; k < nparts; k++) {
+        ob[k] = parts[k].ob;
+        parts[k].ob.recs = NULL;
+    }
     if (st == CT_OK && (c->errors || c->unknown_rows)) st = CT_EINPUT;
     for (int k = 0; k < nparts; k++) chunk_free(&parts[k]);
     return st;
@@ -716,7 +712,7 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
 
 /* Places every record in its metric's dense array; a cell given twice is an
  * error when the values differ and a warning when they agree. */
-static ct_status scatter(ct_series *s, const obs_buf *ob, ct_diags *d)
+static ct_status scatter(ct_series *s, const obs_buf *parts, ct_diags *d)
 {
     /* the line of the first value in each cell, to name both lines of a duplicate */
     int *(*first_line)[CT_PT_COUNT] = calloc((size_t)(s->n_metrics ? s->n_metrics : 1), sizeof *first_line);
@@ -732,8 +728,9 @@ static ct_status scatter(ct_series *s, const obs_buf *ob, ct_diags *d)
         }
     }
     size_t dup_errors = 0;
-    for (size_t i = 0; st == CT_OK && i < ob->n; i++) {
-        const obs_rec *rec = &ob->recs[i];
+    for (int k = 0; k < MAX_PARTS; k++)
+    for (size_t i = 0; st == CT_OK && i < parts[k].n; i++) {
+        const obs_rec *rec = &parts[k].recs[i];
         ct_metric *mt = &s->metrics[rec->metric];
         int t = rec->period.type;
         size_t np = (size_t)ct_series_n_periods(s, (ct_ptype)t);
@@ -794,27 +791,31 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     ct_csv r;
     ct_status st = ct_csv_open(&r, path, d);
     if (st != CT_OK) return st;
-    obs_buf ob = {NULL, 0, 0};
-    st = read_observations(s, &r, &ob, d);
+    obs_buf ob[MAX_PARTS];
+    memset(ob, 0, sizeof ob);
+    st = read_observations(s, &r, ob, d);
     ct_csv_close(&r);
+    size_t n_recs = 0;
+    for (int k = 0; k < MAX_PARTS; k++) n_recs += ob[k].n;
     if (st == CT_OK) {
         s->first_month = INT_MAX;
         s->last_month = INT_MIN;
-        for (size_t i = 0; i < ob.n; i++) {
-            const obs_rec *rec = &ob.recs[i];
+        for (int k = 0; k < MAX_PARTS; k++)
+        for (size_t i = 0; i < ob[k].n; i++) {
+            const obs_rec *rec = &ob[k].recs[i];
             ct_metric *mt = &s->metrics[rec->metric];
             if (rec->period.type > mt->finest) mt->finest = rec->period.type;
             int fm = ct_period_first_month(rec->period), lm = ct_period_last_month(rec->period);
             if (fm < s->first_month) s->first_month = fm;
             if (lm > s->last_month) s->last_month = lm;
         }
-        if (ob.n) {
+        if (n_recs) {
             s->year0 = s->first_month / 12;
             s->year1 = s->last_month / 12;
         }
-        st = scatter(s, &ob, d);
+        st = scatter(s, ob, d);
     }
-    free(ob.recs);
+    for (int k = 0; k < MAX_PARTS; k++) free(ob[k].recs);
     if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);
     for (int m = 0; st == CT_OK && m < s->n_metrics; m++) ct_series_rollup(s, m);
     return st;

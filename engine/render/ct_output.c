@@ -10,12 +10,10 @@
 enum { BUF_SIZE = 1 << 16 };
 
 struct ct_out {
-    FILE *f;         /* NULL: output kept in memory */
+    FILE *f;
     char *path;      /* final path; NULL for stdout */
     char *tmp;       /* temporary path */
     int failed;      /* errno of the first failed write, or 0 */
-    char *mem;       /* memory output: what was flushed so far */
-    size_t mem_len, mem_cap;
     size_t len;
     char buf[BUF_SIZE];
 };
@@ -40,46 +38,10 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
     return o;
 }
 
-static void flush_memory(ct_out *o, const char *s, size_t n)
-{
-    if (o->mem_len + n > o->mem_cap) {
-        size_t nc = o->mem_cap ? o->mem_cap : (size_t)1 << 20;
-        while (nc < o->mem_len + n) nc *= 2;
-        char *nm = realloc(o->mem, nc);
-        if (!nm) { o->failed = ENOMEM; return; }
-        o->mem = nm;
-        o->mem_cap = nc;
-    }
-    memcpy(o->mem + o->mem_len, s, n);
-    o->mem_len += n;
-}
-
-static void flush_bytes(ct_out *o, const char *s, size_t n)
-{
-    if (!n || o->failed) return;
-    if (!o->f) flush_memory(o, s, n);
-    else if (fwrite(s, 1, n, o->f) != n) o->failed = errno ? errno : EIO;
-}
-
 static void flush(ct_out *o)
 {
-    flush_bytes(o, o->buf, o->len);
+    if (o->len && !o->failed && fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = errno ? errno : EIO;
     o->len = 0;
-}
-
-ct_out *ct_out_open_memory(void)
-{
-    return calloc(1, sizeof(ct_out));
-}
-
-char *ct_out_take_memory(ct_out *o, size_t *len)
-{
-    flush(o);
-    char *m = o->failed ? NULL : o->mem;
-    *len = o->failed ? 0 : o->mem_len;
-    if (o->failed) free(o->mem);
-    free(o);
-    return m;
 }
 
 void ct_out_write(ct_out *o, const char *s, size_t n)
@@ -87,7 +49,7 @@ void ct_out_write(ct_out *o, const char *s, size_t n)
     if (n > BUF_SIZE - o->len) {
         flush(o);
         if (n > BUF_SIZE) {
-            flush_bytes(o, s, n);
+            if (!o->failed && fwrite(s, 1, n, o->f) != n) o->failed = errno ? errno : EIO;
             return;
         }
     }

@@ -14,11 +14,6 @@ typedef struct ct_out ct_out;
  * with an error in d. */
 ct_out *ct_out_open(const char *path, ct_diags *d);
 
-/* An output kept in memory; ct_out_take_memory returns what was written
- * (malloc'd, the caller frees it; NULL when out of memory) and frees o. */
-ct_out *ct_out_open_memory(void);
-char *ct_out_take_memory(ct_out *o, size_t *len);
-
 /* Flushes and, for a file, renames it into place; frees o. */
 ct_status ct_out_commit(ct_out *o, ct_diags *d);
 

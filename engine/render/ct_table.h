@@ -24,10 +24,4 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);
 int ct_table_row(const ct_row *row, void *table);
 void ct_table_end(ct_table *t);
 
-/* The whole compute table for the plans: header, then every indicator in
- * order. Indicators are computed and formatted on `jobs` threads and written
- * in order (CSV without kind: lua indicators; otherwise on this thread). */
-ct_status ct_table_write(ct_out *out, ct_plan *const *plans, size_t n_plans, const ct_series *s,
-                         const ct_compute_filter *filter, ct_format format, int jobs);
-
 #endif
