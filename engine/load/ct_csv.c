@@ -104,7 +104,7 @@ static int next_plain(ct_csv *r, ct_field *fields, int max)
     size_t left = r->size - r->pos;
     const char *nl = memchr(s, '\n', left);
     size_t len = nl ? (size_t)(nl - s) : left;
-    if (memchr(s, '"', len)) return -1;
+    if (!r->no_quotes && memchr(s, '"', len)) return -1;
     size_t end = len;
     if (end > 0 && s[end - 1] == '\r') end--;
     int n = 0;

@@ -20,6 +20,7 @@ typedef struct {
     size_t released;     /* bytes before this offset were returned to the kernel */
     int line;            /* line where the next row starts (1-based) */
     int row_line;        /* line where the last row returned started */
+    int no_quotes;       /* the rest of the file is known to hold no quote */
 } ct_csv;
 
 /* Opens and maps path. On failure returns CT_EIO and adds an error to d. */

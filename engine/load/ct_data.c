@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -457,7 +458,7 @@ static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
 {
     int guess = c->metric >= 0 ? c->next_metric[c->metric] : -1;
     int m;
-    if (guess >= 0 && strlen(s->metrics[guess].name) == name.len &&
+    if (guess >= 0 && s->metrics[guess].name_len == name.len &&
         memcmp(s->metrics[guess].name, name.ptr, name.len) == 0)
         m = guess;
     else
@@ -654,10 +655,11 @@ static int count_lines(const char *p, size_t n)
 
 /* Where a second thread may start: a line start near the middle, when the
  * rest of the file has no quote (so no field spans lines). 0: one thread. */
-static size_t split_point(const ct_csv *r)
+static size_t split_point(ct_csv *r)
 {
     size_t left = r->size - r->pos;
-    if (left < ((size_t)16 << 20) || memchr(r->data + r->pos, '"', left)) return 0;
+    r->no_quotes = memchr(r->data + r->pos, '"', left) == NULL;
+    if (left < ((size_t)16 << 20) || !r->no_quotes) return 0;
     const char *mid = memchr(r->data + r->pos + left / 2, '\n', left - left / 2);
     return mid ? (size_t)(mid - r->data) + 1 : 0;
 }
@@ -710,24 +712,29 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
     return st;
 }
 
-/* Places every record in its metric's dense array; a cell given twice is an
- * error when the values differ and a warning when they agree. */
+/* The line of the first record for the same cell as records[k][i]. */
+static int first_line_of(const obs_buf *parts, int k, size_t i)
+{
+    const obs_rec *rec = &parts[k].recs[i];
+    for (int kk = 0; kk <= k; kk++)
+        for (size_t j = 0; j < (kk == k ? i : parts[kk].n); j++) {
+            const obs_rec *o = &parts[kk].recs[j];
+            if (o->unit == rec->unit && o->metric == rec->metric && o->period.year == rec->period.year &&
+                o->period.type == rec->period.type && o->period.sub == rec->period.sub)
+                return o->line;
+        }
+    return 0;
+}
+
+/* Places every record in its metric's dense array (NaN: empty so far); a
+ * cell given twice is an error when the values differ and a warning when
+ * they agree. Duplicates are rare, so their first lines are searched for. */
 static ct_status scatter(ct_series *s, const obs_buf *parts, ct_diags *d)
 {
-    /* the line of the first value in each cell, to name both lines of a duplicate */
-    int *(*first_line)[CT_PT_COUNT] = calloc((size_t)(s->n_metrics ? s->n_metrics : 1), sizeof *first_line);
-    if (!first_line) return CT_ENOMEM;
     ct_status st = CT_OK;
-    for (int m = 0; m < s->n_metrics && st == CT_OK; m++) {
-        ct_metric *mt = &s->metrics[m];
-        st = ct_series_alloc_metric(s, m, mt->finest < 0 ? 0 : mt->finest);
-        for (int t = 0; t <= mt->finest && st == CT_OK; t++) {
-            size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)t);
-            first_line[m][t] = calloc(cells ? cells : 1, sizeof(int));
-            if (!first_line[m][t]) st = CT_ENOMEM;
-        }
-    }
-    size_t dup_errors = 0;
+    for (int m = 0; m < s->n_metrics && st == CT_OK; m++)
+        st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
+    size_t dup_errors = 0, dups = 0;
     for (int k = 0; k < MAX_PARTS; k++)
     for (size_t i = 0; st == CT_OK && i < parts[k].n; i++) {
         const obs_rec *rec = &parts[k].recs[i];
@@ -736,26 +743,22 @@ static ct_status scatter(ct_series *s, const obs_buf *parts, ct_diags *d)
         size_t np = (size_t)ct_series_n_periods(s, (ct_ptype)t);
         size_t cell = (size_t)s->level_pos[rec->unit] * np + (size_t)ct_period_index(rec->period, s->year0);
         double *slot = &mt->vals[t][cell];
-        int *fl = &first_line[rec->metric][t][cell];
-        if (*fl == 0) {
+        if (isnan(*slot)) {
             *slot = rec->value;
-            *fl = rec->line;
             mt->n_obs++;
             continue;
         }
-        char pb[CT_PERIOD_BUF];
+        char pb[CT_PERIOD_BUF], first[32] = "earlier";
         ct_period_format(rec->period, pb);
+        if (dups++ < MAX_ERRORS_PER_FILE) snprintf(first, sizeof first, "at line %d", first_line_of(parts, k, i));
         if (*slot == rec->value) {
-            ct_warn_at(d, s->obs_path, rec->line, 0, "%s %s %s given again with the same value (first at line %d)",
-                       s->code[rec->unit], pb, mt->name, *fl);
+            ct_warn_at(d, s->obs_path, rec->line, 0, "%s %s %s given again with the same value (first %s)",
+                       s->code[rec->unit], pb, mt->name, first);
         } else if (dup_errors++ < MAX_ERRORS_PER_FILE) {
-            ct_error_at(d, s->obs_path, rec->line, 0, "%s %s %s is %g here but %g at line %d",
-                        s->code[rec->unit], pb, mt->name, rec->value, *slot, *fl);
+            ct_error_at(d, s->obs_path, rec->line, 0, "%s %s %s is %g here but %g %s",
+                        s->code[rec->unit], pb, mt->name, rec->value, *slot, first);
         }
     }
-    for (int m = 0; m < s->n_metrics; m++)
-        for (int t = 0; t < CT_PT_COUNT; t++) free(first_line[m][t]);
-    free(first_line);
     if (st == CT_OK && dup_errors) st = CT_EINPUT;
     return st;
 }
@@ -812,6 +815,8 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
         if (n_recs) {
             s->year0 = s->first_month / 12;
             s->year1 = s->last_month / 12;
+            for (int t = 0; t < CT_PT_COUNT; t++)
+                s->n_periods[t] = (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t);
         }
         st = scatter(s, ob, d);
     }

@@ -616,6 +616,7 @@ int ct_indicator_is_percent(const ct_indicator *ind)
     switch (ind->kind) {
     case CT_KIND_SHARE: case CT_KIND_TRANSITION: case CT_KIND_FREQUENCY: return 1;
     case CT_KIND_RATIO: return ind->scale == 100;
+    case CT_KIND_LUA: return ind->unit && strcmp(ind->unit, "%") == 0; /* the plan says so */
     default: return 0;
     }
 }

@@ -102,6 +102,7 @@ int ct_series_declare_metric(ct_series *s, const char *name, const char *level_n
     ct_metric *mt = &s->metrics[m];
     memset(mt, 0, sizeof *mt);
     mt->name = ct_strmap_key(&s->metric_map, name, len);
+    mt->name_len = len;
     mt->level = level;
     mt->type = type;
     mt->over_time = over_time;
@@ -114,8 +115,7 @@ int ct_series_declare_metric(ct_series *s, const char *name, const char *level_n
 
 int ct_series_n_periods(const ct_series *s, ct_ptype t)
 {
-    if (s->year0 > s->year1) return 0;
-    return (s->year1 - s->year0 + 1) * ct_ptype_per_year(t);
+    return s->n_periods[t]; /* zero until observations are loaded */
 }
 
 double ct_series_value(const ct_series *s, int m, int u, ct_period p)

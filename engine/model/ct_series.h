@@ -13,6 +13,7 @@
 
 typedef struct {
     const char *name;
+    size_t name_len;
     int level;            /* level index */
     int type;             /* ct_metric_type */
     int over_time;        /* ct_over_time */
@@ -59,6 +60,7 @@ typedef struct {
 
     /* the span of observations */
     int year0, year1;     /* inclusive; year0 > year1 when there are none */
+    int n_periods[4];     /* periods of each type in the span */
     int first_month, last_month;
 
     ct_strmap unit_map, level_map, attr_map, metric_map;
