@@ -613,6 +613,16 @@ static void axes(const ct_indicator *ind, const extent *e, const extent *core, i
     if (small && span > 4) step = span > 12 ? 5 : 2;
     ct_plot_buf_printf(b, "set xtics %d,%d,%d format \"%%.0f\"\nset mxtics 1\n", y0, step, y1);
     if (is_pct(ind)) {
+        /* a trajectory that stays high (92% to 95%, say) is drawn on a zoomed
+         * scale so that its movement shows; small multiples keep 0-100 */
+        double floor5 = isfinite(e->lo) ? floor((e->lo - 5) / 5) * 5 : 0;
+        if (!small && floor5 >= 40) {
+            double range = 100 - floor5;
+            int step = range <= 30 ? 5 : 10;
+            ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,100 format \"%%g%%%%\"\n", floor5,
+                               100 + range * 0.12, floor5, step);
+            return;
+        }
         ct_plot_buf_printf(b, "set yrange [0:%s]\nset ytics 0,%d,100 format \"%%g%%%%\"\n", small ? "118" : "112",
                            small ? 25 : 20);
         return;
