@@ -122,16 +122,6 @@ static int write_projection(const ct_projection *p, void *ctx)
     return 0;
 }
 
-/* The furthest year a plan looks at: its horizon or its last target. */
-static int plan_last_year(const ct_plan *p)
-{
-    int y = p->horizon;
-    for (size_t i = 0; i < p->n_indicators; i++)
-        for (size_t j = 0; j < p->indicators[i].n_targets; j++)
-            if (p->indicators[i].targets[j].year > y) y = p->indicators[i].targets[j].year;
-    return y;
-}
-
 typedef struct {
     const char *name;
     const char *usage;
@@ -209,7 +199,7 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
 static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_args *a,
                              const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
-    int to = a->to ? atoi(a->to) : plan_last_year(plan);
+    int to = a->to ? atoi(a->to) : ct_plan_last_year(plan);
     return ct_assess_project(plan, &ss->series, f, m, to, write_projection, w);
 }
 

@@ -611,6 +611,15 @@ const ct_metric_decl *ct_plan_metric(const ct_plan *p, const char *name)
     return NULL;
 }
 
+int ct_plan_last_year(const ct_plan *p)
+{
+    int y = p->horizon;
+    for (size_t i = 0; i < p->n_indicators; i++)
+        for (size_t j = 0; j < p->indicators[i].n_targets; j++)
+            if (p->indicators[i].targets[j].year > y) y = p->indicators[i].targets[j].year;
+    return y;
+}
+
 int ct_indicator_is_percent(const ct_indicator *ind)
 {
     switch (ind->kind) {

@@ -142,6 +142,9 @@ const char *ct_metric_type_name(ct_metric_type t);
 /* The declaration of metric name in the plan, or NULL. */
 const ct_metric_decl *ct_plan_metric(const ct_plan *p, const char *name);
 
+/* The furthest year the plan looks at: its horizon or its last target year. */
+int ct_plan_last_year(const ct_plan *p);
+
 /* Whether the indicator's value is a percentage (0-100 scale). */
 int ct_indicator_is_percent(const ct_indicator *ind);
 

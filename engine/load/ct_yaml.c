@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../core/ct_file.h"
 #include "../core/ct_strmap.h"
 
 /* A growable stack of nodes being filled. */
@@ -322,38 +323,16 @@ ct_status ct_ydoc_load_string(ct_ydoc *doc, const char *name, const char *text,
 
 ct_status ct_ydoc_load(ct_ydoc *doc, const char *path, ct_diags *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *buf;
+    size_t len;
+    ct_status st = ct_file_read(path, (size_t)64 << 20, "plan file", &buf, &len, d);
+    if (st != CT_OK) {
         ct_arena_init(&doc->arena);
         doc->root = NULL;
         doc->path = ct_arena_strdup(&doc->arena, path);
-        ct_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno));
-        return CT_EIO;
+        return st;
     }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            if (cap > ((size_t)64 << 20)) {
-                free(buf);
-                fclose(f);
-                ct_arena_init(&doc->arena);
-                doc->root = NULL;
-                doc->path = ct_arena_strdup(&doc->arena, path);
-                ct_error_at(d, path, 0, 0, "plan file larger than 64 MiB; refused");
-                return CT_EINPUT;
-            }
-            char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); return CT_ENOMEM; }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    ct_status st = ct_ydoc_load_string(doc, path, buf ? buf : "", len, d);
+    st = ct_ydoc_load_string(doc, path, buf, len, d);
     free(buf);
     return st;
 }

@@ -249,15 +249,6 @@ static int on_band(const ct_projection *p, void *ctx)
     return 0;
 }
 
-static int plan_last_year(const ct_plan *p)
-{
-    int y = p->horizon;
-    for (size_t i = 0; i < p->n_indicators; i++)
-        for (size_t j = 0; j < p->indicators[i].n_targets; j++)
-            if (p->indicators[i].targets[j].year > y) y = p->indicators[i].targets[j].year;
-    return y;
-}
-
 /* Units of the region in depth-first order (each unit, then its children in
  * file order), keeping those with charted[u]. */
 static int dfs_units(const ct_series *s, int root, const unsigned char *charted, int *out)
@@ -361,8 +352,8 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct
         ct_compute_filter fa = {l, -1, -1};
         ct_assess_options opt = {CT_PM_AUTO};
         st = ct_assess_plan(plan, s, &fa, &opt, on_assessment, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, plan_last_year(plan), on_projection, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, plan_last_year(plan), on_band, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), on_projection, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), on_band, &cc);
         if (cc.failed) st = CT_ENOMEM;
     }
     free(lv);

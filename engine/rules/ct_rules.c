@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/ct_file.h"
 #include "../project/ct_proj.h"
 
 enum { HOOK_EVERY = 1000, MAX_INDICATOR_DEPTH = 8 };
@@ -979,29 +980,6 @@ void ct_rules_free(ct_rules *r)
     free(r);
 }
 
-static char *read_file(const char *path, size_t *len, ct_diags *d)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) { ct_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno)); return NULL; }
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16384;
-            if (cap > ((size_t)16 << 20)) { free(buf); fclose(fp); ct_error_at(d, path, 0, 0, "rules file larger than 16 MiB"); return NULL; }
-            char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(fp); return NULL; }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0) break;
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
-
 static rules_file *find_file(ct_rules *r, const char *path)
 {
     for (size_t i = 0; i < r->n_files; i++)
@@ -1025,8 +1003,8 @@ static rules_file *load_file(ct_rules *r, const char *path, ct_diags *d)
     f->chunk = f->path + (f->chunk - path);
     f->mem_cap = r->lim.memory;
     size_t len;
-    char *src = read_file(path, &len, d);
-    if (!src) return NULL;
+    char *src;
+    if (ct_file_read(path, (size_t)16 << 20, "rules file", &src, &len, d) != CT_OK) return NULL;
     if (len >= 1 && src[0] == LUA_SIGNATURE[0]) {
         ct_error_at(d, path, 1, 0, "precompiled (binary) Lua chunks are not allowed; give the source text");
         free(src);
