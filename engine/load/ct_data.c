@@ -81,7 +81,6 @@ static int utf8_valid(const char *s, size_t n)
 /* ---- units.csv ------------------------------------------------------------ */
 
 typedef struct {
-    int *parent_line;
     ct_field *parent_code;  /* resolved after all rows are read */
     ct_field *vfrom, *vto;
     int cap;

@@ -523,13 +523,11 @@ static void preamble(const ct_chart *c, const ct_plot_style *st, const char *wid
     set_string(b, "set output", out, NULL);
 }
 
-static int is_pct(const ct_indicator *ind) { return ct_indicator_is_percent(ind); }
-
 /* The target's text for its label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
 static void target_label(const ct_assessment *a, char *buf, size_t size)
 {
     const ct_target *t = a->target;
-    int pct = is_pct(a->ind);
+    int pct = ct_indicator_is_percent(a->ind);
     char v[128], m[40];
     num_label(a->target_value, v, sizeof v);
     if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
@@ -603,7 +601,7 @@ static void axes(const ct_indicator *ind, const extent *e, const extent *core, i
     int step = span > 24 ? 5 : span > 12 ? 2 : 1;
     if (small && span > 4) step = span > 12 ? 5 : 2;
     ct_plot_buf_printf(b, "set xtics %d,%d,%d format \"%%.0f\"\nset mxtics 1\n", y0, step, y1);
-    if (is_pct(ind)) {
+    if (ct_indicator_is_percent(ind)) {
         /* a trajectory that stays high (92% to 95%, say) is drawn on a zoomed
          * scale so that its movement shows; small multiples keep 0-100 */
         double floor5 = isfinite(e->lo) ? floor((e->lo - 5) / 5) * 5 : 0;
@@ -766,6 +764,14 @@ static int band_rates(const ct_plot_series *ps, double *lo, double *hi)
 
 static const char *unit_title(const ct_series *s, int u) { return s->name[u] && s->name[u][0] ? s->name[u] : s->code[u]; }
 
+
+/* One layer of the plot command: "SPEC title 'TITLE'", after the separator. */
+static void plot_layer(ct_plot_buf *plot, const char **sep, const char *spec, const char *title)
+{
+    ct_plot_buf_printf(plot, "%s%s title ", *sep, spec);
+    ct_plot_gp_string(plot, title);
+    *sep = ", \\\n  ";
+}
 static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
 {
     const ct_plot_series *ps = ct_plot_get(c->pp, c->ind, c->unit);
@@ -783,7 +789,7 @@ static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plo
     set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
     set_string(b, "set xlabel", w->year, NULL);
-    set_string(b, "set ylabel", is_pct(ind) ? w->percent : ind->unit && ind->unit[0] ? ind->unit : w->count, NULL);
+    set_string(b, "set ylabel", ct_indicator_is_percent(ind) ? w->percent : ind->unit && ind->unit[0] ? ind->unit : w->count, NULL);
 
     extent e = {INFINITY, -INFINITY, 9999, -9999}, core = e;
     series_extent(ps, &e, &core);
@@ -823,26 +829,11 @@ static void trajectory_script(const ct_chart *c, const ct_plot_style *st, ct_plo
         ct_plot_buf_puts(&plot, ", \\\n  $tband using 1:2 with lines ls 4 notitle, $tband using 1:3 with lines ls 4 notitle");
         sep = ", \\\n  ";
     }
-    if (have.pband) {
-        ct_plot_buf_printf(&plot, "%s$pband using 1:2:3 with filledcurves fc rgb c_band fs transparent solid band_alpha title ", sep);
-        ct_plot_gp_string(&plot, w->band);
-        sep = ", \\\n  ";
-    }
-    if (have.trend) {
-        ct_plot_buf_printf(&plot, "%s$trend using 1:2 with lines ls 3 title ", sep);
-        ct_plot_gp_string(&plot, w->trend);
-        sep = ", \\\n  ";
-    }
-    if (have.plan) {
-        ct_plot_buf_printf(&plot, "%s$plan using 1:2 with lines ls 2 title ", sep);
-        ct_plot_gp_string(&plot, w->plan);
-        sep = ", \\\n  ";
-    }
-    if (have.obs) {
-        ct_plot_buf_printf(&plot, "%s$obs using 1:2 with linespoints ls 1 title ", sep);
-        ct_plot_gp_string(&plot, w->reported);
-        sep = ", \\\n  ";
-    }
+    if (have.pband)
+        plot_layer(&plot, &sep, "$pband using 1:2:3 with filledcurves fc rgb c_band fs transparent solid band_alpha", w->band);
+    if (have.trend) plot_layer(&plot, &sep, "$trend using 1:2 with lines ls 3", w->trend);
+    if (have.plan) plot_layer(&plot, &sep, "$plan using 1:2 with lines ls 2", w->plan);
+    if (have.obs) plot_layer(&plot, &sep, "$obs using 1:2 with linespoints ls 1", w->reported);
     int first_target = 1;
     for (int k = 0; k < ps->n_assess; k++) {
         const ct_assessment *a = &ps->assess[k];
@@ -1015,9 +1006,9 @@ static void status_script(const ct_chart *c, const ct_plot_style *st, ct_plot_bu
             if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
             if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
             char v[48];
-            if (is_pct(ps->ind)) snprintf(v, sizeof v, "%.0f", ps->assess[ps->final].latest_value);
+            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f", ps->assess[ps->final].latest_value);
             else num_label(ps->assess[ps->final].latest_value, v, sizeof v);
-            ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, is_pct(ps->ind) ? "%" : "");
+            ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, ct_indicator_is_percent(ps->ind) ? "%" : "");
         }
     if (any_val) datablock_end(b);
     ct_plot_buf title = {0};

@@ -176,23 +176,15 @@ static void target_text(const ct_assessment *a, char *buf, size_t size)
 static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
 {
     const rwords *w = r->w;
-    puts_(r, "<div class=\"tw\"><table><thead><tr><th>");
-    esc(r, w->indicator);
-    puts_(r, "</th><th>");
-    esc(r, w->target);
-    puts_(r, "</th><th>");
-    esc(r, w->baseline);
-    puts_(r, "</th><th>");
-    esc(r, w->latest);
-    puts_(r, "</th><th>");
-    esc(r, w->projected);
-    puts_(r, "</th><th>");
-    esc(r, w->status);
-    puts_(r, "</th><th>");
-    esc(r, w->note);
-    puts_(r, "</th><th>");
-    esc(r, w->chart);
-    puts_(r, "</th></tr></thead><tbody>\n");
+    const char *const heads[] = {w->indicator, w->target, w->baseline, w->latest,
+                                 w->projected, w->status, w->note, w->chart};
+    puts_(r, "<div class=\"tw\"><table><thead><tr>");
+    for (size_t h = 0; h < sizeof heads / sizeof *heads; h++) {
+        puts_(r, "<th>");
+        esc(r, heads[h]);
+        puts_(r, "</th>");
+    }
+    puts_(r, "</tr></thead><tbody>\n");
     for (int i = 0; i < pp->n_ind; i++) {
         const ct_plot_series *ps = ct_plot_get(pp, i, u);
         if (!ps) continue;

@@ -46,7 +46,6 @@ typedef struct {
 typedef struct {
     ct_rules *owner;
     rules_file *file;
-    const ct_plan *plan;
     const ct_indicator *ind;
     int fn_ref;
     int failed;
@@ -1135,7 +1134,6 @@ static ct_status attach_indicator(ct_rules *r, ct_plan *plan, ct_indicator *ind,
     if (!li || grow((void **)&r->lua_inds, r->n_lua_inds, sizeof *r->lua_inds)) { free(li); lua_pop(L, 2); return CT_ENOMEM; }
     li->owner = r;
     li->file = f;
-    li->plan = plan;
     li->ind = ind;
     li->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);
