@@ -15,11 +15,14 @@ theme_panel_h   = 210
 # --- colours --------------------------------------------------------------------
 # Status: the Okabe-Ito palette (safe for the common colour-vision deficiencies).
 c_achieved          = "#009E73"   # bluish green
+c_nearly_achieved   = "#8CCFB9"   # light bluish green: missed by a little
+c_not_achieved      = "#8E2C00"   # dark vermillion: a target year missed
 c_on_track          = "#56B4E9"   # sky blue
 c_at_risk           = "#E69F00"   # orange
 c_off_track         = "#D55E00"   # vermillion
 c_deteriorating     = "#CC79A7"   # reddish purple
 c_insufficient_data = "#BBBBBB"   # grey
+c_not_applicable    = "#E6E6E6"   # pale grey: nothing to count
 c_other             = "#F0E442"   # yellow: a status set by a Lua rule
 
 c_data        = "#0072B2"   # reported series (Okabe-Ito blue)

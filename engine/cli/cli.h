@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "../core/ct_lang.h"
 #include "cli_session.h"
 
 typedef struct {
@@ -11,6 +12,7 @@ typedef struct {
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
     const char *method, *to, *as_of;
+    const char *lang, *min_coverage;
     const char *const *rules;
     size_t n_rules;
     int help, feasibility;
@@ -33,6 +35,9 @@ int cli_load(cli_session *ss, const cli_args *a, const char *cmd);
 
 /* Resolves --level, --unit and --periods against loaded data. */
 int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_compute_filter *f);
+
+/* Resolves --lang (default vi) and --min-coverage (default 0.8, within 0-1). */
+int cli_judgement(const cli_args *a, const char *cmd, ct_lang *lang, double *min_coverage);
 
 /* Prints the diagnostics, frees the session, returns the exit status. */
 int cli_finish(cli_session *ss, int bad);

@@ -25,6 +25,8 @@ static const char **option_slot(cli_args *a, const char *name)
     if (!strcmp(name, "--method")) return &a->method;
     if (!strcmp(name, "--to")) return &a->to;
     if (!strcmp(name, "--as-of")) return &a->as_of;
+    if (!strcmp(name, "--lang")) return &a->lang;
+    if (!strcmp(name, "--min-coverage")) return &a->min_coverage;
     return NULL;
 }
 
@@ -105,6 +107,22 @@ int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_comput
         if (ct_ptype_parse(a->periods, &t) != 0)
             return cli_usage_error(cmd, "--periods must be year, half-year, quarter or month, not '%s'", a->periods);
         f->finest = (int)t;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_judgement(const cli_args *a, const char *cmd, ct_lang *lang, double *min_coverage)
+{
+    *lang = CT_LANG_VI;
+    *min_coverage = 0.8;
+    if (a->lang && ct_lang_parse(a->lang, lang) != 0)
+        return cli_usage_error(cmd, "--lang must be vi or en, not '%s'", a->lang);
+    if (a->min_coverage) {
+        char *end;
+        double v = strtod(a->min_coverage, &end);
+        if (end == a->min_coverage || *end || !(v >= 0 && v <= 1))
+            return cli_usage_error(cmd, "--min-coverage must be a number from 0 to 1, not '%s'", a->min_coverage);
+        *min_coverage = v;
     }
     return CLI_EXIT_OK;
 }

@@ -10,20 +10,31 @@
 #include "cli.h"
 
 static const char *const usage_assess =
-    "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--method M]\n"
+    "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--min-coverage F]\n"
+    "                      [--lang vi|en] [--method M] [--rules FILE.lua]...\n"
     "                      [--level L] [--unit CODE] [--format csv|json] [-o FILE]\n"
     "\n"
-    "Assesses progress against every target of every indicator, for every unit\n"
-    "of each plan's region: baseline and latest values, observed and required\n"
-    "rates, their ratio, the projection at the target year with its 95%\n"
-    "prediction interval, the status and a note. CSV columns:\n"
+    "Assesses every target of every indicator, for the plan's region and the\n"
+    "units in it: a target whose year is complete is evaluated on that year's\n"
+    "value (achieved, nearly_achieved, not_achieved); a target still ahead is\n"
+    "monitored by the UNSD progress ratio (achieved, on_track, at_risk,\n"
+    "off_track, deteriorating); insufficient_data and not_applicable otherwise.\n"
+    "With the projection at the target year, its 95% prediction interval, the\n"
+    "probability of meeting the target, the coverage and a note. CSV columns:\n"
     "  plan,indicator,unit,level,target_year,target,baseline_period,baseline_value,\n"
     "  latest_period,latest_value,observed_rate,required_rate,ratio,projected,lower,\n"
-    "  upper,status,note,met_year,method,points\n"
+    "  upper,status,note,met_year,method,points,probability,coverage,geography\n"
     "\n"
     "options:\n"
     "  --data DIR       a folder with units.csv and observations.csv (required)\n"
-    "  --as-of PERIOD   assess with only the data of periods ending by PERIOD\n"
+    "  --as-of PERIOD   assess with only the data of periods ending by PERIOD; a\n"
+    "                   year is complete when PERIOD reaches its end (default: the\n"
+    "                   last period with data)\n"
+    "  --min-coverage F set aside yearly values reported by fewer than this share\n"
+    "                   of the units that should report (0-1, default 0.8)\n"
+    "  --lang L         language of the notes: vi (default) or en\n"
+    "  --rules FILE     a Lua rules file whose assess_rule functions may set a\n"
+    "                   status and a note (repeatable)\n"
     "  --method M       projection: auto (default), linear, logit, cagr\n"
     "  --level L, --unit CODE, --format csv|json, -o FILE   as for compute\n"
     "  -h, --help       this text\n";
@@ -48,12 +59,13 @@ static const char *const usage_project =
     "\n"
     "options:\n"
     "  --data DIR, --as-of PERIOD, --level L, --unit CODE, --format, -o FILE\n"
+    "  --min-coverage F as for assess: years reported by fewer units are set aside\n"
     "  -h, --help       this text\n";
 
 static const char *const assess_columns[] = {
     "plan", "indicator", "unit", "level", "target_year", "target", "baseline_period", "baseline_value",
     "latest_period", "latest_value", "observed_rate", "required_rate", "ratio", "projected", "lower",
-    "upper", "status", "note", "met_year", "method", "points"};
+    "upper", "status", "note", "met_year", "method", "points", "probability", "coverage", "geography"};
 
 static const char *const project_columns[] = {"plan", "indicator", "unit", "level", "method", "year",
                                               "projected", "lower", "upper", "points", "last_period",
@@ -62,6 +74,8 @@ static const char *const project_columns[] = {"plan", "indicator", "unit", "leve
 typedef struct {
     ct_rec rec;
     const ct_series *s;
+    ct_lang lang;
+    double min_coverage;
 } writer;
 
 static void period_field(ct_rec *r, ct_period p, int present)
@@ -101,6 +115,9 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_int(r, a->met_year, a->met_year != 0);
     ct_rec_text(r, ct_proj_method_name(a->method));
     ct_rec_int(r, a->points, 1);
+    ct_rec_number(r, a->probability);
+    ct_rec_number(r, a->coverage);
+    ct_rec_text(r, a->geography);
     ct_rec_end_row(r);
     return 0;
 }
@@ -135,7 +152,8 @@ static int run_command(const command *c, int argc, char **argv,
                                         const ct_compute_filter *, ct_proj_method, writer *))
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format",
-                                          "--method", "--to", "--as-of", "--rules", NULL};
+                                          "--method", "--to", "--as-of", "--rules", "--lang", "--min-coverage",
+                                          NULL};
     cli_args a;
     int rc = cli_parse_args(c->name, argc, argv, &a, allowed);
     if (rc || cli_help(&a, c->usage)) { cli_args_free(&a); return rc; }
@@ -146,6 +164,9 @@ static int run_command(const command *c, int argc, char **argv,
         rc = cli_usage_error(c->name, "--method must be auto, linear, logit, cagr or transition, not '%s'", a.method);
     if (!rc && a.to && (strspn(a.to, "0123456789") != strlen(a.to) || atoi(a.to) < 1900 || atoi(a.to) > 2200))
         rc = cli_usage_error(c->name, "--to must be a year, not '%s'", a.to);
+    ct_lang lang = CT_LANG_VI;
+    double min_cov = 0.8;
+    if (!rc) rc = cli_judgement(&a, c->name, &lang, &min_cov);
     if (!rc && a.n_plans == 0) rc = cli_usage_error(c->name, "%s", "no plan file given");
     if (!rc && !a.data) rc = cli_usage_error(c->name, "%s", "--data DIR is required");
     if (rc) { cli_args_free(&a); return rc; }
@@ -159,7 +180,7 @@ static int run_command(const command *c, int argc, char **argv,
     ct_out *out = bad ? NULL : ct_out_open(a.out, &ss.diags);
     if (!bad && !out) bad = 1;
     if (out) {
-        writer w = {{0}, &ss.series};
+        writer w = {{0}, &ss.series, lang, min_cov};
         ct_rec_begin(&w.rec, out, json, c->columns, c->n_columns);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
@@ -188,7 +209,7 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
                             const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
     (void)a;
-    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL};
+    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage, NULL};
     if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
         opt.custom = apply_rules;
         opt.custom_ctx = ss;
@@ -200,7 +221,7 @@ static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_arg
                              const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
     int to = a->to ? atoi(a->to) : ct_plan_last_year(plan);
-    return ct_assess_project(plan, &ss->series, f, m, to, write_projection, w);
+    return ct_assess_project(plan, &ss->series, f, m, to, w->min_coverage, write_projection, w);
 }
 
 int cmd_assess(int argc, char **argv)

@@ -2,7 +2,7 @@
  * --feasibility tests each plan's targets against one another. */
 #include <stdio.h>
 
-#include "../project/ct_assess.h"
+#include "../project/ct_feasibility.h"
 #include "cli.h"
 
 static const char *const usage =
@@ -22,6 +22,9 @@ static const char *const usage =
     "                  violation: RULE: UNIT PERIOD [IMPORTANCE]: MESSAGE\n"
     "                  and any violation makes the check fail (exit 1)\n"
     "  --as-of PERIOD  use only the data of periods ending by PERIOD\n"
+    "  --min-coverage F  feasibility: set aside yearly values reported by fewer\n"
+    "                  than this share of the units (0-1, default 0.8)\n"
+    "  --lang L        words of the findings: vi (default) or en\n"
     "  -h, --help      this text\n";
 
 static int print_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)
@@ -60,10 +63,13 @@ static void print_summary(const cli_session *ss, const cli_args *a)
 
 int cmd_check(int argc, char **argv)
 {
-    static const char *const allowed[] = {"--data", "--feasibility", NULL};
+    static const char *const allowed[] = {"--data", "--feasibility", "--lang", "--min-coverage", NULL};
     cli_args a;
     int rc = cli_parse_args("check", argc, argv, &a, allowed);
     if (rc || cli_help(&a, usage)) { cli_args_free(&a); return rc; }
+    ct_lang lang;
+    double min_cov;
+    if ((rc = cli_judgement(&a, "check", &lang, &min_cov)) != 0) { cli_args_free(&a); return rc; }
     if (a.n_plans == 0) { cli_args_free(&a); return cli_usage_error("check", "%s", "no plan file given"); }
     cli_session ss;
     cli_session_init(&ss);
@@ -84,7 +90,7 @@ int cmd_check(int argc, char **argv)
     if (violations > 0) printf("%ld violation%s of the data checks\n", violations, violations == 1 ? "" : "s");
     if (a.feasibility && !bad)
         for (size_t i = 0; i < ss.n_plans; i++)
-            ct_assess_feasibility(ss.plans[i], ss.has_data ? &ss.series : NULL, print_finding, NULL);
+            ct_feasibility_plan(ss.plans[i], ss.has_data ? &ss.series : NULL, lang, min_cov, print_finding, NULL);
     printf("%s (%zu error%s, %zu warning%s)\n", bad ? "FAILED" : "ok", n_errors, n_errors == 1 ? "" : "s",
            n_warnings, n_warnings == 1 ? "" : "s");
     cli_args_free(&a);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../project/ct_assess.h"
+#include "../project/ct_feasibility.h"
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
 #include "cli.h"
@@ -271,7 +272,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     char outabs[PATH_MAX];
     if (!pps) bad = 1;
     for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, filter.level, &pps[i]);
+        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, filter.level, style.lang, &pps[i]);
         if (st == CT_OK) st = ct_plot_list_charts(&pps[i], &charts, &n_charts, &cap);
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
     }
@@ -329,7 +330,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && !bad) {
         for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
-            ct_assess_feasibility(ss.plans[i], &ss.series, keep_finding, &fi);
+            ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, 0, keep_finding, &fi);
         if (fi.oom) bad = 1;
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {

@@ -222,7 +222,8 @@ static void plan_span(ct_plan *plan, const ct_series *s)
                 int fm = ct_period_first_month(ct_period_from_index((ct_ptype)t, s->year0, first));
                 int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
                 if (fm < plan->first_month) plan->first_month = fm;
-                if (lm > plan->last_month) plan->last_month = lm;
+                /* the last period with data is a reported one, not a year rolled up from part of it */
+                if (t == mt->finest && lm > plan->last_month) plan->last_month = lm;
             }
         }
     }
@@ -312,6 +313,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_RATIO: {
+        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
         double x = ct_series_value(s, ind->numerator.index, u, p);
         double y = ct_series_value(s, ind->denominator.index, u, p);
         if (isnan(x) || isnan(y)) return;
@@ -321,6 +323,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_SUM: {
+        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
         double x = ct_series_value(s, ind->metric.index, u, p);
         if (isnan(x)) return;
         a->num[u] += x;
@@ -328,10 +331,14 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_FREQUENCY: {
+        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
         int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
         ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
-        int met = 0, any = 0;
+        int met = 0, any = 0, due = 0;
+        int until = ct_compute_asof_month(s);
         for (int j = 0; j < k; j++, sp.sub++) {
+            if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
+            due++;
             double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
             any = 1;
@@ -339,13 +346,23 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         }
         if (!any) return;
         a->num[u] += met;
-        a->den[u] += k;
+        a->den[u] += due;
         a->cnt[u]++;
         return;
     }
     case CT_KIND_LUA:
         return;
     }
+}
+
+/* Coverage of a metric kind: the units of the metric's level with a value
+ * over those valid at the period (kept apart from the contract's
+ * reported/expected columns, which are for unit-counting kinds). */
+static void metric_cover(ct_cell *c, const accum *a, int u)
+{
+    c->reported = a->cnt[u];
+    c->expected = a->exp[u];
+    c->flags |= CT_ROW_COVER;
 }
 
 static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
@@ -358,34 +375,37 @@ static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
         c.den = ind->kind == CT_KIND_TRANSITION ? a->den[u] : ind->missing_as_not_met ? a->exp[u] : a->rep[u];
         c.reported = a->rep[u];
         c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_COUNTS;
+        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_COUNTS | CT_ROW_COVER;
         if (c.den > 0) { c.value = 100.0 * c.num / c.den; c.flags |= CT_ROW_VALUE; }
         break;
     case CT_KIND_COUNT:
         c.num = a->num[u];
         c.reported = a->rep[u];
         c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_COUNTS;
+        c.flags = CT_ROW_NUM | CT_ROW_COUNTS | CT_ROW_COVER;
         if (c.reported > 0) { c.value = c.num; c.flags |= CT_ROW_VALUE; }
         break;
     case CT_KIND_RATIO:
+        metric_cover(&c, a, u);
         if (!a->cnt[u]) break;
         c.num = a->num[u];
         c.den = a->den[u];
-        c.flags = CT_ROW_NUM | CT_ROW_DEN;
+        c.flags |= CT_ROW_NUM | CT_ROW_DEN;
         if (c.den != 0) { c.value = ind->scale * c.num / c.den; c.flags |= CT_ROW_VALUE; }
         break;
     case CT_KIND_SUM:
+        metric_cover(&c, a, u);
         if (!a->cnt[u]) break;
         c.num = c.value = a->num[u];
-        c.flags = CT_ROW_NUM | CT_ROW_VALUE;
+        c.flags |= CT_ROW_NUM | CT_ROW_VALUE;
         break;
     case CT_KIND_FREQUENCY:
-        if (!a->cnt[u]) break;
+        metric_cover(&c, a, u);
+        if (!a->cnt[u] || a->den[u] <= 0) break;
         c.num = a->num[u];
         c.den = a->den[u];
         c.value = 100.0 * c.num / c.den;
-        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_VALUE;
+        c.flags |= CT_ROW_NUM | CT_ROW_DEN | CT_ROW_VALUE;
         break;
     case CT_KIND_LUA:
         break;
@@ -437,6 +457,45 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
         a->exp[par] += a->exp[u];
         a->cnt[par] += a->cnt[u];
     }
+}
+
+int ct_compute_asof_month(const ct_series *s)
+{
+    return s->cutoff_month != INT_MAX ? s->cutoff_month : s->last_month;
+}
+
+static void sum_up(const ct_series *s, int *v)
+{
+    if (!v) return;
+    for (int k = s->n_units - 1; k >= 0; k--) {
+        int u = s->order[k], par = s->parent[u];
+        if (par >= 0) v[par] += v[u];
+    }
+}
+
+ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 ct_period p, int *among_unknown, int *from_in, int *from_known)
+{
+    size_t bytes = (size_t)s->n_units * sizeof(int);
+    if (among_unknown) memset(among_unknown, 0, bytes);
+    if (from_in) memset(from_in, 0, bytes);
+    if (from_known) memset(from_known, 0, bytes);
+    if (ind->of_level < 0) return CT_OK;
+    const int *base = s->level_units[ind->of_level];
+    for (int k = 0; k < s->level_size[ind->of_level]; k++) {
+        int u = base[k];
+        if (!ct_series_in_subtree(s, u, plan->region_unit) || !ct_series_unit_valid(s, u, p)) continue;
+        int among = ind->among.cond ? eval(s, ind->among.cond, u, p) : 1;
+        if (among < 0 && among_unknown) among_unknown[u] = 1;
+        if (among != 1 || !ind->from.cond) continue;
+        int was = eval(s, ind->from.cond, u, p);
+        if (was >= 0 && from_known) from_known[u] = 1;
+        if (was == 1 && from_in) from_in[u] = 1;
+    }
+    sum_up(s, among_unknown);
+    sum_up(s, from_in);
+    sum_up(s, from_known);
+    return CT_OK;
 }
 
 int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level)

@@ -20,7 +20,9 @@ enum {
     CT_ROW_VALUE = 1,   /* value is present */
     CT_ROW_NUM = 2,     /* numerator is present */
     CT_ROW_DEN = 4,     /* denominator is present */
-    CT_ROW_COUNTS = 8   /* reported and expected are present */
+    CT_ROW_COUNTS = 8,  /* reported and expected are present (unit-counting kinds) */
+    CT_ROW_COVER = 16   /* reported/expected give the coverage (every kind but lua:
+                           for metric kinds, units with a value / units valid) */
 };
 
 typedef struct {
@@ -75,6 +77,19 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
  * assessment and rules). */
 ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
                         const ct_series *s, int unit, ct_period p);
+
+/* The last month the data speak for: the --as-of cut-off when there is one,
+ * else the last month with data. Sub-periods after it are not yet due. */
+int ct_compute_asof_month(const ct_series *s);
+
+/* Counts over the base units of a unit-counting indicator at period p, for
+ * every unit at once (arrays of s->n_units ints, overwritten): units valid
+ * at p whose `among` cannot be evaluated for lack of data (among_unknown),
+ * and, for a transition rate, units counted at p that meet `from`
+ * (from_in) or whose `from` is known (from_known). Any array may be NULL.
+ * Returns CT_OK or CT_ENOMEM. */
+ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 ct_period p, int *among_unknown, int *from_in, int *from_known);
 
 /* Whether units of `level` lie above (or at) the indicator's base level, so
  * that the indicator has a value for them. */

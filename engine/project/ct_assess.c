@@ -7,12 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct_yearly.h"
+
 enum { TREND_HORIZON = 2100 };
 
-/* Time of a period in years, at its end: 2015 -> 2015, 2015S1 -> 2014.5. */
-static double period_time(ct_period p)
+const char *const ct_assess_statuses[CT_ASSESS_N_STATUSES] = {
+    "achieved", "nearly_achieved", "not_achieved", "on_track", "at_risk",
+    "off_track", "deteriorating", "insufficient_data", "not_applicable"};
+
+static const char *const status_vi[CT_ASSESS_N_STATUSES] = {
+    "Đạt", "Cơ bản đạt", "Không đạt", "Đúng tiến độ", "Có nguy cơ chậm",
+    "Chậm tiến độ", "Đang xấu đi", "Thiếu số liệu", "Không áp dụng"};
+
+static const char *const status_en[CT_ASSESS_N_STATUSES] = {
+    "Achieved", "Nearly achieved", "Not achieved", "On track", "At risk",
+    "Off track", "Deteriorating", "Insufficient data", "Not applicable"};
+
+static int status_index(const char *status)
 {
-    return p.year - 1 + (p.sub + 1.0) / ct_ptype_per_year((ct_ptype)p.type);
+    for (int i = 0; i < CT_ASSESS_N_STATUSES; i++)
+        if (status && !strcmp(status, ct_assess_statuses[i])) return i;
+    return -1;
+}
+
+const char *ct_assess_status_label(const char *status, ct_lang lang)
+{
+    int i = status_index(status);
+    if (i < 0) return status ? status : "";
+    return lang == CT_LANG_EN ? status_en[i] : status_vi[i];
+}
+
+int ct_assess_status_is_evaluation(const char *status)
+{
+    int i = status_index(status);
+    return i >= 0 && i <= 2;
 }
 
 static int meets(double v, double target, int direction)
@@ -29,6 +57,14 @@ const char *ct_assess_status_from_ratio(double ratio)
     return "deteriorating";
 }
 
+double ct_assess_rate(const ct_indicator *ind, double from, double to, double years)
+{
+    return ct_indicator_is_percent(ind) ? ct_proj_rate_linear(from, to, years)
+                                        : ct_proj_rate_compound(from, to, years);
+}
+
+/* ---- notes ----------------------------------------------------------------------- */
+
 static void note_add(ct_assessment *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_add(ct_assessment *a, const char *fmt, ...)
 {
@@ -41,172 +77,319 @@ static void note_add(ct_assessment *a, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A note in the row's language: both texts take the same arguments. */
+#define NOTE(a, en, vi, ...) note_add((a), CT_TR((a)->lang, en, vi), __VA_ARGS__)
+
 static void fmt_num(double v, char *buf)
 {
     if (!isfinite(v)) { strcpy(buf, "-"); return; }
     snprintf(buf, 32, "%.4g", v);
 }
 
-/* The yearly values of one unit from a grid, and the baseline cell. */
-typedef struct {
-    int n;
-    double t[256], y[256];
-    int year[256];
-    int has_baseline;
-    double baseline;
-    ct_period baseline_period;
-} unit_series;
-
-static void read_unit(const ct_plan *plan, const ct_series *s, const ct_grid *g, int i, unit_series *u)
+/* A level's units in a note: "communes" / "xã" (plural), "commune" (not). */
+static const char *level_words(const char *level, ct_lang lang, int plural, char *buf, size_t size)
 {
-    memset(u, 0, sizeof *u);
-    u->baseline = NAN;
-    for (int j = 0; j < g->n_periods; j++) {
-        ct_period p = g->periods[j];
-        const ct_cell *c = &g->cells[(size_t)i * (size_t)g->n_periods + (size_t)j];
-        if (plan->has_baseline && p.year == plan->baseline.year && p.type == plan->baseline.type &&
-            p.sub == plan->baseline.sub && (c->flags & CT_ROW_VALUE)) {
-            u->has_baseline = 1;
-            u->baseline = c->value;
-            u->baseline_period = p;
-        }
-        if (p.type != CT_PT_YEAR || !(c->flags & CT_ROW_VALUE) || u->n >= 256) continue;
-        u->t[u->n] = period_time(p);
-        /* a year cut by --as-of counts up to the cut-off */
-        if (ct_period_last_month(p) > s->cutoff_month) u->t[u->n] = (s->cutoff_month + 1) / 12.0 - 1;
-        u->y[u->n] = c->value;
-        u->year[u->n] = p.year;
-        u->n++;
+    static const char *const vi[][2] = {{"commune", "xã"}, {"district", "huyện"}, {"province", "tỉnh"},
+                                        {"national", "toàn quốc"}};
+    if (lang == CT_LANG_VI) {
+        for (size_t i = 0; i < sizeof vi / sizeof *vi; i++)
+            if (!strcmp(level, vi[i][0])) return vi[i][1];
+        return level;
     }
+    snprintf(buf, size, "%s%s", level, plural ? "s" : "");
+    return buf;
+}
+
+/* ---- one row --------------------------------------------------------------------- */
+
+typedef struct {
+    const ct_series *s;
+    const ct_assess_options *opt;
+    ct_proj_method method;
+    /* per indicator, for each complete year of the grid: counts for the
+     * not-applicable and transition rules (s->n_units ints per year) */
+    int n_years, year0;
+    int *among_unknown, *from_in, *from_known;
+} assess_ctx;
+
+static const int *year_counts(const assess_ctx *c, const int *arr, int year)
+{
+    if (!arr || year < c->year0 || year >= c->year0 + c->n_years) return NULL;
+    return arr + (size_t)(year - c->year0) * (size_t)c->s->n_units;
 }
 
 /* The target as a number for this unit. */
-static double target_value(const ct_target *t, const unit_series *u)
+static double target_value(const ct_target *t, const ct_yearly *u)
 {
     switch (t->form) {
     case CT_TF_VALUE: return t->value;
     case CT_TF_RANGE: return t->min;
-    case CT_TF_CHANGE: return u->has_baseline ? u->baseline * (1.0 + t->change) : NAN;
-    case CT_TF_MAINTAIN: return u->has_baseline ? u->baseline : NAN;
+    case CT_TF_CHANGE: return u->has_baseline ? u->baseline.value * (1.0 + t->change) : NAN;
+    case CT_TF_MAINTAIN: return u->has_baseline ? u->baseline.value : NAN;
     }
     return NAN;
 }
 
-static ct_proj_method auto_method(const ct_indicator *ind, ct_proj_method m)
+static int unit_counting(const ct_indicator *ind)
 {
-    if (m == CT_PM_AUTO || m == CT_PM_TRANSITION) return ct_indicator_is_percent(ind) ? CT_PM_LOGIT : CT_PM_LINEAR;
-    if (m == CT_PM_LOGIT && !ct_indicator_is_percent(ind)) return CT_PM_LINEAR;
-    return m;
+    return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
 }
 
-/* Observed and required rates, their ratio and the default status, for a
- * target `target` by `year` (the UNSD progress-chart method; linear rates
- * for percentages, compound for the rest). */
-static void rate_status(ct_assessment *a, const unit_series *u, int year, double target)
+/* The years over which "nothing to count" is judged: the span of an
+ * each-period target, else the baseline to the target year; cut at the
+ * last complete year. */
+static void span_years(const ct_assessment *a, const ct_yearly *u, int *first, int *last)
 {
-    int pct = ct_indicator_is_percent(a->ind);
-    int dir = a->ind->direction;
-    double tb = period_time(u->baseline_period);
-    double obs_years = u->t[u->n - 1] - tb, req_years = year - tb;
-    int since = 0;
-    for (int k = 0; k < u->n; k++)
-        if (u->t[k] >= tb - 1e-9) since++;
-    if (!u->has_baseline) { a->status = "insufficient_data"; note_add(a, "no value at the baseline"); return; }
-    if (since < 2 || obs_years <= 0) {
-        a->status = "insufficient_data";
-        note_add(a, "fewer than two years with data since the baseline");
+    const ct_target *t = a->target;
+    *first = t->each_period ? t->from : a->plan->has_baseline ? a->plan->baseline.year : t->year;
+    *last = a->target_year < u->asof_year ? a->target_year : u->asof_year;
+    if (*last < *first) *last = *first;
+}
+
+/* Rule 1: nothing to count. */
+static int not_applicable(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    const ct_indicator *ind = a->ind;
+    if (!unit_counting(ind)) return 0;
+    char lw[64];
+    const char *units = level_words(ind->of ? ind->of : "unit", a->lang, 0, lw, sizeof lw);
+    if (ind->kind == CT_KIND_TRANSITION) {
+        int start = a->target->each_period ? a->target->from - 1
+                    : a->plan->has_baseline ? a->plan->baseline.year : 0;
+        const int *in = year_counts(c, c->from_in, start), *known = year_counts(c, c->from_known, start);
+        if (in && known && known[a->unit] > 0 && in[a->unit] == 0) {
+            a->status = "not_applicable";
+            NOTE(a, "no %s was in the starting state in %d: nothing to transform",
+                 "không có %s nào ở trạng thái cần chuyển hóa năm %d: không có gì để chuyển hóa", units, start);
+            return 1;
+        }
+    }
+    int first, last, seen = 0;
+    span_years(a, u, &first, &last);
+    for (int k = 0; k < u->n; k++) {
+        const ct_year_value *v = &u->y[k];
+        if (v->year < first || v->year > last) continue;
+        const int *unknown = year_counts(c, c->among_unknown, v->year);
+        if (v->expected > 0 || (unknown && unknown[a->unit] > 0)) return 0;
+        seen++;
+    }
+    if (!seen) return 0;
+    a->status = "not_applicable";
+    if (ind->among.text)
+        NOTE(a, "no %s passes %s in %d-%d: nothing to count", "không có %s nào thỏa %s trong %d-%d: không có gì để tính",
+             units, ind->among.text, first, last);
+    else
+        NOTE(a, "no %s in %d-%d: nothing to count", "không có %s nào trong %d-%d: không có gì để tính", units, first, last);
+    return 1;
+}
+
+/* "94.96 against 95: 0.04 points short, 98.5% of the planned progress". */
+static void gap_note(ct_assessment *a, const ct_yearly *u, double v, double progress)
+{
+    int pct = ct_indicator_is_percent(a->ind), dir = a->ind->direction;
+    char vb[32], tb[32], gb[32];
+    fmt_num(v, vb);
+    fmt_num(a->target_value, tb);
+    if (pct) snprintf(gb, sizeof gb, "%.2f", fabs(a->target_value - v));
+    else fmt_num(fabs(a->target_value - v), gb);
+    const char *how = dir > 0 ? CT_TR(a->lang, "short", "thiếu") : CT_TR(a->lang, "over", "vượt");
+    const char *pts = pct ? CT_TR(a->lang, " points", " điểm") : "";
+    char gap[96];
+    if (a->lang == CT_LANG_EN) snprintf(gap, sizeof gap, "%s%s %s", gb, pts, how);
+    else snprintf(gap, sizeof gap, "%s %s%s", how, gb, pts);
+    if (isfinite(progress))
+        NOTE(a, "%s against %s: %s, %.1f%% of the planned progress", "%s so với mục tiêu %s: %s, đạt %.1f%% tiến độ kế hoạch",
+             vb, tb, gap, progress * 100);
+    else
+        NOTE(a, "%s against %s: %s", "%s so với mục tiêu %s: %s", vb, tb, gap);
+    (void)u;
+}
+
+/* "reached in 2019, a year late", when a later usable year meets the target. */
+static void reached_later_note(ct_assessment *a, const ct_yearly *u)
+{
+    for (int k = 0; k < u->n; k++) {
+        const ct_year_value *v = &u->y[k];
+        if (v->year <= a->target_year || !v->usable || !meets(v->value, a->target_value, a->ind->direction)) continue;
+        int late = v->year - a->target_year;
+        if (late == 1) NOTE(a, "reached in %d, a year late", "đạt vào năm %d, muộn 1 năm", v->year);
+        else NOTE(a, "reached in %d, %d years late", "đạt vào năm %d, muộn %d năm", v->year, late);
         return;
     }
-    if (req_years <= 0) req_years = obs_years;
-    if (pct) {
-        a->observed_rate = ct_proj_rate_linear(u->baseline, a->latest_value, obs_years);
-        a->required_rate = ct_proj_rate_linear(u->baseline, target, req_years);
-    } else {
-        a->observed_rate = ct_proj_rate_compound(u->baseline, a->latest_value, obs_years);
-        a->required_rate = ct_proj_rate_compound(u->baseline, target, req_years);
+}
+
+/* The year before the target year had nothing left to transform. */
+static int nothing_left(const ct_assessment *a, const assess_ctx *c, int year)
+{
+    if (a->ind->kind != CT_KIND_TRANSITION) return 0;
+    const int *in = year_counts(c, c->from_in, year - 1), *known = year_counts(c, c->from_known, year - 1);
+    return in && known && known[a->unit] > 0 && in[a->unit] == 0;
+}
+
+static void set_coverage_of_year(ct_assessment *a, const ct_yearly *u, int year)
+{
+    for (int k = 0; k < u->n; k++)
+        if (u->y[k].year == year) { a->coverage = u->y[k].coverage; return; }
+}
+
+/* An each-period target whose span is complete: every year must meet it. */
+static void evaluate_span(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    const ct_target *t = a->target;
+    int met = 0, missed = 0, years = t->to - t->from + 1;
+    char list[300] = "";
+    for (int y = t->from; y <= t->to; y++) {
+        const ct_year_value *v = ct_yearly_at(u, y);
+        if (nothing_left(a, c, y) && !(v && !meets(v->value, a->target_value, a->ind->direction))) { met++; continue; }
+        if (!v) continue;
+        if (meets(v->value, a->target_value, a->ind->direction)) { met++; continue; }
+        missed++;
+        size_t len = strlen(list);
+        char vb[32];
+        fmt_num(v->value, vb);
+        snprintf(list + len, sizeof list - len, "%s%d (%s)", len ? ", " : "", y, vb);
     }
+    set_coverage_of_year(a, u, t->to);
+    a->status = missed ? "not_achieved" : met == years ? "achieved" : "insufficient_data";
+    NOTE(a, "met in %d of %d years of %d-%d", "đạt %d/%d năm của giai đoạn %d-%d", met, years, t->from, t->to);
+    if (missed) NOTE(a, "missed %s", "không đạt: %s", list);
+    else if (met < years) NOTE(a, "%d years without a usable value", "%d năm không có số liệu dùng được", years - met);
+}
+
+/* Rule 2: the target year is complete; judged on that year's own value. */
+static void evaluate(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    a->evaluated = 1;
+    if (a->target->each_period) { evaluate_span(a, u, c); return; }
+    int ty = a->target_year;
+    if (nothing_left(a, c, ty)) {
+        a->status = "achieved";
+        NOTE(a, "every unit had been transformed by %d: nothing left to transform in %d",
+             "đến năm %d mọi đơn vị đã chuyển hóa: năm %d không còn gì để chuyển hóa", ty - 1, ty);
+        return;
+    }
+    set_coverage_of_year(a, u, ty);
+    if (!isfinite(a->target_value)) {
+        a->status = "insufficient_data";
+        NOTE(a, "the target is relative to a baseline value that is missing",
+             "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s", "");
+        return;
+    }
+    const ct_year_value *v = ct_yearly_at(u, ty);
+    if (!v) {
+        a->status = "insufficient_data";
+        NOTE(a, "no usable value for %d", "không có số liệu dùng được cho năm %d", ty);
+        reached_later_note(a, u);
+        return;
+    }
+    int dir = a->ind->direction;
+    if (meets(v->value, a->target_value, dir)) {
+        char vb[32], tb[32];
+        fmt_num(v->value, vb);
+        fmt_num(a->target_value, tb);
+        a->status = "achieved";
+        NOTE(a, "%d value %s meets the target %s", "giá trị năm %d là %s, đạt mục tiêu %s", ty, vb, tb);
+        return;
+    }
+    double progress = NAN;
+    if (u->has_baseline && (a->target_value - u->baseline.value) * dir > 0)
+        progress = (v->value - u->baseline.value) / (a->target_value - u->baseline.value) + 0.0;
+    if (progress == 0) progress = 0; /* no "-0.0%" */
+    a->status = isfinite(progress) && progress >= 0.95 - 1e-12 ? "nearly_achieved" : "not_achieved";
+    gap_note(a, u, v->value, progress);
+    reached_later_note(a, u);
+}
+
+/* Monitoring of an each-period target whose span has begun. */
+static void monitor_span(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    const ct_target *t = a->target;
+    int met = 0, seen = 0, last_met = -1, last_year = 0;
+    char list[300] = "";
+    for (int y = t->from; y <= t->to && y <= u->asof_year; y++) {
+        const ct_year_value *v = ct_yearly_at(u, y);
+        int ok;
+        if (v) ok = meets(v->value, a->target_value, a->ind->direction);
+        else if (nothing_left(a, c, y)) ok = 1;
+        else continue;
+        seen++;
+        last_met = ok;
+        last_year = y;
+        if (ok) { met++; continue; }
+        size_t len = strlen(list);
+        char vb[32];
+        fmt_num(v ? v->value : NAN, vb);
+        snprintf(list + len, sizeof list - len, "%s%d (%s)", len ? ", " : "", y, vb);
+    }
+    if (!seen) {
+        a->status = "insufficient_data";
+        NOTE(a, "no usable value yet in %d-%d", "chưa có số liệu dùng được trong giai đoạn %d-%d", t->from, t->to);
+        return;
+    }
+    set_coverage_of_year(a, u, last_year);
+    a->status = met == seen ? "on_track" : last_met ? "at_risk" : "off_track";
+    NOTE(a, "met in %d of %d years of %d-%d so far", "đến nay đạt %d/%d năm của giai đoạn %d-%d", met, seen, t->from,
+         t->to);
+    if (list[0]) NOTE(a, "missed %s", "không đạt: %s", list);
+}
+
+/* Rule 3: the target year is ahead; UNSD progress ratio on the latest
+ * complete year against the baseline. */
+static void monitor(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    const ct_target *t = a->target;
+    if (t->each_period && u->asof_year >= t->from) { monitor_span(a, u, c); return; }
+    if (a->has_latest) set_coverage_of_year(a, u, a->latest_period.year);
+    if (!isfinite(a->target_value)) {
+        a->status = "insufficient_data";
+        NOTE(a, "the target is relative to a baseline value that is missing",
+             "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s", "");
+        return;
+    }
+    int dir = a->ind->direction;
+    if (a->has_latest && meets(a->latest_value, a->target_value, dir)) {
+        char vb[32];
+        fmt_num(a->latest_value, vb);
+        a->status = "achieved";
+        NOTE(a, "the %d value %s already meets the target", "giá trị năm %d là %s, đã đạt mục tiêu",
+             a->latest_period.year, vb);
+        return;
+    }
+    if (!u->has_baseline) {
+        a->status = "insufficient_data";
+        NOTE(a, "no usable value at the baseline%s", "năm gốc không có số liệu dùng được%s", "");
+        return;
+    }
+    int since = 0;
+    for (int k = 0; k < u->n; k++)
+        if (u->y[k].usable && u->y[k].t >= u->baseline.t - 1e-9) since++;
+    double tb = u->baseline.t, obs_years = a->has_latest ? (a->latest_period.year - tb) : 0;
+    if (since < 2 || obs_years <= 0) {
+        a->status = "insufficient_data";
+        NOTE(a, "fewer than two yearly values since the baseline%s", "chưa đủ hai năm có số liệu kể từ năm gốc%s", "");
+        return;
+    }
+    int year = t->each_period ? t->from : t->year;
+    double req_years = year - tb;
+    a->observed_rate = ct_assess_rate(a->ind, u->baseline.value, a->latest_value, obs_years);
+    a->required_rate = ct_assess_rate(a->ind, u->baseline.value, a->target_value, req_years);
     if (!isfinite(a->observed_rate) || !isfinite(a->required_rate)) {
         a->status = "insufficient_data";
-        note_add(a, "rates undefined for negative values");
+        NOTE(a, "rates undefined for negative values%s", "không tính được tốc độ với giá trị âm%s", "");
         return;
     }
     if (a->required_rate * dir <= 0) {
-        /* the baseline already met the target, and the latest value does not */
         a->status = "deteriorating";
-        note_add(a, "the baseline met the target but the latest value no longer does");
+        NOTE(a, "the baseline met the target but the latest value no longer does%s",
+             "năm gốc đã đạt mục tiêu nhưng giá trị mới nhất không còn đạt%s", "");
         return;
     }
     a->ratio = a->observed_rate / a->required_rate;
     a->status = ct_assess_status_from_ratio(a->ratio);
-    if (a->latest_period.year >= year && strcmp(a->status, "deteriorating") != 0) {
-        a->status = "off_track";
-        note_add(a, "target year passed without reaching the target");
-    }
 }
 
-/* Targets that must hold in every year of a span: the status of each year
- * so far, then of the span. */
-static void each_period_status(ct_assessment *a, const unit_series *u, double target)
-{
-    const ct_target *t = a->target;
-    int dir = a->ind->direction, met = 0, seen = 0, last_met = -1;
-    char missed[300] = "";
-    double prev = NAN, last = NAN;
-    for (int k = 0; k < u->n; k++) {
-        int y = u->year[k];
-        if (y < t->from || y > t->to) continue;
-        seen++;
-        prev = last;
-        last = u->y[k];
-        last_met = meets(last, target, dir);
-        if (last_met) met++;
-        else {
-            size_t len = strlen(missed);
-            char vb[32];
-            fmt_num(last, vb);
-            snprintf(missed + len, sizeof missed - len, "%s%d (%s)", len ? ", " : "", y, vb);
-        }
-    }
-    if (seen == 0) {
-        a->status = "insufficient_data";
-        note_add(a, "no value yet in %d-%d", t->from, t->to);
-        return;
-    }
-    note_add(a, "met in %d of %d years of %d-%d so far", met, seen, t->from, t->to);
-    if (missed[0]) note_add(a, "missed %s", missed);
-    if (met < seen && a->latest_period.year >= t->to) {
-        a->status = "off_track"; /* the span is over and a year was missed */
-    } else if (last_met) {
-        a->status = met == seen ? (a->latest_period.year >= t->to ? "achieved" : "on_track") : "at_risk";
-    } else if (isfinite(prev) && (last - prev) * dir < 0) {
-        a->status = "deteriorating";
-    } else {
-        a->status = "off_track";
-    }
-}
-
-static void project_target(ct_assessment *a, const unit_series *u, ct_proj_method method, double target)
-{
-    ct_proj_fit fit;
-    a->method = auto_method(a->ind, method);
-    ct_proj_fit_series(a->method, u->t, u->y, u->n, &fit);
-    a->points = fit.n;
-    ct_proj_at(&fit, a->target_year, &a->projected, &a->lower, &a->upper);
-    if (!isfinite(target) || !fit.ok || !a->has_latest) return;
-    if (meets(a->latest_value, target, a->ind->direction)) {
-        a->met_year = a->latest_period.year;
-        return;
-    }
-    /* a logit trend approaches 0 and 100 without reaching them: within half a point counts */
-    double reach = target;
-    if (a->method == CT_PM_LOGIT) reach = a->ind->direction > 0 ? fmin(target, 99.5) : fmax(target, 0.5);
-    a->met_year = ct_proj_met_year(&fit, reach, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
-    if (a->target->each_period && a->latest_period.year >= a->target->to) return; /* the span is over */
-    if (a->met_year) note_add(a, "the trend meets the target in %d", a->met_year);
-    else note_add(a, "the trend does not meet the target by %d", TREND_HORIZON);
-}
-
-/* Whitespace-insensitive comparison of two condition texts. */
+/* Whether a share of units has a yearly transition band in its plan (the
+ * same units moving into the share's condition): its rates as fractions. */
 static int same_condition(const char *x, const char *y)
 {
     for (;;) {
@@ -219,17 +402,13 @@ static int same_condition(const char *x, const char *y)
     }
 }
 
-/* For a share of units, the yearly transition band the plan sets for the
- * same units: a transition_rate indicator whose `to` is the share's
- * condition, with a range (or value) target. Rates as fractions. */
-static const ct_indicator *transition_band(const ct_plan *plan, const ct_indicator *ind, double *lo, double *hi)
+const ct_indicator *ct_assess_transition_band(const ct_plan *plan, const ct_indicator *ind, double *lo, double *hi)
 {
     if (ind->kind != CT_KIND_SHARE || !ind->condition.text || !ind->of) return NULL;
     for (size_t i = 0; i < plan->n_indicators; i++) {
         const ct_indicator *tr = &plan->indicators[i];
         if (tr->kind != CT_KIND_TRANSITION || !tr->to.text || !tr->of || strcmp(tr->of, ind->of) != 0) continue;
         if (!same_condition(tr->to.text, ind->condition.text)) continue;
-        /* the same units: both filtered alike */
         if (!!tr->among.text != !!ind->among.text || (tr->among.text && !same_condition(tr->among.text, ind->among.text)))
             continue;
         for (size_t j = 0; j < tr->n_targets; j++) {
@@ -248,11 +427,11 @@ static const ct_indicator *transition_band(const ct_plan *plan, const ct_indicat
     return NULL;
 }
 
-static void band_note(ct_assessment *a, const unit_series *u)
+static void band_note(ct_assessment *a)
 {
     double lo, hi;
     if (!a->has_latest || a->target_year <= a->latest_period.year) return;
-    if (!transition_band(a->plan, a->ind, &lo, &hi)) return;
+    if (!ct_assess_transition_band(a->plan, a->ind, &lo, &hi)) return;
     ct_proj_fit band;
     ct_proj_fit_transition(a->latest_value, a->latest_period.year, lo, hi, &band);
     double m, plo, phi;
@@ -260,72 +439,163 @@ static void band_note(ct_assessment *a, const unit_series *u)
     char b1[32], b2[32];
     fmt_num(plo, b1);
     fmt_num(phi, b2);
-    note_add(a, "transforming %g-%g%% of the rest a year gives %s-%s by %d", lo * 100, hi * 100, b1, b2, a->target_year);
-    (void)u;
+    NOTE(a, "transforming %g-%g%% of the rest a year gives %s-%s by %d",
+         "chuyển hóa %g-%g%% số còn lại mỗi năm cho %s-%s vào năm %d", lo * 100, hi * 100, b1, b2, a->target_year);
 }
 
-/* For a target year already past, whether it was met that year. */
-static void milestone_note(ct_assessment *a, const unit_series *u)
+/* The trend: projection at the target year, the year it meets the target,
+ * and the probability that the target year meets it. */
+static void trend(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
 {
-    if (a->target_year >= a->latest_period.year) return;
-    for (int k = 0; k < u->n; k++) {
-        if (u->year[k] != a->target_year) continue;
-        char vb[32];
-        fmt_num(u->y[k], vb);
-        note_add(a, "%d value %s: target %s that year", a->target_year, vb,
-                 meets(u->y[k], a->target_value, a->ind->direction) ? "met" : "missed");
+    ct_proj_fit fit;
+    ct_yearly_fit(u, a->ind, c->s, c->method, &fit);
+    a->method = fit.method;
+    a->points = fit.n;
+    ct_proj_at(&fit, a->target_year, &a->projected, &a->lower, &a->upper);
+    if (!isfinite(a->target_value) || !fit.ok || !a->has_latest) return;
+    if (!a->evaluated) a->probability = ct_proj_probability(&fit, a->target_year, a->target_value, a->ind->direction);
+    if (meets(a->latest_value, a->target_value, a->ind->direction)) {
+        a->met_year = a->latest_period.year;
         return;
     }
-    note_add(a, "no value in %d", a->target_year);
+    a->met_year = ct_proj_met_year(&fit, a->target_value, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
 }
 
-static void assess_one(ct_assessment *a, const unit_series *u, ct_proj_method method)
+static void trend_notes(ct_assessment *a)
+{
+    if (a->evaluated || !strcmp(a->status, "achieved") || !strcmp(a->status, "not_applicable")) return;
+    if (!a->target->each_period && a->points >= 2 && isfinite(a->target_value) && a->has_latest) {
+        if (a->met_year) NOTE(a, "the trend meets the target in %d", "theo xu hướng, đạt mục tiêu vào năm %d", a->met_year);
+        else NOTE(a, "the trend does not meet the target by %d", "theo xu hướng, chưa đạt mục tiêu trước năm %d", TREND_HORIZON);
+    }
+    if (!isfinite(a->probability)) return;
+    int pct = (int)lround(a->probability * 100);
+    int good = !strcmp(a->status, "on_track"), bad = !strcmp(a->status, "off_track") || !strcmp(a->status, "deteriorating");
+    if (good && a->probability < 0.5)
+        NOTE(a, "on track by the rates, but the trend gives only a %d%% chance of meeting the target in %d",
+             "đúng tiến độ theo tốc độ, nhưng theo xu hướng chỉ có %d%% khả năng đạt mục tiêu năm %d", pct, a->target_year);
+    else if (bad && a->probability >= 0.5)
+        NOTE(a, "behind by the rates, but the trend gives a %d%% chance of meeting the target in %d",
+             "chậm theo tốc độ, nhưng theo xu hướng có %d%% khả năng đạt mục tiêu năm %d", pct, a->target_year);
+}
+
+
+/* "set aside for coverage below 80%: 2021-2025: 67 of 987 communes reported". */
+static void set_aside_note(ct_assessment *a, const ct_yearly *u, const char *level, double min_coverage)
+{
+    char text[400] = "", lw[64];
+    size_t len = 0;
+    const char *units = level_words(level, a->lang, 1, lw, sizeof lw);
+    for (int k = 0; k < u->n && len < sizeof text - 1; k++) {
+        const ct_year_value *v = &u->y[k];
+        if (!v->set_aside) continue;
+        int j = k;
+        while (j + 1 < u->n && u->y[j + 1].set_aside && u->y[j + 1].year == u->y[j].year + 1 &&
+               u->y[j + 1].reported == v->reported && u->y[j + 1].expected == v->expected)
+            j++;
+        char years[32];
+        if (j > k) snprintf(years, sizeof years, "%d-%d", v->year, u->y[j].year);
+        else snprintf(years, sizeof years, "%d", v->year);
+        len += (size_t)snprintf(text + len, sizeof text - len, CT_TR(a->lang, "%s%s: %d of %d %s reported",
+                                                                      "%s%s: %d/%d %s báo cáo"),
+                                len ? ", " : "", years, v->reported, v->expected, units);
+        k = j;
+    }
+    if (len) NOTE(a, "set aside for coverage below %g%%: %s", "loại khỏi đánh giá vì độ bao phủ dưới %g%%: %s",
+                  min_coverage * 100, text);
+}
+
+static void upper_aim_note(ct_assessment *a, const ct_yearly *u)
 {
     const ct_target *t = a->target;
-    int dir = a->ind->direction;
-    a->target_year = t->year;
+    if (t->form != CT_TF_RANGE || !isfinite(t->max)) return;
+    const ct_year_value *v = a->evaluated ? ct_yearly_at(u, a->target_year) : NULL;
+    double value = a->evaluated ? (v ? v->value : NAN) : a->latest_value;
+    if (!isfinite(value)) return;
+    char mb[32];
+    fmt_num(t->max, mb);
+    if (meets(value, t->max, a->ind->direction)) NOTE(a, "upper aim %s reached", "đã đạt mức phấn đấu %s", mb);
+    else NOTE(a, "upper aim %s", "mức phấn đấu %s", mb);
+}
+
+static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
+{
+    const ct_target *t = a->target;
+    double min_cov = c->opt && c->opt->min_coverage > 0 ? c->opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
+    a->target_year = t->each_period ? t->to : t->year;
     a->target_value = target_value(t, u);
     a->has_baseline = u->has_baseline;
-    a->baseline_value = u->baseline;
+    a->baseline_value = u->has_baseline ? u->baseline.value : NAN;
     a->baseline_period = u->baseline_period;
-    if (!u->has_baseline && a->plan->has_baseline) a->baseline_period = a->plan->baseline;
     a->observed_rate = a->required_rate = a->ratio = NAN;
-    a->projected = a->lower = a->upper = NAN;
+    a->projected = a->lower = a->upper = a->probability = a->coverage = NAN;
     a->latest_value = NAN;
-    /* the latest value counts from the baseline on */
-    if (u->n > 0 && !(a->plan->has_baseline && u->year[u->n - 1] < a->plan->baseline.year)) {
+    int from = a->plan->has_baseline ? a->plan->baseline.year : 0;
+    int k = ct_yearly_latest(u, from);
+    if (k >= 0) {
         a->has_latest = 1;
-        a->latest_value = u->y[u->n - 1];
-        a->latest_period = (ct_period){(short)u->year[u->n - 1], CT_PT_YEAR, 0};
+        a->latest_value = u->y[k].value;
+        a->latest_period = (ct_period){(short)u->y[k].year, CT_PT_YEAR, 0};
     }
-    project_target(a, u, method, a->target_value);
-    if (!a->has_latest) {
-        a->status = "insufficient_data";
-        note_add(a, u->n ? "no data since the baseline" : "no data");
-        return;
+    a->evaluated = ct_yearly_complete(a->target_year, u->asof_month);
+    trend(a, u, c);
+    if (!not_applicable(a, u, c)) {
+        if (a->evaluated) evaluate(a, u, c);
+        else monitor(a, u, c);
+        if (!a->evaluated && strcmp(a->status, "achieved") != 0) band_note(a);
+        upper_aim_note(a, u);
+        trend_notes(a);
+        set_aside_note(a, u, c->s->level_name[a->ind->base_level], min_cov);
     }
-    if (!isfinite(a->target_value)) {
-        a->status = "insufficient_data";
-        note_add(a, "the target is relative to a baseline value that is missing");
-        return;
+    if (!strcmp(a->status, "not_applicable")) a->probability = a->coverage = NAN;
+    if (a->evaluated) a->probability = NAN;
+}
+
+/* Per-indicator counts for the not-applicable and transition rules, for
+ * every complete year of the grid. */
+static ct_status indicator_counts(const ct_plan *plan, const ct_indicator *ind, const ct_grid *g, int asof_month,
+                                  assess_ctx *c)
+{
+    c->n_years = 0;
+    if (!unit_counting(ind) || g->n_periods == 0) return CT_OK;
+    int y0 = g->periods[0].year - 1, y1 = g->periods[g->n_periods - 1].year;
+    c->year0 = y0;
+    c->n_years = y1 - y0 + 1;
+    size_t n = (size_t)c->n_years * (size_t)c->s->n_units;
+    c->among_unknown = calloc(n, sizeof(int));
+    int tr = ind->kind == CT_KIND_TRANSITION;
+    if (tr) {
+        c->from_in = calloc(n, sizeof(int));
+        c->from_known = calloc(n, sizeof(int));
     }
-    if (t->each_period && a->latest_period.year >= t->from) {
-        each_period_status(a, u, a->target_value);
-        return;
+    if (!c->among_unknown || (tr && (!c->from_in || !c->from_known))) return CT_ENOMEM;
+    for (int y = y0; y <= y1; y++) {
+        if (!ct_yearly_complete(y, asof_month)) break;
+        ct_period p = {(short)y, CT_PT_YEAR, 0};
+        size_t off = (size_t)(y - y0) * (size_t)c->s->n_units;
+        ct_status st = ct_compute_base_counts(plan, ind, c->s, p, c->among_unknown + off,
+                                              tr ? c->from_in + off : NULL, tr ? c->from_known + off : NULL);
+        if (st != CT_OK) return st;
     }
-    milestone_note(a, u);
-    if (meets(a->latest_value, a->target_value, dir)) {
-        a->status = "achieved";
-    } else {
-        int year = t->each_period ? t->from : t->year;
-        rate_status(a, u, year, a->target_value);
-    }
-    if (strcmp(a->status, "achieved") != 0) band_note(a, u);
-    if (t->form == CT_TF_RANGE && isfinite(t->max)) {
-        char mb[32];
-        fmt_num(t->max, mb);
-        note_add(a, meets(a->latest_value, t->max, dir) ? "upper aim %s reached" : "upper aim %s", mb);
-    }
+    return CT_OK;
+}
+
+static void counts_free(assess_ctx *c)
+{
+    free(c->among_unknown);
+    free(c->from_in);
+    free(c->from_known);
+    c->among_unknown = c->from_in = c->from_known = NULL;
+}
+
+/* Rows: the region and the units in it at or above the indicator's level,
+ * except, for a unit-counting kind, units at or below the counted level (a
+ * share of communes says nothing about one commune). */
+static int row_applies(const ct_series *s, const ct_indicator *ind, int unit)
+{
+    if (!unit_counting(ind) || ind->of_level < 0) return 1;
+    int l = s->level[unit];
+    return l != ind->of_level && !s->level_above[l * s->n_levels + ind->of_level];
 }
 
 ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
@@ -334,15 +604,22 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
     ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
     /* years, and the baseline's own period when it is finer */
     f.finest = plan->has_baseline ? plan->baseline.type : CT_PT_YEAR;
-    for (size_t i = 0; i < plan->n_indicators; i++) {
+    int asof = ct_yearly_asof_month(plan, s);
+    double min_cov = opt && opt->min_coverage > 0 ? opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
+    ct_yearly *u = malloc(sizeof *u);
+    if (!u) return CT_ENOMEM;
+    ct_status st = CT_OK;
+    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
         if (ind->n_targets == 0) continue;
         ct_grid g;
-        ct_status st = ct_compute_grid(plan, ind, s, &f, &g);
-        if (st != CT_OK) return st;
+        st = ct_compute_grid(plan, ind, s, &f, &g);
+        if (st != CT_OK) break;
+        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, 0, 0, NULL, NULL, NULL};
+        st = indicator_counts(plan, ind, &g, asof, &c);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
-            unit_series u;
-            read_unit(plan, s, &g, k, &u);
+            if (!row_applies(s, ind, g.units[k])) continue;
+            ct_yearly_read(plan, &g, k, asof, min_cov, u);
             for (size_t j = 0; j < ind->n_targets; j++) {
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
@@ -350,44 +627,49 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
                 a.ind = ind;
                 a.target = &ind->targets[j];
                 a.unit = g.units[k];
-                assess_one(&a, &u, opt ? opt->method : CT_PM_AUTO);
+                a.lang = opt ? opt->lang : CT_LANG_VI;
+                a.geography = opt && opt->geography ? opt->geography : "as-reported";
+                assess_one(&a, u, &c);
                 if (opt && opt->custom) opt->custom(opt->custom_ctx, &a);
                 if (fn(&a, ctx) != 0) { st = CT_EIO; break; }
             }
         }
+        counts_free(&c);
         ct_grid_free(&g);
-        if (st != CT_OK) return st;
     }
-    return CT_OK;
+    free(u);
+    return st;
 }
 
 /* ---- projections ----------------------------------------------------------------- */
 
 ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
-                            ct_proj_method method, int to_year, ct_project_fn fn, void *ctx)
+                            ct_proj_method method, int to_year, double min_coverage, ct_project_fn fn, void *ctx)
 {
     ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
     f.finest = CT_PT_YEAR;
-    for (size_t i = 0; i < plan->n_indicators; i++) {
+    int asof = ct_yearly_asof_month(plan, s);
+    if (!(min_coverage > 0)) min_coverage = CT_ASSESS_MIN_COVERAGE;
+    ct_yearly *u = malloc(sizeof *u);
+    if (!u) return CT_ENOMEM;
+    ct_status st = CT_OK;
+    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
         ct_grid g;
-        ct_status st = ct_compute_grid(plan, ind, s, &f, &g);
-        if (st != CT_OK) return st;
+        st = ct_compute_grid(plan, ind, s, &f, &g);
+        if (st != CT_OK) break;
         double lo = 0, hi = 0;
-        int band = method == CT_PM_TRANSITION && transition_band(plan, ind, &lo, &hi);
+        int band = method == CT_PM_TRANSITION && ct_assess_transition_band(plan, ind, &lo, &hi);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
-            unit_series u;
-            read_unit(plan, s, &g, k, &u);
-            if (u.n == 0) continue;
+            ct_yearly_read(plan, &g, k, asof, min_coverage, u);
+            int last = ct_yearly_latest(u, 0);
+            if (last < 0) continue;
             ct_proj_fit fit;
             ct_projection pr = {plan, ind, g.units[k], CT_PM_LINEAR, 0, NAN, NAN, NAN, 0, {0, 0, 0}, NAN};
-            pr.last_period = (ct_period){(short)u.year[u.n - 1], CT_PT_YEAR, 0};
-            pr.last_value = u.y[u.n - 1];
-            if (band) {
-                ct_proj_fit_transition(pr.last_value, pr.last_period.year, lo, hi, &fit);
-            } else {
-                ct_proj_fit_series(auto_method(ind, method), u.t, u.y, u.n, &fit);
-            }
+            pr.last_period = (ct_period){(short)u->y[last].year, CT_PT_YEAR, 0};
+            pr.last_value = u->y[last].value;
+            if (band) ct_proj_fit_transition(pr.last_value, pr.last_period.year, lo, hi, &fit);
+            else ct_yearly_fit(u, ind, s, method, &fit);
             pr.method = fit.method;
             pr.points = fit.n;
             for (int y = pr.last_period.year + 1; y <= to_year; y++) {
@@ -397,199 +679,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
             }
         }
         ct_grid_free(&g);
-        if (st != CT_OK) return st;
     }
-    return CT_OK;
-}
-
-/* ---- feasibility -------------------------------------------------------------------- */
-
-typedef struct {
-    int year;
-    double value;
-} milestone;
-
-/* The region's value at the baseline and the latest year, from data. */
-typedef struct {
-    int ok;
-    double baseline, latest, num0, den0;
-    int baseline_year, latest_year;
-    int n;                /* every yearly value, for milestones already due */
-    int years[256];
-    double values[256];
-} region_values;
-
-static double value_in(const region_values *rv, int year)
-{
-    for (int k = 0; k < rv->n; k++)
-        if (rv->years[k] == year) return rv->values[k];
-    return NAN;
-}
-
-static region_values region_of(const ct_plan *plan, const ct_indicator *ind, const ct_series *s)
-{
-    region_values rv;
-    memset(&rv, 0, sizeof rv);
-    rv.baseline = rv.latest = rv.num0 = rv.den0 = NAN;
-    if (!s || !plan->has_baseline || ind->base_level < 0) return rv;
-    ct_compute_filter f = {-1, plan->region_unit, CT_PT_YEAR};
-    ct_grid g;
-    if (ct_compute_grid(plan, ind, s, &f, &g) != CT_OK) return rv;
-    for (int j = 0; j < g.n_periods && g.n_units > 0; j++) {
-        const ct_cell *c = &g.cells[j];
-        if (!(c->flags & CT_ROW_VALUE)) continue;
-        if (rv.n < 256) {
-            rv.years[rv.n] = g.periods[j].year;
-            rv.values[rv.n++] = c->value;
-        }
-        if (g.periods[j].year == plan->baseline.year) {
-            rv.baseline = c->value;
-            rv.baseline_year = g.periods[j].year;
-            rv.num0 = c->num;
-            rv.den0 = c->den;
-            rv.ok = 1;
-        }
-        if (rv.ok) {
-            rv.latest = c->value;
-            rv.latest_year = g.periods[j].year;
-        }
-    }
-    ct_grid_free(&g);
-    return rv;
-}
-
-static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indicator *ind, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indicator *ind, const char *fmt, ...)
-{
-    char text[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    return fn(plan, ind, text, ctx);
-}
-
-static int collect_milestones(const ct_indicator *ind, milestone *m, int max)
-{
-    int n = 0;
-    for (size_t j = 0; j < ind->n_targets && n < max; j++) {
-        const ct_target *t = &ind->targets[j];
-        if (t->each_period || (t->form != CT_TF_VALUE && t->form != CT_TF_RANGE)) continue;
-        m[n].year = t->year;
-        m[n].value = t->form == CT_TF_VALUE ? t->value : t->min;
-        n++;
-    }
-    for (int a = 1; a < n; a++)
-        for (int b = a; b > 0 && m[b].year < m[b - 1].year; b--) {
-            milestone tmp = m[b];
-            m[b] = m[b - 1];
-            m[b - 1] = tmp;
-        }
-    return n;
-}
-
-static const char *rate_unit(const ct_indicator *ind) { return ct_indicator_is_percent(ind) ? " points" : ""; }
-
-static double rate(const ct_indicator *ind, double from, double to, double years)
-{
-    return ct_indicator_is_percent(ind) ? ct_proj_rate_linear(from, to, years) : ct_proj_rate_compound(from, to, years);
-}
-
-static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, const region_values *rv,
-                              ct_finding_fn fn, void *ctx)
-{
-    milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0, dir = ind->direction;
-    int pct = ct_indicator_is_percent(ind);
-    for (int k = 1; k < n && !rc; k++) {
-        if ((m[k].value - m[k - 1].value) * dir < 0)
-            rc = emit(fn, ctx, plan, ind, "inconsistent targets: %g by %d is %s than %g by %d", m[k].value, m[k].year,
-                      dir > 0 ? "lower" : "higher", m[k - 1].value, m[k - 1].year);
-    }
-    if (n == 0 || !rv->ok || rc) return rc;
-    /* the pace each milestone needs, from the baseline, against the pace observed */
-    double from = rv->baseline;
-    int from_year = rv->baseline_year;
-    double observed = rv->latest_year > rv->baseline_year ? rate(ind, rv->baseline, rv->latest, rv->latest_year - rv->baseline_year) : NAN;
-    for (int k = 0; k < n && !rc; k++) {
-        double need = rate(ind, from, m[k].value, m[k].year - from_year);
-        if (!isfinite(need)) continue;
-        if (need * dir <= 0) {
-            rc = emit(fn, ctx, plan, ind, "%g by %d: already met at %.4g in %d", m[k].value, m[k].year, from, from_year);
-            continue;
-        }
-        char pace[320] = "";
-        if (isfinite(observed)) {
-            size_t len = (size_t)snprintf(pace, sizeof pace, "; observed %s%.3g%s a year %d-%d (%.0f%% of the pace needed)",
-                                          observed >= 0 ? "+" : "", pct ? observed : observed * 100,
-                                          pct ? rate_unit(ind) : "%", rv->baseline_year, rv->latest_year,
-                                          observed / need * 100);
-            double gap = m[k].value - rv->latest;
-            double then = value_in(rv, m[k].year);
-            if (m[k].year <= rv->latest_year && isfinite(then))
-                len += (size_t)snprintf(pace + len, sizeof pace - len, "; %d value %.4g: %s that year", m[k].year, then,
-                                        (then - m[k].value) * dir >= -1e-9 ? "met" : "missed");
-            if (len >= sizeof pace) len = sizeof pace - 1;
-            if (gap * dir <= 0)
-                snprintf(pace + len, sizeof pace - len, "; reached by %d (%.4g)", rv->latest_year, rv->latest);
-            else if (observed * dir > 0) {
-                double years = pct ? gap / observed : log(m[k].value / rv->latest) / log(1 + observed);
-                int when = rv->latest_year + (int)ceil(years - 1e-9);
-                snprintf(pace + len, sizeof pace - len, "; at that pace it is reached in %d%s", when,
-                         when > m[k].year ? ", late" : "");
-            } else
-                snprintf(pace + len, sizeof pace - len, "; at that pace it is never reached");
-        }
-        rc = emit(fn, ctx, plan, ind, "%g by %d needs %s%.3g%s a year from %.4g in %d%s", m[k].value, m[k].year,
-                  need >= 0 ? "+" : "", pct ? need : need * 100, pct ? rate_unit(ind) : "%", from, from_year, pace);
-        from = m[k].value;
-        from_year = m[k].year;
-    }
-    return rc;
-}
-
-static int band_findings(const ct_plan *plan, const ct_indicator *ind, const region_values *rv,
-                         ct_finding_fn fn, void *ctx)
-{
-    double lo, hi;
-    const ct_indicator *tr = transition_band(plan, ind, &lo, &hi);
-    if (!tr) return 0;
-    milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0;
-    if (!rv->ok) {
-        return emit(fn, ctx, plan, ind, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)",
-                    lo * 100, hi * 100, tr->id);
-    }
-    for (int k = 0; k < n && !rc; k++) {
-        double years = m[k].year - rv->baseline_year;
-        if (years <= 0) continue;
-        double p_lo = 100 - (100 - rv->baseline) * pow(1 - lo, years);
-        double p_hi = 100 - (100 - rv->baseline) * pow(1 - hi, years);
-        double need = ct_proj_transition_rate_needed(rv->baseline, m[k].value, years);
-        const char *verdict = p_lo >= m[k].value - 1e-9 ? "the whole band reaches the target"
-                              : p_hi >= m[k].value - 1e-9 ? "only the upper part of the band reaches the target"
-                                                          : "even the upper end of the band falls short";
-        char base[96];
-        if (isfinite(rv->num0) && isfinite(rv->den0) && rv->den0 > 0)
-            snprintf(base, sizeof base, "%.4g%% (%.0f of %.0f)", rv->baseline, rv->num0, rv->den0);
-        else
-            snprintf(base, sizeof base, "%.4g%%", rv->baseline);
-        rc = emit(fn, ctx, plan, ind,
-                  "from %s in %d, transforming %g%% of the rest a year (%s) gives %.2f%% by %d and %g%% gives %.2f%%; "
-                  "%g%% by %d needs %.2f%% a year: %s",
-                  base, rv->baseline_year, lo * 100, tr->id, p_lo, m[k].year, hi * 100, p_hi, m[k].value, m[k].year,
-                  need * 100, verdict);
-    }
-    return rc;
-}
-
-ct_status ct_assess_feasibility(const ct_plan *plan, const ct_series *s, ct_finding_fn fn, void *ctx)
-{
-    for (size_t i = 0; i < plan->n_indicators; i++) {
-        const ct_indicator *ind = &plan->indicators[i];
-        region_values rv = region_of(plan, ind, s);
-        if (milestone_findings(plan, ind, &rv, fn, ctx) || band_findings(plan, ind, &rv, fn, ctx)) return CT_EIO;
-    }
-    return CT_OK;
+    free(u);
+    return st;
 }

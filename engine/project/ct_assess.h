@@ -7,6 +7,7 @@
 #define CT_ASSESS_H
 
 #include "../compute/ct_compute.h"
+#include "../core/ct_lang.h"
 #include "ct_proj.h"
 
 typedef struct {
@@ -27,9 +28,14 @@ typedef struct {
     ct_proj_method method;
     int met_year;                 /* the year the trend meets the target; 0: not by 2100 */
     int points;                   /* yearly values the trend was fitted to */
+    int evaluated;                /* the target year is complete: an evaluation */
+    double probability;           /* chance the target year meets the target; NaN: none */
+    double coverage;              /* 0-1, for the value the status rests on; NaN: unknown */
+    const char *geography;        /* the geography the row was computed on */
+    ct_lang lang;                 /* the language of the note */
     const char *status;           /* achieved, on_track, ... or a rule's status */
     char status_buf[48];          /* a status set by a rule lives here */
-    char note[600];
+    char note[900];
 } ct_assessment;
 
 typedef int (*ct_assess_fn)(const ct_assessment *a, void *ctx);
@@ -40,12 +46,41 @@ typedef struct {
      * status and note (the rules layer's assess rules); may be NULL */
     void (*custom)(void *ctx, ct_assessment *a);
     void *custom_ctx;
+    ct_lang lang;                 /* notes: Vietnamese (default) or English */
+    double min_coverage;          /* 0-1; a year covered less is set aside (0: the default 0.8) */
+    const char *geography;        /* printed in each row (NULL: as-reported) */
 } ct_assess_options;
+
+enum { CT_ASSESS_N_STATUSES = 9 };
+
+/* The contract's statuses, in the order a summary lists them. */
+extern const char *const ct_assess_statuses[CT_ASSESS_N_STATUSES];
+
+/* The words a report uses for a status (Đạt, Cơ bản đạt, ...; Achieved...);
+ * a status a rule returned is its own word. */
+const char *ct_assess_status_label(const char *status, ct_lang lang);
+
+/* Whether a status is the verdict of an evaluation (achieved, nearly
+ * achieved, not achieved) rather than of monitoring. */
+int ct_assess_status_is_evaluation(const char *status);
+
+/* The default minimum coverage (0.8). */
+#define CT_ASSESS_MIN_COVERAGE 0.8
+
+/* The pace needed or observed between two values `years` apart, as the
+ * assessment computes it: points a year for percentages, a compound annual
+ * rate for the rest (zeros as 0.001). */
+double ct_assess_rate(const ct_indicator *ind, double from, double to, double years);
 
 /* Assesses every target of every indicator of a bound plan for the units
  * selected by filter; passes each row to fn in order. */
 ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
                          const ct_assess_options *opt, ct_assess_fn fn, void *ctx);
+
+/* For a share of units, the yearly transition band its plan sets for the
+ * same units (a transition_rate indicator whose `to` is the share's
+ * condition, with a range or value target): rates as fractions; NULL if none. */
+const ct_indicator *ct_assess_transition_band(const ct_plan *plan, const ct_indicator *ind, double *lo, double *hi);
 
 /* The default status from a ratio (UNSD thresholds 0.95, 0.5, -0.1). */
 const char *ct_assess_status_from_ratio(double ratio);
@@ -66,14 +101,9 @@ typedef struct {
 
 typedef int (*ct_project_fn)(const ct_projection *p, void *ctx);
 
+/* Projections use the assessment's complete years, coverage rule and
+ * scales; min_coverage as in ct_assess_options. */
 ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
-                            ct_proj_method method, int to_year, ct_project_fn fn, void *ctx);
-
-/* Plan feasibility: the plan's targets tested against one another and, with
- * data, against the region's observed values. Each finding is one line of
- * text passed to fn. */
-typedef int (*ct_finding_fn)(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx);
-
-ct_status ct_assess_feasibility(const ct_plan *plan, const ct_series *s, ct_finding_fn fn, void *ctx);
+                            ct_proj_method method, int to_year, double min_coverage, ct_project_fn fn, void *ctx);
 
 #endif

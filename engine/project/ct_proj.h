@@ -22,6 +22,8 @@ typedef struct {
     double c0, c1;          /* intercept and slope on the fitted scale */
     double cov00, cov01, cov11, sumsq;
     double x_last;          /* time of the last point */
+    double den_last;        /* denominator of the last point (logit); NaN if unknown */
+    double lo_bound, hi_bound; /* what the indicator can be (NaN: unbounded) */
     /* transition: the band of yearly rates from the last value */
     double p0, r_lo, r_hi;
 } ct_proj_fit;
@@ -34,9 +36,26 @@ const char *ct_proj_method_name(ct_proj_method m);
 void ct_proj_init(void);
 
 /* Fits n points (t[i] in years, y[i] values; NaN values are skipped). For
- * logit a percentage is clamped to [0.5, 99.5] first (the logit of 0 and 100
- * is infinite); for cagr a value below 0.001 counts as 0.001. */
+ * logit a percentage of 0 or 100 enters as the empirical logit
+ * ln((k + 1/2) / (n - k + 1/2)) of its numerator k = y n / 100 and
+ * denominator n = den[i] (den NULL or NaN: n = 100); a series with a value
+ * outside 0-100 is fitted linearly instead. For cagr a value below 0.001
+ * counts as 0.001. */
 void ct_proj_fit_series(ct_proj_method m, const double *t, const double *y, int n, ct_proj_fit *fit);
+void ct_proj_fit_counts(ct_proj_method m, const double *t, const double *y, const double *den, int n,
+                        ct_proj_fit *fit);
+
+/* Keeps projections and bands within [lo, hi] (NaN: no bound on that side):
+ * 0 for counts, 0-100 for percentages. */
+void ct_proj_bound(ct_proj_fit *fit, double lo, double hi);
+
+/* The probability (0-1) that the value at time t meets target (direction +1:
+ * at least, -1: at most) under the fitted trend: the Student t predictive
+ * distribution with n - 2 degrees of freedom on the fitted scale. A target
+ * of 0 or 100 on the logit scale is taken as the empirical logit with the
+ * last point's denominator. NaN without an interval (fewer than 3 points)
+ * or for a transition band. */
+double ct_proj_probability(const ct_proj_fit *fit, double t, double target, int direction);
 
 /* A transition band from value p0 at time t0 with yearly rates r_lo..r_hi
  * (fractions: 0.07 for 7%). */
@@ -47,7 +66,9 @@ void ct_proj_fit_transition(double p0, double t0, double r_lo, double r_hi, ct_p
 void ct_proj_at(const ct_proj_fit *fit, double t, double *mean, double *lo, double *hi);
 
 /* The first whole year from `from` to `until` at which the central
- * projection meets target (direction +1: at least, -1: at most); 0 if none. */
+ * projection meets target (direction +1: at least, -1: at most); 0 if none.
+ * On the logit scale a target of 0 or 100 is the empirical logit with the
+ * last point's denominator. */
 int ct_proj_met_year(const ct_proj_fit *fit, double target, int direction, int from, int until);
 
 /* Rates between a start and an end value over `years`:

@@ -107,39 +107,32 @@ const char *ct_plot_format_ext(ct_plot_format f)
     return f == CT_PLOT_SVG ? "svg" : f == CT_PLOT_PDF ? "pdf" : "png";
 }
 
-static const char *const statuses[] = {"achieved", "on_track", "at_risk", "off_track", "deteriorating",
-                                       "insufficient_data"};
-static const char *const status_vi[] = {"Đã đạt", "Đúng tiến độ", "Có nguy cơ", "Chậm tiến độ", "Đang xấu đi",
-                                        "Thiếu số liệu"};
-static const char *const status_en[] = {"Achieved", "On track", "At risk", "Off track", "Deteriorating",
-                                        "Insufficient data"};
-
 const char *const *ct_plot_statuses(int *n)
 {
-    *n = 6;
-    return statuses;
-}
-
-static int status_index(const char *status)
-{
-    for (int i = 0; i < 6; i++)
-        if (status && !strcmp(status, statuses[i])) return i;
-    return -1;
+    *n = CT_ASSESS_N_STATUSES;
+    return ct_assess_statuses;
 }
 
 const char *ct_plot_status_label(const char *status, ct_plot_lang lang)
 {
-    int i = status_index(status);
-    if (i < 0) return status ? status : "";
-    return lang == CT_PLOT_EN ? status_en[i] : status_vi[i];
+    return ct_assess_status_label(status, lang);
+}
+
+static int plot_status_index(const char *status)
+{
+    for (int i = 0; i < CT_ASSESS_N_STATUSES; i++)
+        if (status && !strcmp(status, ct_assess_statuses[i])) return i;
+    return -1;
 }
 
 const char *ct_plot_status_var(const char *status)
 {
-    static const char *const vars[] = {"c_achieved", "c_on_track", "c_at_risk", "c_off_track", "c_deteriorating",
-                                       "c_insufficient_data"};
-    int i = status_index(status);
-    return i < 0 ? "c_other" : vars[i];
+    static const char *const vars[CT_ASSESS_N_STATUSES] = {
+        "c_achieved", "c_nearly_achieved", "c_not_achieved", "c_on_track", "c_at_risk",
+        "c_off_track", "c_deteriorating", "c_insufficient_data", "c_not_applicable"};
+    for (int i = 0; i < CT_ASSESS_N_STATUSES; i++)
+        if (status && !strcmp(status, ct_assess_statuses[i])) return vars[i];
+    return "c_other";
 }
 
 typedef struct {
@@ -281,7 +274,7 @@ static int dfs_units(const ct_series *s, int root, const unsigned char *charted,
     return n;
 }
 
-ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_plot_plan *pp)
+ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_lang lang, ct_plot_plan *pp)
 {
     memset(pp, 0, sizeof *pp);
     pp->plan = plan;
@@ -350,10 +343,10 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct
         if (st != CT_OK) break;
         collect_ctx cc = {pp, 0};
         ct_compute_filter fa = {l, -1, -1};
-        ct_assess_options opt = {CT_PM_AUTO};
+        ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, lang, 0, NULL};
         st = ct_assess_plan(plan, s, &fa, &opt, on_assessment, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), on_projection, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), on_band, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), 0, on_projection, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), 0, on_band, &cc);
         if (cc.failed) st = CT_ENOMEM;
     }
     free(lv);
@@ -983,7 +976,7 @@ static void status_script(const ct_chart *c, const ct_plot_style *st, ct_plot_bu
     preamble(c, st, wexpr, hexpr, b);
     int nst;
     const char *const *sts = ct_plot_statuses(&nst);
-    int present[7] = {0};
+    int present[CT_ASSESS_N_STATUSES + 1] = {0};
     /* one datablock per status; cells at (column, row from the top) */
     for (int si = 0; si <= nst; si++) {
         int opened = 0;
@@ -991,7 +984,7 @@ static void status_script(const ct_chart *c, const ct_plot_style *st, ct_plot_bu
             for (int r = 0; r < rows; r++) {
                 const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
                 if (!ps) continue;
-                int idx = status_index(ct_plot_final_status(ps));
+                int idx = plot_status_index(ct_plot_final_status(ps));
                 if ((si < nst && idx != si) || (si == nst && idx >= 0)) continue;
                 if (!opened) { ct_plot_buf_printf(b, "$st%d << EOD\n", si); opened = 1; }
                 ct_plot_buf_printf(b, "%d %d\n", j + 1, rows - r);

@@ -36,7 +36,9 @@ void ct_plot_file_part(const char *s, char *buf, size_t size);
 
 /* ---- words ------------------------------------------------------------------------ */
 
-typedef enum { CT_PLOT_VI, CT_PLOT_EN } ct_plot_lang;
+typedef ct_lang ct_plot_lang;
+#define CT_PLOT_VI CT_LANG_VI
+#define CT_PLOT_EN CT_LANG_EN
 typedef enum { CT_PLOT_PNG, CT_PLOT_SVG, CT_PLOT_PDF } ct_plot_format;
 
 /* Parses "vi"/"en" and "png"/"svg"/"pdf"; -1 if unknown. */
@@ -51,7 +53,7 @@ const char *ct_plot_status_label(const char *status, ct_plot_lang lang);
 /* The theme colour variable of a status ("c_at_risk"; "c_other" if unknown). */
 const char *ct_plot_status_var(const char *status);
 
-/* The six built-in statuses, best first; n is set to 6. */
+/* The contract's statuses (ct_assess_statuses), in summary order; n is set to their number. */
 const char *const *ct_plot_statuses(int *n);
 
 /* ---- the data of a plan's charts ------------------------------------------------ */
@@ -93,7 +95,7 @@ typedef struct {
  * the plan's region, otherwise the region and every level below it down to
  * the one above the finest level of the data (districts, not communes).
  * The result is owned by the caller (ct_plot_plan_free). CT_ENOMEM on failure. */
-ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_plot_plan *pp);
+ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_lang lang, ct_plot_plan *pp);
 void ct_plot_plan_free(ct_plot_plan *pp);
 
 /* The unit's series for indicator i, or NULL when not charted. */

@@ -63,6 +63,8 @@ static const char *const css =
     ".s-achieved{background:#009E73;color:#fff}.s-on_track{background:#56B4E9;color:#000}"
     ".s-at_risk{background:#E69F00;color:#000}.s-off_track{background:#D55E00;color:#fff}"
     ".s-deteriorating{background:#CC79A7;color:#000}.s-insufficient_data{background:#ccc;color:#000}"
+    ".s-nearly_achieved{background:#8CCFB9;color:#000}.s-not_achieved{background:#8E2C00;color:#fff}"
+    ".s-not_applicable{background:#E6E6E6;color:#555}"
     ".s-other{background:#F0E442;color:#000}\n"
     ".tw{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4rem 0 1rem}\n"
     "table{border-collapse:collapse;width:100%;font-size:.88rem}\n"

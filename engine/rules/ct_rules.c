@@ -1233,6 +1233,13 @@ static void push_assessment(lua_State *L, const ct_assessment *a)
     set_number(L, "lower", a->lower);
     set_number(L, "upper", a->upper);
     if (a->met_year) { lua_pushinteger(L, a->met_year); lua_setfield(L, -2, "met_year"); }
+    set_number(L, "probability", a->probability);
+    set_number(L, "coverage", a->coverage);
+    set_string(L, "geography", a->geography);
+    lua_pushboolean(L, a->evaluated);
+    lua_setfield(L, -2, "evaluated");
+    lua_pushinteger(L, a->points);
+    lua_setfield(L, -2, "points");
     set_string(L, "status", a->status);
     set_string(L, "note", a->note);
 }

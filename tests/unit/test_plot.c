@@ -31,7 +31,7 @@ static void test_escape(void)
 
 static void test_words(void)
 {
-    CHECK_STR(ct_plot_status_label("at_risk", CT_PLOT_VI), "Có nguy cơ");
+    CHECK_STR(ct_plot_status_label("at_risk", CT_PLOT_VI), "Có nguy cơ chậm");
     CHECK_STR(ct_plot_status_label("at_risk", CT_PLOT_EN), "At risk");
     CHECK_STR(ct_plot_status_label("insufficient_data", CT_PLOT_VI), "Thiếu số liệu");
     CHECK_STR(ct_plot_status_label("custom_rule", CT_PLOT_VI), "custom_rule");

@@ -114,30 +114,46 @@ static void test_logit(void)
     ct_proj_fit f;
 
     double t2[] = {2018, 2019}, y2[] = {50, 100};
-    /* A value of exactly 100 is clamped to 99.5 (and 50 stays 50): by hand,
-     * z0 = 0, z1 = log(99.5/0.5) = log 199; z(2021) = 3 log 199,
-     * p = 100/(1 + 199^-3) = 99.999987311 (7880599/7880600). */
+    /* A value of exactly 100 without a denominator enters as the empirical
+     * logit with n = 100 (and 50 stays 50): by hand, z0 = 0,
+     * z1 = log(100.5/0.5) = log 201; z(2021) = 3 log 201,
+     * p = 100/(1 + 201^-3) = 100 * 8120601/8120602. */
     fit(CT_PM_LOGIT, t2, y2, 2, &f);
     CHECK_INT(f.method, CT_PM_LOGIT);
-    CHECK_NUM(f.c1, log(199.0), 1e-9);
+    CHECK_NUM(f.c1, log(201.0), 1e-9);
     ct_proj_at(&f, 2021, &m, &lo, &hi);
-    CHECK_NUM(m, 100.0 * 7880599.0 / 7880600.0, 1e-7);
+    CHECK_NUM(m, 100.0 * 8120601.0 / 8120602.0, 1e-7);
 
-    /* A series near 100 without counts: 90, 96, 99, 100 (2016..2019); 100 -> 99.5.
-     * python: at 2022 mean 99.982195814, PI [99.860168817, 99.997735474];
-     * at 2019 mean 99.559991570, PI [98.598865029, 99.862738826]. */
+    /* With its denominator: 1 of 2 communes, then 2 of 2. z1 = log(2.5/0.5) = log 5. */
+    double d2[] = {2, 2};
+    ct_proj_fit_counts(CT_PM_LOGIT, t2, y2, d2, 2, &f);
+    CHECK_NUM(f.c1, log(5.0), 1e-12);
+    /* A two-commune district going 0 -> 50%: z0 = log(0.5/2.5) = -log 5, z1 = 0;
+     * the next year z = log 5: 100 * 5/6 = 83.33, not 99.5. */
+    double y0[] = {0, 50};
+    ct_proj_fit_counts(CT_PM_LOGIT, t2, y0, d2, 2, &f);
+    ct_proj_at(&f, 2020, &m, &lo, &hi);
+    CHECK_NUM(m, 500.0 / 6.0, 1e-9);
+    /* a series with a value above 100 is not a percentage that logit can fit */
+    double yo[] = {90, 104};
+    fit(CT_PM_LOGIT, t2, yo, 2, &f);
+    CHECK_INT(f.method, CT_PM_LINEAR);
+
+    /* A series near 100 without counts: 90, 96, 99, 100 (2016..2019); 100 -> log 201.
+     * numpy/scipy: at 2022 mean 99.982478367, PI [99.866502621, 99.997702590];
+     * at 2019 mean 99.563047487, PI [98.631943569, 99.861329831]. */
     double t[] = {2016, 2017, 2018, 2019}, y[] = {90, 96, 99, 100};
     fit(CT_PM_LOGIT, t, y, 4, &f);
     CHECK_INT(f.has_interval, 1);
     ct_proj_at(&f, 2022, &m, &lo, &hi);
-    CHECK_NUM(m, 99.982195814, TOL);
-    CHECK_NUM(lo, 99.860168817, TOL);
-    CHECK_NUM(hi, 99.997735474, TOL);
+    CHECK_NUM(m, 99.982478367, TOL);
+    CHECK_NUM(lo, 99.866502621, TOL);
+    CHECK_NUM(hi, 99.997702590, TOL);
     CHECK(lo > 0 && hi < 100);
     ct_proj_at(&f, 2019, &m, &lo, &hi);
-    CHECK_NUM(m, 99.559991570, TOL);
-    CHECK_NUM(lo, 98.598865029, TOL);
-    CHECK_NUM(hi, 99.862738826, TOL);
+    CHECK_NUM(m, 99.563047487, TOL);
+    CHECK_NUM(lo, 98.631943569, TOL);
+    CHECK_NUM(hi, 99.861329831, TOL);
     /* further out the band still stays inside (0, 100) (by 2060 exp(-z) underflows
      * below the double precision of 100, so the check stops at 2030) */
     ct_proj_at(&f, 2030, &m, &lo, &hi);
@@ -145,14 +161,14 @@ static void test_logit(void)
     ct_proj_at(&f, 2060, &m, &lo, &hi);
     CHECK(m <= 100 && hi <= 100 && lo > 0);
 
-    /* Decreasing to exactly 0 without counts: 10, 5, 2, 0 -> 0 clamped to 0.5;
-     * python: at 2022 mean 0.027796785, PI [0.002717163, 0.283706514]. */
+    /* Decreasing to exactly 0 without counts: 10, 5, 2, 0 -> 0 as log(0.5/100.5);
+     * numpy/scipy: at 2022 mean 0.027355692, PI [0.002576384, 0.289768440]. */
     double yz[] = {10, 5, 2, 0};
     fit(CT_PM_LOGIT, t, yz, 4, &f);
     ct_proj_at(&f, 2022, &m, &lo, &hi);
-    CHECK_NUM(m, 0.027796785, TOL);
-    CHECK_NUM(lo, 0.002717163, TOL);
-    CHECK_NUM(hi, 0.283706514, TOL);
+    CHECK_NUM(m, 0.027355692, TOL);
+    CHECK_NUM(lo, 0.002576384, TOL);
+    CHECK_NUM(hi, 0.289768440, TOL);
     CHECK(lo > 0 && m > 0 && hi < 100);
 }
 
@@ -267,12 +283,37 @@ static void test_method_names(void)
     CHECK_STR(ct_proj_method_name(CT_PM_AUTO), "auto");
 }
 
+/* The chance that the target year meets the target: Student t predictive
+ * distribution with n - 2 degrees of freedom (numpy/scipy). */
+static void test_probability(void)
+{
+    ct_proj_fit f;
+    double t[] = {2016, 2017, 2018, 2019}, y[] = {10, 12, 15, 16};
+    fit(CT_PM_LINEAR, t, y, 4, &f);
+    CHECK_NUM(ct_proj_probability(&f, 2021, 20, +1), 0.674666752922, 1e-9);
+    CHECK_NUM(ct_proj_probability(&f, 2021, 20, -1), 0.325333247078, 1e-9);
+    CHECK_NUM(ct_proj_probability(&f, 2021, 23, +1), 0.084722875876, 1e-9);
+    /* two points: no interval, no probability */
+    fit(CT_PM_LINEAR, t, y, 2, &f);
+    CHECK(isnan(ct_proj_probability(&f, 2021, 20, +1)));
+    /* bounds: a falling count is not projected below 0 */
+    double yd[] = {30, 20, 12, 5};
+    fit(CT_PM_LINEAR, t, yd, 4, &f);
+    ct_proj_bound(&f, 0, NAN);
+    double m, lo, hi;
+    ct_proj_at(&f, 2022, &m, &lo, &hi);
+    CHECK_NUM(m, 0, 0);
+    CHECK_NUM(lo, 0, 0);
+    CHECK(hi >= 0); /* no bound is below 0 */
+}
+
 int main(void)
 {
     ct_proj_init();
     test_linear_pi();
     test_two_and_one_points();
     test_logit();
+    test_probability();
     test_cagr();
     test_transition();
     test_rates();

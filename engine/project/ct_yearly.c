@@ -1,0 +1,126 @@
+#include "ct_yearly.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+int ct_yearly_asof_month(const ct_plan *plan, const ct_series *s)
+{
+    return s->cutoff_month != INT_MAX ? s->cutoff_month : plan->last_month;
+}
+
+int ct_yearly_complete(int year, int asof_month)
+{
+    ct_period p = {(short)year, CT_PT_YEAR, 0};
+    return ct_period_last_month(p) <= asof_month;
+}
+
+/* Time of a period in years, at its end: 2015 -> 2015, 2015S1 -> 2014.5. */
+static double period_time(ct_period p)
+{
+    return p.year - 1 + (p.sub + 1.0) / ct_ptype_per_year((ct_ptype)p.type);
+}
+
+static void fill(ct_year_value *v, ct_period p, const ct_cell *c, double min_coverage)
+{
+    memset(v, 0, sizeof *v);
+    v->year = p.year;
+    v->t = period_time(p);
+    v->has_value = (c->flags & CT_ROW_VALUE) != 0;
+    v->value = v->has_value ? c->value : NAN;
+    v->num = (c->flags & CT_ROW_NUM) ? c->num : NAN;
+    v->den = (c->flags & CT_ROW_DEN) ? c->den : NAN;
+    v->coverage = NAN;
+    if ((c->flags & CT_ROW_COVER) && c->expected > 0) {
+        v->reported = c->reported;
+        v->expected = c->expected;
+        v->coverage = (double)c->reported / c->expected;
+    }
+    /* a tiny tolerance so that 4 of 5 meets a minimum of 0.8 */
+    v->set_aside = v->has_value && isfinite(v->coverage) && v->coverage < min_coverage - 1e-12;
+    v->usable = v->has_value && !v->set_aside;
+}
+
+static int same_period(ct_period a, ct_period b)
+{
+    return a.year == b.year && a.type == b.type && a.sub == b.sub;
+}
+
+void ct_yearly_read(const ct_plan *plan, const ct_grid *g, int i, int asof_month, double min_coverage,
+                    ct_yearly *u)
+{
+    memset(u, 0, sizeof *u);
+    u->asof_month = asof_month;
+    u->asof_year = (asof_month + 1) / 12 - 1;
+    for (int j = 0; j < g->n_periods; j++) {
+        ct_period p = g->periods[j];
+        const ct_cell *c = &g->cells[(size_t)i * (size_t)g->n_periods + (size_t)j];
+        if (ct_period_last_month(p) > asof_month) continue; /* not over yet */
+        if (plan->has_baseline && same_period(p, plan->baseline)) {
+            fill(&u->baseline, p, c, min_coverage);
+            u->baseline_period = p;
+            u->has_baseline = u->baseline.usable;
+            u->baseline_set_aside = u->baseline.set_aside;
+        }
+        if (p.type != CT_PT_YEAR || u->n >= CT_YEARLY_MAX) continue;
+        fill(&u->y[u->n++], p, c, min_coverage);
+    }
+    if (plan->has_baseline && !u->has_baseline) u->baseline_period = plan->baseline;
+}
+
+const ct_year_value *ct_yearly_at(const ct_yearly *u, int year)
+{
+    for (int k = 0; k < u->n; k++)
+        if (u->y[k].year == year) return u->y[k].usable ? &u->y[k] : NULL;
+    return NULL;
+}
+
+int ct_yearly_latest(const ct_yearly *u, int from)
+{
+    for (int k = u->n - 1; k >= 0; k--) {
+        if (u->y[k].year < from) break;
+        if (u->y[k].usable) return k;
+    }
+    return -1;
+}
+
+ct_proj_method ct_yearly_method(const ct_indicator *ind, ct_proj_method m)
+{
+    if (m == CT_PM_AUTO || m == CT_PM_TRANSITION) return ct_indicator_is_percent(ind) ? CT_PM_LOGIT : CT_PM_LINEAR;
+    if (m == CT_PM_LOGIT && !ct_indicator_is_percent(ind)) return CT_PM_LINEAR;
+    return m;
+}
+
+static int metric_is_count(const ct_series *s, const ct_mref *r)
+{
+    return r->index >= 0 && s->metrics[r->index].type != CT_MT_NUMBER;
+}
+
+/* Whether an indicator can never be negative. */
+static int non_negative(const ct_indicator *ind, const ct_series *s)
+{
+    switch (ind->kind) {
+    case CT_KIND_SHARE: case CT_KIND_COUNT: case CT_KIND_TRANSITION: case CT_KIND_FREQUENCY: return 1;
+    case CT_KIND_SUM: return metric_is_count(s, &ind->metric);
+    case CT_KIND_RATIO: return metric_is_count(s, &ind->numerator) && metric_is_count(s, &ind->denominator);
+    case CT_KIND_LUA: return ct_indicator_is_percent(ind);
+    }
+    return 0;
+}
+
+void ct_yearly_fit(const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_proj_method m,
+                   ct_proj_fit *fit)
+{
+    double t[CT_YEARLY_MAX], y[CT_YEARLY_MAX], den[CT_YEARLY_MAX];
+    int n = 0;
+    for (int k = 0; k < u->n; k++) {
+        if (!u->y[k].usable) continue;
+        t[n] = u->y[k].t;
+        y[n] = u->y[k].value;
+        den[n] = u->y[k].den;
+        n++;
+    }
+    ct_proj_fit_counts(ct_yearly_method(ind, m), t, y, den, n, fit);
+    int pct = ct_indicator_is_percent(ind);
+    ct_proj_bound(fit, non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN);
+}
