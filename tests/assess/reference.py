@@ -10,7 +10,7 @@ Covers the kinds the test province uses: share_of_units, count_of_units,
 transition_rate, ratio, sum, frequency (yearly data, and monthly for
 frequency); attributes in `among`.
 
-usage: reference.py PLAN.yaml DATA_DIR ASSESS.csv [--as-of P] [--min-coverage F]
+usage: reference.py PLAN.yaml DATA_DIR ASSESS.csv [--as-of P] [--min-coverage F] [--level L]
 exit 0 when every row agrees, 1 otherwise (the differences are printed).
 """
 import csv
@@ -403,6 +403,8 @@ for ind in plan['indicators']:
         for ty, row in assess_unit(ind, u, years_all).items():
             expect[(ind['id'], u, str(ty))] = row
 
+if '--level' in opts:
+    expect = {k: v for k, v in expect.items() if units[k[1]]['level'] == opts['--level']}
 got = {(r['indicator'], r['unit'], r['target_year']): r for r in csv.DictReader(open(assess_csv, encoding='utf-8'))}
 bad = 0
 if set(got) != set(expect):

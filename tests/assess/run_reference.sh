@@ -17,4 +17,12 @@ for opts in "" "--as-of 2018" "--as-of 2021S1" "--as-of 2016" "--min-coverage 0.
   # shellcheck disable=SC2086
   /usr/bin/python3 "$dir/reference.py" "$tmp/plan.yaml" "$tmp/data" "$tmp/a.csv" $opts || fail=1
 done
+# the golden assess cases, with the options of their command lines
+for case in "$dir"/../golden/cases/assess_*; do
+  opts=$(sed -n '/^--as-of$/{n;s/^/--as-of /p};/^--level$/{n;s/^/--level /p}' "$case/args" | tr '\n' ' ')
+  echo "== $(basename "$case") $opts"
+  # shellcheck disable=SC2086
+  (cd "$case" && "$bin" assess plan.yaml --data data $opts -o "$tmp/g.csv" &&
+   /usr/bin/python3 "$dir/reference.py" plan.yaml data "$tmp/g.csv" $opts) || fail=1
+done
 exit $fail
