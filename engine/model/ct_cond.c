@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ct_number.h"
+
 typedef struct {
     ct_arena *arena;
     const char *s;
@@ -93,14 +95,21 @@ static ct_cond *parse_comparison(parser *p)
     if (parse_cmp_op(p, &c->cmp) != 0) return NULL;
     skip_ws(p);
     const char *num = p->s + p->pos;
-    char *end;
-    double v = strtod(num, &end);
-    if (end == num || !isfinite(v) || isalpha((unsigned char)*num)) {
+    size_t span = ct_number_span(num, strlen(num));
+    double v;
+    ct_number_status ns = span ? ct_number_parse(num, span, &v) : CT_NUM_SYNTAX;
+    if (ns == CT_NUM_SYNTAX) {
         fail(p, p->pos, "expected a number after the comparison");
         return NULL;
     }
+    if (ns != CT_NUM_OK) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the number %s", ct_number_problem(ns));
+        fail(p, p->pos, msg);
+        return NULL;
+    }
     c->number = v;
-    p->pos += (int)(end - num);
+    p->pos += (int)span;
     return c;
 }
 
