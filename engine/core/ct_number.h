@@ -14,8 +14,9 @@ typedef enum {
     CT_NUM_TINY      /* not zero, but closer to zero than 2.2e-308 */
 } ct_number_status;
 
-/* The length of the number at the start of s (at most len bytes), or 0 when
- * s does not start with one. */
+/* The length of the number at the start of s (at most len bytes; a NUL ends
+ * it too, so len may be SIZE_MAX for a C string), or 0 when s does not start
+ * with one. */
 size_t ct_number_span(const char *s, size_t len);
 
 /* Parses exactly s[0..len) as a number into *out. */
