@@ -94,6 +94,22 @@ void cli_session_print(cli_session *ss)
     ss->diags.cap_per_list = 500;
 }
 
+/* A limit from the environment: 0 when unset, -1 (and an error) when bad. */
+static int env_limit(cli_session *ss, const char *name, double max, double *out)
+{
+    const char *v = getenv(name);
+    *out = 0;
+    if (!v || !v[0]) return 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (*end || !(x > 0) || x > max) {
+        ct_error_at(&ss->diags, NULL, 0, 0, "%s must be a positive number up to %g, not '%s'", name, max, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
 int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
 {
     int needed = n > 0;
@@ -103,7 +119,12 @@ int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
             needed |= ss->plans[i]->indicators[k].kind == CT_KIND_LUA;
     }
     if (!needed) return 0;
-    ss->rules = ct_rules_new(&ss->series, NULL);
+    double ins, secs, mb;
+    if (env_limit(ss, "CHITIEU_LUA_INSTRUCTIONS", 1e15, &ins) | env_limit(ss, "CHITIEU_LUA_SECONDS", 3600, &secs) |
+        env_limit(ss, "CHITIEU_LUA_MEMORY_MB", 65536, &mb))
+        return 1;
+    ct_rules_limits lim = {(long long)ins, secs, (size_t)(mb * 1048576.0)};
+    ss->rules = ct_rules_new(&ss->series, &lim);
     if (!ss->rules) return 1;
     int bad = 0;
     for (size_t i = 0; i < n; i++) bad |= ct_rules_load(ss->rules, files[i], &ss->diags) != CT_OK;

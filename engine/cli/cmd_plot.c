@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/ct_file.h"
 #include "../project/ct_assess.h"
 #include "../project/ct_feasibility.h"
+#include "../render/ct_output.h"
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
 #include "cli.h"
@@ -152,29 +154,65 @@ static int make_dirs(const char *path, int whole)
     return 0;
 }
 
-static int write_file(const char *path, const char *text, size_t n)
+/* Writes a whole file (through ct_out: whole or not at all, never over an
+ * input); the error, naming shown, goes to d. */
+static int write_file(const char *path, const char *shown, const char *text, size_t n, ct_diags *d)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) return -1;
-    size_t w = fwrite(text, 1, n, f);
-    int bad = w != n;
-    if (fclose(f)) bad = 1;
+    ct_diags local;
+    ct_diags_init(&local);
+    ct_out *o = ct_out_open(path, &local);
+    if (o) {
+        ct_out_write(o, text, n);
+        ct_out_commit(o, &local);
+    }
+    int bad = local.n_errors > 0;
+    for (size_t i = 0; i < local.n; i++) ct_error_at(d, shown, 0, 0, "%s", local.items[i].msg);
+    ct_diags_free(&local);
     return bad ? -1 : 0;
 }
 
-static int copy_file(const char *from, const char *to)
+/* Whether a chart gnuplot wrote is complete: not empty, and ending as its
+ * format ends (a full disk leaves empty or cut files behind). */
+static int chart_complete(const char *path, ct_plot_format format)
 {
-    FILE *f = fopen(from, "rb");
-    if (!f) return -1;
-    ct_plot_buf b = {0};
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) ct_plot_buf_put(&b, buf, n);
-    int bad = ferror(f) || b.oom;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char tail[64];
+    size_t n = 0;
+    if (fseek(f, -(long)sizeof tail, SEEK_END) != 0) rewind(f);
+    n = fread(tail, 1, sizeof tail, f);
+    int bad = ferror(f);
     fclose(f);
-    if (!bad) bad = write_file(to, b.s ? b.s : "", b.len);
-    ct_plot_buf_free(&b);
-    return bad ? -1 : 0;
+    if (bad || n == 0) return 0;
+    if (format == CT_PLOT_PNG) return n >= 8 && memcmp(tail + n - 8, "IEND\xAE\x42\x60\x82", 8) == 0;
+    const char *end = format == CT_PLOT_SVG ? "</svg>" : "%%EOF";
+    size_t el = strlen(end);
+    for (size_t i = 0; i + el <= n; i++)
+        if (memcmp(tail + i, end, el) == 0) return 1;
+    return 0;
+}
+
+static int copy_file(const char *from, const char *to, ct_diags *d)
+{
+    char *text;
+    size_t len;
+    if (ct_file_read(from, (size_t)1 << 20, "chart theme", &text, &len, d) != CT_OK) return -1;
+    int bad = write_file(to, to, text, len, d);
+    free(text);
+    return bad;
+}
+
+/* Refuses a chart whose image would replace one of the inputs. */
+static int chart_not_input(const char *gp, const char *ext, const char *shown, ct_diags *d)
+{
+    char img[PATH_MAX + 640];
+    struct stat st;
+    snprintf(img, sizeof img, "%.*s.%s", (int)(strlen(gp) - 3), gp, ext);
+    const char *input = NULL;
+    if (stat(img, &st) == 0) input = ct_file_input_named(st.st_dev, st.st_ino);
+    if (!input && stat(gp, &st) == 0) input = ct_file_input_named(st.st_dev, st.st_ino);
+    if (input) ct_error_at(d, shown, 0, 0, "is one of the inputs (%s); refusing to overwrite it: choose another --out", input);
+    return input != NULL;
 }
 
 static void progress_bar(size_t done, size_t total, void *ctx)
@@ -283,10 +321,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (!bad) {
         char path[PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/theme.gp", outabs);
-        if (copy_file(theme, path)) {
-            ct_error_at(&ss.diags, theme, 0, 0, "cannot copy the theme to %s: %s", path, strerror(errno));
-            bad = 1;
-        }
+        if (copy_file(theme, path, &ss.diags)) bad = 1;
     }
     if (!bad && n_charts) {
         jobv = calloc(n_charts, sizeof *jobv);
@@ -306,8 +341,10 @@ static int run(const char *cmd, int report, int argc, char **argv)
         snprintf(dir, sizeof dir, "%s", gp);
         *strrchr(dir, '/') = '\0';
         if (b.oom) { ct_plot_buf_free(&b); bad = 1; break; }
-        if (make_dirs(gp, 0) || write_file(gp, b.s, b.len)) {
-            ct_error_at(&ss.diags, shown, 0, 0, "cannot write: %s", strerror(errno));
+        int failed = 0;
+        if (make_dirs(gp, 0)) { ct_error_at(&ss.diags, shown, 0, 0, "cannot write: %s", strerror(errno)); failed = 1; }
+        if (!failed) failed = chart_not_input(gp, ext, shown, &ss.diags) || write_file(gp, shown, b.s, b.len, &ss.diags);
+        if (failed) {
             ct_plot_buf_free(&b);
             bad = 1;
             break;
@@ -326,6 +363,13 @@ static int run(const char *cmd, int report, int argc, char **argv)
             char f[PATH_MAX + 600];
             snprintf(f, sizeof f, "%s/%s.%s", outabs, charts[i].rel, ext);
             rendered[i] = !jobv[i].failed && is_file(f);
+            if (rendered[i] && !chart_complete(f, style.format)) {
+                char shown[PATH_MAX + 600];
+                snprintf(shown, sizeof shown, "%s/%s.%s", a.out, charts[i].rel, ext);
+                ct_error_at(&ss.diags, shown, 0, 0, "chart not written whole (is the disk full?)");
+                rendered[i] = 0;
+                bad = 1;
+            }
         }
     }
     if (report && !bad) {

@@ -27,18 +27,26 @@ typedef struct {
     const char *key;
     int of_level;
     int bad;
+    int at, at_col, at_nl;    /* leaf_pos's cursor: the column at byte at of the text */
 } leaf_ctx;
 
-/* Where a name in a condition stands in the plan file. */
-static ct_pos leaf_pos(const ct_cexpr *ce, const ct_cond *leaf)
+/* Where a name in a condition stands in the plan file. Leaves come in the
+ * order of the text: the column is counted on from the last leaf's, so that
+ * binding a long condition stays linear. */
+static ct_pos leaf_pos(leaf_ctx *lc, const ct_cond *leaf)
 {
+    const ct_cexpr *ce = lc->ce;
     ct_pos p = ce->text_pos;
-    int c = p.col;
-    for (int i = 0; i < leaf->offset && ce->text[i]; i++) {
-        if (ce->text[i] == '\n') return p; /* a later line: its start is shown as the text's */
-        if (((unsigned char)ce->text[i] & 0xC0) != 0x80) c++;
+    if (leaf->offset < lc->at) { lc->at = 0; lc->at_col = p.col; lc->at_nl = 0; }
+    int i = lc->at, c = lc->at_col, nl = lc->at_nl;
+    for (; i < leaf->offset && ce->text[i] && !nl; i++) {
+        if (ce->text[i] == '\n') nl = 1; /* a later line: its start is shown as the text's */
+        else if (((unsigned char)ce->text[i] & 0xC0) != 0x80) c++;
     }
-    p.col = c;
+    lc->at = i;
+    lc->at_col = c;
+    lc->at_nl = nl;
+    if (!nl) p.col = c;
     return p;
 }
 
@@ -52,7 +60,7 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
     leaf_ctx *c = vctx;
     const ct_series *s = c->s;
     const char *file = c->plan->path;
-    ct_pos lp = leaf_pos(c->ce, leaf);
+    ct_pos lp = leaf_pos(c, leaf);
     int line = lp.line, col = lp.col;
     int declared = ct_plan_metric(c->plan, leaf->name) != NULL;
     int attr = ct_series_attr(s, leaf->name);
@@ -95,7 +103,7 @@ static int bind_cexpr(const ct_plan *plan, const ct_series *s, ct_cexpr *ce, con
                       int of_level, ct_diags *d)
 {
     if (!ce->cond) return 0;
-    leaf_ctx c = {plan, s, d, ce, key, of_level, 0};
+    leaf_ctx c = {plan, s, d, ce, key, of_level, 0, 0, ce->text_pos.col, 0};
     ct_cond_each_leaf(ce->cond, bind_leaf, &c);
     return c.bad;
 }

@@ -2,44 +2,114 @@
 #include "ct_csv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/ct_file.h"
+
 static char empty_data[1];
+
+/* The line (1-based) and column (1-based, in bytes) of offset at. */
+static void place_of(const char *s, size_t at, int *line, int *col)
+{
+    int l = 1;
+    size_t start = 0;
+    for (const char *p = s; (p = memchr(p, '\n', at - (size_t)(p - s))) != NULL; p++) { l++; start = (size_t)(p - s) + 1; }
+    *line = l;
+    *col = (int)(at - start) + 1;
+}
+
+/* The length of the UTF-8 sequence at s[i] (at most n - i bytes), or 0 when
+ * it is not valid (overlong, surrogate, past U+10FFFF, cut short). */
+static size_t utf8_seq(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned c = s[i];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) return c ? 1 : 0;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n - i < len) return 0;
+    unsigned cp = c & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[i + k] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* Refuses a file with a NUL byte or text that is not UTF-8 (an error at its
+ * line and column). ASCII is checked eight bytes at a time. */
+static int check_text(const char *path, const char *data, size_t n, ct_diags *d)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!((w | ((w - ones) & ~w)) & high)) { i += 8; continue; } /* no high bit, no zero byte */
+        }
+        size_t len = utf8_seq(s, i, n);
+        if (len) { i += len; continue; }
+        int line, col;
+        place_of(data, i, &line, &col);
+        if (s[i] == 0) ct_error_at(d, path, line, col, "a NUL byte in the file (column %d); the file must be UTF-8 text", col);
+        else ct_error_at(d, path, line, col, "invalid UTF-8 (byte 0x%02X at column %d); save the file as UTF-8", s[i], col);
+        return -1;
+    }
+    return 0;
+}
 
 ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d)
 {
     memset(r, 0, sizeof *r);
     r->path = path;
     r->line = 1;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        ct_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno));
-        return CT_EIO;
+    size_t size;
+    int fd = ct_file_open_input(path, "a data file", &size, d);
+    if (fd < 0) return CT_EIO;
+    r->size = size;
+    if (r->size == 0) {
+        r->data = empty_data;
+        close(fd);
+        return CT_OK;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ct_error_at(d, path, 0, 0, "not a regular file");
+    /* read, not mapped: a file cut short while it is read is an error, not
+     * a SIGBUS; anonymous pages so that ct_csv_release_read can drop them */
+    void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        ct_error_at(d, path, 0, 0, "cannot read: %s", strerror(errno));
         close(fd);
         return CT_EIO;
     }
-    r->size = (size_t)st.st_size;
-    if (r->size == 0) {
-        r->data = empty_data;
-    } else {
-        void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED) {
-            ct_error_at(d, path, 0, 0, "cannot map: %s", strerror(errno));
-            close(fd);
-            return CT_EIO;
+    r->data = m;
+    size_t got = 0;
+    while (got < r->size) {
+        ssize_t n = read(fd, r->data + got, r->size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ct_error_at(d, path, 0, 0, "cannot read: %s", strerror(errno));
+            break;
         }
-        madvise(m, r->size, MADV_SEQUENTIAL);
-        r->data = m;
+        if (n == 0) {
+            ct_error_at(d, path, 0, 0, "the file became shorter while it was read (%zu of %zu bytes); read it again", got,
+                        r->size);
+            break;
+        }
+        got += (size_t)n;
     }
     close(fd);
+    if (got < r->size) { ct_csv_close(r); return CT_EIO; }
+    if (check_text(path, r->data, r->size, d) != 0) { ct_csv_close(r); return CT_EINPUT; }
     if (r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
     return CT_OK;
 }

@@ -1,6 +1,6 @@
-/* An RFC 4180 CSV reader over a memory-mapped file: quoted fields with
- * commas, quotes and newlines, CRLF or LF line ends, an optional UTF-8
- * byte-order mark. Fields point into the mapping; no allocation per row. */
+/* An RFC 4180 CSV reader over a file read whole into memory: quoted fields
+ * with commas, quotes and newlines, CRLF or LF line ends, an optional UTF-8
+ * byte-order mark. Fields point into the buffer; no allocation per row. */
 #ifndef CT_CSV_H
 #define CT_CSV_H
 
@@ -15,7 +15,7 @@ typedef struct {
 
 typedef struct {
     const char *path;
-    char *data;          /* the mapping (private, writable: "" is unescaped in place) */
+    char *data;          /* the text (anonymous pages, writable: "" is unescaped in place) */
     size_t size, pos;
     size_t released;     /* bytes before this offset were returned to the kernel */
     int line;            /* line where the next row starts (1-based) */
@@ -23,7 +23,9 @@ typedef struct {
     int no_quotes;       /* the rest of the file is known to hold no quote */
 } ct_csv;
 
-/* Opens and maps path. On failure returns CT_EIO and adds an error to d. */
+/* Opens path without blocking (a FIFO, device or folder is refused) and reads
+ * it. A file that is not UTF-8 text or holds a NUL byte is refused with its
+ * line and column (CT_EINPUT); one that cannot be read whole, CT_EIO. */
 ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d);
 void ct_csv_close(ct_csv *r);
 

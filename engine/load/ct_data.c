@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ct_number.h"
 #include "../load/ct_plan.h"
 #include "ct_csv.h"
 
@@ -50,18 +51,11 @@ static inline ct_field trim(ct_field f)
     return f;
 }
 
+/* 0, or a ct_number_status (the contract's decimal syntax only). */
 static int parse_double(ct_field f, double *out)
 {
-    char buf[64];
     f = trim(f);
-    if (f.len == 0 || f.len >= sizeof buf) return -1;
-    memcpy(buf, f.ptr, f.len);
-    buf[f.len] = '\0';
-    char *end;
-    double v = strtod(buf, &end);
-    if (*end || !isfinite(v) || isalpha((unsigned char)buf[buf[0] == '-' || buf[0] == '+'])) return -1;
-    *out = v;
-    return 0;
+    return (int)ct_number_parse(f.ptr, f.len, out);
 }
 
 static int utf8_valid(const char *s, size_t n)
@@ -529,8 +523,10 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
     }
     if (val.len == 0) return 0; /* no data */
     double v;
-    if (parse_value(val, &v) != 0) {
-        ct_error_at(d, path, line, 0, "value '%.*s' is not a number", (int)val.len, val.ptr);
+    int bad_number = parse_value(val, &v);
+    if (bad_number != 0) {
+        ct_error_at(d, path, line, 0, "value '%.*s' %s", (int)(val.len > 80 ? 80 : val.len), val.ptr,
+                    ct_number_problem((ct_number_status)bad_number));
         return -1;
     }
     if (!check_value(mt, v)) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ct_number.h"
 #include "ct_yaml.h"
 #include "../core/ct_strmap.h"
 
@@ -92,14 +93,10 @@ static const char *scalar_text(loader *L, const ct_ynode *map, const char *key, 
     return ct_arena_strdup(&L->plan->arena, v->text);
 }
 
+/* 0, or a ct_number_status (the contract's decimal syntax only). */
 static int parse_number_text(const char *s, double *out)
 {
-    if (!*s || isspace((unsigned char)*s)) return -1;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end != '\0' || !isfinite(v) || isalpha((unsigned char)s[s[0] == '-' || s[0] == '+'])) return -1;
-    *out = v;
-    return 0;
+    return (int)ct_number_parse(s, strlen(s), out);
 }
 
 /* A number: 0 when present and valid, 1 when absent, -1 on error. */
@@ -107,8 +104,11 @@ static int get_number(loader *L, const ct_ynode *map, const char *key, double *o
 {
     const ct_ynode *v = ct_ynode_get(map, key);
     if (!v) return 1;
-    if (v->type != CT_Y_SCALAR || v->quoted || parse_number_text(v->text, out) != 0) {
-        if (v->type == CT_Y_SCALAR && v->quoted)
+    int bad = v->type == CT_Y_SCALAR && !v->quoted ? parse_number_text(v->text, out) : CT_NUM_SYNTAX;
+    if (bad != CT_NUM_OK) {
+        if (v->type == CT_Y_SCALAR && !v->quoted && bad != CT_NUM_SYNTAX)
+            errf(L, v, "'%s': '%s' %s", key, v->text, ct_number_problem((ct_number_status)bad));
+        else if (v->type == CT_Y_SCALAR && v->quoted)
             errf(L, v, "'%s' must be a number, not the text \"%s\" (write it without quotes)", key, v->text);
         else if (v->type == CT_Y_SCALAR)
             errf(L, v, "'%s' must be a number, not '%s'", key, v->text);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/ct_number.h"
+
 typedef struct {
     ct_arena *arena;
     const char *s;
@@ -93,14 +95,21 @@ static ct_cond *parse_comparison(parser *p)
     if (parse_cmp_op(p, &c->cmp) != 0) return NULL;
     skip_ws(p);
     const char *num = p->s + p->pos;
-    char *end;
-    double v = strtod(num, &end);
-    if (end == num || !isfinite(v) || isalpha((unsigned char)*num)) {
+    size_t span = ct_number_span(num, (size_t)-1); /* stops at the NUL */
+    double v;
+    ct_number_status ns = span ? ct_number_parse(num, span, &v) : CT_NUM_SYNTAX;
+    if (ns == CT_NUM_SYNTAX) {
         fail(p, p->pos, "expected a number after the comparison");
         return NULL;
     }
+    if (ns != CT_NUM_OK) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the number %s", ct_number_problem(ns));
+        fail(p, p->pos, msg);
+        return NULL;
+    }
     c->number = v;
-    p->pos += (int)(end - num);
+    p->pos += (int)span;
     return c;
 }
 
@@ -126,18 +135,43 @@ static ct_cond *parse_primary(parser *p)
     return r;
 }
 
+/* A chain "x and y and z ..." as a balanced tree of its operands (and and or
+ * are associative), so that a chain of any length is only log2(n) deep and
+ * nothing that walks the tree can run out of stack. */
+static ct_cond *balanced(parser *p, ct_cond_op op, ct_cond **items, size_t lo, size_t hi)
+{
+    if (hi - lo == 1) return items[lo];
+    size_t mid = lo + (hi - lo) / 2;
+    ct_cond *c = node(p, op);
+    if (!c) return NULL;
+    c->a = balanced(p, op, items, lo, mid);
+    c->b = balanced(p, op, items, mid, hi);
+    return c->a && c->b ? c : NULL;
+}
+
 static ct_cond *parse_binary(parser *p, const char *kw, ct_cond_op op, ct_cond *(*sub)(parser *))
 {
-    ct_cond *left = sub(p);
-    while (left && keyword(p, kw)) {
-        ct_cond *c = node(p, op);
-        if (!c) return NULL;
-        c->a = left;
-        c->b = sub(p);
-        if (!c->b) return NULL;
-        left = c;
+    ct_cond *first = sub(p);
+    if (!first || !keyword(p, kw)) return first;
+    ct_cond **items = NULL;
+    size_t n = 0, cap = 0;
+    ct_cond *item = first, *r = NULL;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            ct_cond **ni = realloc(items, cap * sizeof *ni);
+            if (!ni) { fail(p, p->pos, "out of memory"); goto done; }
+            items = ni;
+        }
+        items[n++] = item;
+        if (n > 1 && !keyword(p, kw)) break;
+        item = sub(p);
+        if (!item) goto done;
     }
-    return left;
+    r = balanced(p, op, items, 0, n);
+done:
+    free(items);
+    return r;
 }
 
 static ct_cond *parse_and(parser *p) { return parse_binary(p, "and", CT_C_AND, parse_primary); }

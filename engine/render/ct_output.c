@@ -1,5 +1,9 @@
 #include "ct_output.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,33 +11,108 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { BUF_SIZE = 1 << 16 };
+#include "../core/ct_file.h"
+#include "../core/ct_tmpfile.h"
+
+enum { BUF_SIZE = 1 << 16, MAX_LINKS = 40 };
 
 struct ct_out {
     FILE *f;
-    char *path;      /* final path; NULL for stdout */
-    char *tmp;       /* temporary path */
+    char *path;      /* the path as given; NULL for stdout */
+    char *target;    /* the file written: path with its symbolic links followed */
+    char *tmp;       /* temporary path; NULL when writing in place */
     int failed;      /* errno of the first failed write, or 0 */
     size_t len;
     char buf[BUF_SIZE];
 };
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) { memcpy(p, s, n); p[n] = '\0'; }
+    return p;
+}
+
+/* path with its symbolic links followed (the last one may point to a file
+ * that does not exist yet). NULL with errno set on failure. */
+static char *follow_links(const char *path)
+{
+    char *cur = dup_n(path, strlen(path));
+    for (int i = 0; cur && i < MAX_LINKS; i++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
+        char link[PATH_MAX];
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0) { free(cur); return NULL; }
+        link[n] = '\0';
+        char *next;
+        const char *slash = strrchr(cur, '/');
+        if (link[0] == '/' || !slash) next = dup_n(link, (size_t)n);
+        else {
+            size_t dl = (size_t)(slash - cur) + 1;
+            next = malloc(dl + (size_t)n + 1);
+            if (next) { memcpy(next, cur, dl); memcpy(next + dl, link, (size_t)n + 1); }
+        }
+        free(cur);
+        cur = next;
+    }
+    if (cur) { free(cur); errno = ELOOP; }
+    return NULL;
+}
+
+static ct_out *open_failed(ct_out *o, ct_diags *d, const char *fmt, const char *arg)
+{
+    ct_error_at(d, o->path, 0, 0, fmt, arg);
+    free(o->path);
+    free(o->target);
+    free(o->tmp);
+    free(o);
+    return NULL;
+}
 
 ct_out *ct_out_open(const char *path, ct_diags *d)
 {
     ct_out *o = calloc(1, sizeof *o);
     if (!o) { ct_error_at(d, path, 0, 0, "out of memory"); return NULL; }
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return o; }
-    size_t n = strlen(path);
-    o->path = malloc(n + 1);
-    o->tmp = malloc(n + 32);
-    if (!o->path || !o->tmp) { free(o->path); free(o->tmp); free(o); ct_error_at(d, path, 0, 0, "out of memory"); return NULL; }
-    memcpy(o->path, path, n + 1);
-    snprintf(o->tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "wb");
+    o->path = dup_n(path, strlen(path));
+    if (!o->path) return open_failed(o, d, "%s", "out of memory");
+    o->target = follow_links(path);
+    if (!o->target) return open_failed(o, d, "cannot write: %s", strerror(errno));
+    struct stat st;
+    int exists = stat(o->target, &st) == 0;
+    if (exists) {
+        const char *input = ct_file_input_named(st.st_dev, st.st_ino);
+        if (input) return open_failed(o, d, "is one of the inputs (%s); refusing to overwrite it: choose another output file", input);
+        if (S_ISDIR(st.st_mode)) return open_failed(o, d, "cannot write: %s", "it is a folder");
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* a device or a FIFO: written in place, never replaced */
+        int fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+            if (fd >= 0) close(fd);
+            return open_failed(o, d, "cannot write: %s", strerror(errno));
+        }
+        return o;
+    }
+    const char *slash = strrchr(o->target, '/');
+    char *dir = slash ? dup_n(o->target, slash == o->target ? 1 : (size_t)(slash - o->target)) : NULL;
+    if (slash && !dir) return open_failed(o, d, "%s", "out of memory");
+    int fd = ct_tmpfile_create(dir, slash ? slash + 1 : o->target, &o->tmp);
+    free(dir);
+    if (fd < 0) return open_failed(o, d, "cannot write: %s", strerror(errno));
+    if (exists) {
+        /* the new file keeps the mode (and, for root, the owner) of the old */
+        if (fchmod(fd, st.st_mode & 07777) != 0) { /* keep the umask's mode */ }
+        if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0) { /* keep root's */ }
+    }
+    o->f = fdopen(fd, "wb");
     if (!o->f) {
-        ct_error_at(d, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(o->path); free(o->tmp); free(o);
-        return NULL;
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        ct_tmpfile_forget(o->tmp);
+        return open_failed(o, d, "cannot write: %s", strerror(e));
     }
     return o;
 }
@@ -65,16 +144,28 @@ void ct_out_char(ct_out *o, char c)
     o->buf[o->len++] = c;
 }
 
+static void free_out(ct_out *o)
+{
+    free(o->path);
+    free(o->target);
+    free(o->tmp);
+    free(o);
+}
+
 ct_status ct_out_commit(ct_out *o, ct_diags *d)
 {
     flush(o);
     if (fflush(o->f) != 0 && !o->failed) o->failed = errno ? errno : EIO;
+    if (ferror(o->f) && !o->failed) o->failed = EIO;
     ct_status st = CT_OK;
     if (o->path) {
         if (fclose(o->f) != 0 && !o->failed) o->failed = errno ? errno : EIO;
-        if (!o->failed && rename(o->tmp, o->path) != 0) o->failed = errno ? errno : EIO;
+        if (o->tmp) {
+            if (!o->failed && rename(o->tmp, o->target) != 0) o->failed = errno ? errno : EIO;
+            if (o->failed) unlink(o->tmp);
+            ct_tmpfile_forget(o->tmp);
+        }
         if (o->failed) {
-            remove(o->tmp);
             ct_error_at(d, o->path, 0, 0, "cannot write: %s", strerror(o->failed));
             st = CT_EIO;
         }
@@ -82,9 +173,7 @@ ct_status ct_out_commit(ct_out *o, ct_diags *d)
         ct_error_at(d, "<stdout>", 0, 0, "cannot write: %s", strerror(o->failed));
         st = CT_EIO;
     }
-    free(o->path);
-    free(o->tmp);
-    free(o);
+    free_out(o);
     return st;
 }
 
@@ -93,12 +182,13 @@ void ct_out_abort(ct_out *o)
     if (!o) return;
     if (o->path) {
         fclose(o->f);
-        remove(o->tmp);
+        if (o->tmp) {
+            unlink(o->tmp);
+            ct_tmpfile_forget(o->tmp);
+        }
     }
     /* stdout: what is still buffered is dropped; what was flushed is out already */
-    free(o->path);
-    free(o->tmp);
-    free(o);
+    free_out(o);
 }
 
 static size_t format_integer(long long r, char *buf)
@@ -116,14 +206,20 @@ static size_t format_integer(long long r, char *buf)
 size_t ct_out_format_number(double v, char *buf)
 {
     if (!isfinite(v)) { buf[0] = '\0'; return 0; }
-    if (v == (double)(long long)v && fabs(v) < 1e15) return format_integer(v == 0 ? 0 : (long long)v, buf);
     if (fabs(v) >= 9e12) {
-        int n = snprintf(buf, 40, "%.6f", v);
-        while (n > 0 && buf[n - 1] == '0') n--;
-        if (n > 0 && buf[n - 1] == '.') n--;
-        buf[n] = '\0';
+        /* from 2^53 every double is an integer: all its digits, exactly
+         * (at most 309 of them); below, the six decimals after 16 digits */
+        int whole = fabs(v) >= 9007199254740992.0;
+        int n = snprintf(buf, CT_OUT_NUMBER_BUF, whole ? "%.0f" : "%.6f", v);
+        if (n < 0 || n >= CT_OUT_NUMBER_BUF) { buf[0] = '\0'; return 0; }
+        if (!whole) {
+            while (n > 0 && buf[n - 1] == '0') n--;
+            if (n > 0 && buf[n - 1] == '.') n--;
+            buf[n] = '\0';
+        }
         return (size_t)n;
     }
+    if (v == (double)(long long)v) return format_integer(v == 0 ? 0 : (long long)v, buf);
     long long r = llround(v * 1e6);
     char tmp[40];
     size_t n = 0;
@@ -148,11 +244,10 @@ size_t ct_out_format_number(double v, char *buf)
 
 void ct_out_number(ct_out *o, double v)
 {
-    char buf[48];
+    char buf[CT_OUT_NUMBER_BUF];
     size_t n = ct_out_format_number(v, buf);
     ct_out_write(o, buf, n);
 }
-
 void ct_out_csv_field(ct_out *o, const char *s)
 {
     if (!s) return;

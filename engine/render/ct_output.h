@@ -1,5 +1,7 @@
 /* Output that is written whole or not at all: to stdout, or to a temporary
- * file beside the target that is renamed into place on commit. Also the
+ * file beside the target (through symbolic links: beside the file they
+ * name) that is renamed into place on commit; a device or FIFO is written in
+ * place; a file that is one of the inputs read is refused. Also the
  * number, CSV and JSON formatting shared by every command. */
 #ifndef CT_OUTPUT_H
 #define CT_OUTPUT_H
@@ -11,7 +13,7 @@
 typedef struct ct_out ct_out;
 
 /* Opens path for writing (NULL or "-": stdout). Returns NULL on failure,
- * with an error in d. */
+ * with an error in d naming path (a folder, one of the inputs, no access). */
 ct_out *ct_out_open(const char *path, ct_diags *d);
 
 /* Flushes and, for a file, renames it into place; frees o. */
@@ -24,9 +26,15 @@ void ct_out_write(ct_out *o, const char *s, size_t n);
 void ct_out_puts(ct_out *o, const char *s);
 void ct_out_char(ct_out *o, char c);
 
-/* A number with up to 6 decimals, trailing zeros trimmed; nothing for NaN. */
+/* The size of a buffer that holds any formatted number (a finite double
+ * has at most 309 integer digits). */
+#define CT_OUT_NUMBER_BUF 330
+
+/* A number rounded to 6 decimals, trailing zeros trimmed, '.' as decimal
+ * point, no exponent and no thousands separator: every finite double prints
+ * its true value (1e300 as its 301 digits); nothing for NaN or infinity. */
 void ct_out_number(ct_out *o, double v);
-/* The same into buf (at least 40 bytes); returns the length. */
+/* The same into buf (CT_OUT_NUMBER_BUF bytes); returns the length. */
 size_t ct_out_format_number(double v, char *buf);
 
 /* A CSV field, quoted when it holds a comma, quote or line break. */

@@ -73,17 +73,37 @@ void ct_plot_gp_string(ct_plot_buf *b, const char *s)
     ct_plot_buf_put(b, "'", 1);
 }
 
-void ct_plot_file_part(const char *s, char *buf, size_t size)
+static void file_part(const char *s, char *buf, size_t size, int dash_ok)
 {
-    size_t n = 0;
-    for (const char *p = s ? s : ""; *p && n + 1 < size; p++) {
-        unsigned char c = (unsigned char)*p;
-        buf[n++] = (isalnum(c) || c == '.' || c == '_' || c == '-') && c < 0x80 ? (char)c : '_';
+    /* A name that has to change (a character replaced, a leading dot, cut
+     * to fit) gets "~" and a hash of the whole text: '~' never appears in an
+     * unchanged name, so two different texts never share a file name. */
+    enum { HASH_LEN = 17 };   /* "~" and 16 hex digits */
+    const char *t = s ? s : "";
+    size_t len = strlen(t);
+    int changed = len == 0 || len >= size || t[0] == '.';
+    for (size_t i = 0; i < len && !changed; i++) {
+        unsigned char c = (unsigned char)t[i];
+        changed = !((isalnum(c) || c == '.' || c == '_' || (c == '-' && dash_ok)) && c < 0x80);
+    }
+    if (!changed) { memcpy(buf, t, len + 1); return; }
+    if (size == 0) return;
+    size_t room = size > HASH_LEN + 1 ? size - 1 - HASH_LEN : size - 1, n = 0;
+    for (; t[n] && n < room; n++) {
+        unsigned char c = (unsigned char)t[n];
+        buf[n] = (isalnum(c) || c == '.' || c == '_' || (c == '-' && dash_ok)) && c < 0x80 ? (char)c : '_';
     }
     if (n == 0 && size > 1) buf[n++] = '_';
     if (n >= 1 && buf[0] == '.') buf[0] = '_';   /* no hidden files, no ".." */
     buf[n] = '\0';
+    if (size > HASH_LEN + 1) {
+        unsigned long long h = 1469598103934665603ULL;   /* FNV-1a, 64 bits */
+        for (const char *q = t; *q; q++) h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+        snprintf(buf + n, size - n, "~%016llx", h);
+    }
 }
+
+void ct_plot_file_part(const char *s, char *buf, size_t size) { file_part(s, buf, size, 1); }
 
 /* ---- words ------------------------------------------------------------------------- */
 
@@ -405,7 +425,7 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t 
         for (int k = 0; k < pp->n_units; k++) {
             int u = pp->units[k];
             if (!ct_plot_get(pp, i, u)) continue;
-            ct_plot_file_part(pp->s->code[u], unit_part, sizeof unit_part);
+            file_part(pp->s->code[u], unit_part, sizeof unit_part, 0);   /* no '-': UNIT-LEVEL stays apart */
             ct_chart c = {CT_CHART_TRAJECTORY, pp, i, u, ""};
             snprintf(c.rel, sizeof c.rel, "%s/%s/%s", plan_part, ind_part, unit_part);
             if (push_chart(charts, n, cap, &c)) return CT_ENOMEM;
@@ -418,7 +438,7 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t 
             int lvl = nk > 0 ? pp->s->level[kids[0]] : 0;
             free(kids);
             if (nk < 2) continue;
-            ct_plot_file_part(pp->s->code[u], unit_part, sizeof unit_part);
+            file_part(pp->s->code[u], unit_part, sizeof unit_part, 0);
             ct_plot_file_part(pp->s->level_name[lvl], level_part, sizeof level_part);
             ct_chart c = {CT_CHART_MULTIPLES, pp, i, u, ""};
             snprintf(c.rel, sizeof c.rel, "%s/%s/%s-%s", plan_part, ind_part, unit_part, level_part);
@@ -1194,6 +1214,21 @@ static void exit_text(int status, char *buf, size_t size)
     else snprintf(buf, size, "gnuplot ended abnormally");
 }
 
+/* Keeps gnuplot's messages for one chart within 64 KiB: past that, the
+ * middle is dropped (the start says what went wrong; the end may hold the
+ * beginning of the next marker). */
+static void bound_stderr(gp_worker *w)
+{
+    enum { KEEP = 64 << 10, HEAD = 32 << 10, TAIL = 4 << 10 };
+    if (w->e.len <= KEEP) return;
+    static const char note[] = "\n[... gnuplot messages dropped ...]\n";
+    size_t nl = sizeof note - 1, drop_to = w->e.len - TAIL;
+    memcpy(w->e.s + HEAD, note, nl);
+    memmove(w->e.s + HEAD + nl, w->e.s + drop_to, TAIL);
+    w->e.len = HEAD + nl + TAIL;
+    w->e.s[w->e.len] = '\0';
+}
+
 /* Consumes complete markers from w->e: each ends the chart at the head of the
  * queue. Returns the number of charts finished. */
 static size_t take_markers(gp_worker *w, ct_plot_job *jobs, ct_diags *d)
@@ -1331,6 +1366,7 @@ ct_status ct_plot_run(ct_plot_job *jobs, size_t n, const ct_plot_run_opts *opts,
             if (r > 0) {
                 ct_plot_buf_put(&w->e, buf, (size_t)r);
                 size_t f = take_markers(w, jobs, d);
+                bound_stderr(w);
                 done += f;
                 if (f) deaths = 0;
                 if (f && opts && opts->progress) opts->progress(done, n, opts->progress_ctx);
@@ -1386,7 +1422,11 @@ stop:
         char buf[4096];
         ssize_t r;
         while ((r = read(w->err_fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
-            if (r > 0) ct_plot_buf_put(&w->e, buf, (size_t)r);
+            if (r > 0) {
+                ct_plot_buf_put(&w->e, buf, (size_t)r);
+                done += take_markers(w, jobs, d);
+                bound_stderr(w);
+            }
         done += take_markers(w, jobs, d);
         int status = 0;
         close_worker(w, &status);

@@ -30,8 +30,11 @@ void ct_plot_buf_free(ct_plot_buf *b);
  * control characters as spaces. */
 void ct_plot_gp_string(ct_plot_buf *b, const char *s);
 
-/* s with every character outside [A-Za-z0-9._-] replaced by '_' (a file name
- * part); "_" for an empty string. Into buf of size bytes. */
+/* s as a file name part: unchanged if it holds only [A-Za-z0-9._-], does
+ * not start with '.' and fits; otherwise every other character replaced by
+ * '_', cut to fit, and "~" plus 16 hex digits of a hash of s appended, so
+ * that different texts never give the same name ("_" and a hash for an
+ * empty string). Into buf of size bytes (at least 18 for the hash). */
 void ct_plot_file_part(const char *s, char *buf, size_t size);
 
 /* ---- words ------------------------------------------------------------------------ */

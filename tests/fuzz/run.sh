@@ -19,7 +19,7 @@ CC=${CC:-clang}
 OUT=${OUT:-$root/build-fuzz}
 JOBS=${JOBS:-1}
 
-engine="core/ct_error.c core/ct_arena.c core/ct_strmap.c core/ct_file.c model/ct_period.c model/ct_cond.c
+engine="core/ct_error.c core/ct_arena.c core/ct_strmap.c core/ct_file.c core/ct_tmpfile.c core/ct_number.c model/ct_period.c model/ct_cond.c
         model/ct_series.c load/ct_csv.c load/ct_yaml.c load/ct_plan.c load/ct_data.c"
 srcs=""
 for f in $engine; do srcs="$srcs $root/engine/$f"; done

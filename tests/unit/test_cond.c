@@ -193,6 +193,62 @@ static void test_syntax_errors(void)
     bad("a == 1 or or b == 1", "", 10);
 }
 
+static int depth_of(const ct_cond *c)
+{
+    if (!c || c->op == CT_C_CMP) return 1;
+    int a = depth_of(c->a), b = c->b ? depth_of(c->b) : 0;
+    return 1 + (a > b ? a : b);
+}
+
+static int count_leaf(ct_cond *leaf, void *ctx)
+{
+    long *n = ctx;
+    if (leaf->offset != (int)(*n * 11)) return 1;   /* in the order of the text */
+    (*n)++;
+    return 0;
+}
+
+/* 200,000 terms joined by and (or by or): parsed, walked and evaluated in
+ * linear time, the tree only about log2(n) deep (it used to be a chain as
+ * deep as the terms, which overflowed the stack). */
+static void test_long_chains(void)
+{
+    enum { TERMS = 200000 };
+    const char *ops[] = {" and ", " or  "};
+    for (int k = 0; k < 2; k++) {
+        char *text = malloc((size_t)TERMS * 11 + 1);
+        size_t n = 0;
+        for (int i = 0; i < TERMS; i++) {
+            if (i) { memcpy(text + n, ops[k], 5); n += 5; }
+            memcpy(text + n, "x == 1", 6);
+            n += 6;
+        }
+        text[n] = '\0';
+        char err[200];
+        int off = -1;
+        ct_cond *c = ct_cond_parse(&arena, text, err, sizeof err, &off);
+        CHECK(c != NULL);
+        if (c) {
+            CHECK_INT(c->op, k ? CT_C_OR : CT_C_AND);
+            CHECK(depth_of(c) <= 20);
+            long leaves = 0;
+            CHECK_INT(ct_cond_each_leaf(c, count_leaf, &leaves), 0);
+            CHECK_INT(leaves, TERMS);
+            var one = {"x", 1}, zero = {"x", 0}, none = {"x", NAN};
+            table t1 = {&one, 1}, t0 = {&zero, 1}, tn = {&none, 1};
+            CHECK_INT(ct_cond_eval(c, lookup, &t1), 1);
+            CHECK_INT(ct_cond_eval(c, lookup, &t0), 0);
+            CHECK_INT(ct_cond_eval(c, lookup, &tn), -1);
+        }
+        free(text);
+    }
+    /* a chain mixed with parentheses keeps its meaning */
+    var v[] = {{"a", 1}, {"b", 0}, {"c", 1}, {"d", 1}};
+    CHECK_INT(ev("a == 1 and (b == 1 or c == 1) and d == 1 and a == 1", v, 4), 1);
+    CHECK_INT(ev("b == 1 or b == 1 or b == 1 or c == 1 and d == 0", v, 4), 0);
+    CHECK_INT(ev("b == 1 or b == 1 or b == 1 or c == 1 and d == 1", v, 4), 1);
+}
+
 int main(void)
 {
     ct_arena_init(&arena);
@@ -201,6 +257,7 @@ int main(void)
     test_comparisons();
     test_unknown();
     test_syntax_errors();
+    test_long_chains();
     ct_arena_free(&arena);
     return test_report("test_cond");
 }

@@ -1,9 +1,19 @@
+#define _DEFAULT_SOURCE
 /* Output: number formatting, CSV and JSON escaping, whole-or-nothing files. */
 #include <dirent.h>
+#include <float.h>
+#include <math.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/ct_file.h"
 #include "render/ct_output.h"
 #include "test.h"
 
@@ -11,7 +21,7 @@ static char dir[64];
 
 static const char *num(double v)
 {
-    static char buf[64];
+    static char buf[CT_OUT_NUMBER_BUF + 16];
     memset(buf, 'X', sizeof buf);
     size_t n = ct_out_format_number(v, buf);
     if (strlen(buf) != n) {
@@ -47,6 +57,57 @@ static void test_numbers(void)
     CHECK_STR(num(2015), "2015");
     CHECK_STR(num(0.05), "0.05");
     CHECK_INT(ct_out_format_number(NAN, (char[48]){0}), 0);
+    /* large values print their true value, every digit, no stack bytes */
+    CHECK_STR(num(1e32), "100000000000000005366162204393472");
+    CHECK_STR(num(-1e20), "-100000000000000000000");
+    CHECK_STR(num(123456789012.5), "123456789012.5");
+    CHECK_STR(num(9007199254740993.0), "9007199254740992");
+    const char *big = num(1e300);
+    CHECK_INT(strlen(big), 301);
+    CHECK(big[0] == '1' && strspn(big, "0123456789") == 301);
+    CHECK_INT(strlen(num(-DBL_MAX)), 310);
+    CHECK_STR(num(5e-324), "0");
+}
+
+/* Every finite double, over the whole range: the text holds only digits, a
+ * sign and a point, and strtod gives back the value rounded to 6 decimals. */
+static int round_trips(double v)
+{
+    char buf[CT_OUT_NUMBER_BUF];
+    size_t n = ct_out_format_number(v, buf);
+    if (n == 0 || n >= sizeof buf || strlen(buf) != n || strspn(buf, "-0123456789.") != n) return 0;
+    double back = strtod(buf, NULL);
+    double want = fabs(v) >= 9e12 ? v : (double)llround(v * 1e6) / 1e6;
+    double tol = fabs(v) >= 9007199254740992.0 ? 0 : 5e-7 + 4 * fabs(v) * DBL_EPSILON;
+    if (fabs(v) < 9e12) tol = 4 * fabs(want) * DBL_EPSILON;
+    if (!(fabs(back - want) <= tol)) {
+        fprintf(stderr, "round trip of %.17g: printed %s, read back %.17g, want %.17g\n", v, buf, back, want);
+        return 0;
+    }
+    return 1;
+}
+
+static void test_number_range(void)
+{
+    int bad = 0;
+    for (int e = -324; e <= 308 && bad < 5; e++) {
+        double p = pow(10, e);
+        double vals[] = {p, -p, p * 1.5, p * 0.999999, p * 1.000001 + 0.5e-6, nextafter(p, 0), nextafter(p, INFINITY)};
+        for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+            if (isfinite(vals[i]) && !round_trips(vals[i])) bad++;
+    }
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 200000 && bad < 5; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;   /* xorshift: random bit patterns */
+        double v;
+        memcpy(&v, &x, sizeof v);
+        if (isfinite(v) && !round_trips(v)) bad++;
+        double w = (double)(int64_t)(x >> 20) / 1e6; /* and ordinary values with decimals */
+        if (!round_trips(w)) bad++;
+    }
+    CHECK_INT(bad, 0);
+    CHECK(round_trips(DBL_MAX) && round_trips(-DBL_MAX) && round_trips(DBL_MIN) && round_trips(9e12) &&
+          round_trips(nextafter(9e12, 0)) && round_trips(1e15) && round_trips(nextafter(1e15, 0)));
 }
 
 static char *read_all(const char *p)
@@ -215,11 +276,198 @@ static void test_stdout(void)
     CHECK_STR(through_stdout(0), "");
 }
 
+static void write_text(const char *p, const char *text)
+{
+    FILE *f = fopen(p, "wb");
+    if (!f) { perror(p); exit(2); }
+    fputs(text, f);
+    fclose(f);
+}
+
+static ct_status write_out(const char *p, const char *text, ct_diags *d)
+{
+    ct_out *o = ct_out_open(p, d);
+    if (!o) return CT_EIO;
+    ct_out_puts(o, text);
+    return ct_out_commit(o, d);
+}
+
+/* A symbolic link is written through (the file it names changes, the link
+ * stays a link), even a link to a file that does not exist yet. */
+static void test_symlinks(void)
+{
+    char real[128], link[128], dangling[128], target2[128];
+    snprintf(real, sizeof real, "%s/real.csv", dir);
+    snprintf(link, sizeof link, "%s/link.csv", dir);
+    snprintf(dangling, sizeof dangling, "%s/dangling.csv", dir);
+    snprintf(target2, sizeof target2, "%s/later.csv", dir);
+    write_text(real, "old\n");
+    CHECK(symlink("real.csv", link) == 0);
+    CHECK(symlink(target2, dangling) == 0);
+    ct_diags d;
+    ct_diags_init(&d);
+    CHECK_INT(write_out(link, "new\n", &d), CT_OK);
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_STR(read_all(real), "new\n");
+    CHECK_INT(write_out(dangling, "made\n", &d), CT_OK);
+    CHECK(lstat(dangling, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_STR(read_all(target2), "made\n");
+    CHECK_INT(d.n_errors, 0);
+    CHECK_INT(files_in(dir), 4);
+    unlink(real); unlink(link); unlink(dangling); unlink(target2);
+    ct_diags_free(&d);
+}
+
+/* What is not a regular file is written in place, never replaced: a device
+ * node stays a device, a FIFO stays a FIFO and its reader gets the text. */
+static void test_devices(void)
+{
+    char p[128];
+    ct_diags d;
+    ct_diags_init(&d);
+    snprintf(p, sizeof p, "%s/null", dir);
+    if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0) { /* a private /dev/null (root only) */
+        CHECK_INT(write_out(p, "into the void\n", &d), CT_OK);
+        struct stat st;
+        CHECK(lstat(p, &st) == 0 && S_ISCHR(st.st_mode));
+        unlink(p);
+    } else {
+        printf("test_output: mknod: %s (the device test needs root; skipped)\n", strerror(errno));
+    }
+    CHECK_INT(files_in(dir), 0);
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    CHECK(mkfifo(p, 0600) == 0);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {  /* the reader: copies the FIFO into the pipe */
+        close(fds[0]);
+        int fd = open(p, O_RDONLY);
+        char buf[256];
+        ssize_t n;
+        while ((n = read(fd, buf, sizeof buf)) > 0) if (write(fds[1], buf, (size_t)n) < 0) break;
+        _exit(0);
+    }
+    close(fds[1]);
+    CHECK_INT(write_out(p, "through the fifo\n", &d), CT_OK);
+    char got[64] = {0};
+    ssize_t n = 0, r;
+    while ((r = read(fds[0], got + n, sizeof got - 1 - (size_t)n)) > 0) n += r;
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+    CHECK_STR(got, "through the fifo\n");
+    struct stat st;
+    CHECK(lstat(p, &st) == 0 && S_ISFIFO(st.st_mode));
+    unlink(p);
+    /* a full device: the write fails and the error names the file */
+    if (access("/dev/full", W_OK) == 0) {
+        ct_diags_free(&d);
+        ct_diags_init(&d);
+        ct_out *o = ct_out_open("/dev/full", &d);
+        CHECK(o != NULL);
+        if (o) {
+            for (int i = 0; i < 10000; i++) ct_out_puts(o, "0123456789");
+            CHECK_INT(ct_out_commit(o, &d), CT_EIO);
+        }
+        CHECK_INT(d.n_errors, 1);
+        if (d.n) CHECK_STR(d.items[0].file, "/dev/full");
+        CHECK(DIAGS_HAVE(d, "No space left"));
+        struct stat full;
+        CHECK(stat("/dev/full", &full) == 0 && S_ISCHR(full.st_mode));
+    }
+    /* a folder is refused */
+    ct_diags_free(&d);
+    ct_diags_init(&d);
+    CHECK(ct_out_open(dir, &d) == NULL);
+    CHECK(DIAGS_HAVE(d, "folder"));
+    ct_diags_free(&d);
+}
+
+/* A file that was read as an input is never an output, by any name. */
+static void test_inputs_refused(void)
+{
+    char in[128], link[128];
+    snprintf(in, sizeof in, "%s/observations.csv", dir);
+    snprintf(link, sizeof link, "%s/alias.csv", dir);
+    write_text(in, "unit,period,metric,value\n");
+    CHECK(symlink(in, link) == 0);
+    ct_diags d;
+    ct_diags_init(&d);
+    char *text;
+    size_t len;
+    CHECK_INT(ct_file_read(in, 1 << 20, "data file", &text, &len, &d), CT_OK);
+    free(text);
+    CHECK(ct_out_open(in, &d) == NULL);
+    CHECK(ct_out_open(link, &d) == NULL);
+    CHECK_INT(d.n_errors, 2);
+    CHECK(DIAGS_HAVE(d, "is one of the inputs"));
+    if (d.n) CHECK_STR(d.items[0].file, in);
+    CHECK_STR(read_all(in), "unit,period,metric,value\n");
+    CHECK_INT(files_in(dir), 2);
+    ct_file_inputs_clear();
+    unlink(in); unlink(link);
+    ct_diags_free(&d);
+}
+
+/* The temporary file: hidden, an unpredictable name (not PATH.tmp.PID), the
+ * mode a new file gets from the umask (an existing file keeps its own), and
+ * removed when the program is stopped by a signal. */
+static void test_temporary(void)
+{
+    char p[128], tmpname[300] = "";
+    snprintf(p, sizeof p, "%s/out.csv", dir);
+    ct_diags d;
+    ct_diags_init(&d);
+    mode_t old = umask(027);
+    ct_out *o = ct_out_open(p, &d);
+    CHECK(o != NULL);
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp)))
+        if (e->d_name[0] == '.' && strlen(e->d_name) > 2) snprintf(tmpname, sizeof tmpname, "%s", e->d_name);
+    if (dp) closedir(dp);
+    CHECK(strncmp(tmpname, ".out.csv.", 9) == 0);
+    char pidname[64];
+    snprintf(pidname, sizeof pidname, "out.csv.tmp.%ld", (long)getpid());
+    CHECK(strstr(tmpname, pidname) == NULL);
+    if (o) { ct_out_puts(o, "x\n"); CHECK_INT(ct_out_commit(o, &d), CT_OK); }
+    struct stat st;
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0640);
+    chmod(p, 0600);
+    CHECK_INT(write_out(p, "y\n", &d), CT_OK);
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600);
+    umask(old);
+    unlink(p);
+    /* stopped by SIGTERM while writing: no temporary file stays */
+    pid_t pid = fork();
+    if (pid == 0) {
+        ct_diags dd;
+        ct_diags_init(&dd);
+        ct_out *oo = ct_out_open(p, &dd);
+        if (!oo) _exit(3);
+        for (int i = 0; i < 20000; i++) ct_out_puts(oo, "0123456789");
+        raise(SIGTERM);
+        _exit(4);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    CHECK_INT(files_in(dir), 0);
+    CHECK_INT(d.n_errors, 0);
+    ct_diags_free(&d);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/ct_out_XXXXXX");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
     test_numbers();
+    test_number_range();
+    test_symlinks();
+    test_devices();
+    test_inputs_refused();
+    test_temporary();
     test_escaping();
     test_whole_or_nothing();
     test_stdout();

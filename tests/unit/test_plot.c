@@ -22,11 +22,26 @@ static void test_escape(void)
     ct_plot_file_part("thanh-hoa_2016.v1", part, sizeof part);
     CHECK_STR(part, "thanh-hoa_2016.v1");
     ct_plot_file_part("../a/b c", part, sizeof part);
-    CHECK_STR(part, "_._a_b_c");
+    CHECK_STR(part, "_._a_b_c~b30ecc51e71175eb");
     ct_plot_file_part("", part, sizeof part);
-    CHECK_STR(part, "_");
+    CHECK_STR(part, "_~14650fb0739d0383");
     ct_plot_file_part("Hóa", part, sizeof part);
-    CHECK_STR(part, "H__a");
+    CHECK_STR(part, "H__a~b7087cf51aa95dba");
+    /* names never collide: 38/0 and 38_0, and long ids cut to fit
+     * (hashes from an independent FNV-1a in Python) */
+    char other[32];
+    ct_plot_file_part("38/0", part, sizeof part);
+    ct_plot_file_part("38_0", other, sizeof other);
+    CHECK_STR(part, "38_0~1fd7f6182375099f");
+    CHECK_STR(other, "38_0");
+    char longa[201], longb[201], big[128], big2[128];
+    memset(longa, 'a', 200); longa[200] = '\0';
+    memcpy(longb, longa, 201); longb[199] = 'b';
+    ct_plot_file_part(longa, big, sizeof big);
+    ct_plot_file_part(longb, big2, sizeof big2);
+    CHECK(strcmp(big, big2) != 0);
+    CHECK_INT(strlen(big), 127);
+    CHECK_STR(big + 110, "~688d528e21044d2b");
 }
 
 static void test_words(void)

@@ -1,0 +1,462 @@
+#include "ct_rules_api.h"
+
+#include <lauxlib.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../project/ct_proj.h"
+
+enum { MAX_INDICATOR_DEPTH = 8 };
+
+static const char *const UNIT_MT = "chitieu.unit";
+
+
+static ct_rules_api_state *state_of(lua_State *L) { return ct_sandbox_of(L)->user; }
+static ct_rules_world *world_of(lua_State *L) { return state_of(L)->world; }
+
+void ct_rules_api_push_unit(lua_State *L, int u)
+{
+    if (u < 0) { lua_pushnil(L); return; }
+    ct_rules_api_state *f = state_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, f->units_ref);
+    if (lua_rawgeti(L, -1, u + 1) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    int *ud = lua_newuserdatauv(L, sizeof(int), 0);
+    *ud = u;
+    luaL_setmetatable(L, UNIT_MT);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, u + 1);
+    lua_remove(L, -2);
+}
+
+static int check_unit(lua_State *L, int idx)
+{
+    return *(int *)luaL_checkudata(L, idx, UNIT_MT);
+}
+
+
+void ct_rules_api_push_period(lua_State *L, ct_period p)
+{
+    char pb[CT_PERIOD_BUF];
+    size_t n = ct_period_format(p, pb);
+    lua_pushlstring(L, pb, n);
+}
+
+static ct_period check_period(lua_State *L, int idx)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, idx, &len);
+    ct_period p;
+    if (ct_period_parse(s, len, &p) != 0) luaL_error(L, "'%s' is not a period (2016, 2016S1, 2016Q1, 2016-01)", s);
+    return p;
+}
+
+void ct_rules_api_push_number(lua_State *L, double v)
+{
+    if (isfinite(v)) lua_pushnumber(L, v);
+    else lua_pushnil(L);
+}
+
+/* unit:metric(name, period): the reported (or rolled-up) value, or nil. */
+static int unit_metric(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    ct_period p = check_period(L, 3);
+    ct_rules_api_state *f = state_of(L);
+    int m;
+    if (name == f->metric_name && len == f->metric_len) {
+        m = f->metric_index; /* the same interned string as last time */
+    } else {
+        m = ct_series_metric(s, name, len);
+        if (m < 0) return luaL_error(L, "unknown metric '%s' (no loaded plan declares it)", name);
+        /* keep the string alive while it is cached */
+        lua_pushvalue(L, 2);
+        lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.metric_name");
+        f->metric_name = name;
+        f->metric_len = len;
+        f->metric_index = m;
+    }
+    int at = s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->metrics[m].level];
+    if (at < 0)
+        return luaL_error(L, "metric '%s' is reported per %s; read it from unit:units('%s')", name,
+                          s->level_name[s->metrics[m].level], s->level_name[s->metrics[m].level]);
+    ct_rules_api_push_number(L, ct_series_value(s, m, at, p));
+    return 1;
+}
+
+static int unit_attribute(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    int a = ct_series_attr(s, name);
+    if (a < 0) return luaL_error(L, "unknown attribute '%s' (not a column of units.csv)", name);
+    ct_rules_api_push_number(L, s->attr[(size_t)a * (size_t)s->n_units + (size_t)u]);
+    return 1;
+}
+
+static const ct_indicator *find_indicator(const ct_rules_world *r, const char *id, const ct_plan **plan)
+{
+    for (size_t i = 0; i < r->n_plans; i++)
+        for (size_t k = 0; k < r->plans[i]->n_indicators; k++) {
+            const ct_indicator *ind = &r->plans[i]->indicators[k];
+            if (ind->id && strcmp(ind->id, id) == 0) { *plan = r->plans[i]; return ind; }
+        }
+    return NULL;
+}
+
+/* unit:indicator(id, period): an indicator's value, or nil. */
+static int unit_indicator(lua_State *L)
+{
+    ct_rules_world *r = world_of(L);
+    int u = check_unit(L, 1);
+    const char *id = luaL_checkstring(L, 2);
+    ct_period p = check_period(L, 3);
+    const ct_plan *plan;
+    const ct_indicator *ind = find_indicator(r, id, &plan);
+    if (!ind) return luaL_error(L, "unknown indicator '%s'", id);
+    if (r->indicator_depth >= MAX_INDICATOR_DEPTH) return luaL_error(L, "indicators read one another too deeply (a cycle?)");
+    r->indicator_depth++;
+    ct_cell c = ct_compute_cell(plan, ind, r->s, u, p);
+    r->indicator_depth--;
+    ct_sandbox_run *run = ct_sandbox_of(L)->run;
+    if (run->tripped) { lua_pushstring(L, run->trip_msg); return lua_error(L); } /* the budget is the caller's */
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_VALUE) ? c.value : NAN);
+    return 1;
+}
+
+/* unit:series(metric [, type]): {period = value} over the data's span. */
+static int unit_series(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    ct_ptype t = CT_PT_YEAR;
+    if (!lua_isnoneornil(L, 3) && ct_ptype_parse(luaL_checkstring(L, 3), &t) != 0)
+        return luaL_error(L, "period type must be year, half-year, quarter or month");
+    int m = ct_series_metric(s, name, len);
+    if (m < 0) return luaL_error(L, "unknown metric '%s'", name);
+    int at = s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->metrics[m].level];
+    lua_newtable(L);
+    if (at < 0) return 1;
+    int np = ct_series_n_periods(s, t);
+    ct_sandbox_charge(L, np, "unit:series");
+    for (int i = 0; i < np; i++) {
+        ct_period p = ct_period_from_index(t, s->year0, i);
+        double v = ct_series_value(s, m, at, p);
+        if (!isfinite(v)) continue;
+        ct_rules_api_push_period(L, p);
+        lua_pushnumber(L, v);
+        lua_rawset(L, -3);
+    }
+    return 1;
+}
+
+static void build_children(ct_rules_world *r)
+{
+    if (r->first_child) return;
+    const ct_series *s = r->s;
+    r->first_child = malloc((size_t)s->n_units * sizeof(int));
+    r->next_sibling = malloc((size_t)s->n_units * sizeof(int));
+    if (!r->first_child || !r->next_sibling) return;
+    for (int u = 0; u < s->n_units; u++) r->first_child[u] = r->next_sibling[u] = -1;
+    for (int u = s->n_units - 1; u >= 0; u--) {
+        int p = s->parent[u];
+        if (p < 0) continue;
+        r->next_sibling[u] = r->first_child[p];
+        r->first_child[p] = u;
+    }
+}
+
+static int optional_level(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return -1;
+    const char *name = luaL_checkstring(L, idx);
+    int l = ct_series_level(world_of(L)->s, name);
+    if (l < 0) return luaL_error(L, "unknown level '%s'", name);
+    return l;
+}
+
+/* unit:children([level]): the units directly below, in file order. */
+static int unit_children(lua_State *L)
+{
+    ct_rules_world *r = world_of(L);
+    int u = check_unit(L, 1);
+    int level = optional_level(L, 2);
+    build_children(r);
+    if (!r->first_child) return luaL_error(L, "out of memory");
+    lua_newtable(L);
+    int k = 0;
+    for (int c = r->first_child[u]; c >= 0; c = r->next_sibling[c]) {
+        if (level >= 0 && r->s->level[c] != level) continue;
+        ct_rules_api_push_unit(L, c);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+/* unit:units(level): every unit of that level in the subtree (itself included). */
+static int unit_units(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    int level = optional_level(L, 2);
+    if (level < 0) return luaL_error(L, "unit:units needs a level");
+    ct_sandbox_charge(L, s->level_size[level], "unit:units");
+    lua_newtable(L);
+    int k = 0;
+    for (int i = 0; i < s->level_size[level]; i++) {
+        int c = s->level_units[level][i];
+        if (!ct_series_in_subtree(s, c, u)) continue;
+        ct_rules_api_push_unit(L, c);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+static int unit_within(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    int top = check_unit(L, 2);
+    lua_pushboolean(L, ct_series_in_subtree(s, u, top));
+    return 1;
+}
+
+static int unit_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1; /* a method */
+    lua_pop(L, 1);
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    if (!strcmp(key, "code")) lua_pushstring(L, s->code[u]);
+    else if (!strcmp(key, "name")) lua_pushstring(L, s->name[u]);
+    else if (!strcmp(key, "level")) lua_pushstring(L, s->level_name[s->level[u]]);
+    else if (!strcmp(key, "parent")) ct_rules_api_push_unit(L, s->parent[u]);
+    else if (!strcmp(key, "depth")) lua_pushinteger(L, s->depth[u]);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int unit_tostring(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int u = check_unit(L, 1);
+    lua_pushfstring(L, "%s %s (%s)", s->code[u], s->name[u], s->level_name[s->level[u]]);
+    return 1;
+}
+
+static void register_unit_type(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"metric", unit_metric},     {"attribute", unit_attribute}, {"indicator", unit_indicator},
+        {"series", unit_series},     {"children", unit_children},   {"units", unit_units},
+        {"is_within", unit_within},  {NULL, NULL}};
+    luaL_newmetatable(L, UNIT_MT);
+    luaL_newlib(L, methods);
+    lua_pushcclosure(L, unit_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, unit_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+}
+
+/* data.unit(code), data.periods(type), data.levels(), data.root */
+static int data_unit(lua_State *L)
+{
+    size_t len;
+    const char *code = luaL_checklstring(L, 1, &len);
+    ct_rules_api_push_unit(L, ct_series_unit(world_of(L)->s, code, len));
+    return 1;
+}
+
+static int data_periods(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    ct_ptype t = CT_PT_YEAR;
+    if (!lua_isnoneornil(L, 1) && ct_ptype_parse(luaL_checkstring(L, 1), &t) != 0)
+        return luaL_error(L, "period type must be year, half-year, quarter or month");
+    int np = ct_series_n_periods(s, t);
+    ct_sandbox_charge(L, np, "data.periods");
+    lua_newtable(L);
+    for (int i = 0; i < np; i++) {
+        ct_rules_api_push_period(L, ct_period_from_index(t, s->year0, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* data.levels(): level names from the top (national) down, by depth. */
+static int data_levels(lua_State *L)
+{
+    const ct_series *s = world_of(L)->s;
+    int depth[CT_MAX_LEVELS + 1], order[CT_MAX_LEVELS + 1];
+    for (int l = 0; l < s->n_levels; l++) depth[l] = INT_MAX;
+    for (int u = 0; u < s->n_units; u++)
+        if (s->depth[u] < depth[s->level[u]]) depth[s->level[u]] = s->depth[u];
+    for (int l = 0; l < s->n_levels; l++) {
+        int k = l;
+        while (k > 0 && depth[order[k - 1]] > depth[l]) { order[k] = order[k - 1]; k--; }
+        order[k] = l;
+    }
+    lua_newtable(L);
+    for (int k = 0; k < s->n_levels; k++) {
+        lua_pushstring(L, s->level_name[order[k]]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    return 1;
+}
+
+/* ---- statistics helpers --------------------------------------------------------- */
+
+/* The numbers of a list (nil holes and non-numbers skipped), sorted if asked. */
+static int numbers_of(lua_State *L, int idx, double *out, int max)
+{
+    luaL_checktype(L, idx, LUA_TTABLE);
+    ct_sandbox_charge(L, (double)lua_rawlen(L, idx), "stats");
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -1) == LUA_TNUMBER && n < max) out[n++] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+enum { MAX_STAT_VALUES = 100000 };
+
+static int stats_mean(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    double *v = lua_newuserdatauv(L, MAX_STAT_VALUES * sizeof *v, 0); /* freed by the collector, even on an error */
+    int n = numbers_of(L, 1, v, MAX_STAT_VALUES);
+    double sum = 0;
+    for (int i = 0; i < n; i++) sum += v[i];
+    ct_rules_api_push_number(L, n ? sum / n : NAN);
+    return 1;
+}
+
+/* stats.quantile(values, q): linear interpolation between order statistics (R type 7). */
+static int stats_quantile(lua_State *L)
+{
+    double q = luaL_checknumber(L, 2);
+    if (!(q >= 0 && q <= 1)) return luaL_error(L, "quantile must be within 0 and 1");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    double *v = lua_newuserdatauv(L, MAX_STAT_VALUES * sizeof *v, 0); /* freed by the collector, even on an error */
+    int n = numbers_of(L, 1, v, MAX_STAT_VALUES);
+    if (n == 0) { lua_pushnil(L); return 1; }
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    double h = (n - 1) * q;
+    int lo = (int)floor(h);
+    double r = lo + 1 < n ? v[lo] + (h - lo) * (v[lo + 1] - v[lo]) : v[lo];
+    lua_pushnumber(L, r);
+    return 1;
+}
+
+/* stats.trend(series): least squares over {period = value} (or a list
+ * indexed by year); returns {slope =, intercept =, n =, projected = f(year)}. */
+static int stats_trend(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    double t[512], y[512];
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0 && n < 512) {
+        if (lua_type(L, -1) == LUA_TNUMBER) {
+            double x = NAN;
+            if (lua_type(L, -2) == LUA_TNUMBER) x = lua_tonumber(L, -2);
+            else if (lua_type(L, -2) == LUA_TSTRING) {
+                size_t len;
+                const char *k = lua_tolstring(L, -2, &len);
+                ct_period p;
+                if (ct_period_parse(k, len, &p) == 0)
+                    x = p.year - 1 + (p.sub + 1.0) / ct_ptype_per_year((ct_ptype)p.type);
+            }
+            if (isfinite(x)) { t[n] = x; y[n] = lua_tonumber(L, -1); n++; }
+        }
+        lua_pop(L, 1);
+    }
+    ct_proj_fit fit;
+    ct_proj_fit_series(CT_PM_LINEAR, t, y, n, &fit);
+    lua_createtable(L, 0, 3);
+    ct_rules_api_push_number(L, fit.ok ? fit.c1 : NAN);
+    lua_setfield(L, -2, "slope");
+    ct_rules_api_push_number(L, fit.ok ? fit.c0 : NAN);
+    lua_setfield(L, -2, "intercept");
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    return 1;
+}
+
+static int stats_compound_rate(lua_State *L)
+{
+    ct_rules_api_push_number(L, ct_proj_rate_compound(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3)));
+    return 1;
+}
+
+static int stats_linear_rate(lua_State *L)
+{
+    ct_rules_api_push_number(L, ct_proj_rate_linear(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3)));
+    return 1;
+}
+
+/* stats.required_rate(baseline, target, years [, percent]): points a year
+ * for a percentage, the compound rate otherwise (the assess method). */
+static int stats_required_rate(lua_State *L)
+{
+    double b = luaL_checknumber(L, 1), t = luaL_checknumber(L, 2), years = luaL_checknumber(L, 3);
+    int pct = lua_toboolean(L, 4);
+    ct_rules_api_push_number(L, pct ? ct_proj_rate_linear(b, t, years) : ct_proj_rate_compound(b, t, years));
+    return 1;
+}
+
+void ct_rules_api_open(lua_State *L, ct_rules_api_state *st)
+{
+    register_unit_type(L);
+    lua_createtable(L, st->world->s->n_units, 0); /* the unit objects, an array by unit */
+    st->units_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void ct_rules_api_add(lua_State *L)
+{
+    int env = lua_gettop(L);
+    static const luaL_Reg data_fns[] = {{"unit", data_unit}, {"periods", data_periods}, {"levels", data_levels}, {NULL, NULL}};
+    luaL_newlib(L, data_fns);
+    const ct_series *s = world_of(L)->s;
+    if (s->n_units > 0) {
+        ct_rules_api_push_unit(L, s->root);
+        lua_setfield(L, -2, "root");
+    }
+    lua_setfield(L, env, "data");
+    static const luaL_Reg stats_fns[] = {{"mean", stats_mean}, {"quantile", stats_quantile}, {"trend", stats_trend},
+                                         {"compound_rate", stats_compound_rate}, {"linear_rate", stats_linear_rate},
+                                         {"required_rate", stats_required_rate}, {NULL, NULL}};
+    luaL_newlib(L, stats_fns);
+    lua_setfield(L, env, "stats");
+}
+
+void ct_rules_world_free(ct_rules_world *w)
+{
+    free(w->first_child);
+    free(w->next_sibling);
+    w->first_child = w->next_sibling = NULL;
+}

@@ -1,0 +1,1 @@
+../lua_assess_rules/rules.lua
