@@ -43,5 +43,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif
