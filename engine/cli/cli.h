@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "cli_output.h"
 #include "cli_session.h"
 
 typedef struct {
@@ -11,6 +12,7 @@ typedef struct {
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
     const char *method, *to, *as_of;
+    const char *lang;     /* --lang vi|en: Excel headers */
     const char *const *rules;
     size_t n_rules;
     int help, feasibility;
@@ -23,6 +25,10 @@ void cli_args_free(cli_args *a);
 
 /* Prints "chitieu CMD: MESSAGE" and a hint on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* Checks --format (csv, json, xlsx; xlsx needs -o) and --lang (vi, en);
+ * sets *fmt to 0 csv, 1 json, 2 xlsx. Returns 0 or CLI_EXIT_USAGE. */
+int cli_format(const cli_args *a, const char *cmd, int *fmt);
 
 /* Prints a command's usage on stdout when --help was given; returns 1 if so. */
 int cli_help(const cli_args *a, const char *usage);
