@@ -7,7 +7,8 @@
 
 static const char *const usage =
     "usage: chitieu compute PLAN.yaml... --data DIR [--level L] [--unit CODE]\n"
-    "                       [--format csv|json|xlsx] [--lang vi|en] [--periods TYPE] [-o FILE]\n"
+    "                       [--format csv|json|xlsx] [--lang vi|en] [--periods TYPE]\n"
+    "                       [-o FILE]\n"
     "\n"
     "Computes every indicator of the plans for every unit of each plan's region\n"
     "and every period of the data. CSV columns:\n"
