@@ -110,5 +110,21 @@ grep -q '"period":"2016-' "$tmp/rt.json" && fail "a month is written as 2016-01"
   && fail "export without data succeeded"
 [ -e "$tmp/none.json" ] && fail "a failed export left a file"
 
+# 6. The output docs/exchange.md quotes is the program's.
+doc="$here/../../docs/exchange.md"
+mkdir "$tmp/docrun"
+cp orgunits.json values.json values.csv "$tmp/docrun/"
+(cd "$tmp/docrun" && "$bin" import dhis2 --org-units orgunits.json --data-values values.json values.csv \
+  --out data 2>"$tmp/doc.err")
+while IFS= read -r line; do
+  grep -qxF -- "$line" "$doc" || fail "docs/exchange.md does not quote: $line"
+done < "$tmp/doc.err"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --targets --unit 381 --periods year > "$tmp/doc.json"
+$py - "$doc" "$tmp/doc.json" <<'PY' || fail "docs/exchange.md: the export example differs from the program's output"
+import sys
+doc, out = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+sys.exit(0 if "```json\n" + out + "```" in doc else 1)
+PY
+
 [ $fails -eq 0 ] && echo "dhis2: import, export and round trip as expected"
 exit $((fails > 0))
