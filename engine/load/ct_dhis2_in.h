@@ -75,7 +75,7 @@ void ct_dhis2_free(ct_dhis2_import *im);
  * the levels). Must be read before the data values. */
 ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d);
 
-/* Reads organisationUnits JSON. Org units come out parent before child;
+/* Reads organisationUnits JSON; `order` lists the units parent before child;
  * a level-1 root without a code is left out (the implicit root). */
 ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags *d);
 
