@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages chitieu needs, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev gnuplot-nox fonts-dejavu-core
-      python3-numpy python3-scipy python3-yaml)
+pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev libjansson-dev libxlsxwriter-dev
+      gnuplot-nox fonts-dejavu-core python3-openpyxl python3-numpy python3-scipy python3-yaml)
 [ "${CI:-}" = true ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do

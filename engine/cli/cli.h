@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "../core/ct_lang.h"
+#include "cli_output.h"
 #include "cli_session.h"
 
 typedef struct {
@@ -12,7 +13,7 @@ typedef struct {
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
     const char *method, *to, *as_of;
-    const char *lang, *min_coverage;
+    const char *lang, *min_coverage; /* --lang vi|en: notes, findings, Excel headers */
     const char *const *rules;
     size_t n_rules;
     int help, feasibility;
@@ -25,6 +26,10 @@ void cli_args_free(cli_args *a);
 
 /* Prints "chitieu CMD: MESSAGE" and a hint on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* Checks --format (csv, json, xlsx; xlsx needs -o) and --lang (vi, en);
+ * sets *fmt to 0 csv, 1 json, 2 xlsx. Returns 0 or CLI_EXIT_USAGE. */
+int cli_format(const cli_args *a, const char *cmd, int *fmt);
 
 /* Prints a command's usage on stdout when --help was given; returns 1 if so. */
 int cli_help(const cli_args *a, const char *usage);
@@ -48,5 +53,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -75,6 +75,20 @@ void cli_args_free(cli_args *a)
     a->rules = NULL;
 }
 
+int cli_format(const cli_args *a, const char *cmd, int *fmt)
+{
+    *fmt = 0;
+    if (a->format && !strcmp(a->format, "json")) *fmt = 1;
+    else if (a->format && !strcmp(a->format, "xlsx")) *fmt = 2;
+    else if (a->format && strcmp(a->format, "csv"))
+        return cli_usage_error(cmd, "--format must be csv, json or xlsx, not '%s'", a->format);
+    if (*fmt == 2 && (!a->out || !strcmp(a->out, "-")))
+        return cli_usage_error(cmd, "%s", "--format xlsx writes a workbook: give -o FILE.xlsx");
+    if (a->lang && strcmp(a->lang, "vi") && strcmp(a->lang, "en"))
+        return cli_usage_error(cmd, "--lang must be vi or en, not '%s'", a->lang);
+    return CLI_EXIT_OK;
+}
+
 int cli_help(const cli_args *a, const char *usage)
 {
     if (!a->help) return 0;

@@ -12,7 +12,7 @@
 static const char *const usage_assess =
     "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--min-coverage F]\n"
     "                      [--lang vi|en] [--method M] [--rules FILE.lua]...\n"
-    "                      [--level L] [--unit CODE] [--format csv|json] [-o FILE]\n"
+    "                      [--level L] [--unit CODE] [--format csv|json|xlsx] [-o FILE]\n"
     "\n"
     "Assesses every target of every indicator, for the plan's region and the\n"
     "units in it: a target whose year is complete is evaluated on that year's\n"
@@ -36,7 +36,8 @@ static const char *const usage_assess =
     "  --rules FILE     a Lua rules file whose assess_rule functions may set a\n"
     "                   status and a note (repeatable)\n"
     "  --method M       projection: auto (default), linear, logit, cagr\n"
-    "  --level L, --unit CODE, --format csv|json, -o FILE   as for compute\n"
+    "  --level L, --unit CODE, --format csv|json|xlsx, --lang vi|en, -o FILE\n"
+    "                   as for compute (xlsx: status cells coloured)\n"
     "  -h, --help       this text\n";
 
 static const char *const usage_project =
@@ -158,8 +159,8 @@ static int run_command(const command *c, int argc, char **argv,
     int rc = cli_parse_args(c->name, argc, argv, &a, allowed);
     if (rc || cli_help(&a, c->usage)) { cli_args_free(&a); return rc; }
     ct_proj_method method = CT_PM_AUTO;
-    int json = a.format && !strcmp(a.format, "json");
-    if (a.format && !json && strcmp(a.format, "csv")) rc = cli_usage_error(c->name, "--format must be csv or json, not '%s'", a.format);
+    int fmt = 0;
+    rc = cli_format(&a, c->name, &fmt);
     if (!rc && a.method && ct_proj_method_parse(a.method, &method) != 0)
         rc = cli_usage_error(c->name, "--method must be auto, linear, logit, cagr or transition, not '%s'", a.method);
     if (!rc && a.to && (strspn(a.to, "0123456789") != strlen(a.to) || atoi(a.to) < 1900 || atoi(a.to) > 2200))
@@ -177,23 +178,19 @@ static int run_command(const command *c, int argc, char **argv,
     if (rc == 0) rc = cli_filter(&a, &ss.series, c->name, &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    ct_out *out = bad ? NULL : ct_out_open(a.out, &ss.diags);
-    if (!bad && !out) bad = 1;
-    if (out) {
+    cli_output out = {0};
+    if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
+    if (!bad) {
         writer w = {{0}, &ss.series, lang, min_cov};
-        ct_rec_begin(&w.rec, out, json, c->columns, c->n_columns);
+        if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
+        else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
         ct_rec_end(&w.rec);
         bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
-        if (st != CT_OK) {
-            ct_out_abort(out);
-            ct_error_at(&ss.diags, NULL, 0, 0, "%s failed: %s", c->name, ct_status_str(st));
-            bad = 1;
-        } else if (ct_out_commit(out, &ss.diags) != CT_OK) {
-            bad = 1;
-        }
+        if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "%s failed: %s", c->name, ct_status_str(st));
+        if (cli_output_close(&out, st == CT_OK, &ss.diags)) bad = 1;
     }
     cli_args_free(&a);
     return cli_finish(&ss, bad);

@@ -7,7 +7,8 @@
 
 static const char *const usage =
     "usage: chitieu compute PLAN.yaml... --data DIR [--level L] [--unit CODE]\n"
-    "                       [--format csv|json] [--periods TYPE] [-o FILE]\n"
+    "                       [--format csv|json|xlsx] [--lang vi|en] [--periods TYPE]\n"
+    "                       [-o FILE]\n"
     "\n"
     "Computes every indicator of the plans for every unit of each plan's region\n"
     "and every period of the data. CSV columns:\n"
@@ -17,7 +18,9 @@ static const char *const usage =
     "  --data DIR       a folder with units.csv and observations.csv (required)\n"
     "  --level L        only units of level L (e.g. province, district)\n"
     "  --unit CODE      only the unit with this code\n"
-    "  --format F       csv (default) or json\n"
+    "  --format F       csv (default), json, or xlsx (an Excel workbook, one sheet\n"
+    "                   per plan; needs -o FILE.xlsx)\n"
+    "  --lang L         the workbook's headers: vi (default) or en\n"
     "  --periods TYPE   finest periods to print: year, half-year, quarter or month\n"
     "                   (default: as fine as the data are reported)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
@@ -29,13 +32,13 @@ static const char *const usage =
 int cmd_compute(int argc, char **argv)
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format",
-                                          "--periods", "--as-of", NULL};
+                                          "--periods", "--as-of", "--lang", NULL};
     cli_args a;
     int rc = cli_parse_args("compute", argc, argv, &a, allowed);
     if (rc || cli_help(&a, usage)) { cli_args_free(&a); return rc; }
-    ct_format fmt = CT_FMT_CSV;
-    if (a.format && !strcmp(a.format, "json")) fmt = CT_FMT_JSON;
-    else if (a.format && strcmp(a.format, "csv")) rc = cli_usage_error("compute", "--format must be csv or json, not '%s'", a.format);
+    int f = 0;
+    rc = cli_format(&a, "compute", &f);
+    ct_format fmt = f == 2 ? CT_FMT_XLSX : f == 1 ? CT_FMT_JSON : CT_FMT_CSV;
     if (!rc && a.n_plans == 0) rc = cli_usage_error("compute", "%s", "no plan file given");
     if (!rc && !a.data) rc = cli_usage_error("compute", "%s", "--data DIR is required");
     if (rc) { cli_args_free(&a); return rc; }
@@ -46,23 +49,19 @@ int cmd_compute(int argc, char **argv)
     if (rc == 0) rc = cli_filter(&a, &ss.series, "compute", &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    ct_out *out = bad ? NULL : ct_out_open(a.out, &ss.diags);
-    if (!bad && !out) bad = 1;
-    if (out) {
+    cli_output out = {0};
+    if (!bad && cli_output_open(&out, a.out, fmt == CT_FMT_XLSX, a.lang, &ss.diags)) bad = 1;
+    if (!bad) {
         ct_table t;
-        ct_table_begin(&t, out, &ss.series, fmt);
+        if (out.xlsx) ct_table_begin_xlsx(&t, out.xlsx, &ss.series);
+        else ct_table_begin(&t, out.out, &ss.series, fmt);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);
         ct_table_end(&t);
         bad |= ss.diags.n_errors > 0; /* a failing lua indicator: empty values; exit 1 */
-        if (st != CT_OK) {
-            ct_out_abort(out);
-            ct_error_at(&ss.diags, NULL, 0, 0, "compute failed: %s", ct_status_str(st));
-            bad = 1;
-        } else if (ct_out_commit(out, &ss.diags) != CT_OK) {
-            bad = 1;
-        }
+        if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "compute failed: %s", ct_status_str(st));
+        if (cli_output_close(&out, st == CT_OK, &ss.diags)) bad = 1;
     }
     cli_args_free(&a);
     return cli_finish(&ss, bad);

@@ -17,6 +17,9 @@
 #include "../render/ct_report.h"
 #include "cli.h"
 
+#ifndef CHITIEU_THEME_REL
+#define CHITIEU_THEME_REL "../share/chitieu/plots/theme.gp"
+#endif
 #ifndef CHITIEU_SOURCE_DIR
 #define CHITIEU_SOURCE_DIR "."
 #endif
@@ -97,7 +100,8 @@ static int is_file(const char *p)
 }
 
 /* The theme file: --theme, $CHITIEU_THEME, ./plots/theme.gp, beside the
- * program, or the source tree. NULL if none exists. */
+ * program (../plots/theme.gp, or where it is installed: ../share/chitieu/plots),
+ * or the source tree. NULL if none exists. */
 static const char *find_theme(const own_opts *o, char *buf, size_t size)
 {
     if (o->theme) return o->theme;
@@ -111,7 +115,7 @@ static const char *find_theme(const own_opts *o, char *buf, size_t size)
         char *sl = strrchr(exe, '/');
         if (sl) *sl = '\0';
         if (snprintf(buf, size, "%s/../plots/theme.gp", exe) < (int)size && is_file(buf)) return buf;
-        if (snprintf(buf, size, "%s/../share/chitieu/theme.gp", exe) < (int)size && is_file(buf)) return buf;
+        if (snprintf(buf, size, "%s/%s", exe, CHITIEU_THEME_REL) < (int)size && is_file(buf)) return buf;
     }
     snprintf(buf, size, "%s/plots/theme.gp", CHITIEU_SOURCE_DIR);
     return is_file(buf) ? buf : NULL;

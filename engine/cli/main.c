@@ -18,6 +18,8 @@ static const char *const usage_main =
     "  assess   PLAN.yaml... --data DIR    progress against every target\n"
     "  plot     PLAN.yaml... --data DIR --out DIR   progress charts (gnuplot)\n"
     "  report   PLAN.yaml... --data DIR --out DIR   an HTML progress report with its charts\n"
+    "  import   dhis2 --org-units F --data-values F... --out DIR   a data folder from DHIS2\n"
+    "  export   dhis2 PLAN.yaml... --data DIR [--targets]   indicators and targets for DHIS2\n"
     "\n"
     "  chitieu COMMAND --help   options of a command\n"
     "  chitieu --version        the version\n"
@@ -37,5 +39,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "project")) return cmd_project(argc - 2, argv + 2);
     if (!strcmp(cmd, "plot")) return cmd_plot(argc - 2, argv + 2);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 2, argv + 2);
+    if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

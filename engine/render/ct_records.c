@@ -5,6 +5,7 @@
 void ct_rec_begin(ct_rec *r, ct_out *out, int json, const char *const *columns, int n_columns)
 {
     r->out = out;
+    r->xlsx = NULL;
     r->json = json;
     r->columns = columns;
     r->n_columns = n_columns;
@@ -19,6 +20,18 @@ void ct_rec_begin(ct_rec *r, ct_out *out, int json, const char *const *columns, 
         ct_out_csv_field(out, columns[i]);
     }
     ct_out_char(out, '\n');
+}
+
+void ct_rec_begin_xlsx(ct_rec *r, ct_xlsx *x, const char *const *columns, int n_columns)
+{
+    r->out = NULL;
+    r->xlsx = x;
+    r->json = 0;
+    r->columns = columns;
+    r->n_columns = n_columns;
+    r->col = 0;
+    r->rows = 0;
+    ct_xlsx_columns(x, columns, n_columns);
 }
 
 static void field_start(ct_rec *r)
@@ -36,6 +49,7 @@ static void field_start(ct_rec *r)
 
 void ct_rec_text(ct_rec *r, const char *text)
 {
+    if (r->xlsx) { ct_xlsx_text(r->xlsx, text); return; }
     field_start(r);
     if (r->json) {
         if (text) ct_out_json_string(r->out, text);
@@ -47,6 +61,7 @@ void ct_rec_text(ct_rec *r, const char *text)
 
 void ct_rec_number(ct_rec *r, double v)
 {
+    if (r->xlsx) { ct_xlsx_number(r->xlsx, v); return; }
     field_start(r);
     if (isfinite(v)) ct_out_number(r->out, v);
     else if (r->json) ct_out_puts(r->out, "null");
@@ -59,6 +74,11 @@ void ct_rec_int(ct_rec *r, long v, int present)
 
 void ct_rec_end_row(ct_rec *r)
 {
+    if (r->xlsx) {
+        ct_xlsx_end_row(r->xlsx);
+        r->rows++;
+        return;
+    }
     ct_out_puts(r->out, r->json ? "}" : "\n");
     r->col = 0;
     r->rows++;
@@ -66,5 +86,6 @@ void ct_rec_end_row(ct_rec *r)
 
 void ct_rec_end(ct_rec *r)
 {
+    if (r->xlsx) return;
     if (r->json) ct_out_puts(r->out, r->rows ? "\n]\n" : "]\n");
 }

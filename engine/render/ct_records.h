@@ -1,12 +1,16 @@
-/* Tables of named columns written as CSV (header row, RFC 4180 quoting) or
- * as a JSON array of objects: the output of assess and project. */
+/* Tables of named columns written as CSV (header row, RFC 4180 quoting), as
+ * a JSON array of objects, or as an Excel workbook: the output of assess and
+ * project, and of compute in JSON and Excel. A writer adds a column in one
+ * place, its column list, and every format has it. */
 #ifndef CT_RECORDS_H
 #define CT_RECORDS_H
 
 #include "ct_output.h"
+#include "ct_xlsx.h"
 
 typedef struct {
     ct_out *out;
+    ct_xlsx *xlsx;        /* when set, rows go to the workbook instead of out */
     int json;
     const char *const *columns;
     int n_columns;
@@ -15,6 +19,8 @@ typedef struct {
 } ct_rec;
 
 void ct_rec_begin(ct_rec *r, ct_out *out, int json, const char *const *columns, int n_columns);
+/* The same for an Excel workbook (one sheet per value of a first column "plan"). */
+void ct_rec_begin_xlsx(ct_rec *r, ct_xlsx *x, const char *const *columns, int n_columns);
 /* Fields of the current row, in column order; NULL text and NaN numbers are empty (null). */
 void ct_rec_text(ct_rec *r, const char *text);
 void ct_rec_number(ct_rec *r, double v);

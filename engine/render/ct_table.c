@@ -1,5 +1,7 @@
 #include "ct_table.h"
 
+#include <math.h>
+
 static const char *const columns[] = {"plan", "indicator", "unit", "level", "period", "value",
                                       "numerator", "denominator", "reported", "expected"};
 enum { N_COLUMNS = 10 };
@@ -14,7 +16,7 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     t->prefix_unit = -1;
     t->prefix_len = 0;
     if (f == CT_FMT_JSON) {
-        ct_out_char(out, '[');
+        ct_rec_begin(&t->rec, out, 1, columns, N_COLUMNS);
         return;
     }
     for (int i = 0; i < N_COLUMNS; i++) {
@@ -26,6 +28,18 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
 
 /* "plan,indicator,unit,level," is the same for every period of a unit:
  * it is formatted once and copied. */
+void ct_table_begin_xlsx(ct_table *t, ct_xlsx *x, const ct_series *s)
+{
+    t->out = NULL;
+    t->series = s;
+    t->format = CT_FMT_XLSX;
+    t->rows = 0;
+    t->prefix_ind = NULL;
+    t->prefix_unit = -1;
+    t->prefix_len = 0;
+    ct_rec_begin_xlsx(&t->rec, x, columns, N_COLUMNS);
+}
+
 static void csv_prefix(ct_table *t, const ct_row *r)
 {
     const ct_series *s = t->series;
@@ -63,51 +77,37 @@ static void csv_row(ct_table *t, const ct_row *r)
     ct_out_char(o, '\n');
 }
 
-static void json_number(ct_out *o, const char *key, int present, double v)
+/* A row through ct_rec (JSON, Excel), in the order of `columns`. */
+static void rec_row(ct_table *t, const ct_row *r)
 {
-    ct_out_puts(o, ",\"");
-    ct_out_puts(o, key);
-    ct_out_puts(o, "\":");
-    if (present) ct_out_number(o, v);
-    else ct_out_puts(o, "null");
-}
-
-static void json_row(ct_table *t, const ct_row *r)
-{
-    ct_out *o = t->out;
+    ct_rec *rec = &t->rec;
     const ct_series *s = t->series;
     char pb[CT_PERIOD_BUF];
     ct_period_format(r->period, pb);
-    ct_out_puts(o, t->rows ? ",\n{" : "\n{");
-    ct_out_puts(o, "\"plan\":");
-    ct_out_json_string(o, r->plan->id);
-    ct_out_puts(o, ",\"indicator\":");
-    ct_out_json_string(o, r->ind->id);
-    ct_out_puts(o, ",\"unit\":");
-    ct_out_json_string(o, s->code[r->unit]);
-    ct_out_puts(o, ",\"level\":");
-    ct_out_json_string(o, s->level_name[s->level[r->unit]]);
-    ct_out_puts(o, ",\"period\":");
-    ct_out_json_string(o, pb);
     const ct_cell *c = &r->cell;
-    json_number(o, "value", c->flags & CT_ROW_VALUE, c->value);
-    json_number(o, "numerator", c->flags & CT_ROW_NUM, c->num);
-    json_number(o, "denominator", c->flags & CT_ROW_DEN, c->den);
-    json_number(o, "reported", c->flags & CT_ROW_COUNTS, c->reported);
-    json_number(o, "expected", c->flags & CT_ROW_COUNTS, c->expected);
-    ct_out_char(o, '}');
+    ct_rec_text(rec, r->plan->id);
+    ct_rec_text(rec, r->ind->id);
+    ct_rec_text(rec, s->code[r->unit]);
+    ct_rec_text(rec, s->level_name[s->level[r->unit]]);
+    ct_rec_text(rec, pb);
+    ct_rec_number(rec, c->flags & CT_ROW_VALUE ? c->value : NAN);
+    ct_rec_number(rec, c->flags & CT_ROW_NUM ? c->num : NAN);
+    ct_rec_number(rec, c->flags & CT_ROW_DEN ? c->den : NAN);
+    ct_rec_number(rec, c->flags & CT_ROW_COUNTS ? c->reported : NAN);
+    ct_rec_number(rec, c->flags & CT_ROW_COUNTS ? c->expected : NAN);
+    ct_rec_end_row(rec);
 }
 
 int ct_table_row(const ct_row *row, void *table)
 {
     ct_table *t = table;
-    if (t->format == CT_FMT_JSON) json_row(t, row);
-    else csv_row(t, row);
+    if (t->format == CT_FMT_CSV) csv_row(t, row);
+    else rec_row(t, row);
     t->rows++;
     return 0;
 }
 
 void ct_table_end(ct_table *t)
 {
-    if (t->format == CT_FMT_JSON) ct_out_puts(t->out, t->rows ? "\n]\n" : "]\n");
+    if (t->format != CT_FMT_CSV) ct_rec_end(&t->rec);
 }

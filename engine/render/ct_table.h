@@ -1,17 +1,20 @@
 /* The `compute` table: one row per plan, indicator, unit and period, as CSV
- * (the contract's columns) or as a JSON array of objects. */
+ * (the contract's columns), as a JSON array of objects or as an Excel
+ * workbook (these two through ct_rec, from the same column list). */
 #ifndef CT_TABLE_H
 #define CT_TABLE_H
 
 #include "../compute/ct_compute.h"
 #include "ct_output.h"
+#include "ct_records.h"
 
-typedef enum { CT_FMT_CSV, CT_FMT_JSON } ct_format;
+typedef enum { CT_FMT_CSV, CT_FMT_JSON, CT_FMT_XLSX } ct_format;
 
 typedef struct {
     ct_out *out;
     const ct_series *series;
     ct_format format;
+    ct_rec rec;                      /* JSON and Excel rows */
     size_t rows;
     const ct_indicator *prefix_ind;  /* the row prefix cached for this indicator and unit */
     int prefix_unit;
@@ -20,6 +23,8 @@ typedef struct {
 } ct_table;
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);
+/* The same into an Excel workbook: one sheet per plan. */
+void ct_table_begin_xlsx(ct_table *t, ct_xlsx *x, const ct_series *s);
 /* A ct_row_fn: writes one row. */
 int ct_table_row(const ct_row *row, void *table);
 void ct_table_end(ct_table *t);

@@ -1,0 +1,266 @@
+/* chitieu import dhis2: a DHIS2 org unit tree and data value sets become a
+ * chitieu data folder (units.csv, observations.csv, metrics.csv), written
+ * whole or not at all. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../load/ct_dhis2_in.h"
+#include "../render/ct_output.h"
+#include "cli.h"
+
+static const char *const usage_import =
+    "usage: chitieu import dhis2 --org-units ORGUNITS.json --data-values FILE...\n"
+    "                            [--map MAP.csv] [--skip-unplaced] --out DIR\n"
+    "\n"
+    "Turns a DHIS2 export into a chitieu data folder DIR: units.csv from the\n"
+    "organisation units (by code; openingDate and closedDate give valid_from and\n"
+    "valid_to), observations.csv from the data value sets (JSON or DHIS2's CSV,\n"
+    "codes as identifiers; DHIS2 period ids become 2016, 2016S1, 2016Q1,\n"
+    "2016-03) and metrics.csv listing each metric found. Values that cannot be\n"
+    "placed (unknown org units, unmapped category option combos, weekly and\n"
+    "other period types chitieu lacks, values that are not numbers) are listed\n"
+    "with their file and position; then nothing is written and the exit status\n"
+    "is 1, unless --skip-unplaced is given.\n"
+    "\n"
+    "options:\n"
+    "  --org-units FILE     DHIS2 organisationUnits JSON (id, code, name, level,\n"
+    "                       parent, openingDate, closedDate)\n"
+    "  --data-values FILE...  dataValueSets files, JSON or CSV (repeatable)\n"
+    "  --map FILE           CSV dataelement,catoptcombo,metric: which data element\n"
+    "                       and category option combo go to which metric (an empty\n"
+    "                       metric leaves them out); rows level,N,NAME name levels\n"
+    "                       (default: 1 national, 2 province, 3 district, 4 commune)\n"
+    "  --skip-unplaced      leave out the values that cannot be placed (still\n"
+    "                       listed, as warnings) and write the folder\n"
+    "  --out DIR            the data folder to write (new, empty, or one that holds\n"
+    "                       only the files an import writes)\n"
+    "  -h, --help           this text\n";
+
+static const char *const written[] = {"units.csv", "observations.csv", "metrics.csv"};
+enum { N_WRITTEN = 3 };
+
+typedef struct {
+    const char *org_units, *map, *out;
+    const char **values;
+    size_t n_values;
+    int skip, help;
+} import_args;
+
+static int parse_import(int argc, char **argv, import_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->values = calloc((size_t)argc + 1, sizeof *a->values);
+    if (!a->values) return cli_usage_error("import", "%s", "out of memory");
+    int in_values = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) { a->help = 1; continue; }
+        if (!strcmp(arg, "--skip-unplaced")) { a->skip = 1; in_values = 0; continue; }
+        const char **slot = NULL;
+        if (!strcmp(arg, "--org-units")) slot = &a->org_units;
+        else if (!strcmp(arg, "--map")) slot = &a->map;
+        else if (!strcmp(arg, "--out") || !strcmp(arg, "-o")) slot = &a->out;
+        else if (!strcmp(arg, "--data-values")) { in_values = 1; continue; }
+        else if (arg[0] == '-' && arg[1]) return cli_usage_error("import", "unknown option '%s'", arg);
+        else if (in_values) { a->values[a->n_values++] = arg; continue; }
+        else return cli_usage_error("import", "unexpected argument '%s' (data value files follow --data-values)", arg);
+        in_values = 0;
+        if (i + 1 >= argc) return cli_usage_error("import", "option '%s' needs a value", arg);
+        *slot = argv[++i];
+    }
+    return 0;
+}
+
+/* Whether dir may be replaced: absent, empty, or holding only what an import writes. */
+static int replaceable(const char *dir, int *exists)
+{
+    DIR *dp = opendir(dir);
+    *exists = dp != NULL;
+    if (!dp) return errno == ENOENT;
+    struct dirent *e;
+    int ok = 1;
+    while (ok && (e = readdir(dp))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        int known = 0;
+        for (int i = 0; i < N_WRITTEN; i++) known |= !strcmp(e->d_name, written[i]);
+        ok = known;
+    }
+    closedir(dp);
+    return ok;
+}
+
+/* DIR/NAME into buf; -1 when it does not fit. */
+static int join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static void remove_folder(const char *dir)
+{
+    char p[4096];
+    for (int i = 0; i < N_WRITTEN; i++)
+        if (join(p, sizeof p, dir, written[i]) == 0) remove(p);
+    rmdir(dir);
+}
+
+static ct_out *open_in(const char *dir, const char *name, ct_diags *d)
+{
+    char p[4096];
+    if (join(p, sizeof p, dir, name) != 0) {
+        ct_error_at(d, dir, 0, 0, "%s", "the folder's path is too long");
+        return NULL;
+    }
+    return ct_out_open(p, d);
+}
+
+static void csv_row(ct_out *o, const char *const *fields, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i) ct_out_char(o, ',');
+        ct_out_csv_field(o, fields[i]);
+    }
+    ct_out_char(o, '\n');
+}
+
+static ct_status write_units(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+{
+    ct_out *o = open_in(dir, "units.csv", d);
+    if (!o) return CT_EIO;
+    ct_out_puts(o, "code,name,level,parent,valid_from,valid_to\n");
+    for (size_t i = 0; i < im->n_units; i++) {
+        const ct_dhis2_unit *u = &im->units[im->order[i]];
+        const char *f[] = {u->code, u->name, u->level, u->parent, u->valid_from, u->valid_to};
+        csv_row(o, f, 6);
+    }
+    return ct_out_commit(o, d);
+}
+
+static ct_status write_observations(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+{
+    ct_out *o = open_in(dir, "observations.csv", d);
+    if (!o) return CT_EIO;
+    ct_out_puts(o, "unit,period,metric,value\n");
+    for (size_t i = 0; i < im->n_obs; i++) {
+        const ct_dhis2_obs *b = &im->obs[i];
+        const char *f[] = {b->unit, b->period, b->metric, b->text};
+        csv_row(o, f, 4);
+    }
+    return ct_out_commit(o, d);
+}
+
+static ct_status write_metrics(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+{
+    ct_out *o = open_in(dir, "metrics.csv", d);
+    if (!o) return CT_EIO;
+    ct_out_puts(o, "metric,level,type,over_time,merge,title\n");
+    for (size_t i = 0; i < im->n_metrics; i++) {
+        const char *f[] = {im->metrics[i].name, "", im->metrics[i].boolean_only ? "boolean" : "", "", "", ""};
+        csv_row(o, f, 6);
+    }
+    return ct_out_commit(o, d);
+}
+
+/* Writes the three files into a new folder beside dir, then puts it in place. */
+static ct_status write_folder(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+{
+    int exists;
+    if (!replaceable(dir, &exists)) {
+        ct_error_at(d, dir, 0, 0, "%s", "the folder holds other files than units.csv, observations.csv and "
+                                         "metrics.csv: give a new or empty folder");
+        return CT_EIO;
+    }
+    char tmp[4096], old[4096];
+    int n1 = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", dir, (long)getpid());
+    int n2 = snprintf(old, sizeof old, "%s.old.%ld", dir, (long)getpid());
+    if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof tmp || (size_t)n2 >= sizeof old) {
+        ct_error_at(d, dir, 0, 0, "%s", "the folder's path is too long");
+        return CT_EIO;
+    }
+    if (mkdir(tmp, 0777) != 0) {
+        ct_error_at(d, tmp, 0, 0, "cannot create the folder: %s", strerror(errno));
+        return CT_EIO;
+    }
+    ct_status st = write_units(im, tmp, d);
+    if (st == CT_OK) st = write_observations(im, tmp, d);
+    if (st == CT_OK) st = write_metrics(im, tmp, d);
+    if (st == CT_OK && exists && rename(dir, old) != 0) {
+        ct_error_at(d, dir, 0, 0, "cannot replace the folder: %s", strerror(errno));
+        st = CT_EIO;
+    }
+    if (st == CT_OK && rename(tmp, dir) != 0) {
+        ct_error_at(d, dir, 0, 0, "cannot create the folder: %s", strerror(errno));
+        if (exists) rename(old, dir);
+        st = CT_EIO;
+    }
+    if (st != CT_OK) remove_folder(tmp);
+    else if (exists) remove_folder(old);
+    return st;
+}
+
+static void print_summary(const ct_dhis2_import *im, int skip)
+{
+    static const char *const reasons[CT_DHIS2_N_REASONS] = {
+        "unknown org units", "unmapped category option combos", "period types chitieu lacks",
+        "not numbers", "conflicting duplicates"};
+    size_t un = ct_dhis2_unplaced(im);
+    fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu observations written", im->n_units,
+            im->n_read, im->n_obs);
+    if (im->n_summed) fprintf(stderr, ", %zu added to another combo's value of the same metric", im->n_summed);
+    if (im->n_deleted) fprintf(stderr, ", %zu marked deleted", im->n_deleted);
+    if (im->n_empty) fprintf(stderr, ", %zu empty", im->n_empty);
+    if (im->n_ignored) fprintf(stderr, ", %zu left out by the map", im->n_ignored);
+    if (un) {
+        fprintf(stderr, "; %zu not placed%s (", un, skip ? " and skipped" : "");
+        int first = 1;
+        for (int i = 0; i < CT_DHIS2_N_REASONS; i++)
+            if (im->n_unplaced[i]) {
+                fprintf(stderr, "%s%zu %s", first ? "" : ", ", im->n_unplaced[i], reasons[i]);
+                first = 0;
+            }
+        fputc(')', stderr);
+    }
+    fputc('\n', stderr);
+}
+
+int cmd_import(int argc, char **argv)
+{
+    if (argc < 1 || (strcmp(argv[0], "dhis2") && strcmp(argv[0], "--help") && strcmp(argv[0], "-h")))
+        return cli_usage_error("import", "%s", "the source must be dhis2 (chitieu import dhis2 ...)");
+    import_args a;
+    int rc = parse_import(argc - 1, argv + 1, &a);
+    if (!rc && (a.help || strcmp(argv[0], "dhis2"))) { fputs(usage_import, stdout); free(a.values); return 0; }
+    if (!rc && !a.org_units) rc = cli_usage_error("import", "%s", "--org-units FILE is required");
+    if (!rc && a.n_values == 0) rc = cli_usage_error("import", "%s", "--data-values FILE... is required");
+    if (!rc && !a.out) rc = cli_usage_error("import", "%s", "--out DIR is required");
+    if (rc) { free(a.values); return rc; }
+    cli_session ss; /* only for its diagnostics and their printing */
+    cli_session_init(&ss);
+    ct_dhis2_import im;
+    ct_dhis2_init(&im);
+    im.skip_unplaced = a.skip;
+    ct_status st = CT_OK;
+    if (a.map) st = ct_dhis2_read_map(&im, a.map, &ss.diags);
+    if (st == CT_OK) st = ct_dhis2_read_orgunits(&im, a.org_units, &ss.diags);
+    for (size_t i = 0; st == CT_OK && i < a.n_values; i++) {
+        ct_status s = ct_dhis2_read_values(&im, a.values[i], &ss.diags);
+        if (s == CT_ENOMEM) st = s;
+        else if (s != CT_OK) st = CT_EINPUT; /* keep reading the others, to report them all */
+        if (st == CT_EINPUT) for (size_t k = i + 1; k < a.n_values; k++) ct_dhis2_read_values(&im, a.values[k], &ss.diags);
+        if (st != CT_OK) break;
+    }
+    int bad = st != CT_OK || ss.diags.n_errors > 0 || (!a.skip && ct_dhis2_unplaced(&im) > 0);
+    if (st == CT_ENOMEM) ct_error_at(&ss.diags, NULL, 0, 0, "%s", "out of memory");
+    if (!bad && write_folder(&im, a.out, &ss.diags) != CT_OK) bad = 1;
+    cli_session_print(&ss);
+    if (st != CT_ENOMEM) print_summary(&im, a.skip);
+    if (bad) fprintf(stderr, "chitieu import: nothing written to %s\n", a.out);
+    ct_dhis2_free(&im);
+    free(a.values);
+    return cli_finish(&ss, bad);
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# compute and assess --format xlsx, read back with openpyxl: one sheet per
+# plan, the same rows, columns and values as the CSV, numbers as numbers,
+# Vietnamese (or English) headers, status fills in the report's palette, a
+# frozen header and an autofilter; a workbook that cannot be written leaves
+# nothing behind.
+# usage: run_xlsx.sh CHITIEU SOURCE_DIR
+set -u
+bin=$1
+src=$(cd "$2" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+cd "$src" || exit 1
+plans="indicators/thanh-hoa-2016-2020.yaml indicators/hau-giang-2021-2025.yaml indicators/ha-noi-2024.yaml
+       indicators/national-2021-2025.yaml indicators/phu-tho-2015.yaml"
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --as-of 2019 -o "$tmp/a.csv" || fail "assess csv"
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --as-of 2019 --format xlsx -o "$tmp/a.xlsx" || fail "assess xlsx"
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --as-of 2019 --format xlsx --lang en -o "$tmp/a-en.xlsx" || fail "assess xlsx en"
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --as-of 2019 --lang en -o "$tmp/a-en.csv" || fail "assess csv en"
+# shellcheck disable=SC2086
+"$bin" compute $plans --data data --level province -o "$tmp/c.csv" || fail "compute csv"
+# shellcheck disable=SC2086
+"$bin" compute $plans --data data --level province --format xlsx -o "$tmp/c.xlsx" || fail "compute xlsx"
+ls "$tmp" | grep -q '\.tmp\.' && fail "a temporary file was left"
+
+$py - "$tmp" <<'PY' || fail "workbooks: see above"
+import csv, sys, openpyxl
+tmp = sys.argv[1]
+ok = True
+def bad(*a):
+    global ok
+    print(*a); ok = False
+# the report's palette (ct_report.c / plots/theme.gp)
+fills = {"achieved": "FF009E73", "on_track": "FF56B4E9", "at_risk": "FFE69F00", "off_track": "FFD55E00",
+         "deteriorating": "FFCC79A7", "insufficient_data": "FFBBBBBB"}
+def compare(csv_path, xlsx_path, first_header, text_cols, number_cols):
+    rows = list(csv.reader(open(csv_path, encoding="utf-8")))
+    header, body = rows[0], rows[1:]
+    wb = openpyxl.load_workbook(xlsx_path)
+    plans = []
+    for r in body:
+        if r[0] not in plans: plans.append(r[0])
+    if wb.sheetnames != plans: bad(xlsx_path, "sheets", wb.sheetnames, "expected", plans)
+    seen_fill = set()
+    for ws in wb.worksheets:
+        want = [r for r in body if r[0] == ws.title]
+        got = list(ws.iter_rows(values_only=True))
+        if got[0][0] != first_header: bad(ws.title, "header", got[0][0], "expected", first_header)
+        if len(got[0]) != len(header): bad(ws.title, "columns", len(got[0]), "expected", len(header))
+        if len(got) - 1 != len(want): bad(ws.title, "rows", len(got) - 1, "expected", len(want)); continue
+        if ws.freeze_panes != "A2": bad(ws.title, "frozen at", ws.freeze_panes)
+        if not ws.auto_filter.ref or not ws.auto_filter.ref.startswith("A1:"): bad(ws.title, "autofilter", ws.auto_filter.ref)
+        for i, (w, g) in enumerate(zip(want, got[1:])):
+            for j, (a, b) in enumerate(zip(w, g)):
+                col = header[j]
+                if a == "":
+                    if b is not None: bad(ws.title, i + 2, col, "expected an empty cell, got", repr(b))
+                elif col in text_cols:
+                    if not isinstance(b, str) or b != a: bad(ws.title, i + 2, col, "expected text", a, "got", repr(b))
+                elif col in number_cols:
+                    if not isinstance(b, (int, float)) or abs(b - float(a)) > 1e-9: bad(ws.title, i + 2, col, "expected number", a, "got", repr(b))
+                elif str(b) != a and not (isinstance(b, (int, float)) and abs(b - float(a)) < 1e-9):
+                    bad(ws.title, i + 2, col, "expected", a, "got", repr(b))
+            if "status" in header:
+                j = header.index("status")
+                cell = ws.cell(row=i + 2, column=j + 1)
+                if w[j] in fills:
+                    if cell.fill.fill_type != "solid" or cell.fill.fgColor.rgb != fills[w[j]]:
+                        bad(ws.title, i + 2, "status", w[j], "fill", cell.fill.fgColor.rgb)
+                    seen_fill.add(w[j])
+        for j, h in enumerate(got[0]):
+            letter = openpyxl.utils.get_column_letter(j + 1)
+            width = ws.column_dimensions[letter].width
+            if width is None or width < min(len(h), 40): bad(ws.title, "column", h, "width", width)
+    return seen_fill
+seen = compare(f"{tmp}/a.csv", f"{tmp}/a.xlsx", "Kế hoạch",
+               {"plan", "indicator", "unit", "level", "baseline_period", "latest_period", "status", "note", "method"},
+               {"target_year", "target", "baseline_value", "latest_value", "observed_rate", "required_rate", "ratio",
+                "projected", "lower", "upper", "met_year", "points"})
+if len(seen) < 3: bad("fewer than 3 statuses were coloured:", seen)
+compare(f"{tmp}/a-en.csv", f"{tmp}/a-en.xlsx", "plan", {"unit", "status"}, {"target", "latest_value"})
+compare(f"{tmp}/c.csv", f"{tmp}/c.xlsx", "Kế hoạch", {"plan", "indicator", "unit", "level", "period"},
+        {"value", "numerator", "denominator", "reported", "expected"})
+hdr = [c.value for c in openpyxl.load_workbook(f"{tmp}/a.xlsx").worksheets[0][1]]
+for w in ("Mã đơn vị", "Mục tiêu", "Tình trạng", "Ghi chú"):
+    if w not in hdr: bad("Vietnamese header lacks", w, hdr)
+sys.exit(0 if ok else 1)
+PY
+
+# A plan id too long for a sheet name (Excel: 31 characters).
+mkdir "$tmp/p"
+sed 's|^  id: thanh-hoa-2016-2020$|  id: thanh-hoa-2016-2020-phong-chong-mai-dam-ke-hoach-112|' \
+  indicators/thanh-hoa-2016-2020.yaml > "$tmp/p/long.yaml"
+cp -r scripts "$tmp/scripts"
+# shellcheck disable=SC2086
+"$bin" assess "$tmp/p/long.yaml" indicators/hau-giang-2021-2025.yaml indicators/ha-noi-2024.yaml \
+  indicators/national-2021-2025.yaml indicators/phu-tho-2015.yaml --data data --format xlsx -o "$tmp/long.xlsx" \
+  2>"$tmp/err" || { fail "assess with a long plan id"; cat "$tmp/err"; }
+$py -c "
+import openpyxl, sys
+n = openpyxl.load_workbook('$tmp/long.xlsx').sheetnames[0]
+sys.exit(0 if n == 'thanh-hoa-2016-2020-phong-chong' else print('sheet name', repr(n)) or 1)" || fail "long sheet name"
+
+# Usage and failures: no -o; a folder that does not exist.
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --format xlsx >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--format xlsx without -o is not a usage error"
+# shellcheck disable=SC2086
+"$bin" assess $plans --data data --format xlsx -o "$tmp/no/such/a.xlsx" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "an unwritable workbook does not fail"
+grep -q "no/such/a.xlsx: error: cannot write" "$tmp/err" || { fail "the error does not name the file"; cat "$tmp/err"; }
+[ $fails -eq 0 ] && echo "xlsx: workbooks match the CSV, with headers, fills, frozen panes and filters"
+exit $((fails > 0))
