@@ -287,8 +287,8 @@ static int inside(const char *folder, const char *path)
 }
 
 /* The path of a file named in a plan: relative to the plan file's folder, a
- * Lua file (.lua), and inside the plan's folder or the current folder (the
- * places the user pointed at). 0, or -1 with the reason in why. */
+ * Lua file (.lua), and inside the plan's folder, the folder that holds it
+ * (the project's) or the current folder (the places the user pointed at). 0, or -1 with the reason in why. */
 static int plan_file(const char *plan_path, const char *file, char *out, size_t size, char *why, size_t why_size)
 {
     const char *slash = strrchr(plan_path, '/');
@@ -300,8 +300,11 @@ static int plan_file(const char *plan_path, const char *file, char *out, size_t 
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - plan_path) : 1, slash ? plan_path : ".");
     if (slash == plan_path) snprintf(dir, sizeof dir, "/");
-    if (!inside(dir, out) && !inside(".", out)) {
-        snprintf(why, why_size, "lies outside the plan's folder and the current folder");
+    /* a project keeps its plans and scripts side by side (indicators/, scripts/) */
+    char project[PATH_MAX + 4];
+    snprintf(project, sizeof project, "%s/..", dir);
+    if (!inside(dir, out) && !inside(project, out) && !inside(".", out)) {
+        snprintf(why, why_size, "lies outside the plan's project folder and the current folder");
         return -1;
     }
     return 0;
@@ -375,7 +378,7 @@ static ct_status attach_indicator(ct_rules *r, ct_plan *plan, ct_indicator *ind,
     char path[1024], why[120];
     if (plan_file(plan->path, ind->script, path, sizeof path, why, sizeof why) != 0) {
         ct_error_at(d, plan->path, ind->script_pos.line, ind->script_pos.col,
-                    "indicator %s: script %s %s; a plan's scripts must be .lua files in its folder or the current "
+                    "indicator %s: script %s %s; a plan's scripts must be .lua files in its project folder or the current "
                     "folder (give others with --rules)", ind->id, ind->script, why);
         return CT_EINPUT;
     }
@@ -417,7 +420,7 @@ ct_status ct_rules_attach_plan(ct_rules *r, ct_plan *plan, ct_diags *d)
         char path[1024], why[120];
         if (plan_file(plan->path, plan->rules[i], path, sizeof path, why, sizeof why) != 0) {
             ct_error_at(d, plan->path, plan->rules_pos[i].line, plan->rules_pos[i].col,
-                        "rules file %s %s; a plan's rules files must be .lua files in its folder or the current "
+                        "rules file %s %s; a plan's rules files must be .lua files in its project folder or the current "
                         "folder (give others with --rules)", plan->rules[i], why);
             st = CT_EINPUT;
             continue;

@@ -1,1 +1,1 @@
-../lua_assess_rules/rules.lua
+../../../../scripts/notes.lua
