@@ -4,6 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev libjansson-dev libxlsxwriter-dev
       gnuplot-nox fonts-dejavu-core python3-openpyxl python3-numpy python3-scipy python3-yaml)
 [ "${CI:-}" = true ] && pkgs+=(valgrind)
+# the fuzzing harnesses (tests/fuzz/run.sh): clang with libFuzzer
+[ "${CHITIEU_FUZZ:-}" = ON ] && pkgs+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

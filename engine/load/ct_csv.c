@@ -62,8 +62,8 @@ static int check_text(const char *path, const char *data, size_t n, ct_diags *d)
         if (len) { i += len; continue; }
         int line, col;
         place_of(data, i, &line, &col);
-        if (s[i] == 0) ct_error_at(d, path, line, col, "a NUL byte in the file (column %d); the file must be UTF-8 text", col);
-        else ct_error_at(d, path, line, col, "invalid UTF-8 (byte 0x%02X at column %d); save the file as UTF-8", s[i], col);
+        if (s[i] == 0) ct_error_at(d, path, line, col, "a NUL byte; the file must be UTF-8 text");
+        else ct_error_at(d, path, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", s[i]);
         return -1;
     }
     return 0;

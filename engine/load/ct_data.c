@@ -783,6 +783,28 @@ static void forget_after_cutoff(ct_series *s)
     }
 }
 
+
+/* Memory goes with units x periods from the first year to the last: a span
+ * past CT_DATA_MAX_YEARS is refused, naming the rows at its two ends. */
+static int span_too_long(const ct_series *s, const obs_buf *ob, ct_diags *d)
+{
+    if (s->last_month / 12 - s->first_month / 12 + 1 <= CT_DATA_MAX_YEARS) return 0;
+    const obs_rec *lo = NULL, *hi = NULL;
+    for (int k = 0; k < MAX_PARTS; k++)
+        for (size_t i = 0; i < ob[k].n; i++) {
+            const obs_rec *rec = &ob[k].recs[i];
+            if (!lo || ct_period_first_month(rec->period) < ct_period_first_month(lo->period)) lo = rec;
+            if (!hi || ct_period_last_month(rec->period) > ct_period_last_month(hi->period)) hi = rec;
+        }
+    char a[CT_PERIOD_BUF], b[CT_PERIOD_BUF];
+    ct_period_format(lo->period, a);
+    ct_period_format(hi->period, b);
+    ct_error_at(d, s->obs_path, hi->line, 0,
+                "period %s is more than %d years after period %s (line %d): the data may span at most %d years",
+                b, CT_DATA_MAX_YEARS - 1, a, lo->line, CT_DATA_MAX_YEARS);
+    return 1;
+}
+
 ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
 {
     s->obs_path = ct_arena_strdup(&s->arena, path);
@@ -807,13 +829,14 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
             if (fm < s->first_month) s->first_month = fm;
             if (lm > s->last_month) s->last_month = lm;
         }
-        if (n_recs) {
+        if (n_recs && span_too_long(s, ob, d)) st = CT_EINPUT;
+        else if (n_recs) {
             s->year0 = s->first_month / 12;
             s->year1 = s->last_month / 12;
             for (int t = 0; t < CT_PT_COUNT; t++)
                 s->n_periods[t] = (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t);
         }
-        st = scatter(s, ob, d);
+        if (st == CT_OK) st = scatter(s, ob, d);
     }
     for (int k = 0; k < MAX_PARTS; k++) free(ob[k].recs);
     if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);

@@ -10,8 +10,13 @@
  * is added to d; returns CT_OK, CT_EINPUT or CT_EIO. */
 ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d);
 
+/* The most years that observations may span, first to last: each metric
+ * holds a value for every unit and period of the span. */
+enum { CT_DATA_MAX_YEARS = 50 };
+
 /* Reads observations.csv into s, whose units and metric declarations must be
- * loaded already, then rolls every metric up to coarser periods. */
+ * loaded already, then rolls every metric up to coarser periods. A span of
+ * periods past CT_DATA_MAX_YEARS is an error naming the two rows. */
 ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d);
 
 #endif

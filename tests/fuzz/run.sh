@@ -4,7 +4,9 @@
 #   tests/fuzz/run.sh [SECONDS] [HARNESS...]     (default: 30, all six)
 #
 # Environment: CC (default clang), OUT (build dir, default build-fuzz),
-# JOBS (harnesses run at once, default 1), FUZZ_FLAGS (extra libFuzzer flags).
+# JOBS (harnesses run at once, default 1), MAX_LEN (largest input, default
+# 1 MiB: large enough for the quadratic and deep cases), FUZZ_FLAGS (extra
+# libFuzzer flags).
 # Crashes are written to tests/fuzz/crashes/NAME/; new corpus entries go to
 # OUT/corpus/NAME (the seeds in tests/fuzz/corpus/NAME are read, not written).
 set -eu
@@ -18,6 +20,7 @@ names=${*:-$all}
 CC=${CC:-clang}
 OUT=${OUT:-$root/build-fuzz}
 JOBS=${JOBS:-1}
+MAX_LEN=${MAX_LEN:-1048576}
 
 engine="core/ct_error.c core/ct_arena.c core/ct_strmap.c core/ct_file.c core/ct_tmpfile.c core/ct_number.c model/ct_period.c model/ct_cond.c
         model/ct_series.c load/ct_csv.c load/ct_yaml.c load/ct_plan.c load/ct_data.c"
@@ -45,7 +48,7 @@ run_one() {
     echo "== run fuzz_$n for ${secs}s"
     # shellcheck disable=SC2086
     "$OUT/fuzz_$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=16384 -print_final_stats=1 \
+        -max_len="$MAX_LEN" -print_final_stats=1 \
         -artifact_prefix="$here/crashes/$n/" $dict ${FUZZ_FLAGS:-} \
         "$OUT/corpus/$n" "$here/corpus/$n" >"$OUT/fuzz_$n.log" 2>&1 || rc=$?
     grep -E '^stat::number_of_executed_units|^==[0-9]+==ERROR|^SUMMARY|Test unit written|ERROR: libFuzzer' \
