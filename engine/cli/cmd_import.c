@@ -207,7 +207,7 @@ static void print_summary(const ct_dhis2_import *im, int skip)
 {
     static const char *const reasons[CT_DHIS2_N_REASONS] = {
         "unknown org units", "unmapped category option combos", "period types chitieu lacks",
-        "not numbers", "conflicting duplicates"};
+        "not numbers or malformed", "conflicting duplicates"};
     size_t un = ct_dhis2_unplaced(im);
     fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu observations written", im->n_units,
             im->n_read, im->n_obs);

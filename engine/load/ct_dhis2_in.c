@@ -509,17 +509,20 @@ static ct_status read_json_values(ct_dhis2_import *im, const char *path, ct_diag
     json_t *dv;
     ct_status st = CT_OK;
     json_array_foreach(list, i, dv) {
-        char vbuf[64];
+        char b[6][64];
         raw_value v = {0};
-        if (json_is_object(dv)) {
-            v.de = json_str(dv, "dataElement");
-            v.period = json_str(dv, "period");
-            v.ou = json_str(dv, "orgUnit");
-            v.coc = json_str(dv, "categoryOptionCombo");
-            v.aoc = json_str(dv, "attributeOptionCombo");
-            v.value = json_text(dv, "value", vbuf, sizeof vbuf);
-            v.deleted = json_is_true(json_object_get(dv, "deleted"));
+        if (!json_is_object(dv)) {
+            im->n_read++;
+            unplaced(im, d, CT_DHIS2_VALUE, path, 0, (long)i, &v, "%s", "not a data value (an object)");
+            continue;
         }
+        v.de = json_text(dv, "dataElement", b[0], sizeof b[0]);
+        v.period = json_text(dv, "period", b[1], sizeof b[1]);
+        v.ou = json_text(dv, "orgUnit", b[2], sizeof b[2]);
+        v.coc = json_text(dv, "categoryOptionCombo", b[3], sizeof b[3]);
+        v.aoc = json_text(dv, "attributeOptionCombo", b[4], sizeof b[4]);
+        v.value = json_text(dv, "value", b[5], sizeof b[5]);
+        v.deleted = json_is_true(json_object_get(dv, "deleted"));
         if (!v.period) v.period = set_pe;
         if (!v.ou) v.ou = set_ou;
         if (!v.aoc) v.aoc = set_aoc;
@@ -595,5 +598,5 @@ ct_status ct_dhis2_read_values(ct_dhis2_import *im, const char *path, ct_diags *
     int c;
     while ((c = fgetc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF)) {}
     fclose(f);
-    return c == '{' ? read_json_values(im, path, d) : read_csv_values(im, path, d);
+    return c == '{' || c == '[' ? read_json_values(im, path, d) : read_csv_values(im, path, d);
 }

@@ -40,7 +40,7 @@ enum {
     CT_DHIS2_ORGUNIT,       /* the org unit is neither a code nor an id of the tree */
     CT_DHIS2_COMBO,         /* a category (or attribute) option combo not mapped */
     CT_DHIS2_PERIOD,        /* a DHIS2 period type the contract lacks, or no period */
-    CT_DHIS2_VALUE,         /* not a number, true or false */
+    CT_DHIS2_VALUE,         /* not a number, true or false; or a malformed entry */
     CT_DHIS2_CONFLICT,      /* the same value twice with different numbers */
     CT_DHIS2_N_REASONS
 };

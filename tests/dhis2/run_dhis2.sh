@@ -61,6 +61,12 @@ grep -q "bad.json:2:[0-9]*: error: " "$tmp/err" || { fail "a JSON error does not
 "$bin" import dhis2 --org-units orgunits_overlap.json --data-values values_noheader.csv --out "$tmp/x" 2>"$tmp/err" \
   && fail "overlapping units were accepted"
 grep -q "share the code '14758' and their opening and closed dates overlap" "$tmp/err" || fail "overlap not reported"
+printf '{"dataValues": [1, {"dataElement": "staff_trained", "period": 2016, "orgUnit": "380", "value": 20}]}' \
+  > "$tmp/odd.json"
+"$bin" import dhis2 --org-units orgunits.json --data-values "$tmp/odd.json" --out "$tmp/x" 2>"$tmp/err" \
+  && fail "a data value that is not an object was accepted"
+grep -q 'odd.json: error: dataValues\[0\] (, , ): not a data value' "$tmp/err" || { fail "a non-object data value"; cat "$tmp/err"; }
+grep -q '1 observations written' "$tmp/err" || fail "numbers given as JSON numbers are not read"
 "$bin" import dhis2 --org-units orgunits.json --out "$tmp/x" 2>/dev/null
 [ $? -eq 2 ] || fail "a missing --data-values is not a usage error"
 
