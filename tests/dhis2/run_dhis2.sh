@@ -53,6 +53,16 @@ grep -q '^14755,Phường Hàm Rồng,xa,380,1970-01,$' "$tmp/m/units.csv" || fa
 grep -q "1 marked deleted" "$tmp/err" || fail "map: the deleted value is not counted"
 grep -q "1 left out by the map" "$tmp/err" || fail "map: the value the map leaves out is not counted"
 
+# the same file twice: every value repeated, kept once; a changed value: a conflict
+"$bin" import dhis2 --org-units orgunits.json --data-values values_set.json values_set.json --map map.csv \
+  --out "$tmp/twice" 2>"$tmp/err" || fail "the same file twice was refused"
+grep -q "3 repeated (kept once)" "$tmp/err" || { fail "repeated values are not counted"; cat "$tmp/err"; }
+sed 's/"value": "4"}/"value": "5"}/' values_set.json > "$tmp/changed.json"
+"$bin" import dhis2 --org-units orgunits.json --data-values values_set.json "$tmp/changed.json" --map map.csv \
+  --out "$tmp/changed" 2>"$tmp/err" && fail "a conflicting value was accepted"
+grep -q "changed.json: error: dataValues\[1\] (staff_trained, 2016, 381): the same value twice with different numbers: it was 4 at values_set.json dataValues\[1\], now 5" \
+  "$tmp/err" || { fail "the conflict is not reported"; cat "$tmp/err"; }
+
 # 4. Broken input names its place; two units with one code and overlapping dates.
 printf '{"organisationUnits": [\n  {"id": "a", "code": "1",}\n]}\n' > "$tmp/bad.json"
 "$bin" import dhis2 --org-units "$tmp/bad.json" --data-values values.json --out "$tmp/x" 2>"$tmp/err" \
