@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled data: checks every bundled plan against data/,
 # computes every indicator at every level, assesses every target, tests each
-# plan's feasibility and writes the HTML progress report with its charts.
+# plan's feasibility and writes the HTML progress report with its charts
+# (and the assessment as an Excel workbook).
 # Results go to out/; the report is out/report/index.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +14,14 @@ plans=(indicators/*.yaml)
 ./build/chitieu compute "${plans[@]}" --data data -o out/indicators.csv
 ./build/chitieu project "${plans[@]}" --data data -o out/projections.csv
 ./build/chitieu assess "${plans[@]}" --data data -o out/assessment.csv
+./build/chitieu assess "${plans[@]}" --data data --format xlsx -o out/assessment.xlsx
 ./build/chitieu check "${plans[@]}" --data data --feasibility | grep '^feasibility:' > out/feasibility.txt
 rm -rf out/report
 ./build/chitieu report "${plans[@]}" --data data --out out/report
 for f in out/indicators.csv out/projections.csv out/assessment.csv; do
   echo "wrote $f ($(($(wc -l < "$f") - 1)) rows)"
 done
+echo "wrote out/assessment.xlsx (one sheet per plan)"
 echo "wrote out/feasibility.txt ($(wc -l < out/feasibility.txt) findings)"
 echo "wrote out/report/index.html ($(find out/report -name '*.png' | wc -l) charts)"
 # The bundled data end in 2025: assessed as of then, targets of 2025 and

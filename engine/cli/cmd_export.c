@@ -54,6 +54,8 @@ static int export_target(const ct_assessment *a, void *ctx)
     for (int y = from; y <= a->target_year; y++) {
         char key[400];
         int n = snprintf(key, sizeof key, "%s\x1f%d\x1f%d", a->ind->id, a->unit, y);
+        if (n < 0) continue;
+        if ((size_t)n >= sizeof key) n = (int)sizeof key - 1; /* a very long id: its cut form */
         if (ct_strmap_get(&e->seen, key, (size_t)n) >= 0) continue; /* the first target of a year wins */
         if (ct_strmap_put(&e->seen, key, (size_t)n, 0) == -2) { e->failed = 1; return 1; }
         ct_period p = {(short)y, CT_PT_YEAR, 0};

@@ -207,11 +207,12 @@ static void print_summary(const ct_dhis2_import *im, int skip)
 {
     static const char *const reasons[CT_DHIS2_N_REASONS] = {
         "unknown org units", "unmapped category option combos", "period types chitieu lacks",
-        "not numbers", "conflicting duplicates"};
+        "not numbers or malformed", "conflicting duplicates"};
     size_t un = ct_dhis2_unplaced(im);
     fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu observations written", im->n_units,
             im->n_read, im->n_obs);
     if (im->n_summed) fprintf(stderr, ", %zu added to another combo's value of the same metric", im->n_summed);
+    if (im->n_duplicate) fprintf(stderr, ", %zu repeated (kept once)", im->n_duplicate);
     if (im->n_deleted) fprintf(stderr, ", %zu marked deleted", im->n_deleted);
     if (im->n_empty) fprintf(stderr, ", %zu empty", im->n_empty);
     if (im->n_ignored) fprintf(stderr, ", %zu left out by the map", im->n_ignored);

@@ -21,6 +21,7 @@ void ct_dhis2_init(ct_dhis2_import *im)
     ct_strmap_init(&im->unit_by_id);
     ct_strmap_init(&im->map);
     ct_strmap_init(&im->obs_key);
+    ct_strmap_init(&im->src_key);
     ct_strmap_init(&im->metric_ix);
 }
 
@@ -35,6 +36,8 @@ void ct_dhis2_free(ct_dhis2_import *im)
     ct_strmap_free(&im->unit_by_id);
     ct_strmap_free(&im->map);
     ct_strmap_free(&im->obs_key);
+    ct_strmap_free(&im->src_key);
+    free(im->srcs);
     ct_strmap_free(&im->metric_ix);
     ct_arena_free(&im->arena);
     memset(im, 0, sizeof *im);
@@ -440,23 +443,33 @@ static ct_status place(ct_dhis2_import *im, ct_diags *d, const char *path, int l
     int mi = metric_index(im, metric, boolean);
     if (mi == -2) return CT_ENOMEM;
     metric = im->metrics[mi].name;
-    char source[512];
-    snprintf(source, sizeof source, "%s/%s", de, is_default_combo(v->coc) ? "" : v->coc);
     char key[600];
     int kn = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", code, pbuf, metric);
     if (kn < 0 || (size_t)kn >= sizeof key) kn = (int)sizeof key - 1;
+    /* each source (data element and combo) gives one value for a unit, period and metric */
+    char skey[1200];
+    int sn = snprintf(skey, sizeof skey, "%.*s\x1f%s\x1f%s", kn, key, de, is_default_combo(v->coc) ? "" : v->coc);
+    if (sn < 0 || (size_t)sn >= sizeof skey) sn = (int)sizeof skey - 1;
+    int si = ct_strmap_get(&im->src_key, skey, (size_t)sn);
+    if (si >= 0) {
+        const ct_dhis2_src *src = &im->srcs[si];
+        if (src->value == x) { im->n_duplicate++; return CT_OK; } /* the same value twice: kept once */
+        char msg[200];
+        if (src->line > 0) snprintf(msg, sizeof msg, "it was %.15g at %s:%d, now %s", src->value, src->file, src->line, v->value);
+        else snprintf(msg, sizeof msg, "it was %.15g at %s dataValues[%ld], now %s", src->value, src->file, src->index, v->value);
+        unplaced(im, d, CT_DHIS2_CONFLICT, path, line, index, v, "the same value twice with different numbers: %s", msg);
+        return CT_OK;
+    }
+    if (grow((void **)&im->srcs, &im->cap_srcs, im->n_srcs, sizeof *im->srcs)) return CT_ENOMEM;
+    im->srcs[im->n_srcs] = (ct_dhis2_src){x, path, line, index};
+    if (ct_strmap_put(&im->src_key, skey, (size_t)sn, (int)im->n_srcs) == -2) return CT_ENOMEM;
+    im->n_srcs++;
     int prev = ct_strmap_get(&im->obs_key, key, (size_t)kn);
-    if (prev >= 0) {
+    if (prev >= 0) { /* another combo mapped to the same metric: they add up */
         ct_dhis2_obs *o = &im->obs[prev];
-        if (strcmp(o->source, source) != 0) { /* another combo mapped to the same metric: they add up */
-            o->value += x;
-            snprintf(o->text, sizeof o->text, "%.15g", o->value);
-            im->n_summed++;
-        } else if (o->value != x) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "it was %s at %s:%ld, now %s", o->text, o->file, o->pos, v->value);
-            unplaced(im, d, CT_DHIS2_CONFLICT, path, line, index, v, "the same value twice with different numbers: %s", msg);
-        }
+        o->value += x;
+        snprintf(o->text, sizeof o->text, "%.15g", o->value);
+        im->n_summed++;
         return CT_OK;
     }
     if (grow((void **)&im->obs, &im->cap_obs, im->n_obs, sizeof *im->obs)) return CT_ENOMEM;
@@ -464,13 +477,10 @@ static ct_status place(ct_dhis2_import *im, ct_diags *d, const char *path, int l
     o->unit = code;
     o->period = dup(im, pbuf, strlen(pbuf));
     o->metric = metric;
-    o->source = dup(im, source, strlen(source));
-    o->file = path;
-    o->pos = line > 0 ? line : index;
     o->value = x;
     if (boolean) snprintf(o->text, sizeof o->text, "%d", (int)x);
     else snprintf(o->text, sizeof o->text, "%s", v->value);
-    if (!o->period || !o->source) return CT_ENOMEM;
+    if (!o->period) return CT_ENOMEM;
     if (ct_strmap_put(&im->obs_key, key, (size_t)kn, (int)im->n_obs) == -2) return CT_ENOMEM;
     im->n_obs++;
     return CT_OK;
@@ -509,17 +519,20 @@ static ct_status read_json_values(ct_dhis2_import *im, const char *path, ct_diag
     json_t *dv;
     ct_status st = CT_OK;
     json_array_foreach(list, i, dv) {
-        char vbuf[64];
+        char b[6][64];
         raw_value v = {0};
-        if (json_is_object(dv)) {
-            v.de = json_str(dv, "dataElement");
-            v.period = json_str(dv, "period");
-            v.ou = json_str(dv, "orgUnit");
-            v.coc = json_str(dv, "categoryOptionCombo");
-            v.aoc = json_str(dv, "attributeOptionCombo");
-            v.value = json_text(dv, "value", vbuf, sizeof vbuf);
-            v.deleted = json_is_true(json_object_get(dv, "deleted"));
+        if (!json_is_object(dv)) {
+            im->n_read++;
+            unplaced(im, d, CT_DHIS2_VALUE, path, 0, (long)i, &v, "%s", "not a data value (an object)");
+            continue;
         }
+        v.de = json_text(dv, "dataElement", b[0], sizeof b[0]);
+        v.period = json_text(dv, "period", b[1], sizeof b[1]);
+        v.ou = json_text(dv, "orgUnit", b[2], sizeof b[2]);
+        v.coc = json_text(dv, "categoryOptionCombo", b[3], sizeof b[3]);
+        v.aoc = json_text(dv, "attributeOptionCombo", b[4], sizeof b[4]);
+        v.value = json_text(dv, "value", b[5], sizeof b[5]);
+        v.deleted = json_is_true(json_object_get(dv, "deleted"));
         if (!v.period) v.period = set_pe;
         if (!v.ou) v.ou = set_ou;
         if (!v.aoc) v.aoc = set_aoc;
@@ -595,5 +608,5 @@ ct_status ct_dhis2_read_values(ct_dhis2_import *im, const char *path, ct_diags *
     int c;
     while ((c = fgetc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF)) {}
     fclose(f);
-    return c == '{' ? read_json_values(im, path, d) : read_csv_values(im, path, d);
+    return c == '{' || c == '[' ? read_json_values(im, path, d) : read_csv_values(im, path, d);
 }

@@ -23,12 +23,18 @@ typedef struct {
 /* One row of observations.csv. */
 typedef struct {
     const char *unit, *period, *metric;
-    const char *source;     /* dataElement, combo and attribute combo it came from */
-    const char *file;       /* where it came from (for a conflict's message) */
-    long pos;
     double value;
-    char text[40];          /* the value as written */
+    char text[40];          /* the value as written (or the sum, when combos add up) */
 } ct_dhis2_obs;
+
+/* A value as one source (data element and combo) gave it: where, to tell a
+ * repeated value from a conflicting one. */
+typedef struct {
+    double value;
+    const char *file;
+    int line;               /* CSV line, or 0 */
+    long index;             /* JSON dataValues index */
+} ct_dhis2_src;
 
 typedef struct {
     const char *name;
@@ -40,7 +46,7 @@ enum {
     CT_DHIS2_ORGUNIT,       /* the org unit is neither a code nor an id of the tree */
     CT_DHIS2_COMBO,         /* a category (or attribute) option combo not mapped */
     CT_DHIS2_PERIOD,        /* a DHIS2 period type the contract lacks, or no period */
-    CT_DHIS2_VALUE,         /* not a number, true or false */
+    CT_DHIS2_VALUE,         /* not a number, true or false; or a malformed entry */
     CT_DHIS2_CONFLICT,      /* the same value twice with different numbers */
     CT_DHIS2_N_REASONS
 };
@@ -60,12 +66,15 @@ typedef struct {
     size_t n_empty;         /* values with an empty value: no data */
     size_t n_ignored;       /* values the map ignores on purpose (empty metric) */
     size_t n_summed;        /* values added to another of the same unit, period and metric */
+    size_t n_duplicate;     /* the same value from the same source again: kept once */
+    ct_dhis2_src *srcs;
+    size_t n_srcs, cap_srcs;
     int has_map;
     int skip_unplaced;      /* report unplaced values as warnings, not errors */
     const char **map_metrics;  /* the map's metric per row ("": ignore) */
     size_t n_map, cap_map;
     char *level_names[16];  /* from the map's "level,N,NAME" rows */
-    ct_strmap unit_by_code, unit_by_id, map, obs_key, metric_ix;
+    ct_strmap unit_by_code, unit_by_id, map, obs_key, src_key, metric_ix;
 } ct_dhis2_import;
 
 void ct_dhis2_init(ct_dhis2_import *im);

@@ -53,6 +53,16 @@ grep -q '^14755,Phường Hàm Rồng,xa,380,1970-01,$' "$tmp/m/units.csv" || fa
 grep -q "1 marked deleted" "$tmp/err" || fail "map: the deleted value is not counted"
 grep -q "1 left out by the map" "$tmp/err" || fail "map: the value the map leaves out is not counted"
 
+# the same file twice: every value repeated, kept once; a changed value: a conflict
+"$bin" import dhis2 --org-units orgunits.json --data-values values_set.json values_set.json --map map.csv \
+  --out "$tmp/twice" 2>"$tmp/err" || fail "the same file twice was refused"
+grep -q "3 repeated (kept once)" "$tmp/err" || { fail "repeated values are not counted"; cat "$tmp/err"; }
+sed 's/"value": "4"}/"value": "5"}/' values_set.json > "$tmp/changed.json"
+"$bin" import dhis2 --org-units orgunits.json --data-values values_set.json "$tmp/changed.json" --map map.csv \
+  --out "$tmp/changed" 2>"$tmp/err" && fail "a conflicting value was accepted"
+grep -q "changed.json: error: dataValues\[1\] (staff_trained, 2016, 381): the same value twice with different numbers: it was 4 at values_set.json dataValues\[1\], now 5" \
+  "$tmp/err" || { fail "the conflict is not reported"; cat "$tmp/err"; }
+
 # 4. Broken input names its place; two units with one code and overlapping dates.
 printf '{"organisationUnits": [\n  {"id": "a", "code": "1",}\n]}\n' > "$tmp/bad.json"
 "$bin" import dhis2 --org-units "$tmp/bad.json" --data-values values.json --out "$tmp/x" 2>"$tmp/err" \
@@ -61,6 +71,12 @@ grep -q "bad.json:2:[0-9]*: error: " "$tmp/err" || { fail "a JSON error does not
 "$bin" import dhis2 --org-units orgunits_overlap.json --data-values values_noheader.csv --out "$tmp/x" 2>"$tmp/err" \
   && fail "overlapping units were accepted"
 grep -q "share the code '14758' and their opening and closed dates overlap" "$tmp/err" || fail "overlap not reported"
+printf '{"dataValues": [1, {"dataElement": "staff_trained", "period": 2016, "orgUnit": "380", "value": 20}]}' \
+  > "$tmp/odd.json"
+"$bin" import dhis2 --org-units orgunits.json --data-values "$tmp/odd.json" --out "$tmp/x" 2>"$tmp/err" \
+  && fail "a data value that is not an object was accepted"
+grep -q 'odd.json: error: dataValues\[0\] (, , ): not a data value' "$tmp/err" || { fail "a non-object data value"; cat "$tmp/err"; }
+grep -q '1 observations written' "$tmp/err" || fail "numbers given as JSON numbers are not read"
 "$bin" import dhis2 --org-units orgunits.json --out "$tmp/x" 2>/dev/null
 [ $? -eq 2 ] || fail "a missing --data-values is not a usage error"
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses and runs each for N seconds.
 #
-#   tests/fuzz/run.sh [SECONDS] [HARNESS...]     (default: 30, all six)
+#   tests/fuzz/run.sh [SECONDS] [HARNESS...]     (default: 30, all seven)
 #
 # Environment: CC (default clang), OUT (build dir, default build-fuzz),
 # JOBS (harnesses run at once, default 1), MAX_LEN (largest input, default
@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-all="csv yaml plan cond period data"
+all="csv yaml plan cond period data dhis2"
 names=${*:-$all}
 CC=${CC:-clang}
 OUT=${OUT:-$root/build-fuzz}
@@ -23,11 +23,11 @@ JOBS=${JOBS:-1}
 MAX_LEN=${MAX_LEN:-1048576}
 
 engine="core/ct_error.c core/ct_arena.c core/ct_strmap.c core/ct_file.c core/ct_tmpfile.c core/ct_number.c model/ct_period.c model/ct_cond.c
-        model/ct_series.c load/ct_csv.c load/ct_yaml.c load/ct_plan.c load/ct_data.c"
+        model/ct_series.c load/ct_csv.c load/ct_yaml.c load/ct_plan.c load/ct_data.c load/ct_dhis2_in.c"
 srcs=""
 for f in $engine; do srcs="$srcs $root/engine/$f"; done
 
-pc=$(pkg-config --cflags --libs yaml-0.1 gsl lua5.4)
+pc=$(pkg-config --cflags --libs yaml-0.1 gsl lua5.4 jansson)
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
         -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -DCHITIEU_VERSION=\"fuzz\"
         -I$root/engine -I$here"
