@@ -874,7 +874,7 @@ static void child_c_work(void)
            "  local t = {} ; for i = 1, 1000000 do t[i] = i end; while true do table.insert(t, 1, 0) end", &big_mem, 2,
            "table.insert would cost more");
     escape("table.remove from the front of a long list",
-           "  local t = {} ; for i = 1, 2000000 do t[i] = i end; while #t > 0 do table.remove(t, 1) end", &big_mem, 2,
+           "  local t = {} ; for i = 1, 1000000 do t[i] = i end; while #t > 0 do table.remove(t, 1) end", &big_mem, 2,
            "table.remove would cost more");
 }
 
