@@ -245,7 +245,7 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
     puts_(r, "</tbody></table></div>\n");
 }
 
-/* Status counts of a unit's targets into counts[7] (6 built-in + other). */
+/* Status counts of a unit's targets into counts[CT_ASSESS_N_STATUSES + 1] (the contract's + other). */
 static void count_unit(const ct_plot_plan *pp, int u, int *counts)
 {
     for (int i = 0; i < pp->n_ind; i++) {
@@ -286,7 +286,7 @@ static void unit_section(rctx *r, const ct_plot_plan *pp, int pos, int open)
 {
     const ct_series *s = pp->s;
     int u = pp->units[pos];
-    int counts[7] = {0};
+    int counts[CT_ASSESS_N_STATUSES + 1] = {0};
     count_unit(pp, u, counts);
     puts_(r, open ? "<details open><summary>" : "<details><summary>");
     esc(r, unit_name(s, u));
@@ -397,7 +397,7 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         esc(r, buf);
     }
     puts_(r, "</p>\n");
-    int counts[7] = {0};
+    int counts[CT_ASSESS_N_STATUSES + 1] = {0};
     for (int k = 0; k < pp->n_units; k++) count_unit(pp, pp->units[k], counts);
     chips_counts(r, counts, 1);
 
@@ -501,10 +501,10 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     puts_(&r, "</ul></nav>\n<section id=\"summary\"><h2 class=\"first\">");
     esc(&r, w->summary);
     puts_(&r, "</h2>\n");
-    int total[7] = {0}, nt = 0;
+    int total[CT_ASSESS_N_STATUSES + 1] = {0}, nt = 0;
     for (size_t i = 0; i < in->n_plans; i++)
         for (int k = 0; k < in->plans[i].n_units; k++) count_unit(&in->plans[i], in->plans[i].units[k], total);
-    for (int j = 0; j < 7; j++) nt += total[j];
+    for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++) nt += total[j];
     char buf[120];
     snprintf(buf, sizeof buf, "%d %s", nt, w->targets_total);
     puts_(&r, "<p>");
@@ -523,7 +523,7 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     }
     puts_(&r, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < in->n_plans; i++) {
-        int c[7] = {0};
+        int c[CT_ASSESS_N_STATUSES + 1] = {0};
         for (int k = 0; k < in->plans[i].n_units; k++) count_unit(&in->plans[i], in->plans[i].units[k], c);
         puts_(&r, "<tr><td><a href=\"#");
         plan_anchor(&r, in->plans[i].plan);
