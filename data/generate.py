@@ -522,6 +522,40 @@ def ha_noi(d):
             d.put(dcode, p, "staff_trained", int(round(staff * level_at(prof, 40, 80, t) / 100)))
 
 
+# How each metric's values combine when units merge (metrics.csv `merge`):
+# counts add up; a commune is clean only if every part was; it has a hotspot
+# or propaganda if any part had; a district-level achievement holds only if
+# it held in every district merged; a task's completion is the mean.
+MERGE = {
+    "is_clean": "all", "has_hotspot": "any", "has_propaganda": "any", "pct_complete": "mean",
+}
+
+
+def plan_metrics():
+    """The metrics the bundled plans declare, in plan order (the dictionary
+    repeats them so that each plan can run alone on this folder)."""
+    import glob
+    import re
+    seen = {}
+    for path in sorted(glob.glob(os.path.join(HERE, "..", "indicators", "*.yaml"))):
+        text = open(path, encoding="utf-8").read()
+        block = re.search(r"^metrics:\n((?:  .*\n|\s*\n)+)", text, re.M).group(1)
+        for line in block.splitlines():
+            m = re.match(r"  (\w+):\s*\{(.*)\}", line)
+            if not m or m.group(1) in seen:
+                continue
+            fields = {}
+            for kv in re.split(r",\s*(?=\w+:)", m.group(2)):
+                k, v = kv.split(":", 1)
+                fields[k.strip()] = v.strip().strip('"')
+            seen[m.group(1)] = fields
+    rows = []
+    for name, f in seen.items():
+        merge = MERGE.get(name, "sum" if f["type"] == "count" else "all")
+        rows.append([name, f["level"], f["type"], f.get("over_time", "last"), merge, f.get("title", "")])
+    return rows
+
+
 def main():
     d = Data()
     thanh_hoa(d)
@@ -536,6 +570,10 @@ def main():
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["unit", "period", "metric", "value"])
         w.writerows(d.obs)
+    with open(os.path.join(HERE, "metrics.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["metric", "level", "type", "over_time", "merge", "title"])
+        w.writerows(plan_metrics())
 
 
 if __name__ == "__main__":

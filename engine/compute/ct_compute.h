@@ -20,7 +20,8 @@ enum {
     CT_ROW_VALUE = 1,   /* value is present */
     CT_ROW_NUM = 2,     /* numerator is present */
     CT_ROW_DEN = 4,     /* denominator is present */
-    CT_ROW_COUNTS = 8   /* reported and expected are present */
+    CT_ROW_COUNTS = 8,  /* reported and expected are present */
+    CT_ROW_APPROX = 16  /* rests on a part link without a weight (see ct_geo.h) */
 };
 
 typedef struct {

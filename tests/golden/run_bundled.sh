@@ -11,6 +11,10 @@ cd "$root" || exit 2
 "$bin" check indicators/*.yaml --data data > "$tmp/check.out" 2>&1 || { echo "check failed:"; cat "$tmp/check.out"; exit 1; }
 "$bin" compute indicators/*.yaml --data data --periods year -o "$tmp/all.csv" || { echo "compute failed"; exit 1; }
 fail=0
+# each plan alone on the shared folder (metrics.csv declares the others' metrics)
+for plan in indicators/*.yaml; do
+  "$bin" assess "$plan" --data data -o "$tmp/one.csv" > "$tmp/one.out" 2>&1 || { echo "assess $plan alone failed:"; cat "$tmp/one.out"; fail=1; }
+done
 # every indicator has at least one value at its plan's region
 for plan in indicators/*.yaml; do
   id=$(sed -n 's/^  id: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$plan" | head -n 1)
