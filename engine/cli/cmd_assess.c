@@ -19,11 +19,13 @@ static const char *const usage_assess =
     "prediction interval, the status and a note. CSV columns:\n"
     "  plan,indicator,unit,level,target_year,target,baseline_period,baseline_value,\n"
     "  latest_period,latest_value,observed_rate,required_rate,ratio,projected,lower,\n"
-    "  upper,status,note,met_year,method,points\n"
+    "  upper,status,note,met_year,method,points,name,valid_from,valid_to,approximate\n"
     "\n"
     "options:\n"
     "  --data DIR       a folder with units.csv and observations.csv (required)\n"
     "  --as-of PERIOD   assess with only the data of periods ending by PERIOD\n"
+    "  --geography G    the units to compute on: a period (default: the latest in\n"
+    "                   the data) or as-reported (see docs/data-formats.md)\n"
     "  --method M       projection: auto (default), linear, logit, cagr\n"
     "  --level L, --unit CODE, --format csv|json, -o FILE   as for compute\n"
     "  -h, --help       this text\n";
@@ -53,11 +55,11 @@ static const char *const usage_project =
 static const char *const assess_columns[] = {
     "plan", "indicator", "unit", "level", "target_year", "target", "baseline_period", "baseline_value",
     "latest_period", "latest_value", "observed_rate", "required_rate", "ratio", "projected", "lower",
-    "upper", "status", "note", "met_year", "method", "points"};
+    "upper", "status", "note", "met_year", "method", "points", "name", "valid_from", "valid_to", "approximate"};
 
 static const char *const project_columns[] = {"plan", "indicator", "unit", "level", "method", "year",
                                               "projected", "lower", "upper", "points", "last_period",
-                                              "last_value"};
+                                              "last_value", "name", "valid_from", "valid_to"};
 
 typedef struct {
     ct_rec rec;
@@ -79,6 +81,15 @@ static void unit_fields(writer *w, const ct_plan *plan, const ct_indicator *ind,
     ct_rec_text(&w->rec, w->s->level_name[w->s->level[unit]]);
 }
 
+/* The unit's name and, for a reused code, its validity (columns at the end). */
+static void unit_identity(writer *w, int unit)
+{
+    const ct_series *s = w->s;
+    ct_rec_text(&w->rec, s->name[unit]);
+    ct_rec_text(&w->rec, s->reused[unit] ? s->valid_from_text[unit] : NULL);
+    ct_rec_text(&w->rec, s->reused[unit] ? s->valid_to_text[unit] : NULL);
+}
+
 static int write_assessment(const ct_assessment *a, void *ctx)
 {
     writer *w = ctx;
@@ -97,10 +108,15 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_number(r, a->lower);
     ct_rec_number(r, a->upper);
     ct_rec_text(r, a->status);
-    ct_rec_text(r, a->note);
+    char geo[300], note[2048];
+    ct_compute_geo_note(a->plan, a->ind, w->s, a->unit, geo, sizeof geo);
+    if (geo[0]) snprintf(note, sizeof note, "%s%s%s", a->note, a->note[0] ? "; " : "", geo);
+    ct_rec_text(r, geo[0] ? note : a->note);
     ct_rec_int(r, a->met_year, a->met_year != 0);
     ct_rec_text(r, ct_proj_method_name(a->method));
     ct_rec_int(r, a->points, 1);
+    unit_identity(w, a->unit);
+    ct_rec_int(r, 1, ct_compute_approximate(a->plan, a->ind, w->s, a->unit));
     ct_rec_end_row(r);
     return 0;
 }
@@ -118,6 +134,7 @@ static int write_projection(const ct_projection *p, void *ctx)
     ct_rec_int(r, p->points, 1);
     period_field(r, p->last_period, 1);
     ct_rec_number(r, p->last_value);
+    unit_identity(w, p->unit);
     ct_rec_end_row(r);
     return 0;
 }

@@ -22,6 +22,7 @@ static const char *const usage =
     "                  violation: RULE: UNIT PERIOD [IMPORTANCE]: MESSAGE\n"
     "                  and any violation makes the check fail (exit 1)\n"
     "  --as-of PERIOD  use only the data of periods ending by PERIOD\n"
+    "  --geography G   the units to compute on: a period, or as-reported\n"
     "  -h, --help      this text\n";
 
 static int print_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)

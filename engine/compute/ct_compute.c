@@ -2,6 +2,7 @@
 #include "../model/ct_geo.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,23 @@ static void plan_span(ct_plan *plan, const ct_series *s)
     }
 }
 
+/* As reported, the first month within the plan's span at which a unit
+ * that feeds the indicator starts or stops existing. */
+static void find_break(const ct_plan *plan, ct_indicator *ind, const ct_series *s)
+{
+    ind->break_month = -1;
+    if (ind->base_level < 0 || s->in_geo || plan->first_month > plan->last_month) return;
+    int best = INT_MAX;
+    for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+        int u = s->level_units[ind->base_level][k];
+        if (!in_plan(plan, s, u)) continue;
+        int a = s->orig_first[u], b = s->orig_last[u] == INT_MAX ? INT_MAX : s->orig_last[u] + 1;
+        if (a > plan->first_month && a <= plan->last_month && a < best) best = a;
+        if (b > plan->first_month && b <= plan->last_month && b < best) best = b;
+    }
+    if (best != INT_MAX) ind->break_month = best;
+}
+
 ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d)
 {
     int bad = 0;
@@ -322,6 +340,7 @@ ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d)
         bad |= bind_indicator(plan, &plan->indicators[i], s, d);
     if (bad) return CT_EINPUT;
     plan_span(plan, s);
+    for (size_t i = 0; i < plan->n_indicators; i++) find_break(plan, &plan->indicators[i], s);
     return CT_OK;
 }
 
@@ -548,6 +567,40 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
             a->apx[r] |= a->apx[u];
         }
     }
+}
+
+void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
+                         char *buf, size_t size)
+{
+    buf[0] = '\0';
+    int l = s->level[unit];
+    if (plan->territory && unit == plan->region_unit && s->level_geo &&
+        s->level_geo[ind->base_level] == s->geo_month) {
+        int n = 0;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) n += plan->territory[s->level_units[ind->base_level][k]];
+        snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
+                 s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+    } else if (s->level_geo && s->level_geo[l] != s->geo_month) {
+        int m = s->level_geo[l];
+        snprintf(buf, size, "%s units no longer exist in geography %s: assessed on those of %d-%02d, the last they existed",
+                 s->level_name[l], s->geography, m / 12, m % 12 + 1);
+    } else if (ind->break_month >= 0) {
+        int m = ind->break_month;
+        snprintf(buf, size, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)",
+                 s->level_name[ind->base_level], m / 12, m % 12 + 1);
+    }
+}
+
+int ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit)
+{
+    if (!s->has_approx) return 0;
+    ct_compute_filter f = {-1, unit, -1};
+    ct_grid g;
+    if (ct_compute_grid(plan, ind, s, &f, &g) != CT_OK) return 0;
+    int apx = 0;
+    for (int i = 0; i < g.n_units * g.n_periods && !apx; i++) apx = (g.cells[i].flags & CT_ROW_APPROX) != 0;
+    ct_grid_free(&g);
+    return apx;
 }
 
 int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level)

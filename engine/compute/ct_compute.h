@@ -77,6 +77,16 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
 ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
                         const ct_series *s, int unit, ct_period p);
 
+/* What a reader of a row for `unit` must know about its units (empty when
+ * nothing): a level abolished before the geography, assessed on the last
+ * units it had; or, as reported, where the units of the series change. */
+void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
+                         char *buf, size_t size);
+
+/* Whether some value of the indicator for `unit` rests on a part link
+ * without a weight (only after a geography carried such values). */
+int ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit);
+
 /* Whether units of `level` lie above (or at) the indicator's base level, so
  * that the indicator has a value for them. */
 int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level);

@@ -107,6 +107,8 @@ typedef struct {
     int of_level;         /* level index of `of`, or -1 */
     int base_level;       /* the level whose units feed the indicator */
     int finest_out;       /* finest period type printed */
+    int break_month;      /* the first month its units change within the plan's span
+                           * (as reported); -1 when they do not */
 } ct_indicator;
 
 typedef struct {

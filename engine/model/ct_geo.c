@@ -322,9 +322,10 @@ void ct_geo_territory(const ct_series *s, int top, unsigned char *mark)
 {
     mark[top] = 1;
     for (int u = 0; u < s->n_units; u++) {
-        if (!ct_series_in_subtree(s, u, top)) continue;
+        if (u == top || !ct_series_in_subtree(s, u, top)) continue;
         if (ct_geo_in(s, u)) { mark[u] = 1; continue; }
         if (!s->dest_len) continue;
+        /* what the units below top became (not what top became: a whole province) */
         for (int j = 0; j < s->dest_len[u]; j++) mark[s->dest_unit[s->dest_start[u] + j]] = 1;
     }
 }

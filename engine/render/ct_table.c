@@ -1,8 +1,9 @@
 #include "ct_table.h"
 
 static const char *const columns[] = {"plan", "indicator", "unit", "level", "period", "value",
-                                      "numerator", "denominator", "reported", "expected"};
-enum { N_COLUMNS = 10 };
+                                      "numerator", "denominator", "reported", "expected",
+                                      "name", "valid_from", "valid_to", "approximate"};
+enum { N_COLUMNS = 14 };
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
 {
@@ -37,6 +38,16 @@ static void csv_prefix(ct_table *t, const ct_row *r)
         t->prefix[n++] = ',';
     }
     t->prefix_len = n;
+    /* ",name,valid_from,valid_to," after expected: the validity only for a reused code */
+    const char *tail[3] = {s->name[r->unit], s->reused[r->unit] ? s->valid_from_text[r->unit] : NULL,
+                           s->reused[r->unit] ? s->valid_to_text[r->unit] : NULL};
+    n = 0;
+    for (int i = 0; i < 3; i++) {
+        t->suffix[n++] = ',';
+        if (tail[i]) n += ct_out_format_csv_field(tail[i], t->suffix + n, sizeof t->suffix - n - 2);
+    }
+    t->suffix[n++] = ',';
+    t->suffix_len = n;
     t->prefix_ind = r->ind;
     t->prefix_unit = r->unit;
 }
@@ -60,6 +71,8 @@ static void csv_row(ct_table *t, const ct_row *r)
     if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->reported);
     ct_out_char(o, ',');
     if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->expected);
+    ct_out_write(o, t->suffix, t->suffix_len);
+    if (c->flags & CT_ROW_APPROX) ct_out_char(o, '1');
     ct_out_char(o, '\n');
 }
 
@@ -95,6 +108,17 @@ static void json_row(ct_table *t, const ct_row *r)
     json_number(o, "denominator", c->flags & CT_ROW_DEN, c->den);
     json_number(o, "reported", c->flags & CT_ROW_COUNTS, c->reported);
     json_number(o, "expected", c->flags & CT_ROW_COUNTS, c->expected);
+    ct_out_puts(o, ",\"name\":");
+    ct_out_json_string(o, s->name[r->unit]);
+    const char *vf = s->reused[r->unit] ? s->valid_from_text[r->unit] : NULL;
+    const char *vt = s->reused[r->unit] ? s->valid_to_text[r->unit] : NULL;
+    ct_out_puts(o, ",\"valid_from\":");
+    if (vf) ct_out_json_string(o, vf);
+    else ct_out_puts(o, "null");
+    ct_out_puts(o, ",\"valid_to\":");
+    if (vt) ct_out_json_string(o, vt);
+    else ct_out_puts(o, "null");
+    ct_out_puts(o, (c->flags & CT_ROW_APPROX) ? ",\"approximate\":true" : ",\"approximate\":false");
     ct_out_char(o, '}');
 }
 

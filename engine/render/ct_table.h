@@ -1,5 +1,6 @@
 /* The `compute` table: one row per plan, indicator, unit and period, as CSV
- * (the contract's columns) or as a JSON array of objects. */
+ * (the contract's columns, then name, valid_from, valid_to, approximate) or
+ * as a JSON array of objects. */
 #ifndef CT_TABLE_H
 #define CT_TABLE_H
 
@@ -17,6 +18,8 @@ typedef struct {
     int prefix_unit;
     size_t prefix_len;
     char prefix[1024];
+    size_t suffix_len;    /* ",name,valid_from,valid_to," for the same unit */
+    char suffix[1024];
 } ct_table;
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);
