@@ -581,9 +581,10 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
         snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
                  s->name[unit], s->geography, n, s->level_name[ind->base_level]);
     } else if (s->level_geo && s->level_geo[l] != s->geo_month) {
-        int m = s->level_geo[l];
-        snprintf(buf, size, "%s units no longer exist in geography %s: assessed on those of %d-%02d, the last they existed",
-                 s->level_name[l], s->geography, m / 12, m % 12 + 1);
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->level_geo[l], last);
+        snprintf(buf, size, "%s units no longer exist in geography %s: assessed on those of %s, the last they existed",
+                 s->level_name[l], s->geography, last);
     } else if (ind->break_month >= 0) {
         int m = ind->break_month;
         snprintf(buf, size, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)",

@@ -40,7 +40,7 @@ int ct_geo_in(const ct_series *s, int u)
     return !s->in_geo || s->in_geo[u];
 }
 
-static void label(char *buf, int month)
+void ct_geo_label(int month, char buf[CT_PERIOD_BUF])
 {
     int y = month / 12, mo = month % 12;
     if (mo == 5 || mo == 11) snprintf(buf, CT_PERIOD_BUF, "%dS%d", y, mo / 6 + 1);
@@ -291,6 +291,27 @@ static int carry(ct_series *s, ct_diags *d)
     return bad;
 }
 
+/* A coarser value that roll-up will make from approximate finer ones is
+ * approximate too (marked before the values roll up: only empty cells fill). */
+static int rollup_approx(ct_series *s, ct_metric *mt)
+{
+    for (int t = mt->finest - 1; t >= 0; t--) {
+        if (!mt->approx[t + 1] || !mt->vals[t]) continue;
+        int np = ct_series_n_periods(s, (ct_ptype)t), npc = ct_series_n_periods(s, (ct_ptype)(t + 1));
+        int k = npc / np;
+        size_t nu = (size_t)s->level_size[mt->level];
+        if (!mt->approx[t] && !(mt->approx[t] = calloc(nu * (size_t)np + 1, 1))) return -1;
+        for (size_t u = 0; u < nu; u++)
+            for (int i = 0; i < np; i++) {
+                size_t c = u * (size_t)np + (size_t)i;
+                if (!isnan(mt->vals[t][c])) continue;
+                for (int j = 0; j < k; j++)
+                    if (mt->approx[t + 1][u * (size_t)npc + (size_t)i * (size_t)k + (size_t)j]) mt->approx[t][c] = 1;
+            }
+    }
+    return 0;
+}
+
 ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
 {
     int rc = 0;
@@ -300,7 +321,7 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         strcpy(s->geography, "as-reported");
     } else {
         s->geo_month = month;
-        label(s->geography, month);
+        ct_geo_label(month, s->geography);
         if (level_months(s, month) != 0 || find_dests(s) != 0) return CT_ENOMEM;
         rc = carry(s, d);
         if (rc < 0) return CT_ENOMEM;
@@ -313,8 +334,11 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         }
     }
     /* without successions, loading rolled the values up already */
-    for (int m = 0; s->n_links && m < s->n_metrics; m++)
-        if (s->metrics[m].used) ct_series_rollup(s, m);
+    for (int m = 0; s->n_links && m < s->n_metrics; m++) {
+        if (!s->metrics[m].used) continue;
+        if (rollup_approx(s, &s->metrics[m]) != 0) return CT_ENOMEM;
+        ct_series_rollup(s, m);
+    }
     return rc ? CT_EINPUT : CT_OK;
 }
 

@@ -17,6 +17,10 @@ enum { CT_GEO_AS_REPORTED = INT_MIN, CT_GEO_DEFAULT = INT_MAX };
  * period (its last month). Returns 0, or -1 when the text is neither. */
 int ct_geo_parse(const char *text, int *month);
 
+/* A month as a period label: 2025S1 for June, 2025S2 for December, a
+ * quarter at a quarter's end, else the month (2025-07). */
+void ct_geo_label(int month, char buf[CT_PERIOD_BUF]);
+
 /* The month that references without a period resolve at (a plan's region,
  * --unit): the geography's, or else the last month of data up to --as-of. */
 int ct_geo_ref_month(const ct_series *s);

@@ -167,12 +167,17 @@ int ct_series_declare_metric(ct_series *s, const char *name, const char *level_n
     int m = ct_series_metric(s, name, len);
     if (m >= 0) {
         ct_metric *old = &s->metrics[m];
+        int have[4] = {old->level, old->type, old->over_time, old->merge};
+        int want[4] = {level, type, over_time, merge};
+        static const char *const fields[4] = {"level", "type", "over_time", "merge"};
         int bad = agree(&old->level, level) | agree(&old->type, type) | agree(&old->over_time, over_time) |
                   agree(&old->merge, merge);
+        int f = 0;
+        while (f < 3 && !(have[f] >= 0 && want[f] >= 0 && have[f] != want[f])) f++;
         if (bad && old->dict_file)
             ct_error_at(d, file, line, col,
-                        "metric '%s' is declared differently in %s:%d (level, type, over_time and merge must agree)",
-                        name, old->dict_file, old->dict_line);
+                        "metric '%s' is declared differently in %s:%d (%s differs; level, type, over_time and merge must agree)",
+                        name, old->dict_file, old->dict_line, fields[f]);
         else if (bad)
             ct_error_at(d, file, line, col,
                         "metric '%s' is declared differently in %s:%d (level, type and over_time must agree)",
