@@ -580,6 +580,12 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
         for (int k = 0; k < s->level_size[ind->base_level]; k++) n += plan->territory[s->level_units[ind->base_level][k]];
         snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
                  s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+    } else if (s->level_geo && ind->base_level >= 0 && s->level_geo[ind->base_level] != s->geo_month &&
+               s->level_geo[l] == s->geo_month) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->level_geo[ind->base_level], last);
+        snprintf(buf, size, "made of %s units, which no longer exist in geography %s: as they were in %s, the last they existed",
+                 s->level_name[ind->base_level], s->geography, last);
     } else if (s->level_geo && s->level_geo[l] != s->geo_month) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->level_geo[l], last);

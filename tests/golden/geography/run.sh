@@ -4,7 +4,7 @@
 # independently by derive.py (a closed province followed onto the communes it
 # became, a count carried through a part link without a weight, approximate).
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$2
 ex=$root/docs/examples/geography
 tmp=$(mktemp -d)
@@ -21,5 +21,10 @@ done
 # the same figures as reported are not one series: the assessment says where the break is
 "$bin" assess "$ex/hau-giang.yaml" --data "$ex/data" --geography as-reported -o "$tmp/ar.csv" || { echo "assess as-reported failed"; exit 1; }
 grep -q "a break: the commune units change in 2025-07" "$tmp/ar.csv" || { echo "no break noted as reported"; fail=1; }
+# the output docs/data-formats.md quotes
+doc=$root/docs/data-formats.md
+awk '/^<!-- output: compute hau-giang.yaml/ { on = 1; next } on && /^```$/ { if (seen) exit; seen = 1; next } on && seen { print }' "$doc" > "$tmp/doc.csv"
+(cd "$ex" && "$bin" compute hau-giang.yaml can-tho.yaml --data data --periods year --level province) > "$tmp/doc_got.csv"
+diff -u "$tmp/doc.csv" "$tmp/doc_got.csv" || { echo "docs/data-formats.md quotes another output"; fail=1; }
 [ $fail -eq 0 ] && echo ok
 exit $fail
