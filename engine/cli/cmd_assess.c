@@ -64,7 +64,22 @@ static const char *const project_columns[] = {"plan", "indicator", "unit", "leve
 typedef struct {
     ct_rec rec;
     const ct_series *s;
+    const ct_indicator *apx_ind; /* the indicator whose approximate units apx marks */
+    unsigned char *apx;
 } writer;
+
+/* Whether a row's values rest on a part link without a weight (one
+ * computation per indicator, only when the data have such values). */
+static int approximate(writer *w, const ct_plan *plan, const ct_indicator *ind, int unit)
+{
+    if (!w->s->has_approx) return 0;
+    if (w->apx_ind != ind) {
+        if (!w->apx && !(w->apx = malloc((size_t)w->s->n_units))) return 0;
+        if (ct_compute_approximate(plan, ind, w->s, w->apx) != CT_OK) return 0;
+        w->apx_ind = ind;
+    }
+    return w->apx[unit];
+}
 
 static void period_field(ct_rec *r, ct_period p, int present)
 {
@@ -116,7 +131,7 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_text(r, ct_proj_method_name(a->method));
     ct_rec_int(r, a->points, 1);
     unit_identity(w, a->unit);
-    ct_rec_int(r, 1, ct_compute_approximate(a->plan, a->ind, w->s, a->unit));
+    ct_rec_int(r, 1, approximate(w, a->plan, a->ind, a->unit));
     ct_rec_end_row(r);
     return 0;
 }
@@ -176,12 +191,13 @@ static int run_command(const command *c, int argc, char **argv,
     ct_out *out = bad ? NULL : ct_out_open(a.out, &ss.diags);
     if (!bad && !out) bad = 1;
     if (out) {
-        writer w = {{0}, &ss.series};
+        writer w = {{0}, &ss.series, NULL, NULL};
         ct_rec_begin(&w.rec, out, json, c->columns, c->n_columns);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
         ct_rec_end(&w.rec);
+        free(w.apx);
         bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
         if (st != CT_OK) {
             ct_out_abort(out);

@@ -598,16 +598,19 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
     }
 }
 
-int ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit)
+ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 unsigned char *mark)
 {
-    if (!s->has_approx) return 0;
-    ct_compute_filter f = {-1, unit, -1};
+    memset(mark, 0, (size_t)s->n_units);
+    if (!s->has_approx) return CT_OK;
     ct_grid g;
-    if (ct_compute_grid(plan, ind, s, &f, &g) != CT_OK) return 0;
-    int apx = 0;
-    for (int i = 0; i < g.n_units * g.n_periods && !apx; i++) apx = (g.cells[i].flags & CT_ROW_APPROX) != 0;
+    ct_status st = ct_compute_grid(plan, ind, s, NULL, &g);
+    if (st != CT_OK) return st;
+    for (int i = 0; i < g.n_units; i++)
+        for (int j = 0; j < g.n_periods; j++)
+            if (g.cells[(size_t)i * (size_t)g.n_periods + (size_t)j].flags & CT_ROW_APPROX) mark[g.units[i]] = 1;
     ct_grid_free(&g);
-    return apx;
+    return CT_OK;
 }
 
 int ct_compute_level_applies(const ct_series *s, const ct_indicator *ind, int level)

@@ -83,9 +83,11 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
 void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
                          char *buf, size_t size);
 
-/* Whether some value of the indicator for `unit` rests on a part link
- * without a weight (only after a geography carried such values). */
-int ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit);
+/* Sets mark[u] (n_units bytes, cleared first) for every unit for which some
+ * value of the indicator rests on a part link without a weight (only after
+ * a geography carried such values). Returns CT_OK or CT_ENOMEM. */
+ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 unsigned char *mark);
 
 /* Whether units of `level` lie above (or at) the indicator's base level, so
  * that the indicator has a value for them. */
