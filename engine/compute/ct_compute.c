@@ -541,6 +541,8 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
     const int *base = s->level_units[ind->base_level];
     for (int k = 0; k < s->level_size[ind->base_level]; k++) {
         int u = base[k];
+        /* outside the geography, only a closed region's own figures count */
+        if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) continue;
         if (in_plan(plan, s, u)) contribute(ind, s, u, p, a);
     }
     for (int k = n - 1; k >= 0; k--) {
@@ -574,7 +576,12 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
 {
     buf[0] = '\0';
     int l = s->level[unit];
-    if (plan->territory && unit == plan->region_unit && s->level_geo &&
+    if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_last[unit], last);
+        snprintf(buf, size, "%s no longer exists in geography %s: its own figures, as reported until %s",
+                 s->name[unit], s->geography, last);
+    } else if (plan->territory && unit == plan->region_unit && s->level_geo &&
         s->level_geo[ind->base_level] == s->geo_month) {
         int n = 0;
         for (int k = 0; k < s->level_size[ind->base_level]; k++) n += plan->territory[s->level_units[ind->base_level][k]];

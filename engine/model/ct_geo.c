@@ -227,6 +227,13 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     unsigned char *apx = NULL;
     if (!nv || !have || !want || !fm || !lm) { free(nv); free(have); free(want); free(fm); free(lm); return -1; }
     for (size_t c = 0; c < cells; c++) nv[c] = NAN;
+    /* units outside the geography keep their own values (a closed region's
+     * figures about itself); compute never counts them otherwise */
+    for (int k = 0; k < nu; k++) {
+        int u = s->level_units[mt->level][k];
+        if (!valid_at(s, u, s->level_geo[mt->level]))
+            memcpy(nv + (size_t)k * (size_t)np, mt->vals[t] + (size_t)k * (size_t)np, (size_t)np * sizeof *nv);
+    }
     for (int i = 0; i < np; i++) {
         ct_period p = ct_period_from_index((ct_ptype)t, s->year0, i);
         fm[i] = ct_period_first_month(p);
@@ -255,7 +262,14 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
             }
         }
     }
-    for (size_t c = 0; c < cells; c++) nv[c] = settle(rule, nv[c], have[c], want[c]);
+    for (int k = 0; k < nu; k++) {
+        int u = s->level_units[mt->level][k];
+        if (!valid_at(s, u, s->level_geo[mt->level])) continue;
+        for (int i = 0; i < np; i++) {
+            size_t c = (size_t)k * (size_t)np + (size_t)i;
+            nv[c] = settle(rule, nv[c], have[c], want[c]);
+        }
+    }
     if (apx) {
         for (size_t c = 0; c < cells; c++)
             if (isnan(nv[c])) apx[c] = 0;
