@@ -583,10 +583,19 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
                  s->name[unit], s->geography, last);
     } else if (plan->territory && unit == plan->region_unit && s->level_geo &&
         s->level_geo[ind->base_level] == s->geo_month) {
-        int n = 0;
-        for (int k = 0; k < s->level_size[ind->base_level]; k++) n += plan->territory[s->level_units[ind->base_level][k]];
-        snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
-                 s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+        int n = 0, own = 0;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+            int u = s->level_units[ind->base_level][k];
+            if (!plan->territory[u]) continue;
+            n++;
+            own += ct_series_in_subtree(s, u, unit);
+        }
+        if (own == n)
+            snprintf(buf, size, "%s no longer exists in geography %s: computed on its %d %s units as they last existed",
+                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+        else
+            snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
+                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
     } else if (s->level_geo && ind->base_level >= 0 && s->level_geo[ind->base_level] != s->geo_month &&
                s->level_geo[l] == s->geo_month) {
         char last[CT_PERIOD_BUF];
@@ -598,6 +607,10 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
         ct_geo_label(s->level_geo[l], last);
         snprintf(buf, size, "%s units no longer exist in geography %s: assessed on those of %s, the last they existed",
                  s->level_name[l], s->geography, last);
+    } else if (s->in_geo && s->in_geo[unit] && s->orig_last[unit] < s->level_geo[l]) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_last[unit], last);
+        snprintf(buf, size, "%s ended in %s (no successor): its figures as reported", s->name[unit], last);
     } else if (ind->break_month >= 0) {
         int m = ind->break_month;
         snprintf(buf, size, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)",
@@ -699,18 +712,31 @@ static int list_periods(const ct_plan *plan, int finest, ct_period *out)
 static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                       const ct_compute_filter *f, int *out)
 {
+    /* on a geography, a unit is printed only if some base unit of the
+     * geography lies under it (not a district whose communes became others) */
+    unsigned char *live = NULL;
+    if (s->in_geo && ind->base_level >= 0) {
+        live = calloc((size_t)s->n_units, 1);
+        if (!live) return -1;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+            int b = s->level_units[ind->base_level][k];
+            if (!s->in_geo[b]) continue;
+            const int *a = s->anc + (size_t)b * (size_t)s->n_levels;
+            for (int l = 0; l < s->n_levels; l++)
+                if (a[l] >= 0) live[a[l]] = 1;
+        }
+    }
     int n = 0;
     for (int k = 0; k < s->n_units; k++) {
         int u = s->implicit_root ? (k == 0 ? s->root : k - 1) : k;
         if (!in_plan(plan, s, u)) continue;
         if (!ct_compute_level_applies(s, ind, s->level[u])) continue;
-        if (u != plan->region_unit && s->level_geo &&
-            (!ct_geo_in(s, u) || s->level_geo[s->level[u]] != s->level_geo[ind->base_level]))
-            continue; /* another geography's unit (a level abolished, a unit gone) */
+        if (live && u != plan->region_unit && !live[u]) continue;
         if (f && f->level >= 0 && s->level[u] != f->level) continue;
         if (f && f->unit >= 0 && u != f->unit) continue;
         out[n++] = u;
     }
+    free(live);
     return n;
 }
 
@@ -729,6 +755,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     if (st == CT_OK) {
         g->n_periods = list_periods(plan, finest, g->periods);
         g->n_units = ind->base_level >= 0 ? list_units(plan, ind, s, f, g->units) : 0;
+        if (g->n_units < 0) { g->n_units = 0; st = CT_ENOMEM; }
         g->cells = malloc(((size_t)g->n_units * (size_t)np + 1) * sizeof *g->cells);
         if (!g->cells) st = CT_ENOMEM;
     }

@@ -139,12 +139,19 @@ static int find_dests(ct_series *s)
         if (s->orig_last[u] > g) continue; /* begins after the geography: not carried back */
         /* the links of u (sorted by from, then month) up to the geography */
         double known = 0;
-        int unknown = 0;
+        int unknown = 0, n_out = 0;
         for (int i = link_start[u]; i < link_start[u + 1]; i++) {
             const ct_link *l = &s->links[i];
             if (l->month > g) continue;
+            n_out++;
             if (isnan(l->weight)) unknown++;
             else known += l->weight;
+        }
+        if (n_out == 0) {
+            /* it ended without passing into anything: kept as it was reported */
+            rc = push_dest(&b, u, 1, 0);
+            s->dest_len[u] = 1;
+            continue;
         }
         double share = unknown && known < 1 ? (1 - known) / unknown : 0;
         for (int i = link_start[u]; rc == 0 && i < link_start[u + 1]; i++) {
@@ -231,7 +238,7 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
      * figures about itself); compute never counts them otherwise */
     for (int k = 0; k < nu; k++) {
         int u = s->level_units[mt->level][k];
-        if (!valid_at(s, u, s->level_geo[mt->level]))
+        if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u))
             memcpy(nv + (size_t)k * (size_t)np, mt->vals[t] + (size_t)k * (size_t)np, (size_t)np * sizeof *nv);
     }
     for (int i = 0; i < np; i++) {
@@ -264,7 +271,7 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     }
     for (int k = 0; k < nu; k++) {
         int u = s->level_units[mt->level][k];
-        if (!valid_at(s, u, s->level_geo[mt->level])) continue;
+        if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u)) continue;
         for (int i = 0; i < np; i++) {
             size_t c = (size_t)k * (size_t)np + (size_t)i;
             nv[c] = settle(rule, nv[c], have[c], want[c]);
@@ -342,7 +349,8 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         s->in_geo = malloc((size_t)s->n_units);
         if (!s->in_geo) return CT_ENOMEM;
         for (int u = 0; u < s->n_units; u++) {
-            s->in_geo[u] = (unsigned char)valid_at(s, u, s->level_geo[s->level[u]]);
+            /* its own destination: valid then, or ended without successor */
+            s->in_geo[u] = (unsigned char)(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u);
             s->valid_first[u] = s->in_geo[u] ? INT_MIN : INT_MAX;
             s->valid_last[u] = s->in_geo[u] ? INT_MAX : INT_MIN;
         }

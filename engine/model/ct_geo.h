@@ -1,8 +1,9 @@
 /* One geography for a series: the set of units every period is computed on.
  * Values reported on other units are carried through the successions onto
  * the units valid at the chosen month, by each metric's merge rule; a level
- * that no longer exists then is kept on the last month it existed. Without
- * successions nothing is carried (every period keeps its own units). */
+ * that no longer exists then is kept on the last month it existed, and a
+ * unit that ended without passing into any other is kept as reported.
+ * Without successions nothing is carried (every period keeps its own units). */
 #ifndef CT_GEO_H
 #define CT_GEO_H
 
