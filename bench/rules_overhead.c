@@ -169,7 +169,7 @@ int main(int argc, char **argv)
         bad |= st != CT_OK || !plans[i];
     }
     if (bad) { print_diags(&d); return 1; }
-    bad |= ct_data_load_units(&s, units_path, &d) != CT_OK;
+    bad |= ct_units_load(&s, units_path, &d) != CT_OK;
     for (int i = 0; i < 2 && !bad; i++) bad |= ct_compute_declare(plans[i], &s, &d) != CT_OK;
     if (!bad) bad |= ct_data_load_observations(&s, obs_path, &d) != CT_OK;
     for (int i = 0; i < 2 && !bad; i++) bad |= ct_compute_bind(plans[i], &s, &d) != CT_OK;

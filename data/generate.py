@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Generate the SYNTHETIC sample dataset for chitieu (data/units.csv, data/observations.csv).
+"""Generate the SYNTHETIC sample dataset for chitieu (data/units.csv, data/observations.csv,
+data/successions.csv, data/metrics.csv).
 
 Deterministic: every random draw comes from random.Random seeded with a fixed string, and the
-rows are written in a fixed order, so `python3 data/generate.py` rewrites both files byte for
+rows are written in a fixed order, so `python3 data/generate.py` rewrites the files byte for
 byte identically on every run. Python 3 standard library only.
 
-The figures are INVENTED. Unit codes follow the GSO scheme and district names are real, but
-commune names are made up and no value is an official statistic. See data/README.md.
+The figures are INVENTED. Unit codes follow the GSO scheme and district names are real; Hậu
+Giang's communes and the Cần Thơ communes they became on 2025-07-01 are the official ones
+(data/vn-units/source/), the other provinces' commune names are made up. No value is an
+official statistic. See data/README.md.
 """
 
 import csv
@@ -76,12 +79,14 @@ def months(a, b):
 
 class Data:
     def __init__(self):
-        self.units = []          # rows: code, name, level, parent, high_risk, task_kind
+        self.units = []          # rows: code, name, level, parent, valid_from, valid_to, high_risk, task_kind
         self.obs = []            # rows: unit, period, metric, value
+        self.links = []          # rows: period, from, to, kind, weight
         self.seen = set()
 
-    def unit(self, code, name, level, parent, high_risk="", task_kind=""):
-        self.units.append([code, name, level, parent, fmt(high_risk) if high_risk != "" else "",
+    def unit(self, code, name, level, parent, high_risk="", task_kind="", valid_from="", valid_to=""):
+        self.units.append([code, name, level, parent, valid_from, valid_to,
+                           fmt(high_risk) if high_risk != "" else "",
                            fmt(task_kind) if task_kind != "" else ""])
 
     def put(self, unit, period, metric, value):
@@ -332,24 +337,63 @@ HG_DISTRICTS = [
 ]
 
 
+def official_hau_giang():
+    """Hậu Giang's real districts and communes (GSO list of 2025-01-04) and what its
+    communes became on 2025-07-01 (the official conversion table), from data/vn-units/source/."""
+    src = os.path.join(HERE, "vn-units", "source")
+    with open(os.path.join(src, "units-2025-01-04.csv"), encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["province_code"] == "93"]
+    with open(os.path.join(src, "conversion-2025-07-01.csv"), encoding="utf-8", newline="") as f:
+        table = [r for r in csv.DictReader(f) if r["old_province_code"] == "93"]
+    return rows, table
+
+
 def hau_giang(d):
+    """Hậu Giang closed on 2025-07-01: its 75 communes became 28 communes of Cần Thơ (92).
+    The plan's last half-year is reported by the new communes; its districts and the
+    province report until 2025S1."""
     rng = random.Random("chitieu/hau-giang")
-    d.unit("93", "Hậu Giang", "province", "")
-    com = add_communes(d, rng, "93", HG_DISTRICTS, 31471)
+    rows, table = official_hau_giang()
+    d.unit("93", "Hậu Giang", "province", "", valid_to="2025S1")
+    com = {}
+    for dcode, dname, n, urban, hr in HG_DISTRICTS:
+        commune_names(rng, n, urban)               # keeps the random stream of earlier versions
+        mine = [r for r in rows if r["district_code"] == dcode]
+        d.unit(dcode, mine[0]["district_name"], "district", "93", high_risk=hr, valid_to="2025S1")
+        com[dcode] = []
+        for r in mine:
+            d.unit(r["commune_code"], r["commune_name"], "commune", dcode, valid_to="2025S1")
+            com[dcode].append(r["commune_code"])
     assert sum(len(v) for v in com.values()) == 75
+    d.unit("92", "Thành phố Cần Thơ", "province", "", valid_from="2025S2")
+    new = {}
+    for r in table:
+        if r["new_commune_code"] not in new:
+            new[r["new_commune_code"]] = []
+            d.unit(r["new_commune_code"], r["new_commune_name"], "commune", "92", valid_from="2025S2")
+        new[r["new_commune_code"]].append(r["old_commune_code"])
+        d.links.append(["2025S2", r["old_commune_code"], r["new_commune_code"], "whole", ""])
+    d.links.insert(0, ["2025S2", "93", "92", "whole", ""])
     dcodes = list(com)
     prof = ["ahead", "on_track", "slow", "stagnant", "deteriorating", "on_track", "missing", "ahead"]
 
-    boolean_share(d, rng, com, "has_propaganda", halves(2021, 2025), (30, 55), 80, prof,
-                  missing_rate=0.02)
+    # Communes until 2025S1; the new communes of Cần Thơ report 2025S2: one that had
+    # propaganda in any of its old communes keeps it, most others start.
+    old_halves = halves(2021, 2025)[:-1]
+    boolean_share(d, rng, com, "has_propaganda", old_halves, (30, 55), 80, prof,
+                  missing_rate=0.02, frac=lambda i: i / len(old_halves))
+    last = {r[0]: r[3] for r in d.obs if r[1] == "2025S1" and r[2] == "has_propaganda"}
+    for code, olds in new.items():
+        had = any(last.get(o) == "1" for o in olds)
+        d.put(code, "2025S2", "has_propaganda", 1 if had or rng.random() < 0.6 else 0)
 
-    # Provincial media: monthly items; district media: quarterly items.
-    for p in months(2021, 2025):
+    # Provincial media: monthly items; district media: quarterly items (until the closure).
+    for p in months(2021, 2025)[:-6]:
         v = rng.randint(0, 3) if p < "2022-04" else rng.randint(1, 4)
         if p in ("2023-01", "2023-02", "2023-03"):
             v = 0                                 # a quarter with nothing published
         d.put("93", p, "media_posts", v)
-    Q = quarters(2021, 2025)
+    Q = quarters(2021, 2025)[:-2]
     for k, dcode in enumerate(dcodes):
         pr = prof[k]
         for i, p in enumerate(Q):
@@ -522,6 +566,40 @@ def ha_noi(d):
             d.put(dcode, p, "staff_trained", int(round(staff * level_at(prof, 40, 80, t) / 100)))
 
 
+# How each metric's values combine when units merge (metrics.csv `merge`):
+# counts add up; a commune is clean only if every part was; it has a hotspot
+# or propaganda if any part had; a district-level achievement holds only if
+# it held in every district merged; a task's completion is the mean.
+MERGE = {
+    "is_clean": "all", "has_hotspot": "any", "has_propaganda": "any", "pct_complete": "mean",
+}
+
+
+def plan_metrics():
+    """The metrics the bundled plans declare, in plan order (the dictionary
+    repeats them so that each plan can run alone on this folder)."""
+    import glob
+    import re
+    seen = {}
+    for path in sorted(glob.glob(os.path.join(HERE, "..", "indicators", "*.yaml"))):
+        text = open(path, encoding="utf-8").read()
+        block = re.search(r"^metrics:\n((?:  .*\n|\s*\n)+)", text, re.M).group(1)
+        for line in block.splitlines():
+            m = re.match(r"  (\w+):\s*\{(.*)\}", line)
+            if not m or m.group(1) in seen:
+                continue
+            fields = {}
+            for kv in re.split(r",\s*(?=\w+:)", m.group(2)):
+                k, v = kv.split(":", 1)
+                fields[k.strip()] = v.strip().strip('"')
+            seen[m.group(1)] = fields
+    rows = []
+    for name, f in seen.items():
+        merge = MERGE.get(name, "sum" if f["type"] == "count" else "all")
+        rows.append([name, f["level"], f["type"], f.get("over_time", "last"), merge, f.get("title", "")])
+    return rows
+
+
 def main():
     d = Data()
     thanh_hoa(d)
@@ -530,12 +608,20 @@ def main():
     ha_noi(d)
     with open(os.path.join(HERE, "units.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["code", "name", "level", "parent", "high_risk", "task_kind"])
+        w.writerow(["code", "name", "level", "parent", "valid_from", "valid_to", "high_risk", "task_kind"])
         w.writerows(d.units)
+    with open(os.path.join(HERE, "successions.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["period", "from", "to", "kind", "weight"])
+        w.writerows(d.links)
     with open(os.path.join(HERE, "observations.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["unit", "period", "metric", "value"])
         w.writerows(d.obs)
+    with open(os.path.join(HERE, "metrics.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["metric", "level", "type", "over_time", "merge", "title"])
+        w.writerows(plan_metrics())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ typedef struct {
     char **plans;
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
-    const char *method, *to, *as_of;
+    const char *method, *to, *as_of, *geography;
     const char *lang, *min_coverage; /* --lang vi|en: notes, findings, Excel headers */
     const char *const *rules;
     size_t n_rules;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../model/ct_geo.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -27,6 +28,7 @@ static const char **option_slot(cli_args *a, const char *name)
     if (!strcmp(name, "--as-of")) return &a->as_of;
     if (!strcmp(name, "--lang")) return &a->lang;
     if (!strcmp(name, "--min-coverage")) return &a->min_coverage;
+    if (!strcmp(name, "--geography")) return &a->geography;
     return NULL;
 }
 
@@ -39,7 +41,7 @@ static int allowed_option(const char *name, const char *const *allowed)
 
 int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const char *const *allowed)
 {
-    static const char *const everywhere[] = {"--rules", "--as-of", NULL};
+    static const char *const everywhere[] = {"--rules", "--as-of", "--geography", NULL};
     memset(a, 0, sizeof *a);
     a->plans = calloc((size_t)argc + 1, sizeof *a->plans);
     a->rules = calloc((size_t)argc + 1, sizeof *a->rules);
@@ -104,6 +106,8 @@ int cli_load(cli_session *ss, const cli_args *a, const char *cmd)
             return cli_usage_error(cmd, "--as-of must be a period such as 2018 or 2018S1, not '%s'", a->as_of);
         ss->series.cutoff_month = ct_period_last_month(p);
     }
+    if (a->geography && ct_geo_parse(a->geography, &ss->geo_month) != 0)
+        return cli_usage_error(cmd, "--geography must be a period such as 2025S2, or as-reported, not '%s'", a->geography);
     int bad = cli_session_load(ss, a->plans, a->n_plans, a->data);
     bad |= cli_session_rules(ss, a->rules, a->n_rules);
     return bad ? CLI_EXIT_INPUT : CLI_EXIT_OK;
@@ -114,7 +118,7 @@ int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_comput
     f->level = f->unit = f->finest = -1;
     if (a->level && (f->level = ct_series_level(s, a->level)) < 0)
         return cli_usage_error(cmd, "--level: no unit in the data has level '%s'", a->level);
-    if (a->unit && (f->unit = ct_series_unit(s, a->unit, strlen(a->unit))) < 0)
+    if (a->unit && (f->unit = ct_series_unit_at(s, a->unit, strlen(a->unit), ct_geo_ref_month(s))) < 0)
         return cli_usage_error(cmd, "--unit: '%s' is not a unit of the data", a->unit);
     if (a->periods) {
         ct_ptype t;

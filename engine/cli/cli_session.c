@@ -5,6 +5,11 @@
 #include <string.h>
 
 #include "../load/ct_data.h"
+#include "../load/ct_dict.h"
+#include "../load/ct_succ.h"
+#include "../model/ct_geo.h"
+
+#include <unistd.h>
 
 void cli_session_init(cli_session *ss)
 {
@@ -12,6 +17,7 @@ void cli_session_init(cli_session *ss)
     ct_series_init(&ss->series);
     ct_diags_init(&ss->diags);
     ss->diags.cap_per_list = 500;
+    ss->geo_month = CT_GEO_DEFAULT;
 }
 
 void cli_session_free(cli_session *ss)
@@ -31,6 +37,22 @@ static char *join_path(const char *dir, const char *file)
     return p;
 }
 
+/* Reads an optional file of the data folder (metrics.csv, successions.csv). */
+static int load_optional(ct_series *s, const char *dir, const char *file,
+                         ct_status (*load)(ct_series *, const char *, ct_diags *), ct_diags *d)
+{
+    char *path = join_path(dir, file);
+    if (!path) return 1;
+    int bad = 0;
+    if (access(path, F_OK) == 0) {
+        ct_status st = load(s, path, d);
+        if (st == CT_ENOMEM) ct_error_at(d, path, 0, 0, "out of memory");
+        bad = st != CT_OK;
+    }
+    free(path);
+    return bad;
+}
+
 static int load_data(cli_session *ss, const char *data_dir)
 {
     ct_series *s = &ss->series;
@@ -38,13 +60,16 @@ static int load_data(cli_session *ss, const char *data_dir)
     char *obs = join_path(data_dir, "observations.csv");
     int bad = 0;
     if (!units || !obs) { free(units); free(obs); return 1; }
-    if (ct_data_load_units(s, units, &ss->diags) != CT_OK) {
+    if (ct_units_load(s, units, &ss->diags) != CT_OK) {
         bad = 1;
     } else {
+        bad |= load_optional(s, data_dir, "metrics.csv", ct_dict_load, &ss->diags);
+        bad |= load_optional(s, data_dir, "successions.csv", ct_succ_load, &ss->diags);
         for (size_t i = 0; i < ss->n_plans; i++)
             bad |= ct_compute_declare(ss->plans[i], s, &ss->diags) != CT_OK;
         size_t before = ss->diags.n_errors;
         ct_status st = ct_data_load_observations(s, obs, &ss->diags);
+        if (st == CT_OK) st = ct_geo_apply(s, ss->geo_month, &ss->diags);
         if (st == CT_ENOMEM) ct_error_at(&ss->diags, obs, 0, 0, "out of memory");
         bad |= st != CT_OK || ss->diags.n_errors > before;
         for (int m = 0; m < s->n_metrics; m++) ss->n_observations += s->metrics[m].n_obs;
@@ -77,6 +102,8 @@ int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *d
         ss->plans[ss->n_plans++] = p;
     }
     if (data_dir) bad |= load_data(ss, data_dir);
+    else
+        for (size_t i = 0; i < ss->n_plans; i++) bad |= ct_plan_check_refs(ss->plans[i], &ss->diags) != CT_OK;
     return bad;
 }
 

@@ -23,7 +23,8 @@ static const char *const usage_assess =
     "probability of meeting the target, the coverage and a note. CSV columns:\n"
     "  plan,indicator,unit,level,target_year,target,baseline_period,baseline_value,\n"
     "  latest_period,latest_value,observed_rate,required_rate,ratio,projected,lower,\n"
-    "  upper,status,note,met_year,method,points,probability,coverage,geography\n"
+    "  upper,status,note,met_year,method,points,probability,coverage,geography,\n"
+    "  name,valid_from,valid_to,approximate\n"
     "\n"
     "options:\n"
     "  --data DIR       a folder with units.csv and observations.csv (required)\n"
@@ -32,6 +33,8 @@ static const char *const usage_assess =
     "                   last period with data)\n"
     "  --min-coverage F set aside yearly values reported by fewer than this share\n"
     "                   of the units that should report (0-1, default 0.8)\n"
+    "  --geography G    the units to compute on: a period (default: the latest in\n"
+    "                   the data) or as-reported (see docs/data-formats.md)\n"
     "  --lang L         language of the notes: vi (default) or en\n"
     "  --rules FILE     a Lua rules file whose assess_rule functions may set a\n"
     "                   status and a note (repeatable)\n"
@@ -66,18 +69,34 @@ static const char *const usage_project =
 static const char *const assess_columns[] = {
     "plan", "indicator", "unit", "level", "target_year", "target", "baseline_period", "baseline_value",
     "latest_period", "latest_value", "observed_rate", "required_rate", "ratio", "projected", "lower",
-    "upper", "status", "note", "met_year", "method", "points", "probability", "coverage", "geography"};
+    "upper", "status", "note", "met_year", "method", "points", "probability", "coverage", "geography",
+    "name", "valid_from", "valid_to", "approximate"};
 
 static const char *const project_columns[] = {"plan", "indicator", "unit", "level", "method", "year",
                                               "projected", "lower", "upper", "points", "last_period",
-                                              "last_value"};
+                                              "last_value", "name", "valid_from", "valid_to"};
 
 typedef struct {
     ct_rec rec;
     const ct_series *s;
     ct_lang lang;
     double min_coverage;
+    const ct_indicator *apx_ind; /* the indicator whose approximate units apx marks */
+    unsigned char *apx;
 } writer;
+
+/* Whether a row's values rest on a part link without a weight (one
+ * computation per indicator, only when the data have such values). */
+static int approximate(writer *w, const ct_plan *plan, const ct_indicator *ind, int unit)
+{
+    if (!w->s->has_approx) return 0;
+    if (w->apx_ind != ind) {
+        if (!w->apx && !(w->apx = malloc((size_t)w->s->n_units))) return 0;
+        if (ct_compute_approximate(plan, ind, w->s, w->apx) != CT_OK) return 0;
+        w->apx_ind = ind;
+    }
+    return w->apx[unit];
+}
 
 static void period_field(ct_rec *r, ct_period p, int present)
 {
@@ -92,6 +111,15 @@ static void unit_fields(writer *w, const ct_plan *plan, const ct_indicator *ind,
     ct_rec_text(&w->rec, ind->id);
     ct_rec_text(&w->rec, w->s->code[unit]);
     ct_rec_text(&w->rec, w->s->level_name[w->s->level[unit]]);
+}
+
+/* The unit's name and, for a reused code, its validity (columns at the end). */
+static void unit_identity(writer *w, int unit)
+{
+    const ct_series *s = w->s;
+    ct_rec_text(&w->rec, s->name[unit]);
+    ct_rec_text(&w->rec, s->reused[unit] ? s->valid_from_text[unit] : NULL);
+    ct_rec_text(&w->rec, s->reused[unit] ? s->valid_to_text[unit] : NULL);
 }
 
 static int write_assessment(const ct_assessment *a, void *ctx)
@@ -112,13 +140,18 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_number(r, a->lower);
     ct_rec_number(r, a->upper);
     ct_rec_text(r, a->status);
-    ct_rec_text(r, a->note);
+    char geo[300], note[2048];
+    ct_compute_geo_note(a->plan, a->ind, w->s, a->unit, geo, sizeof geo);
+    if (geo[0]) snprintf(note, sizeof note, "%s%s%s", a->note, a->note[0] ? "; " : "", geo);
+    ct_rec_text(r, geo[0] ? note : a->note);
     ct_rec_int(r, a->met_year, a->met_year != 0);
     ct_rec_text(r, ct_proj_method_name(a->method));
     ct_rec_int(r, a->points, 1);
     ct_rec_number(r, a->probability);
     ct_rec_number(r, a->coverage);
     ct_rec_text(r, a->geography);
+    unit_identity(w, a->unit);
+    ct_rec_flag(r, approximate(w, a->plan, a->ind, a->unit));
     ct_rec_end_row(r);
     return 0;
 }
@@ -136,6 +169,7 @@ static int write_projection(const ct_projection *p, void *ctx)
     ct_rec_int(r, p->points, 1);
     period_field(r, p->last_period, 1);
     ct_rec_number(r, p->last_value);
+    unit_identity(w, p->unit);
     ct_rec_end_row(r);
     return 0;
 }
@@ -181,13 +215,14 @@ static int run_command(const command *c, int argc, char **argv,
     cli_output out = {0};
     if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
     if (!bad) {
-        writer w = {{0}, &ss.series, lang, min_cov};
+        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL};
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
         ct_rec_end(&w.rec);
+        free(w.apx);
         bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
         if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "%s failed: %s", c->name, ct_status_str(st));
         if (cli_output_close(&out, st == CT_OK, &ss.diags)) bad = 1;
@@ -206,7 +241,8 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
                             const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
     (void)a;
-    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage, NULL};
+    ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage,
+                             ss->series.geography};
     if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
         opt.custom = apply_rules;
         opt.custom_ctx = ss;

@@ -25,6 +25,7 @@ static const char *const usage =
     "  --min-coverage F  feasibility: set aside yearly values reported by fewer\n"
     "                  than this share of the units (0-1, default 0.8)\n"
     "  --lang L        words of the findings: vi (default) or en\n"
+    "  --geography G   the units to compute on: a period, or as-reported\n"
     "  -h, --help      this text\n";
 
 static int print_finding(const ct_plan *plan, const ct_indicator *ind, const char *text, void *ctx)

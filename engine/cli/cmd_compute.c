@@ -24,6 +24,8 @@ static const char *const usage =
     "  --periods TYPE   finest periods to print: year, half-year, quarter or month\n"
     "                   (default: as fine as the data are reported)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  --geography G    the units to compute on: a period (default: the latest in\n"
+    "                   the data) or as-reported (see docs/data-formats.md)\n"
     "  --rules FILE     a Lua rules file (repeatable; kind: lua indicators load\n"
     "                   their scripts themselves)\n"
     "  -o FILE          write to FILE (whole or not at all) instead of stdout\n"

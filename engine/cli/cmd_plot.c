@@ -47,6 +47,7 @@ static const char *const usage_plot =
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the theme (default: plots/theme.gp of chitieu)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  --geography G    the units to compute on: a period, or as-reported\n"
     "  -h, --help       this text\n"
     "\n"
     "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";

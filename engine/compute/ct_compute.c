@@ -1,23 +1,13 @@
 #include "ct_compute.h"
+#include "../model/ct_geo.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- binding ----------------------------------------------------------------- */
-
-ct_status ct_compute_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
-{
-    size_t before = d->n_errors;
-    for (size_t i = 0; i < plan->n_metrics; i++) {
-        const ct_metric_decl *m = &plan->metrics[i];
-        if (!m->name || !m->level) continue;
-        ct_series_declare_metric(s, m->name, m->level, (int)m->type, (int)m->over_time,
-                                 plan->path, m->pos.line, m->pos.col, d);
-    }
-    return d->n_errors > before ? CT_EINPUT : CT_OK;
-}
 
 typedef struct {
     const ct_plan *plan;
@@ -28,6 +18,7 @@ typedef struct {
     int of_level;
     int bad;
     int at, at_col, at_nl;    /* leaf_pos's cursor: the column at byte at of the text */
+    unsigned char *uses;
 } leaf_ctx;
 
 /* Where a name in a condition stands in the plan file. Leaves come in the
@@ -50,6 +41,61 @@ static ct_pos leaf_pos(leaf_ctx *lc, const ct_cond *leaf)
     return p;
 }
 
+typedef struct {
+    const ct_plan *plan;
+    ct_series *s;
+    ct_diags *d;
+    leaf_ctx cur;         /* leaf_pos's cursor over the condition's text */
+} use_ctx;
+
+/* Marks a metric that the plan reads without declaring it, when metrics.csv
+ * declares it (anything else is reported when the plan binds). */
+static void use_name(const ct_plan *plan, ct_series *s, const char *name, ct_pos pos, ct_diags *d)
+{
+    if (!name || ct_plan_metric(plan, name)) return;
+    int m = ct_series_metric(s, name, strlen(name));
+    if (m < 0 || !s->metrics[m].dict_file || ct_series_attr(s, name) >= 0) return;
+    ct_series_use_metric(s, m, plan->path, pos.line, pos.col, d);
+}
+
+
+static int use_leaf(ct_cond *leaf, void *vctx)
+{
+    use_ctx *c = vctx;
+    use_name(c->plan, c->s, leaf->name, leaf_pos(&c->cur, leaf), c->d);
+    return 0;
+}
+
+static void use_cexpr(const ct_plan *plan, ct_series *s, const ct_cexpr *ce, ct_diags *d)
+{
+    if (!ce->cond) return;
+    use_ctx c = {plan, s, d, {0}};
+    c.cur.ce = ce;
+    c.cur.at_col = ce->text_pos.col;
+    ct_cond_each_leaf(ce->cond, use_leaf, &c);
+}
+
+ct_status ct_compute_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
+{
+    size_t before = d->n_errors;
+    for (size_t i = 0; i < plan->n_metrics; i++) {
+        const ct_metric_decl *m = &plan->metrics[i];
+        if (!m->name || !m->level) continue;
+        int k = ct_series_declare_metric(s, m->name, m->level, (int)m->type, (int)m->over_time, m->merge,
+                                         plan->path, m->pos.line, m->pos.col, d);
+        if (k >= 0) ct_series_use_metric(s, k, plan->path, m->pos.line, m->pos.col, d);
+    }
+    for (size_t i = 0; i < plan->n_indicators; i++) {
+        const ct_indicator *ind = &plan->indicators[i];
+        const ct_mref *refs[] = {&ind->metric, &ind->numerator, &ind->denominator};
+        for (int k = 0; k < 3; k++) use_name(plan, s, refs[k]->name, refs[k]->pos, d);
+        const ct_cexpr *ces[] = {&ind->condition, &ind->among, &ind->from, &ind->to};
+        for (int k = 0; k < 4; k++) use_cexpr(plan, s, ces[k], d);
+    }
+    return d->n_errors > before ? CT_EINPUT : CT_OK;
+}
+
+
 static int metric_level_ok(const ct_series *s, int metric_level, int of_level)
 {
     return metric_level == of_level || s->level_above[of_level * s->n_levels + metric_level];
@@ -63,6 +109,8 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
     ct_pos lp = leaf_pos(c, leaf);
     int line = lp.line, col = lp.col;
     int declared = ct_plan_metric(c->plan, leaf->name) != NULL;
+    int known = ct_series_metric(s, leaf->name, strlen(leaf->name));
+    if (!declared && known >= 0 && s->metrics[known].dict_file) declared = 1;
     int attr = ct_series_attr(s, leaf->name);
     if (declared && attr >= 0) {
         ct_error_at(c->d, file, line, col, "'%s' in %s is both a declared metric and a column of %s; rename one",
@@ -75,6 +123,7 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
         if (m < 0) { c->bad = 1; return 0; } /* its declaration was refused already */
         leaf->ref_kind = CT_REF_METRIC;
         leaf->ref = m;
+        if (c->uses) c->uses[m] = 1;
         if (c->of_level >= 0 && !metric_level_ok(s, s->metrics[m].level, c->of_level)) {
             ct_error_at(c->d, file, line, col, "metric '%s' is reported per %s, which is not at or above the %s units this indicator counts",
                         leaf->name, s->level_name[s->metrics[m].level], s->level_name[c->of_level]);
@@ -93,8 +142,8 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
         }
         return 0;
     }
-    ct_error_at(c->d, file, line, col, "'%s' in %s is neither a metric declared by the plan nor a column of %s",
-                leaf->name, c->key, s->units_path);
+    ct_error_at(c->d, file, line, col, "'%s' in %s is neither a metric declared by the plan%s%s nor a column of %s",
+                leaf->name, c->key, s->dict_path ? " or " : "", s->dict_path ? s->dict_path : "", s->units_path);
     c->bad = 1;
     return 0;
 }
@@ -103,16 +152,28 @@ static int bind_cexpr(const ct_plan *plan, const ct_series *s, ct_cexpr *ce, con
                       int of_level, ct_diags *d)
 {
     if (!ce->cond) return 0;
-    leaf_ctx c = {plan, s, d, ce, key, of_level, 0, 0, ce->text_pos.col, 0};
+    leaf_ctx c = {plan, s, d, ce, key, of_level, 0, 0, ce->text_pos.col, 0, plan->uses};
     ct_cond_each_leaf(ce->cond, bind_leaf, &c);
     return c.bad;
 }
 
-static int bind_mref(const ct_series *s, ct_mref *r)
+static int bind_mref(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, ct_mref *r, const char *key, ct_diags *d)
 {
     if (!r->name) return 1;
     r->index = ct_series_metric(s, r->name, strlen(r->name));
-    return r->index < 0;
+    if (r->index >= 0 && !ct_plan_metric(plan, r->name) && !s->metrics[r->index].dict_file) r->index = -1;
+    if (r->index >= 0 && plan->uses) plan->uses[r->index] = 1;
+    if (r->index >= 0 || ct_plan_metric(plan, r->name)) return r->index < 0;
+    size_t i = (size_t)(ind - plan->indicators);
+    if (s->dict_path)
+        ct_error_at(d, plan->path, r->pos.line, r->pos.col,
+                    "indicators[%zu] (%s): '%s' names metric '%s', which neither the plan (under 'metrics') nor %s declares",
+                    i, ind->id ? ind->id : "?", key, r->name, s->dict_path);
+    else
+        ct_error_at(d, plan->path, r->pos.line, r->pos.col,
+                    "indicators[%zu] (%s): '%s' names metric '%s', which the plan does not declare under 'metrics'",
+                    i, ind->id ? ind->id : "?", key, r->name);
+    return 1;
 }
 
 /* The finest period type at which every metric in a condition has data. */
@@ -181,7 +242,7 @@ static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, 
         finest = cond_finest(s, ind->to.cond, cond_finest(s, ind->from.cond, -1));
         break;
     case CT_KIND_RATIO:
-        bad |= bind_mref(s, &ind->numerator) | bind_mref(s, &ind->denominator);
+        bad |= bind_mref(plan, ind, s, &ind->numerator, "numerator", d) | bind_mref(plan, ind, s, &ind->denominator, "denominator", d);
         if (!bad && s->metrics[ind->numerator.index].level != s->metrics[ind->denominator.index].level) {
             ct_error_at(d, plan->path, ind->denominator.pos.line, ind->denominator.pos.col,
                         "indicator %s: numerator %s and denominator %s must be reported at the same level",
@@ -193,7 +254,7 @@ static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, 
         break;
     case CT_KIND_SUM:
     case CT_KIND_FREQUENCY:
-        bad |= bind_mref(s, &ind->metric);
+        bad |= bind_mref(plan, ind, s, &ind->metric, "metric", d);
         if (!bad) ind->base_level = s->metrics[ind->metric.index].level;
         finest = metric_finest(s, &ind->metric, -1);
         if (ind->kind == CT_KIND_FREQUENCY) finest = (int)ind->per - 1;
@@ -207,21 +268,26 @@ static int bind_indicator(ct_plan *plan, ct_indicator *ind, const ct_series *s, 
     return bad;
 }
 
+/* Whether unit u lies in the plan's region (or the territory it became). */
+static inline int in_plan(const ct_plan *plan, const ct_series *s, int u)
+{
+    if (plan->territory) return plan->territory[u];
+    return ct_series_in_subtree(s, u, plan->region_unit);
+}
+
 /* The span of the plan's observations inside its region. */
 static void plan_span(ct_plan *plan, const ct_series *s)
 {
     plan->first_month = INT_MAX;
     plan->last_month = INT_MIN;
-    for (size_t i = 0; i < plan->n_metrics; i++) {
-        if (!plan->metrics[i].name) continue;
-        int m = ct_series_metric(s, plan->metrics[i].name, strlen(plan->metrics[i].name));
-        if (m < 0) continue;
+    for (int m = 0; m < s->n_metrics; m++) {
+        if (!plan->uses[m]) continue;
         const ct_metric *mt = &s->metrics[m];
         const int *units = s->level_units[mt->level];
         for (int t = 0; t <= mt->finest && mt->vals[t]; t++) {
             int np = ct_series_n_periods(s, (ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
-                if (!ct_series_in_subtree(s, units[k], plan->region_unit)) continue;
+                if (!in_plan(plan, s, units[k])) continue;
                 const double *row = mt->vals[t] + (size_t)k * (size_t)np;
                 int first = 0, last = np - 1;
                 while (first < np && isnan(row[first])) first++;
@@ -230,29 +296,61 @@ static void plan_span(ct_plan *plan, const ct_series *s)
                 int fm = ct_period_first_month(ct_period_from_index((ct_ptype)t, s->year0, first));
                 int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
                 if (fm < plan->first_month) plan->first_month = fm;
-                /* the last period with data is a reported one, not a year rolled up from part of it */
-                if (t == mt->finest && lm > plan->last_month) plan->last_month = lm;
+                if (lm > plan->last_month) plan->last_month = lm;
             }
         }
     }
 }
 
+/* As reported, the first month within the plan's span at which a unit
+ * that feeds the indicator starts or stops existing. */
+static void find_break(const ct_plan *plan, ct_indicator *ind, const ct_series *s)
+{
+    ind->break_month = -1;
+    if (ind->base_level < 0 || s->in_geo || plan->first_month > plan->last_month) return;
+    int best = INT_MAX;
+    for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+        int u = s->level_units[ind->base_level][k];
+        if (!in_plan(plan, s, u)) continue;
+        int a = s->orig_first[u], b = s->orig_last[u] == INT_MAX ? INT_MAX : s->orig_last[u] + 1;
+        if (a > plan->first_month && a <= plan->last_month && a < best) best = a;
+        if (b > plan->first_month && b <= plan->last_month && b < best) best = b;
+    }
+    if (best != INT_MAX) ind->break_month = best;
+}
+
 ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d)
 {
     int bad = 0;
+    plan->uses = ct_arena_alloc(&plan->arena, (size_t)s->n_metrics + 1);
+    if (!plan->uses) return CT_ENOMEM;
+    memset(plan->uses, 0, (size_t)s->n_metrics + 1);
+    for (size_t i = 0; i < plan->n_metrics; i++) {
+        int m = plan->metrics[i].name ? ct_series_metric(s, plan->metrics[i].name, strlen(plan->metrics[i].name)) : -1;
+        if (m >= 0) plan->uses[m] = 1;
+    }
     plan->region_unit = s->root;
     if (plan->region) {
-        plan->region_unit = ct_series_unit(s, plan->region, strlen(plan->region));
+        plan->region_unit = ct_series_unit_at(s, plan->region, strlen(plan->region), ct_geo_ref_month(s));
         if (plan->region_unit < 0) {
             ct_error_at(d, plan->path, plan->region_pos.line, plan->region_pos.col,
                         "region '%s' is not a unit of %s", plan->region, s->units_path);
             return CT_EINPUT;
         }
     }
+    plan->territory = NULL;
+    if (!ct_geo_in(s, plan->region_unit)) {
+        /* the region closed before the geography: followed onto what it became */
+        plan->territory = ct_arena_alloc(&plan->arena, (size_t)s->n_units);
+        if (!plan->territory) return CT_ENOMEM;
+        memset(plan->territory, 0, (size_t)s->n_units);
+        ct_geo_territory(s, plan->region_unit, plan->territory);
+    }
     for (size_t i = 0; i < plan->n_indicators; i++)
         bad |= bind_indicator(plan, &plan->indicators[i], s, d);
     if (bad) return CT_EINPUT;
     plan_span(plan, s);
+    for (size_t i = 0; i < plan->n_indicators; i++) find_break(plan, &plan->indicators[i], s);
     return CT_OK;
 }
 
@@ -261,12 +359,14 @@ ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d)
 typedef struct {
     double *num, *den;
     int *rep, *exp, *cnt;
+    unsigned char *apx;
 } accum;
 
 typedef struct {
     const ct_series *s;
     ct_period p;
     int unit;
+    int apx;          /* a value read rests on a part link without a weight */
 } eval_ctx;
 
 static double lookup(const ct_cond *leaf, void *vctx)
@@ -278,12 +378,21 @@ static double lookup(const ct_cond *leaf, void *vctx)
     const ct_metric *mt = &s->metrics[leaf->ref];
     int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
     if (at < 0) return NAN;
+    if (s->has_approx && ct_geo_approx(s, leaf->ref, at, e->p)) ((eval_ctx *)vctx)->apx = 1;
     return ct_series_value(s, leaf->ref, at, e->p);
+}
+
+static int eval_apx(const ct_series *s, const ct_cond *c, int unit, ct_period p, unsigned char *apx)
+{
+    eval_ctx e = {s, p, unit, 0};
+    int r = ct_cond_eval(c, lookup, &e);
+    if (e.apx) *apx = 1;
+    return r;
 }
 
 static int eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
 {
-    eval_ctx e = {s, p, unit};
+    eval_ctx e = {s, p, unit, 0};
     return ct_cond_eval(c, lookup, &e);
 }
 
@@ -302,7 +411,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
     case CT_KIND_COUNT: {
         if (!counted(s, ind, u, p)) return;
         a->exp[u]++;
-        int r = eval(s, ind->condition.cond, u, p);
+        int r = eval_apx(s, ind->condition.cond, u, p, &a->apx[u]);
         if (r >= 0) a->rep[u]++;
         if (r == 1) a->num[u]++;
         return;
@@ -310,8 +419,8 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
     case CT_KIND_TRANSITION: {
         if (!counted(s, ind, u, p)) return;
         a->exp[u]++;
-        int was = eval(s, ind->from.cond, u, ct_period_prev(p));
-        int now = eval(s, ind->to.cond, u, p);
+        int was = eval_apx(s, ind->from.cond, u, ct_period_prev(p), &a->apx[u]);
+        int now = eval_apx(s, ind->to.cond, u, p, &a->apx[u]);
         if (was < 0 || now < 0) return;
         a->rep[u]++;
         if (was == 1) {
@@ -325,6 +434,8 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         double x = ct_series_value(s, ind->numerator.index, u, p);
         double y = ct_series_value(s, ind->denominator.index, u, p);
         if (isnan(x) || isnan(y)) return;
+        if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
+            a->apx[u] = 1;
         a->num[u] += x;
         a->den[u] += y;
         a->cnt[u]++;
@@ -334,6 +445,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
         double x = ct_series_value(s, ind->metric.index, u, p);
         if (isnan(x)) return;
+        if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[u] = 1;
         a->num[u] += x;
         a->cnt[u]++;
         return;
@@ -349,6 +461,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
             due++;
             double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
+            if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[u] = 1;
             any = 1;
             if (x >= ind->at_least) met++;
         }
@@ -418,6 +531,7 @@ static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
     case CT_KIND_LUA:
         break;
     }
+    if (a->apx[u] && (c.flags & CT_ROW_VALUE)) c.flags |= CT_ROW_APPROX;
     return c;
 }
 
@@ -428,12 +542,13 @@ static int accum_alloc(accum *a, int n)
     a->rep = calloc((size_t)n, sizeof *a->rep);
     a->exp = calloc((size_t)n, sizeof *a->exp);
     a->cnt = calloc((size_t)n, sizeof *a->cnt);
-    return a->num && a->den && a->rep && a->exp && a->cnt ? 0 : -1;
+    a->apx = calloc((size_t)n, sizeof *a->apx);
+    return a->num && a->den && a->rep && a->exp && a->cnt && a->apx ? 0 : -1;
 }
 
 static void accum_free(accum *a)
 {
-    free(a->num); free(a->den); free(a->rep); free(a->exp); free(a->cnt);
+    free(a->num); free(a->den); free(a->rep); free(a->exp); free(a->cnt); free(a->apx);
 }
 
 static void accum_clear(accum *a, int n)
@@ -443,6 +558,7 @@ static void accum_clear(accum *a, int n)
     memset(a->rep, 0, (size_t)n * sizeof *a->rep);
     memset(a->exp, 0, (size_t)n * sizeof *a->exp);
     memset(a->cnt, 0, (size_t)n * sizeof *a->cnt);
+    memset(a->apx, 0, (size_t)n * sizeof *a->apx);
 }
 
 /* Fills a for every unit at period p: base contributions, then sums upward. */
@@ -454,7 +570,9 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
     const int *base = s->level_units[ind->base_level];
     for (int k = 0; k < s->level_size[ind->base_level]; k++) {
         int u = base[k];
-        if (ct_series_in_subtree(s, u, plan->region_unit)) contribute(ind, s, u, p, a);
+        /* outside the geography, only a closed region's own figures count */
+        if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) continue;
+        if (in_plan(plan, s, u)) contribute(ind, s, u, p, a);
     }
     for (int k = n - 1; k >= 0; k--) {
         int u = s->order[k], par = s->parent[u];
@@ -464,7 +582,84 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
         a->rep[par] += a->rep[u];
         a->exp[par] += a->exp[u];
         a->cnt[par] += a->cnt[u];
+        a->apx[par] |= a->apx[u];
     }
+    if (plan->territory) {
+        /* a closed region: what its units became lies under other parents */
+        int r = plan->region_unit;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+            int u = base[k];
+            if (!plan->territory[u] || u == r || ct_series_in_subtree(s, u, r)) continue;
+            a->num[r] += a->num[u];
+            a->den[r] += a->den[u];
+            a->rep[r] += a->rep[u];
+            a->exp[r] += a->exp[u];
+            a->cnt[r] += a->cnt[u];
+            a->apx[r] |= a->apx[u];
+        }
+    }
+}
+
+void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
+                         char *buf, size_t size)
+{
+    buf[0] = '\0';
+    int l = s->level[unit];
+    if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_last[unit], last);
+        snprintf(buf, size, "%s no longer exists in geography %s: its own figures, as reported until %s",
+                 s->name[unit], s->geography, last);
+    } else if (plan->territory && unit == plan->region_unit && s->level_geo &&
+        s->level_geo[ind->base_level] == s->geo_month) {
+        int n = 0, own = 0;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+            int u = s->level_units[ind->base_level][k];
+            if (!plan->territory[u]) continue;
+            n++;
+            own += ct_series_in_subtree(s, u, unit);
+        }
+        if (own == n)
+            snprintf(buf, size, "%s no longer exists in geography %s: computed on its %d %s units as they last existed",
+                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+        else
+            snprintf(buf, size, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
+                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+    } else if (s->level_geo && ind->base_level >= 0 && s->level_geo[ind->base_level] != s->geo_month &&
+               s->level_geo[l] == s->geo_month) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->level_geo[ind->base_level], last);
+        snprintf(buf, size, "made of %s units, which no longer exist in geography %s: as they were in %s, the last they existed",
+                 s->level_name[ind->base_level], s->geography, last);
+    } else if (s->level_geo && s->level_geo[l] != s->geo_month) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->level_geo[l], last);
+        snprintf(buf, size, "%s units no longer exist in geography %s: assessed on those of %s, the last they existed",
+                 s->level_name[l], s->geography, last);
+    } else if (s->in_geo && s->in_geo[unit] && s->orig_last[unit] < s->level_geo[l]) {
+        char last[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_last[unit], last);
+        snprintf(buf, size, "%s ended in %s (no successor): its figures as reported", s->name[unit], last);
+    } else if (ind->break_month >= 0) {
+        int m = ind->break_month;
+        snprintf(buf, size, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)",
+                 s->level_name[ind->base_level], m / 12, m % 12 + 1);
+    }
+}
+
+ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 unsigned char *mark)
+{
+    memset(mark, 0, (size_t)s->n_units);
+    if (!s->has_approx) return CT_OK;
+    ct_grid g;
+    ct_status st = ct_compute_grid(plan, ind, s, NULL, &g);
+    if (st != CT_OK) return st;
+    for (int i = 0; i < g.n_units; i++)
+        for (int j = 0; j < g.n_periods; j++)
+            if (g.cells[(size_t)i * (size_t)g.n_periods + (size_t)j].flags & CT_ROW_APPROX) mark[g.units[i]] = 1;
+    ct_grid_free(&g);
+    return CT_OK;
 }
 
 int ct_compute_asof_month(const ct_series *s)
@@ -585,15 +780,31 @@ static int list_periods(const ct_plan *plan, int finest, ct_period *out)
 static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                       const ct_compute_filter *f, int *out)
 {
+    /* on a geography, a unit is printed only if some base unit of the
+     * geography lies under it (not a district whose communes became others) */
+    unsigned char *live = NULL;
+    if (s->in_geo && ind->base_level >= 0) {
+        live = calloc((size_t)s->n_units, 1);
+        if (!live) return -1;
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
+            int b = s->level_units[ind->base_level][k];
+            if (!s->in_geo[b]) continue;
+            const int *a = s->anc + (size_t)b * (size_t)s->n_levels;
+            for (int l = 0; l < s->n_levels; l++)
+                if (a[l] >= 0) live[a[l]] = 1;
+        }
+    }
     int n = 0;
     for (int k = 0; k < s->n_units; k++) {
         int u = s->implicit_root ? (k == 0 ? s->root : k - 1) : k;
-        if (!ct_series_in_subtree(s, u, plan->region_unit)) continue;
+        if (!in_plan(plan, s, u)) continue;
         if (!ct_compute_level_applies(s, ind, s->level[u])) continue;
+        if (live && u != plan->region_unit && !live[u]) continue;
         if (f && f->level >= 0 && s->level[u] != f->level) continue;
         if (f && f->unit >= 0 && u != f->unit) continue;
         out[n++] = u;
     }
+    free(live);
     return n;
 }
 
@@ -612,6 +823,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     if (st == CT_OK) {
         g->n_periods = list_periods(plan, finest, g->periods);
         g->n_units = ind->base_level >= 0 ? list_units(plan, ind, s, f, g->units) : 0;
+        if (g->n_units < 0) { g->n_units = 0; st = CT_ENOMEM; }
         g->cells = malloc(((size_t)g->n_units * (size_t)np + 1) * sizeof *g->cells);
         if (!g->cells) st = CT_ENOMEM;
     }

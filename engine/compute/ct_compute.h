@@ -21,8 +21,9 @@ enum {
     CT_ROW_NUM = 2,     /* numerator is present */
     CT_ROW_DEN = 4,     /* denominator is present */
     CT_ROW_COUNTS = 8,  /* reported and expected are present (unit-counting kinds) */
-    CT_ROW_COVER = 16   /* reported/expected give the coverage (every kind but lua:
+    CT_ROW_COVER = 16,  /* reported/expected give the coverage (every kind but lua:
                            for metric kinds, units with a value / units valid) */
+    CT_ROW_APPROX = 32  /* rests on a part link without a weight (see ct_geo.h) */
 };
 
 typedef struct {
@@ -90,6 +91,18 @@ int ct_compute_asof_month(const ct_series *s);
  * Returns CT_OK or CT_ENOMEM. */
 ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                                  ct_period p, int *among_unknown, int *from_in, int *from_known);
+
+/* What a reader of a row for `unit` must know about its units (empty when
+ * nothing): a level abolished before the geography, assessed on the last
+ * units it had; or, as reported, where the units of the series change. */
+void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
+                         char *buf, size_t size);
+
+/* Sets mark[u] (n_units bytes, cleared first) for every unit for which some
+ * value of the indicator rests on a part link without a weight (only after
+ * a geography carried such values). Returns CT_OK or CT_ENOMEM. */
+ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                 unsigned char *mark);
 
 /* Whether units of `level` lie above (or at) the indicator's base level, so
  * that the indicator has a value for them. */

@@ -54,6 +54,15 @@ const char *ct_strmap_key(const ct_strmap *m, const char *key, size_t len)
     return m->keys[i];
 }
 
+int ct_strmap_set(ct_strmap *m, const char *key, size_t len, int val)
+{
+    if (m->cap == 0) return -1;
+    size_t i = find_slot(m, key, len);
+    if (!m->keys[i]) return -1;
+    m->vals[i] = val;
+    return 0;
+}
+
 static int grow(ct_strmap *m)
 {
     size_t nc = m->cap ? m->cap * 2 : 64;

@@ -26,6 +26,9 @@ int ct_strmap_get(const ct_strmap *m, const char *key, size_t len);
  * key (the old one if it was present), or -2 on out-of-memory. */
 int ct_strmap_put(ct_strmap *m, const char *key, size_t len, int val);
 
+/* Replaces the value of a key that is present; returns -1 when absent. */
+int ct_strmap_set(ct_strmap *m, const char *key, size_t len, int val);
+
 /* The map's own copy of a key that is present, or NULL. */
 const char *ct_strmap_key(const ct_strmap *m, const char *key, size_t len);
 

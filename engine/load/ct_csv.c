@@ -1,8 +1,11 @@
 #define _DEFAULT_SOURCE
 #include "ct_csv.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/ct_file.h"
+#include "../core/ct_number.h"
 
 static char empty_data[1];
 
@@ -246,4 +250,53 @@ int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d)
         break;
     }
     return n;
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+int ct_field_is(ct_field f, const char *name)
+{
+    size_t n = strlen(name);
+    return f.len == n && memcmp(f.ptr, name, n) == 0;
+}
+
+int ct_csv_header(ct_csv *r, ct_field *hdr, ct_diags *d)
+{
+    int n = ct_csv_next(r, hdr, CT_CSV_MAX_COLS, d);
+    if (n <= 0) {
+        if (n == 0) ct_error_at(d, r->path, 1, 0, "the file is empty (a header row is required)");
+        return -1;
+    }
+    if (n > CT_CSV_MAX_COLS) {
+        ct_error_at(d, r->path, r->row_line, 0, "more than %d columns", CT_CSV_MAX_COLS);
+        return -1;
+    }
+    return n;
+}
+
+int ct_csv_col(const ct_field *hdr, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (ct_field_is(hdr[i], name)) return i;
+    return -1;
+}
+
+int ct_field_double(ct_field f, double *out)
+{
+    f = ct_field_trim(f);
+    return (int)ct_number_parse(f.ptr, f.len, out);
+}
+
+int ct_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        if (k < 0 || i + (size_t)k >= n + (k ? 0 : 1)) return 0;
+        for (int j = 1; j <= k; j++)
+            if (i + (size_t)j >= n || (p[i + (size_t)j] & 0xC0) != 0x80) return 0;
+        i += (size_t)k + 1;
+    }
+    return 1;
 }

@@ -4,6 +4,7 @@
 #ifndef CT_CSV_H
 #define CT_CSV_H
 
+#include <ctype.h>
 #include <stddef.h>
 
 #include "../core/ct_error.h"
@@ -36,5 +37,34 @@ int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d);
 
 /* Frees the pages already read, so that a large file does not stay resident. */
 void ct_csv_release_read(ct_csv *r);
+
+/* Helpers shared by the data folder's readers ------------------------- */
+
+enum { CT_CSV_MAX_COLS = 256 };
+
+/* Reads the header row into hdr (CT_CSV_MAX_COLS fields); returns the number
+ * of columns, or -1 after adding an error (empty file, too many columns). */
+int ct_csv_header(ct_csv *r, ct_field *hdr, ct_diags *d);
+
+/* The position of column name in a header of n fields, or -1. */
+int ct_csv_col(const ct_field *hdr, int n, const char *name);
+
+/* Whether a field's text is exactly s. */
+int ct_field_is(ct_field f, const char *s);
+
+/* The field without surrounding spaces (codes and values are compared trimmed). */
+static inline ct_field ct_field_trim(ct_field f)
+{
+    while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
+    while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
+    return f;
+}
+
+/* Parses a number in the contract's decimal syntax (trimmed): returns 0, or
+ * a ct_number_status saying what is wrong (ct_number_problem). */
+int ct_field_double(ct_field f, double *out);
+
+/* Whether n bytes at s are valid UTF-8. */
+int ct_utf8_valid(const char *s, size_t n);
 
 #endif

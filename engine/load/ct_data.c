@@ -10,339 +10,10 @@
 
 #include "../core/ct_number.h"
 #include "../load/ct_plan.h"
+#include "ct_units.h"
 #include "ct_csv.h"
 
-enum { MAX_COLS = 256 };
-
-static int field_is(const ct_field *f, const char *name)
-{
-    size_t n = strlen(name);
-    return f->len == n && memcmp(f->ptr, name, n) == 0;
-}
-
-/* Reads the header row, mapping required column names to positions. */
-static int read_header(ct_csv *r, ct_field *hdr, int *ncols, ct_diags *d)
-{
-    int n = ct_csv_next(r, hdr, MAX_COLS, d);
-    if (n <= 0) {
-        if (n == 0) ct_error_at(d, r->path, 1, 0, "the file is empty (a header row is required)");
-        return -1;
-    }
-    if (n > MAX_COLS) {
-        ct_error_at(d, r->path, r->row_line, 0, "more than %d columns", MAX_COLS);
-        return -1;
-    }
-    *ncols = n;
-    return 0;
-}
-
-static int find_col(const ct_field *hdr, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (field_is(&hdr[i], name)) return i;
-    return -1;
-}
-
-/* Trims spaces around a field (values and codes are compared trimmed). */
-static inline ct_field trim(ct_field f)
-{
-    while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
-    while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
-    return f;
-}
-
-/* 0, or a ct_number_status (the contract's decimal syntax only). */
-static int parse_double(ct_field f, double *out)
-{
-    f = trim(f);
-    return (int)ct_number_parse(f.ptr, f.len, out);
-}
-
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i];
-        int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
-        if (k < 0 || i + (size_t)k >= n + (k ? 0 : 1)) return 0;
-        for (int j = 1; j <= k; j++)
-            if (i + (size_t)j >= n || (p[i + (size_t)j] & 0xC0) != 0x80) return 0;
-        i += (size_t)k + 1;
-    }
-    return 1;
-}
-
-/* ---- units.csv ------------------------------------------------------------ */
-
-typedef struct {
-    ct_field *parent_code;  /* resolved after all rows are read */
-    ct_field *vfrom, *vto;
-    int cap;
-} unit_rows;
-
-static int grow_units(ct_series *s, unit_rows *ur, int need)
-{
-    if (need <= ur->cap) return 0;
-    int nc = ur->cap ? ur->cap * 2 : 1024;
-    while (nc < need) nc *= 2;
-#define GROW(arr) do { void *np_ = realloc((void *)(arr), (size_t)nc * sizeof *(arr)); if (!np_) return -1; (arr) = np_; } while (0)
-    GROW(s->code); GROW(s->name); GROW(s->level); GROW(s->parent); GROW(s->line);
-    GROW(ur->parent_code); GROW(ur->vfrom); GROW(ur->vto);
-#undef GROW
-    ur->cap = nc;
-    return 0;
-}
-
-static int valid_bound(ct_series *s, ct_field f, int line, int last, int *out, ct_diags *d)
-{
-    f = trim(f);
-    if (f.len == 0) { *out = last ? INT_MAX : INT_MIN; return 0; }
-    ct_period p;
-    if (ct_period_parse(f.ptr, f.len, &p) != 0) {
-        ct_error_at(d, s->units_path, line, 0, "'%.*s' is not a period (valid_%s)", (int)f.len, f.ptr, last ? "to" : "from");
-        return -1;
-    }
-    *out = last ? ct_period_last_month(p) : ct_period_first_month(p);
-    return 0;
-}
-
-/* Copies the unit arrays out of the growable buffers into the arena. */
-static ct_status settle_units(ct_series *s, unit_rows *ur, ct_diags *d)
-{
-    int n = s->n_units;
-    s->depth = ct_arena_alloc(&s->arena, (size_t)n * sizeof(int));
-    s->level_pos = ct_arena_alloc(&s->arena, (size_t)n * sizeof(int));
-    s->order = ct_arena_alloc(&s->arena, (size_t)n * sizeof(int));
-    s->valid_first = ct_arena_alloc(&s->arena, (size_t)n * sizeof(int));
-    s->valid_last = ct_arena_alloc(&s->arena, (size_t)n * sizeof(int));
-    if (!s->depth || !s->level_pos || !s->order || !s->valid_first || !s->valid_last) return CT_ENOMEM;
-    int bad = 0;
-    for (int u = 0; u < n; u++) {
-        bad |= valid_bound(s, ur->vfrom[u], s->line[u], 0, &s->valid_first[u], d);
-        bad |= valid_bound(s, ur->vto[u], s->line[u], 1, &s->valid_last[u], d);
-        if (!bad && s->valid_first[u] > s->valid_last[u]) {
-            ct_error_at(d, s->units_path, s->line[u], 0, "unit %s: valid_from is after valid_to", s->code[u]);
-            bad = 1;
-        }
-    }
-    return bad ? CT_EINPUT : CT_OK;
-}
-
-static ct_status resolve_parents(ct_series *s, unit_rows *ur, ct_diags *d)
-{
-    int n = s->n_units, roots = 0, national_root = -1, bad = 0;
-    for (int u = 0; u < n; u++) {
-        ct_field pc = trim(ur->parent_code[u]);
-        if (pc.len == 0) {
-            s->parent[u] = -1;
-            roots++;
-            if (strcmp(s->level_name[s->level[u]], "national") == 0) national_root = u;
-            continue;
-        }
-        int p = ct_series_unit(s, pc.ptr, pc.len);
-        if (p < 0) {
-            ct_error_at(d, s->units_path, s->line[u], 0, "unit %s: parent '%.*s' is not a unit in this file",
-                        s->code[u], (int)pc.len, pc.ptr);
-            bad = 1;
-        }
-        s->parent[u] = p;
-    }
-    if (bad) return CT_EINPUT;
-    if (roots == 1 && national_root >= 0) { s->root = national_root; return CT_OK; }
-    if (national_root >= 0) {
-        ct_error_at(d, s->units_path, s->line[national_root], 0,
-                    "unit %s is a national root but other units have no parent either", s->code[national_root]);
-        return CT_EINPUT;
-    }
-    /* the implicit national root VN */
-    if (grow_units(s, ur, n + 1) != 0) return CT_ENOMEM;
-    if (ct_series_unit(s, "VN", 2) >= 0) {
-        ct_error_at(d, s->units_path, 0, 0, "a unit is coded VN but is not the national root");
-        return CT_EINPUT;
-    }
-    int r = n;
-    s->code[r] = "VN";
-    s->name[r] = "Việt Nam";
-    s->level[r] = ct_series_add_level(s, "national", 8);
-    s->parent[r] = -1;
-    s->line[r] = 0;
-    memset(&ur->parent_code[r], 0, sizeof ur->parent_code[r]);
-    memset(&ur->vfrom[r], 0, sizeof ur->vfrom[r]);
-    memset(&ur->vto[r], 0, sizeof ur->vto[r]);
-    if (ct_strmap_put(&s->unit_map, "VN", 2, r) < 0 || s->level[r] < 0) return CT_ENOMEM;
-    for (int u = 0; u < n; u++)
-        if (s->parent[u] < 0) s->parent[u] = r;
-    s->n_units = n + 1;
-    s->root = r;
-    s->implicit_root = 1;
-    return CT_OK;
-}
-
-typedef struct {
-    int code, name, level, parent, vfrom, vto;
-    int attr_col[MAX_COLS]; /* attribute index per column, -1 */
-} unit_cols;
-
-static ct_status units_header(ct_series *s, ct_csv *r, unit_cols *uc, int *ncols, ct_diags *d)
-{
-    ct_field hdr[MAX_COLS];
-    if (read_header(r, hdr, ncols, d) != 0) return CT_EINPUT;
-    uc->code = find_col(hdr, *ncols, "code");
-    uc->name = find_col(hdr, *ncols, "name");
-    uc->level = find_col(hdr, *ncols, "level");
-    uc->parent = find_col(hdr, *ncols, "parent");
-    uc->vfrom = find_col(hdr, *ncols, "valid_from");
-    uc->vto = find_col(hdr, *ncols, "valid_to");
-    const char *req[] = {"code", "name", "level", "parent"};
-    int have[] = {uc->code, uc->name, uc->level, uc->parent};
-    int bad = 0;
-    for (int i = 0; i < 4; i++)
-        if (have[i] < 0) {
-            ct_error_at(d, s->units_path, 1, 0, "missing column '%s' (the header needs code,name,level,parent)", req[i]);
-            bad = 1;
-        }
-    for (int i = 0; i < *ncols; i++) {
-        uc->attr_col[i] = -1;
-        if (i == uc->code || i == uc->name || i == uc->level || i == uc->parent || i == uc->vfrom || i == uc->vto)
-            continue;
-        ct_field h = trim(hdr[i]);
-        if (h.len == 0) {
-            ct_error_at(d, s->units_path, 1, 0, "column %d has an empty name", i + 1);
-            bad = 1;
-            continue;
-        }
-        int a = ct_strmap_put(&s->attr_map, h.ptr, h.len, s->n_attrs);
-        if (a != s->n_attrs) {
-            ct_error_at(d, s->units_path, 1, 0, "column '%.*s' appears twice", (int)h.len, h.ptr);
-            bad = 1;
-            continue;
-        }
-        uc->attr_col[i] = s->n_attrs++;
-    }
-    if (bad) return CT_EINPUT;
-    s->attr_name = ct_arena_alloc(&s->arena, (size_t)(s->n_attrs + 1) * sizeof *s->attr_name);
-    s->attr_bad_line = ct_arena_alloc(&s->arena, (size_t)(s->n_attrs + 1) * sizeof(int));
-    s->attr_bad_text = ct_arena_alloc(&s->arena, (size_t)(s->n_attrs + 1) * sizeof(char *));
-    if (!s->attr_name || !s->attr_bad_line || !s->attr_bad_text) return CT_ENOMEM;
-    for (int i = 0; i < *ncols; i++)
-        if (uc->attr_col[i] >= 0) {
-            ct_field h = trim(hdr[i]);
-            s->attr_name[uc->attr_col[i]] = ct_strmap_key(&s->attr_map, h.ptr, h.len);
-        }
-    return CT_OK;
-}
-
-/* Stores one attribute value; a non-number is remembered, and only an
- * error if a condition reads that attribute. */
-static int store_attr(ct_series *s, double **attr, int *attr_cap, int u, int a, ct_field f, int line)
-{
-    if (u >= *attr_cap) {
-        int nc = *attr_cap ? *attr_cap * 2 : 1024;
-        while (nc <= u) nc *= 2;
-        double *na = realloc(*attr, (size_t)nc * (size_t)(s->n_attrs ? s->n_attrs : 1) * sizeof *na);
-        if (!na) return -1;
-        *attr = na;
-        *attr_cap = nc;
-    }
-    double v = NAN;
-    ct_field t = trim(f);
-    if (t.len && parse_double(t, &v) != 0) {
-        v = NAN;
-        if (!s->attr_bad_line[a]) {
-            s->attr_bad_line[a] = line;
-            s->attr_bad_text[a] = ct_arena_strndup(&s->arena, t.ptr, t.len);
-        }
-    }
-    (*attr)[(size_t)u * (size_t)s->n_attrs + (size_t)a] = v;
-    return 0;
-}
-
-ct_status ct_data_load_units(ct_series *s, const char *path, ct_diags *d)
-{
-    s->units_path = ct_arena_strdup(&s->arena, path);
-    ct_csv r;
-    ct_status st = ct_csv_open(&r, path, d);
-    if (st != CT_OK) return st;
-    unit_cols uc;
-    memset(&uc, 0, sizeof uc);
-    int ncols;
-    unit_rows ur;
-    memset(&ur, 0, sizeof ur);
-    double *attr_by_unit = NULL; /* row-major while reading */
-    int attr_cap = 0;
-    st = units_header(s, &r, &uc, &ncols, d);
-    int bad = st != CT_OK;
-    ct_field f[MAX_COLS];
-    int n;
-    int header_ok = st == CT_OK;
-    while (header_ok && (n = ct_csv_next(&r, f, MAX_COLS, d)) != 0) {
-        if (n < 0) { bad = 1; continue; }
-        int line = r.row_line;
-        if (n != ncols) {
-            ct_error_at(d, path, line, 0, "%d fields where the header has %d", n, ncols);
-            bad = 1;
-            continue;
-        }
-        ct_field code = trim(f[uc.code]), lvl = trim(f[uc.level]);
-        if (code.len == 0) { ct_error_at(d, path, line, 0, "empty unit code"); bad = 1; continue; }
-        if (lvl.len == 0) { ct_error_at(d, path, line, 0, "unit %.*s: empty level", (int)code.len, code.ptr); bad = 1; continue; }
-        if (!utf8_valid(f[uc.name].ptr, f[uc.name].len)) {
-            ct_error_at(d, path, line, 0, "unit %.*s: the name is not valid UTF-8", (int)code.len, code.ptr);
-            bad = 1;
-            continue;
-        }
-        int u = s->n_units;
-        int prev = ct_strmap_put(&s->unit_map, code.ptr, code.len, u);
-        if (prev == -2 || grow_units(s, &ur, u + 2) != 0) { st = CT_ENOMEM; break; }
-        if (prev != u) {
-            ct_error_at(d, path, line, 0, "unit code %.*s appears twice (first at line %d)", (int)code.len, code.ptr, s->line[prev]);
-            bad = 1;
-            continue;
-        }
-        s->code[u] = ct_strmap_key(&s->unit_map, code.ptr, code.len);
-        s->name[u] = ct_arena_strndup(&s->arena, f[uc.name].ptr, f[uc.name].len);
-        s->level[u] = ct_series_add_level(s, lvl.ptr, lvl.len);
-        s->line[u] = line;
-        if (s->level[u] == -3) {
-            ct_error_at(d, path, line, 0, "unit %.*s: level '%.*s' would be level number %d; at most %d levels are allowed",
-                        (int)code.len, code.ptr, (int)lvl.len, lvl.ptr, CT_MAX_LEVELS + 1, CT_MAX_LEVELS);
-            bad = 1;
-            s->level[u] = 0;
-        }
-        ur.parent_code[u] = f[uc.parent];
-        ur.vfrom[u] = uc.vfrom >= 0 ? f[uc.vfrom] : (ct_field){NULL, 0};
-        ur.vto[u] = uc.vto >= 0 ? f[uc.vto] : (ct_field){NULL, 0};
-        for (int i = 0; i < ncols; i++)
-            if (uc.attr_col[i] >= 0 && store_attr(s, &attr_by_unit, &attr_cap, u, uc.attr_col[i], f[i], line) != 0)
-                st = CT_ENOMEM;
-        if (!s->name[u] || s->level[u] == -1) st = CT_ENOMEM;
-        s->n_units++;
-    }
-    if (st == CT_OK && !bad && s->n_units == 0) {
-        ct_error_at(d, path, 2, 0, "no units");
-        bad = 1;
-    }
-    if (st == CT_OK && !bad) st = resolve_parents(s, &ur, d);
-    if (st == CT_OK && !bad) st = settle_units(s, &ur, d);
-    if (st == CT_OK && !bad) st = ct_series_finish_units(s, d);
-    if (st == CT_OK && !bad) {
-        /* attributes column-major: attr[a * n_units + u]; the implicit root has none */
-        size_t na = (size_t)s->n_attrs, nu = (size_t)s->n_units;
-        s->attr = malloc((na * nu > 0 ? na * nu : 1) * sizeof *s->attr);
-        if (!s->attr) st = CT_ENOMEM;
-        for (size_t u = 0; st == CT_OK && u < nu; u++)
-            for (size_t a = 0; a < na; a++)
-                s->attr[a * nu + u] = (s->implicit_root && (int)u == s->root) ? NAN : attr_by_unit[u * na + a];
-    }
-    free(attr_by_unit);
-    free(ur.parent_code);
-    free(ur.vfrom);
-    free(ur.vto);
-    /* the unit arrays were realloc'd buffers: keep them in the arena's care */
-    if (st == CT_OK && bad) st = CT_EINPUT;
-    ct_csv_close(&r);
-    return st;
-}
+enum { MAX_COLS = CT_CSV_MAX_COLS };
 
 /* ---- observations.csv ------------------------------------------------------ */
 
@@ -406,8 +77,8 @@ static void report_unknown(const ct_series *s, unknown_tally *t, ct_diags *d)
         size_t rows = t->rows[slot];
         if (key[0] == 'm')
             ct_error_at(d, s->obs_path, t->first_line[slot], 0,
-                        "metric '%s' is not declared by any loaded plan (%zu row%s, the first here)",
-                        key + 2, rows, rows == 1 ? "" : "s");
+                        "metric '%s' is not declared by any loaded plan%s%s (%zu row%s, the first here)",
+                        key + 2, s->dict_path ? " nor by " : "", s->dict_path ? s->dict_path : "", rows, rows == 1 ? "" : "s");
         else
             ct_error_at(d, s->obs_path, t->first_line[slot], 0,
                         "unit '%s' is not in %s (%zu row%s, the first here)",
@@ -477,7 +148,7 @@ static int parse_value(ct_field f, double *out)
             if (i == f.len) { *out = (double)(f.ptr[0] == '-' ? -v : v); return 0; }
         }
     }
-    return parse_double(f, out);
+    return ct_field_double(f, out);
 }
 
 /* Parses one row; returns 0 (stored or no data), -1 on a bad row. */
@@ -485,7 +156,7 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
                          obs_buf *ob, unknown_tally *unk, row_cache *c, ct_diags *d)
 {
     const char *path = s->obs_path;
-    ct_field code = trim(f[col[0]]), per = trim(f[col[1]]), met = trim(f[col[2]]), val = trim(f[col[3]]);
+    ct_field code = ct_field_trim(f[col[0]]), per = ct_field_trim(f[col[1]]), met = ct_field_trim(f[col[2]]), val = ct_field_trim(f[col[3]]);
     int u;
     if (same_text(c->unit_code, code)) u = c->unit;
     else {
@@ -510,13 +181,31 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         c->period_text = per;
         c->period = p;
     }
+    if (s->reused[u] || s->orig_first[u] != INT_MIN || s->orig_last[u] != INT_MAX) {
+        /* a unit with a history: the one with this code valid in the period */
+        int fm = ct_period_first_month(p), lm = ct_period_last_month(p);
+        int v = ct_series_unit_during(s, code.ptr, code.len, fm, lm);
+        char pb[CT_PERIOD_BUF];
+        if (v < 0 && val.len == 0) return 0; /* an empty value says nothing */
+        if (v < 0) ct_period_format(p, pb);
+        if (v == -2) {
+            ct_error_at(d, path, line, 0, "unit code %s names several units during %s (see %s); report it by a period within one of them",
+                        s->code[u], pb, s->units_path);
+            return -1;
+        }
+        if (v < 0) {
+            ct_error_at(d, path, line, 0, "unit %s is not valid in %s (%s:%d)", s->code[u], pb, s->units_path, s->line[u]);
+            return -1;
+        }
+        u = v;
+    }
     int m = cached_metric(s, c, met);
     if (m < 0) {
         int rc = tally(unk, 'm', met, line);
         return rc < 0 ? -2 : -3;
     }
     ct_metric *mt = &s->metrics[m];
-    if (s->level[u] != mt->level) {
+    if (mt->level >= 0 && s->level[u] != mt->level) {
         ct_error_at(d, path, line, 0, "metric %s is reported at level %s, but unit %s is a %s", mt->name,
                     s->level_name[mt->level], s->code[u], s->level_name[s->level[u]]);
         return -1;
@@ -533,6 +222,7 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         ct_error_at(d, path, line, 0, "value %.*s of metric %s must be %s", (int)val.len, val.ptr, mt->name, value_rule(mt));
         return -1;
     }
+    if (!mt->used || mt->level < 0) return 0; /* validated, and left aside: no loaded plan reads it */
     if (ob->n == ob->cap) {
         size_t nc = ob->cap ? ob->cap * 2 : 65536;
         obs_rec *nr = realloc(ob->recs, nc * sizeof *nr);
@@ -666,11 +356,11 @@ static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diag
 {
     ct_field hdr[MAX_COLS];
     int ncols;
-    if (read_header(r, hdr, &ncols, d) != 0) return CT_EINPUT;
+    if ((ncols = ct_csv_header(r, hdr, d)) < 0) return CT_EINPUT;
     static const char *const names[] = {"unit", "period", "metric", "value"};
     int col[4], bad = 0;
     for (int i = 0; i < 4; i++) {
-        col[i] = find_col(hdr, ncols, names[i]);
+        col[i] = ct_csv_col(hdr, ncols, names[i]);
         if (col[i] < 0) {
             ct_error_at(d, s->obs_path, 1, 0, "missing column '%s' (the header needs unit,period,metric,value)", names[i]);
             bad = 1;
@@ -728,7 +418,8 @@ static ct_status scatter(ct_series *s, const obs_buf *parts, ct_diags *d)
 {
     ct_status st = CT_OK;
     for (int m = 0; m < s->n_metrics && st == CT_OK; m++)
-        st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
+        if (s->metrics[m].used && s->metrics[m].level >= 0)
+            st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
     size_t dup_errors = 0, dups = 0;
     for (int k = 0; k < MAX_PARTS; k++)
     for (size_t i = 0; st == CT_OK && i < parts[k].n; i++) {
@@ -840,6 +531,7 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     }
     for (int k = 0; k < MAX_PARTS; k++) free(ob[k].recs);
     if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);
-    for (int m = 0; st == CT_OK && m < s->n_metrics; m++) ct_series_rollup(s, m);
+    /* with successions, values are carried onto one geography first (ct_geo) */
+    for (int m = 0; st == CT_OK && s->n_links == 0 && m < s->n_metrics; m++) ct_series_rollup(s, m);
     return st;
 }

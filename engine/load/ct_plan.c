@@ -196,10 +196,11 @@ static int lookup_word(loader *L, const ct_ynode *v, const char *key, const char
 
 static const char *const metric_types[] = {"boolean", "count", "number"};
 static const char *const over_times[] = {"last", "sum", "max", "min", "mean"};
+static const char *const merges[] = {"sum", "mean", "max", "min", "any", "all"};
 
 static void load_metric(loader *L, const ct_ynode *key, const ct_ynode *v, ct_metric_decl *m)
 {
-    static const char *const keys[] = {"level", "type", "over_time", "title", "unit", "description", NULL};
+    static const char *const keys[] = {"level", "type", "over_time", "merge", "title", "unit", "description", NULL};
     size_t mark = where_push(L, "metrics.%s", key->text);
     m->name = ct_arena_strdup(&L->plan->arena, key->text);
     m->pos = pos_of(key);
@@ -219,6 +220,12 @@ static void load_metric(loader *L, const ct_ynode *key, const ct_ynode *v, ct_me
         if (o) {
             int i = lookup_word(L, o, "over_time", over_times, 5);
             if (i >= 0) m->over_time = (ct_over_time)i;
+        }
+        const ct_ynode *mg = ct_ynode_get(v, "merge");
+        m->merge = -1;
+        if (mg) m->merge = lookup_word(L, mg, "merge", merges, CT_MG_COUNT);
+        if (m->merge == CT_MG_ANY || m->merge == CT_MG_ALL) {
+            if (m->type != CT_MT_BOOLEAN) errf(L, mg, "merge: %s is for boolean metrics", merges[m->merge]);
         }
         m->title = scalar_text(L, v, "title", 0);
         m->unit = scalar_text(L, v, "unit", 0);
@@ -276,8 +283,8 @@ static void load_mref(loader *L, const ct_ynode *map, const char *key, ct_mref *
     if (v->type != CT_Y_SCALAR) { errf(L, v, "'%s' must be a metric name, not %s", key, ct_ynode_kind(v)); return; }
     out->name = ct_arena_strdup(&L->plan->arena, v->text);
     out->pos = pos_of(v);
-    if (!ct_plan_metric(L->plan, v->text))
-        errf(L, v, "'%s' names metric '%s', which the plan does not declare under 'metrics'", key, v->text);
+    /* a metric the plan does not declare may come from the data's metrics.csv:
+     * checked when the plan binds to data (ct_plan_check_refs without data) */
 }
 
 static void load_target(loader *L, const ct_ynode *v, const ct_indicator *ind, ct_target *t)
@@ -603,6 +610,39 @@ void ct_plan_free(ct_plan *p)
 const char *ct_kind_name(ct_kind k) { return kind_names[k]; }
 const char *ct_over_time_name(ct_over_time o) { return over_times[o]; }
 const char *ct_metric_type_name(ct_metric_type t) { return metric_types[t]; }
+const char *ct_merge_name(ct_merge m) { return merges[m]; }
+
+static int word_index(const char *const *words, int n, const char *text, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(words[i]) == len && memcmp(words[i], text, len) == 0) return i;
+    return -1;
+}
+
+int ct_merge_parse(const char *text, size_t len) { return word_index(merges, CT_MG_COUNT, text, len); }
+int ct_metric_type_parse(const char *text, size_t len) { return word_index(metric_types, 3, text, len); }
+int ct_over_time_parse(const char *text, size_t len) { return word_index(over_times, 5, text, len); }
+
+static void check_ref(const ct_plan *p, size_t i, const ct_mref *r, const char *key, ct_diags *d, int *bad)
+{
+    if (!r->name || ct_plan_metric(p, r->name)) return;
+    ct_error_at(d, p->path, r->pos.line, r->pos.col,
+                "indicators[%zu] (%s): '%s' names metric '%s', which the plan does not declare under 'metrics'",
+                i, p->indicators[i].id ? p->indicators[i].id : "?", key, r->name);
+    *bad = 1;
+}
+
+ct_status ct_plan_check_refs(const ct_plan *p, ct_diags *d)
+{
+    int bad = 0;
+    for (size_t i = 0; i < p->n_indicators; i++) {
+        const ct_indicator *ind = &p->indicators[i];
+        check_ref(p, i, &ind->metric, "metric", d, &bad);
+        check_ref(p, i, &ind->numerator, "numerator", d, &bad);
+        check_ref(p, i, &ind->denominator, "denominator", d, &bad);
+    }
+    return bad ? CT_EINPUT : CT_OK;
+}
 
 const ct_metric_decl *ct_plan_metric(const ct_plan *p, const char *name)
 {

@@ -13,6 +13,9 @@
 
 typedef enum { CT_MT_BOOLEAN, CT_MT_COUNT, CT_MT_NUMBER } ct_metric_type;
 typedef enum { CT_OT_LAST, CT_OT_SUM, CT_OT_MAX, CT_OT_MIN, CT_OT_MEAN } ct_over_time;
+/* How the values of units that merge combine (metrics.csv, a plan's merge:). */
+typedef enum { CT_MG_SUM, CT_MG_MEAN, CT_MG_MAX, CT_MG_MIN, CT_MG_ANY, CT_MG_ALL } ct_merge;
+enum { CT_MG_COUNT = 6 };
 
 typedef enum {
     CT_KIND_SHARE,      /* share_of_units */
@@ -58,6 +61,7 @@ typedef struct {
     const char *level;
     ct_metric_type type;
     ct_over_time over_time;
+    int merge;            /* ct_merge, -1 when not given */
     const char *title, *unit, *description;
     ct_pos pos;
 } ct_metric_decl;
@@ -103,6 +107,8 @@ typedef struct {
     int of_level;         /* level index of `of`, or -1 */
     int base_level;       /* the level whose units feed the indicator */
     int finest_out;       /* finest period type printed */
+    int break_month;      /* the first month its units change within the plan's span
+                           * (as reported); -1 when they do not */
 } ct_indicator;
 
 typedef struct {
@@ -126,6 +132,9 @@ typedef struct {
     /* filled by ct_compute_bind */
     int region_unit;
     int first_month, last_month; /* span of the plan's observations in its region */
+    unsigned char *uses;  /* per data metric: the plan reads it (set by ct_compute_declare) */
+    unsigned char *territory; /* per unit: in the plan's territory when its region closed
+                               * before the geography (see ct_geo.h); NULL: the region's subtree */
 } ct_plan;
 
 /* Loads and validates path. Returns a plan (owned by the caller, free with
@@ -138,6 +147,16 @@ void ct_plan_free(ct_plan *p);
 const char *ct_kind_name(ct_kind k);
 const char *ct_over_time_name(ct_over_time o);
 const char *ct_metric_type_name(ct_metric_type t);
+const char *ct_merge_name(ct_merge m);
+/* The merge rule named by text (len bytes), or -1. */
+int ct_merge_parse(const char *text, size_t len);
+/* The metric type / over_time rule named by text, or -1. */
+int ct_metric_type_parse(const char *text, size_t len);
+int ct_over_time_parse(const char *text, size_t len);
+
+/* Reports every metric that an indicator names and the plan does not
+ * declare (used when there is no data folder whose metrics.csv could). */
+ct_status ct_plan_check_refs(const ct_plan *p, ct_diags *d);
 
 /* The declaration of metric name in the plan, or NULL. */
 const ct_metric_decl *ct_plan_metric(const ct_plan *p, const char *name);

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,17 @@ void ct_series_init(ct_series *s)
     s->year1 = 0;
     s->root = -1;
     s->cutoff_month = INT_MAX;
+    s->geo_month = INT_MIN;
+    strcpy(s->geography, "as-reported");
 }
 
 void ct_series_free(ct_series *s)
 {
     for (int m = 0; m < s->n_metrics; m++)
-        for (int t = 0; t < CT_PT_COUNT; t++) free(s->metrics[m].vals[t]);
+        for (int t = 0; t < CT_PT_COUNT; t++) {
+            free(s->metrics[m].vals[t]);
+            free(s->metrics[m].approx[t]);
+        }
     free(s->metrics);
     free(s->anc);
     free((void *)s->code);
@@ -31,6 +37,14 @@ void ct_series_free(ct_series *s)
     free(s->parent);
     free(s->line);
     free(s->attr);
+    free(s->links);
+    free(s->in_geo);
+    free(s->dest_start);
+    free(s->dest_len);
+    free(s->dest_unit);
+    free(s->dest_w);
+    free(s->dest_apx);
+    free(s->level_geo);
     ct_strmap_free(&s->unit_map);
     ct_strmap_free(&s->level_map);
     ct_strmap_free(&s->attr_map);
@@ -42,6 +56,27 @@ void ct_series_free(ct_series *s)
 int ct_series_unit(const ct_series *s, const char *code, size_t len)
 {
     return ct_strmap_get(&s->unit_map, code, len);
+}
+
+int ct_series_unit_during(const ct_series *s, const char *code, size_t len, int first, int last)
+{
+    int u = ct_strmap_get(&s->unit_map, code, len), found = -1;
+    for (; u >= 0; u = s->same_next ? s->same_next[u] : -1) {
+        if (s->orig_first[u] > last || s->orig_last[u] < first) continue;
+        if (found >= 0) return -2;
+        found = u;
+    }
+    return found;
+}
+
+int ct_series_unit_at(const ct_series *s, const char *code, size_t len, int month)
+{
+    int u = ct_strmap_get(&s->unit_map, code, len), best = u;
+    for (; u >= 0; u = s->same_next ? s->same_next[u] : -1) {
+        if (s->orig_first[u] <= month && s->orig_last[u] >= month) return u;
+        if (s->orig_first[u] <= month) best = u; /* chains run in order of validity */
+    }
+    return best;
 }
 
 int ct_series_level(const ct_series *s, const char *name)
@@ -74,43 +109,111 @@ int ct_series_add_level(ct_series *s, const char *name, size_t len)
     return s->n_levels++;
 }
 
-int ct_series_declare_metric(ct_series *s, const char *name, const char *level_name,
-                             int type, int over_time, const char *file, int line, int col,
-                             ct_diags *d)
+static int new_metric(ct_series *s, const char *name, size_t len)
 {
-    int level = ct_series_level(s, level_name);
-    if (level < 0) {
-        ct_error_at(d, file, line, col, "metric '%s': level '%s' does not occur in %s", name,
-                    level_name, s->units_path ? s->units_path : "the units file");
-        return -1;
-    }
-    size_t len = strlen(name);
-    int m = ct_series_metric(s, name, len);
-    if (m >= 0) {
-        ct_metric *old = &s->metrics[m];
-        if (old->level != level || old->type != type || old->over_time != over_time)
-            ct_error_at(d, file, line, col,
-                        "metric '%s' is declared differently in %s:%d (level, type and over_time must agree)",
-                        name, old->decl_file, old->decl_line);
-        return m;
-    }
     ct_metric *nm = realloc(s->metrics, (size_t)(s->n_metrics + 1) * sizeof *nm);
     if (!nm) return -1;
     s->metrics = nm;
-    m = s->n_metrics;
+    int m = s->n_metrics;
     if (ct_strmap_put(&s->metric_map, name, len, m) < 0) return -1;
     ct_metric *mt = &s->metrics[m];
     memset(mt, 0, sizeof *mt);
     mt->name = ct_strmap_key(&s->metric_map, name, len);
     mt->name_len = len;
-    mt->level = level;
-    mt->type = type;
-    mt->over_time = over_time;
-    mt->decl_file = ct_arena_strdup(&s->arena, file);
-    mt->decl_line = line;
+    mt->level = mt->type = mt->over_time = mt->merge = -1;
     mt->finest = -1;
     s->n_metrics++;
     return m;
+}
+
+int ct_series_dict_metric(ct_series *s, const char *name, size_t len, int level, int type,
+                          int over_time, int merge, const char *title, const char *file, int line)
+{
+    int m = new_metric(s, name, len);
+    if (m < 0) return -1;
+    ct_metric *mt = &s->metrics[m];
+    mt->level = level;
+    mt->type = type;
+    mt->over_time = over_time;
+    mt->merge = merge;
+    mt->title = title;
+    mt->decl_file = mt->dict_file = file;
+    mt->decl_line = mt->dict_line = line;
+    return m;
+}
+
+/* Fills or checks one field of a declaration: -1 when they disagree. */
+static int agree(int *have, int want)
+{
+    if (want < 0) return 0;
+    if (*have < 0) { *have = want; return 0; }
+    return *have == want ? 0 : -1;
+}
+
+int ct_series_declare_metric(ct_series *s, const char *name, const char *level_name,
+                             int type, int over_time, int merge, const char *file, int line, int col,
+                             ct_diags *d)
+{
+    int level = -1;
+    if (level_name) {
+        level = ct_series_level(s, level_name);
+        if (level < 0) {
+            ct_error_at(d, file, line, col, "metric '%s': level '%s' does not occur in %s", name,
+                        level_name, s->units_path ? s->units_path : "the units file");
+            return -1;
+        }
+    }
+    size_t len = strlen(name);
+    int m = ct_series_metric(s, name, len);
+    if (m >= 0) {
+        ct_metric *old = &s->metrics[m];
+        int have[4] = {old->level, old->type, old->over_time, old->merge};
+        int want[4] = {level, type, over_time, merge};
+        static const char *const fields[4] = {"level", "type", "over_time", "merge"};
+        int bad = agree(&old->level, level) | agree(&old->type, type) | agree(&old->over_time, over_time) |
+                  agree(&old->merge, merge);
+        int f = 0;
+        while (f < 3 && !(have[f] >= 0 && want[f] >= 0 && have[f] != want[f])) f++;
+        if (bad && old->dict_file)
+            ct_error_at(d, file, line, col,
+                        "metric '%s' is declared differently in %s:%d (%s differs; level, type, over_time and merge must agree)",
+                        name, old->dict_file, old->dict_line, fields[f]);
+        else if (bad)
+            ct_error_at(d, file, line, col,
+                        "metric '%s' is declared differently in %s:%d (level, type and over_time must agree)",
+                        name, old->decl_file, old->decl_line);
+        return m;
+    }
+    m = new_metric(s, name, len);
+    if (m < 0) return -1;
+    ct_metric *mt = &s->metrics[m];
+    mt->level = level;
+    mt->type = type;
+    mt->over_time = over_time;
+    mt->merge = merge;
+    mt->decl_file = ct_arena_strdup(&s->arena, file);
+    mt->decl_line = line;
+    mt->used = 1; /* a plan declares it: the plan reads it */
+    return m;
+}
+
+int ct_series_use_metric(ct_series *s, int m, const char *file, int line, int col, ct_diags *d)
+{
+    ct_metric *mt = &s->metrics[m];
+    mt->used = 1;
+    if (mt->level >= 0 && mt->type >= 0 && mt->over_time >= 0) return 0;
+    char missing[40] = "";
+    const char *names[] = {"level", "type", "over_time"};
+    int unknown[] = {mt->level < 0, mt->type < 0, mt->over_time < 0};
+    for (int i = 0; i < 3; i++)
+        if (unknown[i]) {
+            size_t l = strlen(missing);
+            snprintf(missing + l, sizeof missing - l, "%s%s", l ? ", " : "", names[i]);
+        }
+    ct_error_at(d, file, line, col, "metric '%s' is read here but its %s %s not known (%s:%d leaves %s empty; declare %s in the plan or there)",
+                mt->name, missing, unknown[0] + unknown[1] + unknown[2] > 1 ? "are" : "is", mt->decl_file, mt->decl_line,
+                unknown[0] + unknown[1] + unknown[2] > 1 ? "them" : "it", unknown[0] + unknown[1] + unknown[2] > 1 ? "them" : "it");
+    return -1;
 }
 
 int ct_series_n_periods(const ct_series *s, ct_ptype t)

@@ -14,26 +14,46 @@
 typedef struct {
     const char *name;
     size_t name_len;
-    int level;            /* level index */
-    int type;             /* ct_metric_type */
-    int over_time;        /* ct_over_time */
-    const char *decl_file;
+    int level;            /* level index; -1: not yet known (a dictionary entry left it empty) */
+    int type;             /* ct_metric_type; -1: not yet known */
+    int over_time;        /* ct_over_time; -1: not yet known */
+    int merge;            /* ct_merge; -1: not specified */
+    int used;             /* read by a loaded plan: only used metrics keep their values */
+    const char *title;
+    const char *decl_file;  /* the first declaration (a plan, or metrics.csv) */
     int decl_line;
+    const char *dict_file;  /* metrics.csv when it declares the metric, else NULL */
+    int dict_line;
     int finest;           /* finest period type observed; -1: no observation */
     size_t n_obs;
     double *vals[4];      /* per period type: level_size x n_periods(type); NULL if none */
+    unsigned char *approx[4]; /* cells that rest on a part link without a weight; NULL if none */
 } ct_metric;
+
+/* A succession: at month `month` unit `from` passed (whole or in part) into `to`. */
+typedef struct {
+    int from, to;
+    int month;            /* first month of the new units */
+    int whole;
+    double weight;        /* share of from's quantities; NaN: not known (a part) */
+    int line;
+} ct_link;
 
 typedef struct {
     ct_arena arena;
-    const char *units_path, *obs_path;
+    const char *units_path, *obs_path, *dict_path, *succ_path;
 
     /* units; index 0.. n_units-1, parents before children in `order` */
     int n_units;
     const char **code, **name;
     int *level, *parent, *depth, *line;
     int *level_pos;       /* position among the units of its level */
-    int *valid_first, *valid_last; /* month range (see ct_period_first_month) */
+    int *valid_first, *valid_last; /* month range (see ct_period_first_month); a
+                                    * geography makes its units valid throughout */
+    int *orig_first, *orig_last; /* the validity written in units.csv (INT_MIN/INT_MAX: open) */
+    const char **valid_from_text, **valid_to_text; /* canonical periods, NULL when open */
+    int *same_next;       /* the next unit with the same code, by validity; -1 */
+    unsigned char *reused; /* the unit's code names other units at other times */
     int *order;           /* units sorted by depth (parents first) */
     int *anc;             /* n_units x n_levels: ancestor-or-self at each level, -1 */
     int root;             /* the unit without a parent */
@@ -54,6 +74,22 @@ typedef struct {
     int n_metrics;
     ct_metric *metrics;
 
+    /* successions.csv */
+    int n_links;
+    ct_link *links;
+
+    /* the geography every series is computed on (see ct_geo.h) */
+    int geo_month;        /* INT_MIN: as reported (nothing carried) */
+    int *level_geo;       /* per level: the month whose units it is computed on; NULL: as reported */
+    char geography[CT_PERIOD_BUF]; /* its label: a period such as 2025S2, or as-reported */
+    int has_approx;       /* some carried value rests on a part link without a weight */
+    unsigned char *in_geo; /* per unit: it belongs to the geography; NULL: as reported */
+    int *dest_start;      /* per unit: its destinations in the geography are */
+    int *dest_unit;       /* dest_unit[dest_start[u] .. dest_start[u] + dest_len[u]) */
+    int *dest_len;
+    double *dest_w;       /* the share of u's quantities that goes there */
+    unsigned char *dest_apx; /* resting on a part link without a weight */
+
     /* observations of periods ending after this month are ignored (--as-of) */
     int cutoff_month;
     size_t n_after_cutoff;
@@ -69,8 +105,17 @@ typedef struct {
 void ct_series_init(ct_series *s);
 void ct_series_free(ct_series *s);
 
-/* Unit index for a code, or -1. */
+/* Unit index for a code (the earliest unit with that code), or -1. */
 int ct_series_unit(const ct_series *s, const char *code, size_t len);
+
+/* The unit with this code valid during months first..last (overlapping them):
+ * its index, -1 when none is, -2 when several are. */
+int ct_series_unit_during(const ct_series *s, const char *code, size_t len, int first, int last);
+
+/* The unit with this code valid at month, else the latest one before it,
+ * else the earliest one; -1 when no unit has the code. */
+int ct_series_unit_at(const ct_series *s, const char *code, size_t len, int month);
+
 /* Level index for a name, or -1. */
 int ct_series_level(const ct_series *s, const char *name);
 /* Attribute index for a name, or -1. */
@@ -78,11 +123,20 @@ int ct_series_attr(const ct_series *s, const char *name);
 /* Metric index for a name, or -1. */
 int ct_series_metric(const ct_series *s, const char *name, size_t len);
 
+/* Declares a metric of the data dictionary (metrics.csv): level -1, type,
+ * over_time or merge -1 when left empty. Returns the index or -1 (out of memory). */
+int ct_series_dict_metric(ct_series *s, const char *name, size_t len, int level, int type,
+                          int over_time, int merge, const char *title, const char *file, int line);
+
 /* Declares a metric read by a plan. A second declaration must agree in level,
  * type and over_time; a conflict is an error added to d. Returns the index or -1. */
 int ct_series_declare_metric(ct_series *s, const char *name, const char *level_name,
-                             int type, int over_time, const char *file, int line, int col,
+                             int type, int over_time, int merge, const char *file, int line, int col,
                              ct_diags *d);
+
+/* Marks metric m as read by a loaded plan, and checks that its level, type
+ * and over_time are known (an error names the metric otherwise). */
+int ct_series_use_metric(ct_series *s, int m, const char *file, int line, int col, ct_diags *d);
 
 /* Number of periods of type t in the observed span. */
 int ct_series_n_periods(const ct_series *s, ct_ptype t);

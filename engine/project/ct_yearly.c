@@ -6,7 +6,8 @@
 
 int ct_yearly_asof_month(const ct_plan *plan, const ct_series *s)
 {
-    return s->cutoff_month != INT_MAX ? s->cutoff_month : plan->last_month;
+    (void)plan;
+    return ct_compute_asof_month(s);
 }
 
 int ct_yearly_complete(int year, int asof_month)

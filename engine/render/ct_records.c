@@ -72,6 +72,14 @@ void ct_rec_int(ct_rec *r, long v, int present)
     ct_rec_number(r, present ? (double)v : NAN);
 }
 
+void ct_rec_flag(ct_rec *r, int on)
+{
+    if (r->xlsx) { ct_xlsx_number(r->xlsx, on ? 1 : NAN); return; }
+    field_start(r);
+    if (r->json) ct_out_puts(r->out, on ? "true" : "false");
+    else if (on) ct_out_char(r->out, '1');
+}
+
 void ct_rec_end_row(ct_rec *r)
 {
     if (r->xlsx) {

@@ -25,6 +25,8 @@ void ct_rec_begin_xlsx(ct_rec *r, ct_xlsx *x, const char *const *columns, int n_
 void ct_rec_text(ct_rec *r, const char *text);
 void ct_rec_number(ct_rec *r, double v);
 void ct_rec_int(ct_rec *r, long v, int present);
+/* A yes/no field: CSV 1 or empty, JSON true or false, Excel 1 or empty. */
+void ct_rec_flag(ct_rec *r, int on);
 void ct_rec_end_row(ct_rec *r);
 void ct_rec_end(ct_rec *r);
 

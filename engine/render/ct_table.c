@@ -3,8 +3,9 @@
 #include <math.h>
 
 static const char *const columns[] = {"plan", "indicator", "unit", "level", "period", "value",
-                                      "numerator", "denominator", "reported", "expected"};
-enum { N_COLUMNS = 10 };
+                                      "numerator", "denominator", "reported", "expected",
+                                      "name", "valid_from", "valid_to", "approximate"};
+enum { N_COLUMNS = 14 };
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
 {
@@ -51,6 +52,16 @@ static void csv_prefix(ct_table *t, const ct_row *r)
         t->prefix[n++] = ',';
     }
     t->prefix_len = n;
+    /* ",name,valid_from,valid_to," after expected: the validity only for a reused code */
+    const char *tail[3] = {s->name[r->unit], s->reused[r->unit] ? s->valid_from_text[r->unit] : NULL,
+                           s->reused[r->unit] ? s->valid_to_text[r->unit] : NULL};
+    n = 0;
+    for (int i = 0; i < 3; i++) {
+        t->suffix[n++] = ',';
+        if (tail[i]) n += ct_out_format_csv_field(tail[i], t->suffix + n, sizeof t->suffix - n - 2);
+    }
+    t->suffix[n++] = ',';
+    t->suffix_len = n;
     t->prefix_ind = r->ind;
     t->prefix_unit = r->unit;
 }
@@ -74,6 +85,8 @@ static void csv_row(ct_table *t, const ct_row *r)
     if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->reported);
     ct_out_char(o, ',');
     if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->expected);
+    ct_out_write(o, t->suffix, t->suffix_len);
+    if (c->flags & CT_ROW_APPROX) ct_out_char(o, '1');
     ct_out_char(o, '\n');
 }
 
@@ -95,6 +108,10 @@ static void rec_row(ct_table *t, const ct_row *r)
     ct_rec_number(rec, c->flags & CT_ROW_DEN ? c->den : NAN);
     ct_rec_number(rec, c->flags & CT_ROW_COUNTS ? c->reported : NAN);
     ct_rec_number(rec, c->flags & CT_ROW_COUNTS ? c->expected : NAN);
+    ct_rec_text(rec, s->name[r->unit]);
+    ct_rec_text(rec, s->reused[r->unit] ? s->valid_from_text[r->unit] : NULL);
+    ct_rec_text(rec, s->reused[r->unit] ? s->valid_to_text[r->unit] : NULL);
+    ct_rec_flag(rec, (c->flags & CT_ROW_APPROX) != 0);
     ct_rec_end_row(rec);
 }
 

@@ -1,6 +1,7 @@
 /* The `compute` table: one row per plan, indicator, unit and period, as CSV
- * (the contract's columns), as a JSON array of objects or as an Excel
- * workbook (these two through ct_rec, from the same column list). */
+ * (the contract's columns, then name, valid_from, valid_to, approximate), as
+ * a JSON array of objects or as an Excel workbook (these two through ct_rec,
+ * from the same column list). */
 #ifndef CT_TABLE_H
 #define CT_TABLE_H
 
@@ -20,6 +21,8 @@ typedef struct {
     int prefix_unit;
     size_t prefix_len;
     char prefix[1024];
+    size_t suffix_len;    /* ",name,valid_from,valid_to," for the same unit */
+    char suffix[1024];
 } ct_table;
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);

@@ -75,7 +75,7 @@ if '--as-of' in opts:
         asof = month_of(a)[0]
     obs = {k: v for k, v in obs.items() if month_of(k[1])[0] <= asof}
 else:
-    asof = max(month_of(k[1])[0] for k in obs if k[0] in region_units)
+    asof = max(month_of(k[1])[0] for k in obs)
 last_complete = (asof + 1) // 12 - 1
 
 

@@ -66,7 +66,7 @@ static void declare(ct_series *s, char *decl, ct_diags *d)
         if (n < 2) continue;
         int t = n > 2 ? word_index(w[2], types, 3) : 2;
         int o = n > 3 ? word_index(w[3], overs, 5) : 0;
-        ct_series_declare_metric(s, w[0], w[1], t, o, "fuzz-plan.yaml", line, 1, d);
+        ct_series_declare_metric(s, w[0], w[1], t, o, -1, "fuzz-plan.yaml", line, 1, d);
     }
 }
 
@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ct_diags d;
     ct_diags_init(&d);
     d.cap_per_list = 500;
-    if (ct_data_load_units(&s, units, &d) == CT_OK) {
+    if (ct_units_load(&s, units, &d) == CT_OK) {
         declare(&s, decl, &d);
         ct_status st = ct_data_load_observations(&s, obs, &d);
         if (st == CT_OK) {

@@ -50,13 +50,13 @@ static double V(const ct_series *s, const char *metric, const char *unit, const 
 
 static void declare_all(ct_series *s, ct_diags *d)
 {
-    ct_series_declare_metric(s, "is_clean", "commune", CT_MT_BOOLEAN, CT_OT_LAST, "t.yaml", 1, 1, d);
-    ct_series_declare_metric(s, "hot", "commune", CT_MT_COUNT, CT_OT_SUM, "t.yaml", 2, 1, d);
-    ct_series_declare_metric(s, "peak", "commune", CT_MT_NUMBER, CT_OT_MAX, "t.yaml", 3, 1, d);
-    ct_series_declare_metric(s, "low", "commune", CT_MT_NUMBER, CT_OT_MIN, "t.yaml", 4, 1, d);
-    ct_series_declare_metric(s, "avg", "commune", CT_MT_NUMBER, CT_OT_MEAN, "t.yaml", 5, 1, d);
-    ct_series_declare_metric(s, "staff_trained", "district", CT_MT_COUNT, CT_OT_LAST, "t.yaml", 6, 1, d);
-    ct_series_declare_metric(s, "staff_total", "district", CT_MT_COUNT, CT_OT_LAST, "t.yaml", 7, 1, d);
+    ct_series_declare_metric(s, "is_clean", "commune", CT_MT_BOOLEAN, CT_OT_LAST, -1, "t.yaml", 1, 1, d);
+    ct_series_declare_metric(s, "hot", "commune", CT_MT_COUNT, CT_OT_SUM, -1, "t.yaml", 2, 1, d);
+    ct_series_declare_metric(s, "peak", "commune", CT_MT_NUMBER, CT_OT_MAX, -1, "t.yaml", 3, 1, d);
+    ct_series_declare_metric(s, "low", "commune", CT_MT_NUMBER, CT_OT_MIN, -1, "t.yaml", 4, 1, d);
+    ct_series_declare_metric(s, "avg", "commune", CT_MT_NUMBER, CT_OT_MEAN, -1, "t.yaml", 5, 1, d);
+    ct_series_declare_metric(s, "staff_trained", "district", CT_MT_COUNT, CT_OT_LAST, -1, "t.yaml", 6, 1, d);
+    ct_series_declare_metric(s, "staff_total", "district", CT_MT_COUNT, CT_OT_LAST, -1, "t.yaml", 7, 1, d);
 }
 
 static void test_units(void)
@@ -65,7 +65,7 @@ static void test_units(void)
     ct_diags d;
     ct_series_init(&s);
     ct_diags_init(&d);
-    CHECK_INT(ct_data_load_units(&s, units_path, &d), CT_OK);
+    CHECK_INT(ct_units_load(&s, units_path, &d), CT_OK);
     CHECK_INT(d.n_errors, 0);
     CHECK_INT(s.n_units, 7);   /* six rows and the implicit root */
     CHECK_INT(s.implicit_root, 1);
@@ -141,7 +141,7 @@ static void test_units(void)
 static void test_units_errors(void)
 {
     static const struct { const char *csv; const char *msg; int line; } cases[] = {
-        {"code,name,level,parent\n01,A,province,\n02,B,province,\n01,C,province,\n", "appears twice (first at line 2)", 4},
+        {"code,name,level,parent\n01,A,province,\n02,B,province,\n01,C,province,\n", "appears twice with overlapping validity (first at line 2)", 4},
         {"code,name,level,parent\n01,A,province,\n011,B,district,09\n", "parent '09'", 3},
         {"code,name,level\n01,A,province\n", "missing column 'parent'", 1},
         {"code,name,level,parent,valid_from\n01,A,province,,2016S3\n", "2016S3", 2},
@@ -155,7 +155,7 @@ static void test_units_errors(void)
         ct_diags d;
         ct_series_init(&s);
         ct_diags_init(&d);
-        ct_status st = ct_data_load_units(&s, units_path, &d);
+        ct_status st = ct_units_load(&s, units_path, &d);
         const ct_diag *found = NULL;
         for (size_t k = 0; k < d.n; k++)
             if (strstr(d.items[k].msg, cases[i].msg)) found = &d.items[k];
@@ -176,7 +176,7 @@ static void test_units_errors(void)
     ct_diags d;
     ct_series_init(&s);
     ct_diags_init(&d);
-    CHECK_INT(ct_data_load_units(&s, units_path, &d), CT_OK);
+    CHECK_INT(ct_units_load(&s, units_path, &d), CT_OK);
     CHECK_INT(s.n_units, 2);
     CHECK_INT(s.implicit_root, 0);
     CHECK(s.root >= 0 && strcmp(s.code[s.root], "VN0") == 0);
@@ -187,7 +187,7 @@ static void test_units_errors(void)
     /* a missing file */
     ct_series_init(&s);
     ct_diags_init(&d);
-    CHECK_INT(ct_data_load_units(&s, "/tmp/ct_data_no_such_dir/units.csv", &d), CT_EIO);
+    CHECK_INT(ct_units_load(&s, "/tmp/ct_data_no_such_dir/units.csv", &d), CT_EIO);
     CHECK_INT(d.n_errors, 1);
     ct_series_free(&s);
     ct_diags_free(&d);
@@ -232,7 +232,7 @@ static void load_all(ct_series *s, ct_diags *d, ct_status *units_st, ct_status *
 {
     ct_series_init(s);
     ct_diags_init(d);
-    *units_st = ct_data_load_units(s, units_path, d);
+    *units_st = ct_units_load(s, units_path, d);
     declare_all(s, d);
     *obs_st = ct_data_load_observations(s, obs_path, d);
 }
@@ -410,7 +410,7 @@ static void test_obs_errors(void)
     /* a missing observations file */
     ct_series_init(&s);
     ct_diags_init(&d);
-    CHECK_INT(ct_data_load_units(&s, units_path, &d), CT_OK);
+    CHECK_INT(ct_units_load(&s, units_path, &d), CT_OK);
     CHECK_INT(ct_data_load_observations(&s, "/tmp/ct_data_no_such_dir/obs.csv", &d), CT_EIO);
     CHECK_INT(d.n_errors, 1);
     ct_series_free(&s);
@@ -419,15 +419,15 @@ static void test_obs_errors(void)
     /* a conflicting second declaration */
     ct_series_init(&s);
     ct_diags_init(&d);
-    CHECK_INT(ct_data_load_units(&s, units_path, &d), CT_OK);
-    int m = ct_series_declare_metric(&s, "x", "commune", CT_MT_COUNT, CT_OT_SUM, "a.yaml", 3, 3, &d);
+    CHECK_INT(ct_units_load(&s, units_path, &d), CT_OK);
+    int m = ct_series_declare_metric(&s, "x", "commune", CT_MT_COUNT, CT_OT_SUM, -1, "a.yaml", 3, 3, &d);
     CHECK(m >= 0);
-    CHECK_INT(ct_series_declare_metric(&s, "x", "commune", CT_MT_COUNT, CT_OT_SUM, "b.yaml", 4, 3, &d), m);
+    CHECK_INT(ct_series_declare_metric(&s, "x", "commune", CT_MT_COUNT, CT_OT_SUM, -1, "b.yaml", 4, 3, &d), m);
     CHECK_INT(d.n_errors, 0);
-    ct_series_declare_metric(&s, "x", "district", CT_MT_COUNT, CT_OT_SUM, "c.yaml", 5, 3, &d);
+    ct_series_declare_metric(&s, "x", "district", CT_MT_COUNT, CT_OT_SUM, -1, "c.yaml", 5, 3, &d);
     CHECK_INT(d.n_errors, 1);
     CHECK(DIAGS_HAVE(d, "a.yaml:3"));
-    CHECK_INT(ct_series_declare_metric(&s, "y", "ward", CT_MT_COUNT, CT_OT_SUM, "c.yaml", 6, 3, &d), -1);
+    CHECK_INT(ct_series_declare_metric(&s, "y", "ward", CT_MT_COUNT, CT_OT_SUM, -1, "c.yaml", 6, 3, &d), -1);
     CHECK_INT(d.n_errors, 2);
     ct_series_free(&s);
     ct_diags_free(&d);

@@ -279,6 +279,8 @@ static void expect_error(int src_line, const char *text, const char *msg, int li
     ct_status st = CT_OK;
     const char *p_path = write_tmp(text);
     ct_plan *p = ct_plan_load(p_path, &d, &st);
+    /* without a data folder, a metric the plan does not declare is an error */
+    if (p && st == CT_OK) st = ct_plan_check_refs(p, &d);
     test_checks++;
     if (st != CT_EINPUT) {
         test_failures++;

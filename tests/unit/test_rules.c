@@ -156,7 +156,7 @@ static void session_open(session *ss)
     ss->plan = ct_plan_load(p, &ss->d, &st);
     if (!ss->plan || st != CT_OK) { fprintf(stderr, "test plan does not load\n"); exit(2); }
     path_of(p, sizeof p, "data/units.csv");
-    if (ct_data_load_units(&ss->s, p, &ss->d) != CT_OK) { fprintf(stderr, "test units do not load\n"); exit(2); }
+    if (ct_units_load(&ss->s, p, &ss->d) != CT_OK) { fprintf(stderr, "test units do not load\n"); exit(2); }
     ct_compute_declare(ss->plan, &ss->s, &ss->d);
     path_of(p, sizeof p, "data/observations.csv");
     if (ct_data_load_observations(&ss->s, p, &ss->d) != CT_OK) { fprintf(stderr, "test data do not load\n"); exit(2); }

@@ -12,8 +12,12 @@ import os
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', '..', '..')
 units = list(csv.DictReader(open(os.path.join(ROOT, 'data', 'units.csv'), encoding='utf-8-sig')))
-parent = {u['code']: u['parent'] for u in units}
-level = {u['code']: u['level'] for u in units}
+# a code reused after the 2025 reform names two units: these maps hold the units
+# valid before it (the new communes are handled apart, by reform_share below)
+old_units = [u for u in units if u['valid_from'] == '']
+parent = {u['code']: u['parent'] for u in old_units}
+level = {u['code']: u['level'] for u in old_units}
+links = list(csv.DictReader(open(os.path.join(ROOT, 'data', 'successions.csv'), encoding='utf-8-sig')))
 obs = {}
 for r in csv.DictReader(open(os.path.join(ROOT, 'data', 'observations.csv'), encoding='utf-8-sig')):
     if r['value'] != '':
@@ -29,7 +33,7 @@ def within(code, top):
 
 
 def units_of(lvl, top):
-    return [u['code'] for u in units if u['level'] == lvl and within(u['code'], top)]
+    return [u['code'] for u in old_units if u['level'] == lvl and within(u['code'], top)]
 
 
 def year_last(unit, year, metric):
@@ -79,6 +83,33 @@ def months_with(unit, year, metric):
     return 100.0 * sum(1 for v in have if v is not None and v >= 1) / 12
 
 
+def reform_share(top, metric, year):
+    """A commune boolean (over_time max, merge any) of a province that closed on
+    2025-07-01, on the communes it became: each new commune's half-year value is
+    its own from 2025S2, and before that 1 if any old commune it is made of was 1,
+    0 if all reported 0, else no data; the year takes the max of its halves."""
+    olds = set(units_of('commune', top))
+    made_of = {}
+    for l in links:
+        if l['from'] in olds:
+            made_of.setdefault(l['to'], []).append(l['from'])
+    vals = []
+    for new, parts in made_of.items():
+        halves = []
+        for h in ('S1', 'S2'):
+            p = '%d%s' % (year, h)
+            if p >= '2025S2':
+                v = obs.get((new, p, metric))
+            else:
+                got = [obs.get((o, p, metric)) for o in parts]
+                v = 1 if 1 in got else (0 if None not in got else None)
+            if v is not None:
+                halves.append(v)
+        if halves:
+            vals.append(max(halves))
+    return 100.0 * sum(1 for v in vals if v == 1) / len(vals)
+
+
 rows = [
     ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2015, share('38', 'commune', 'is_clean', 2015)),
     ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2020, share('38', 'commune', 'is_clean', 2020)),
@@ -88,6 +119,8 @@ rows = [
     ('thanh-hoa-2016-2020', 'media_monthly_pct', '38', 2019, months_with('38', 2019, 'media_posts')),
     ('hau-giang-2021-2025', 'districts_action_plan_pct', '93', 2023, share('93', 'district', 'has_action_plan', 2023)),
     ('hau-giang-2021-2025', 'workers_informed_pct', '93', 2024, ratio('93', 'district', 'workers_informed', 'workers_total', 2024)),
+    ('hau-giang-2021-2025', 'communes_propaganda_pct', '93', 2021, reform_share('93', 'has_propaganda', 2021)),
+    ('hau-giang-2021-2025', 'communes_propaganda_pct', '93', 2025, reform_share('93', 'has_propaganda', 2025)),
 ]
 with open(os.path.join(os.path.dirname(__file__), 'expected.csv'), 'w', newline='') as f:
     w = csv.writer(f, lineterminator='\n')
