@@ -54,10 +54,11 @@ if mknod "$tmp/null" c 1 3 2>/dev/null; then
   [ -c "$tmp/null" ] || say "-o a device: it became a $(stat -c %F "$tmp/null")"
 fi
 mkfifo fifo.out
-(cat fifo.out >fifo.got &)
+timeout 20 cat fifo.out >fifo.got &
+reader=$!
 run "$bin" compute plan.yaml --data data -o fifo.out >out 2>err
 expect "-o a FIFO" 0 $?
-sleep 0.2
+wait $reader
 [ -p fifo.out ] || say "-o a FIFO: it was replaced"
 grep -q '^tiny,clean_pct,01,province,2016,100,' fifo.got || say "-o a FIFO: the reader did not get the rows"
 echo old >real.csv
