@@ -193,6 +193,8 @@ static int line_met_year(const ct_proj_fit *fit, double target, int direction, i
     if (direction >= 0 ? at_from >= z : at_from <= z) return from;
     if (fit->c1 == 0 || (fit->c1 > 0) != (direction >= 0)) return 0;
     double t = (z - fit->c0) / fit->c1;
+    if (!(t - 1e-9 <= until)) return 0; /* also keeps a far crossing out of int */
+    if (t < from) return from;
     int y = (int)ceil(t - 1e-9);
     if (y < from) y = from;
     return y <= until ? y : 0;

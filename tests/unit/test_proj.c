@@ -255,6 +255,8 @@ static void test_met_year(void)
     fit(CT_PM_LINEAR, t, y, 5, &f);
     CHECK_INT(ct_proj_met_year(&f, 25, +1, 2020, 2100), 2023);
     CHECK_INT(ct_proj_met_year(&f, 25, +1, 2020, 2022), 0);
+    /* a target far beyond any year: no crossing, and no overflow on the way */
+    CHECK_INT(ct_proj_met_year(&f, 3e298, +1, 2020, 2100), 0);
     CHECK_INT(ct_proj_met_year(&f, 22.6, +1, 2020, 2100), 2021);
     /* an increasing trend never reaches a lower target going down */
     CHECK_INT(ct_proj_met_year(&f, 5, -1, 2020, 2100), 0);
