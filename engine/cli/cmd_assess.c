@@ -140,10 +140,7 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_number(r, a->lower);
     ct_rec_number(r, a->upper);
     ct_rec_text(r, a->status);
-    char geo[300], note[2048];
-    ct_compute_geo_note(a->plan, a->ind, w->s, a->unit, geo, sizeof geo);
-    if (geo[0]) snprintf(note, sizeof note, "%s%s%s", a->note, a->note[0] ? "; " : "", geo);
-    ct_rec_text(r, geo[0] ? note : a->note);
+    ct_rec_text(r, a->note);
     ct_rec_int(r, a->met_year, a->met_year != 0);
     ct_rec_text(r, ct_proj_method_name(a->method));
     ct_rec_int(r, a->points, 1);

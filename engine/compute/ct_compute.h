@@ -5,6 +5,7 @@
 #define CT_COMPUTE_H
 
 #include "../core/ct_error.h"
+#include "../core/ct_lang.h"
 #include "../load/ct_plan.h"
 #include "../model/ct_series.h"
 
@@ -96,7 +97,7 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
  * nothing): a level abolished before the geography, assessed on the last
  * units it had; or, as reported, where the units of the series change. */
 void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
-                         char *buf, size_t size);
+                         ct_lang lang, char *buf, size_t size);
 
 /* Sets mark[u] (n_units bytes, cleared first) for every unit for which some
  * value of the indicator rests on a part link without a weight (only after

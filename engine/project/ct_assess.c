@@ -549,6 +549,9 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
     }
     if (!strcmp(a->status, "not_applicable")) a->probability = a->coverage = NAN;
     if (a->evaluated) a->probability = NAN;
+    char geo[400];
+    ct_compute_geo_note(a->plan, a->ind, c->s, a->unit, a->lang, geo, sizeof geo);
+    if (geo[0]) note_add(a, "%s", geo);
 }
 
 /* Per-indicator counts for the not-applicable and transition rules, for

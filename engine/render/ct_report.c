@@ -228,13 +228,7 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
             puts_(r, "</td><td>");
             chip(r, a->status);
             puts_(r, "</td><td class=\"note\">");
-            esc(r, a->note);
-            char geo[300]; /* a closed region, an abolished level, a break */
-            ct_compute_geo_note(a->plan, a->ind, pp->s, a->unit, geo, sizeof geo);
-            if (geo[0]) {
-                esc(r, a->note[0] ? "; " : "");
-                esc(r, geo);
-            }
+            esc(r, a->note); /* with a closed region, an abolished level or a break (ct_assess) */
             puts_(r, "</td><td>");
             if (k == 0) {
                 if (c) {

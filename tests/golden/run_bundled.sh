@@ -17,7 +17,7 @@ for plan in indicators/*.yaml; do
 done
 # Hậu Giang closed on 2025-07-01: its plan is followed onto the 28 communes of Cần Thơ its
 # 75 communes became (2025S2 reported by the new communes), and says so
-"$bin" assess indicators/hau-giang-2021-2025.yaml --data data --level province -o "$tmp/hg.csv" || fail=1
+"$bin" assess indicators/hau-giang-2021-2025.yaml --data data --level province --lang en -o "$tmp/hg.csv" || fail=1
 grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*followed onto the 28 commune units its units became' "$tmp/hg.csv" ||
   { echo "Hậu Giang's assessment is not followed across the reform:"; grep communes_propaganda "$tmp/hg.csv"; fail=1; }
 # every indicator has at least one value at its plan's region
