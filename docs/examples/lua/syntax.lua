@@ -1,0 +1,2 @@
+assess_rule("unfinished", function(a)
+  return nil, "oops"
