@@ -1,5 +1,6 @@
 /* chitieu check: validates plans, data against them, and with
  * --feasibility tests each plan's targets against one another. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "../project/ct_feasibility.h"
@@ -57,7 +58,9 @@ static void print_summary(const cli_session *ss, const cli_args *a)
         const ct_series *s = &ss->series;
         printf("%s: %d units, %zu observations of %d metrics", a->data, s->n_units - s->implicit_root,
                ss->n_observations, s->n_metrics);
-        if (s->year0 <= s->year1) printf(", %d-%d", s->year0, s->year1);
+        /* the span of what was kept: --as-of cuts it */
+        int last = s->cutoff_month != INT_MAX && s->cutoff_month / 12 < s->year1 ? s->cutoff_month / 12 : s->year1;
+        if (s->year0 <= last) printf(", %d-%d", s->year0, last);
         printf("\n");
     }
 }

@@ -209,7 +209,7 @@ static void print_summary(const ct_dhis2_import *im, int skip)
         "unknown org units", "unmapped category option combos", "period types chitieu lacks",
         "not numbers or malformed", "conflicting duplicates"};
     size_t un = ct_dhis2_unplaced(im);
-    fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu observations written", im->n_units,
+    fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu placed as observations", im->n_units,
             im->n_read, im->n_obs);
     if (im->n_summed) fprintf(stderr, ", %zu added to another combo's value of the same metric", im->n_summed);
     if (im->n_duplicate) fprintf(stderr, ", %zu repeated (kept once)", im->n_duplicate);

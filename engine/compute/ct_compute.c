@@ -279,7 +279,7 @@ static inline int in_plan(const ct_plan *plan, const ct_series *s, int u)
 static void plan_span(ct_plan *plan, const ct_series *s)
 {
     plan->first_month = INT_MAX;
-    plan->last_month = INT_MIN;
+    plan->last_month = plan->last_reported_month = INT_MIN;
     for (int m = 0; m < s->n_metrics; m++) {
         if (!plan->uses[m]) continue;
         const ct_metric *mt = &s->metrics[m];
@@ -297,6 +297,7 @@ static void plan_span(ct_plan *plan, const ct_series *s)
                 int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
                 if (fm < plan->first_month) plan->first_month = fm;
                 if (lm > plan->last_month) plan->last_month = lm;
+                if (t == mt->finest && lm > plan->last_reported_month) plan->last_reported_month = lm;
             }
         }
     }
@@ -773,6 +774,8 @@ static int list_periods(const ct_plan *plan, int finest, ct_period *out)
                 ct_period p = {(short)y, (unsigned char)t, (unsigned char)(m / len)};
                 if (ct_period_last_month(p) < plan->first_month || ct_period_first_month(p) > plan->last_month)
                     continue;
+                /* a finer period after the last one reported is not a row (its year is) */
+                if (t > CT_PT_YEAR && ct_period_first_month(p) > plan->last_reported_month) continue;
                 if (out) out[n] = p;
                 n++;
             }

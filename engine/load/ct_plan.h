@@ -132,6 +132,7 @@ typedef struct {
     /* filled by ct_compute_bind */
     int region_unit;
     int first_month, last_month; /* span of the plan's observations in its region */
+    int last_reported_month;     /* the last month of a reported (not rolled-up) period */
     unsigned char *uses;  /* per data metric: the plan reads it (set by ct_compute_declare) */
     unsigned char *territory; /* per unit: in the plan's territory when its region closed
                                * before the geography (see ct_geo.h); NULL: the region's subtree */

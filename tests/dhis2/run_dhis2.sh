@@ -76,7 +76,7 @@ printf '{"dataValues": [1, {"dataElement": "staff_trained", "period": 2016, "org
 "$bin" import dhis2 --org-units orgunits.json --data-values "$tmp/odd.json" --out "$tmp/x" 2>"$tmp/err" \
   && fail "a data value that is not an object was accepted"
 grep -q 'odd.json: error: dataValues\[0\] (, , ): not a data value' "$tmp/err" || { fail "a non-object data value"; cat "$tmp/err"; }
-grep -q '1 observations written' "$tmp/err" || fail "numbers given as JSON numbers are not read"
+grep -q '1 placed as observations' "$tmp/err" || fail "numbers given as JSON numbers are not read"
 "$bin" import dhis2 --org-units orgunits.json --out "$tmp/x" 2>/dev/null
 [ $? -eq 2 ] || fail "a missing --data-values is not a usage error"
 

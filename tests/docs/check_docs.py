@@ -10,8 +10,11 @@ number of lines. Commands may pipe into standard tools (`| head -3`).
 A block whose first line is `$ ` but whose command is not chitieu's is
 run the same way. Blocks without a `$ ` line are not checked.
 
-usage: check_docs.py CHITIEU_BINARY REPO_ROOT [DOC.md ...]
+usage: check_docs.py [--update] CHITIEU_BINARY REPO_ROOT [DOC.md ...]
 exit 0 when every quoted output matches, 1 otherwise (differences printed).
+With --update, a quote without `…` that differs is replaced by what the
+program prints (to be read over before it is committed: the prose around a
+quote may need the same change); a quote with `…` is only reported.
 """
 import os
 import re
@@ -19,8 +22,12 @@ import subprocess
 import sys
 import tempfile
 
-binary, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-docs = sys.argv[3:] or sorted(os.path.join(root, 'docs', f) for f in os.listdir(os.path.join(root, 'docs'))
+argv = sys.argv[1:]
+update = argv[:1] == ['--update']
+if update:
+    argv = argv[1:]
+binary, root = os.path.abspath(argv[0]), os.path.abspath(argv[1])
+docs = argv[2:] or sorted(os.path.join(root, 'docs', f) for f in os.listdir(os.path.join(root, 'docs'))
                               if f.endswith('.md'))
 ELLIPSIS = '…'
 
@@ -84,6 +91,7 @@ fail = checked = 0
 with tempfile.TemporaryDirectory() as tmp:
     os.symlink(binary, os.path.join(tmp, 'chitieu'))
     for doc in docs:
+        edits = []
         for start, lines in blocks(doc):
             for at, cmd, exp in commands(start, lines):
                 if not exp:
@@ -91,6 +99,9 @@ with tempfile.TemporaryDirectory() as tmp:
                 checked += 1
                 got = run(cmd, tmp)
                 if not matches(exp, got):
+                    if update and ELLIPSIS not in exp:
+                        edits.append((at, len(exp), got))
+                        continue
                     fail += 1
                     rel = os.path.relpath(doc, root)
                     print(f'{rel}:{at}: the output of `{cmd}` differs from the doc; the program printed:')
@@ -98,5 +109,14 @@ with tempfile.TemporaryDirectory() as tmp:
                         print('    ' + g)
                     if len(got) > 60:
                         print(f'    ({len(got) - 60} more lines)')
+        if edits:
+            text = open(doc, encoding='utf-8').read().split('\n')
+            for at, n, got in sorted(edits, reverse=True):
+                first = at  # the line after the command (1-based `at` is the command's line)
+                while text[first - 1].endswith('\\'):
+                    first += 1
+                text[first:first + n] = got
+            open(doc, 'w', encoding='utf-8').write('\n'.join(text))
+            print(f'{os.path.relpath(doc, root)}: {len(edits)} quotes updated')
 print(f'{checked} quoted commands checked, {fail} differ')
 sys.exit(1 if fail else 0)
