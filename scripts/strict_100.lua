@@ -5,8 +5,10 @@
 --      task finished once cannot be "kept up"), and
 --   2. none of the units directly below it (districts of a province,
 --      communes of a district) is below 95% in the latest year.
--- Otherwise the status becomes "achieved_not_sustained" or "at_risk", with
--- a note saying why. Other rows keep the engine's status.
+-- Otherwise the status becomes "achieved_not_sustained", or for 2. "at_risk"
+-- while the target year is ahead and "achieved_unevenly" once it is over (an
+-- evaluation keeps a verdict, not a forecast), with a note saying why. Other
+-- rows keep the engine's status.
 --
 --   chitieu assess indicators/*.yaml --data data --rules scripts/strict_100.lua
 
@@ -35,7 +37,8 @@ assess_rule("strict-100", function(a)
     end
   end
   if #below > 0 then
-    return "at_risk", string.format("below %d%% in %s: %s", BAR, year, table.concat(below, ", "))
+    local status = a.evaluated and "achieved_unevenly" or "at_risk"
+    return status, string.format("below %d%% in %s: %s", BAR, year, table.concat(below, ", "))
   end
   return nil
 end)
