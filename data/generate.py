@@ -6,10 +6,10 @@ Deterministic: every random draw comes from random.Random seeded with a fixed st
 rows are written in a fixed order, so `python3 data/generate.py` rewrites the files byte for
 byte identically on every run. Python 3 standard library only.
 
-The figures are INVENTED. Unit codes follow the GSO scheme and district names are real; Hậu
-Giang's communes and the Cần Thơ communes they became on 2025-07-01 are the official ones
-(data/vn-units/source/), the other provinces' commune names are made up. No value is an
-official statistic. See data/README.md.
+The figures are INVENTED. The units are the official ones (codes and names of the GSO list of
+2025-01-04 and the 2025-07-01 conversion, data/vn-units/source/), but for the 86 Thanh Hóa
+communes merged away in 2020, put back with made-up names and codes 38X001..38X086 so that the
+2015 baseline has its 635 communes. No value is an official statistic. See data/README.md.
 """
 
 import csv
