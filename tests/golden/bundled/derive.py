@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Independent derivation of a handful of indicator values on the bundled data.
 
-Plain Python over data/units.csv and data/observations.csv, written from the
-definitions in docs/yaml-reference.md and docs/data-formats.md, sharing no code
-with chitieu. It writes expected.csv (plan,indicator,unit,period,value), which
-tests/golden/run_bundled.sh compares with `chitieu compute` on the bundled plans.
+Plain Python over data/units.csv, data/observations.csv and data/successions.csv,
+written from the definitions in docs/yaml-reference.md and docs/data-formats.md,
+sharing no code with chitieu. It writes expected.csv
+(plan,indicator,unit,period,value,geography), which tests/golden/run_bundled.sh
+compares with `chitieu compute` on the bundled plans: on the default geography
+(Thanh Hóa's communes merged in 2020 carried onto the 549 they passed into), or
+`--geography as-reported` where the last column says so (the 635 of 2015).
 Run from the repository root:  python3 tests/golden/bundled/derive.py
 """
 import csv
