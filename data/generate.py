@@ -6,10 +6,10 @@ Deterministic: every random draw comes from random.Random seeded with a fixed st
 rows are written in a fixed order, so `python3 data/generate.py` rewrites the files byte for
 byte identically on every run. Python 3 standard library only.
 
-The figures are INVENTED. Unit codes follow the GSO scheme and district names are real; Hậu
-Giang's communes and the Cần Thơ communes they became on 2025-07-01 are the official ones
-(data/vn-units/source/), the other provinces' commune names are made up. No value is an
-official statistic. See data/README.md.
+The figures are INVENTED. The units are the official ones (codes and names of the GSO list of
+2025-01-04 and the 2025-07-01 conversion, data/vn-units/source/), but for the 86 Thanh Hóa
+communes merged away in 2020, put back with made-up names and codes 38X001..38X086 so that the
+2015 baseline has its 635 communes. No value is an official statistic. See data/README.md.
 """
 
 import csv
@@ -120,28 +120,16 @@ def commune_names(rng, n, urban):
     return names
 
 
-def add_communes(d, rng, prov_code, districts, first_code):
-    """districts: list of (code, name, n_communes, urban, high_risk). Returns {district: [codes]}."""
-    out, code = {}, first_code
-    for dcode, dname, n, urban, hr in districts:
-        d.unit(dcode, dname, "district", prov_code, high_risk=hr)
-        out[dcode] = []
-        for name in commune_names(rng, n, urban):
-            c = "%05d" % code
-            d.unit(c, name, "commune", dcode)
-            out[dcode].append(c)
-            code += 3
-    return out
-
-
 def boolean_share(d, rng, communes_by_district, metric, periods, base_rng, target, profiles,
-                  missing_rate=0.0, frac=None):
+                  missing_rate=0.0, frac=None, valid_to=None):
     """Commune booleans whose district shares follow each district's profile.
 
     Each commune gets a fixed rank u in [0, 1); it is 1 in a period when u < the district's
     share for that period, so shares move smoothly and individual communes rarely flip back.
+    A commune in valid_to (code -> last period) reports nothing after its last period.
     """
     frac = frac or (lambda i: i / (len(periods) - 1))
+    valid_to = valid_to or {}
     for k, (dcode, communes) in enumerate(communes_by_district.items()):
         prof = profiles[k % len(profiles)]
         base = rng.uniform(*base_rng)
@@ -154,6 +142,8 @@ def boolean_share(d, rng, communes_by_district, metric, periods, base_rng, targe
             share = level_at(prof, base, target, frac(i))
             for j, c in enumerate(order):
                 u = (j + 0.5) / n
+                if c in valid_to and p > valid_to[c]:
+                    continue                        # merged away: reported by its host
                 if missing_rate and rng.random() < missing_rate:
                     if rng.random() < 0.5:
                         d.put(c, p, metric, None)   # empty value: no data
@@ -198,94 +188,137 @@ def district_ratio(d, rng, districts, num, den, periods, den_rng, base_rng, targ
 # Thanh Hóa (38): Kế hoạch 112/KH-UBND, 2016-2020, baseline 2015
 # --------------------------------------------------------------------------------------------
 
-TH_DISTRICTS = [  # code, name, communes, urban, high_risk, unclean communes at baseline 2015
-    ("380", "Thành phố Thanh Hóa", 37, True, 1, 9),
-    ("381", "Thị xã Bỉm Sơn", 8, True, 1, 3),
-    ("382", "Thị xã Sầm Sơn", 11, True, 1, 5),
-    ("384", "Huyện Mường Lát", 9, False, 0, 1),
-    ("385", "Huyện Quan Hóa", 18, False, 0, 0),
-    ("386", "Huyện Bá Thước", 23, False, 0, 0),
-    ("387", "Huyện Quan Sơn", 13, False, 0, 0),
-    ("388", "Huyện Lang Chánh", 11, False, 0, 0),
-    ("389", "Huyện Ngọc Lặc", 22, False, 0, 1),
-    ("390", "Huyện Cẩm Thủy", 20, False, 0, 1),
-    ("391", "Huyện Thạch Thành", 28, False, 0, 1),
-    ("392", "Huyện Hà Trung", 25, False, 0, 2),
-    ("393", "Huyện Vĩnh Lộc", 16, False, 0, 0),
-    ("394", "Huyện Yên Định", 29, False, 0, 1),
-    ("395", "Huyện Thọ Xuân", 39, False, 0, 2),
-    ("396", "Huyện Thường Xuân", 17, False, 0, 0),
-    ("397", "Huyện Triệu Sơn", 36, False, 0, 2),
-    ("398", "Huyện Thiệu Hóa", 28, False, 0, 1),
-    ("399", "Huyện Hoằng Hóa", 43, False, 1, 4),
-    ("400", "Huyện Hậu Lộc", 27, False, 0, 2),
-    ("401", "Huyện Nga Sơn", 27, False, 0, 1),
-    ("402", "Huyện Như Xuân", 18, False, 0, 0),
-    ("403", "Huyện Như Thanh", 17, False, 0, 1),
-    ("404", "Huyện Nông Cống", 33, False, 0, 2),
-    ("405", "Huyện Đông Sơn", 16, False, 0, 1),
-    ("406", "Huyện Quảng Xương", 30, False, 1, 3),
-    ("407", "Huyện Tĩnh Gia", 34, False, 1, 6),
-]
+# The official list (GSO, 2025-01-04) has Thanh Hóa's 549 communes in 26 districts: the map
+# after the 2019-2020 mergers (Resolution 786/NQ-UBTVQH14: 635 communes became 559) and the
+# later ones (Đông Sơn's communes now under the city). The plan's baseline is the 635 communes
+# of 2015, so the data put back 86 communes merged away (2015 count per district below, minus
+# the official count): each is a commune with an invented name and a code `38X…` (not a GSO
+# code), valid until 2019S2, whose successions.csv link passes it whole into one official
+# commune of its district (its "host") at 2020S1. The mergers are dated 2020S1 for all of them.
+TH_DISTRICTS = {  # code: (communes in 2015, high_risk, communes with prostitution in 2015, of them
+                  #        in pairs merged into one host)
+    "380": (53, 1, 10, 2), "381": (8, 1, 3, 0), "382": (11, 1, 5, 0), "384": (9, 0, 1, 0),
+    "385": (18, 0, 0, 0), "386": (23, 0, 0, 0), "387": (13, 0, 0, 0), "388": (11, 0, 0, 0),
+    "389": (22, 0, 1, 0), "390": (20, 0, 1, 0), "391": (28, 0, 1, 0), "392": (25, 0, 2, 1),
+    "393": (16, 0, 0, 0), "394": (29, 0, 1, 0), "395": (39, 0, 2, 1), "396": (17, 0, 0, 0),
+    "397": (36, 0, 2, 0), "398": (28, 0, 1, 0), "399": (43, 1, 4, 1), "400": (27, 0, 2, 0),
+    "401": (27, 0, 1, 0), "402": (18, 0, 0, 0), "403": (17, 0, 1, 0), "404": (33, 0, 2, 0),
+    "406": (30, 1, 3, 0), "407": (34, 1, 6, 2),
+}
+TH_MERGED_AT = "2020S1"          # first half-year on the new map
 # How fast each district turns communes with prostitution into clean ones (per year), and
 # whether it lets clean communes slip back. Keyed by district code.
 TH_CLEAN_STORY = {
-    "380": ("convert", 0.15), "381": ("convert", 0.0), "382": ("relapse", 0.0),
-    "399": ("convert", 0.15), "406": ("convert", 0.08), "407": ("convert", 0.12),
+    "380": ("convert", 0.2), "381": ("convert", 0.0), "382": ("relapse", 0.0),
+    "399": ("convert", 0.15), "406": ("convert", 0.08), "407": ("convert", 0.2),
     "392": ("convert", 0.5), "395": ("convert", 0.3), "397": ("convert", 0.0),
-    "400": ("relapse", 0.0), "404": ("convert", 0.2),
+    "400": ("relapse", 0.0), "404": ("convert", 0.35),
 }
 # Half-years in which a "relapse" district sees one clean commune slip back.
 TH_RELAPSES = {"382": ("2018S2", "2020S2"), "400": ("2019S2",)}
 
 
+def official(prov):
+    """A province's districts and communes in the GSO list of 2025-01-04 (data/vn-units/source/),
+    in the list's order: [(district_code, district_name, [(commune_code, commune_name), ...])]."""
+    with open(os.path.join(HERE, "vn-units", "source", "units-2025-01-04.csv"), encoding="utf-8",
+              newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["province_code"] == prov]
+    out = []
+    for r in rows:
+        if not out or out[-1][0] != r["district_code"]:
+            out.append((r["district_code"], r["district_name"], []))
+        out[-1][2].append((r["commune_code"], r["commune_name"]))
+    return out
+
+
 def thanh_hoa(d):
     rng = random.Random("chitieu/thanh-hoa")
     d.unit("38", "Thanh Hóa", "province", "")
-    districts = [(c, n, k, u, hr) for c, n, k, u, hr, _ in TH_DISTRICTS]
-    com = add_communes(d, rng, "38", districts, 14755)
-    assert sum(len(v) for v in com.values()) == 635
+    districts = official("38")
+    assert [c for c, _, _ in districts] == list(TH_DISTRICTS)
+    # groups[dcode]: per official commune (the host), the communes merged into it in 2020
+    groups, com, gone, serial = {}, {}, {}, 0
+    for dcode, dname, communes in districts:
+        n2015, hr, _, _ = TH_DISTRICTS[dcode]
+        d.unit(dcode, dname, "district", "38", high_risk=hr)
+        for code, name in communes:
+            d.unit(code, name, "commune", dcode)
+        absorbed = {code: [] for code, _ in communes}
+        hosts = rng.sample([code for code, _ in communes], n2015 - len(communes))
+        names, taken = [], [name for _, name in communes]
+        while len(names) < len(hosts):          # made up, unlike any name in the district
+            base = rng.choice(SYL1) + " " + rng.choice(SYL2)
+            if not any(t.endswith(" " + base) for t in taken):
+                taken.append("Xã " + base)
+                names.append("Xã " + base)
+        for host, name in zip(hosts, names):
+            serial += 1
+            code = "38X%03d" % serial
+            d.unit(code, name, "commune", dcode, valid_to="2019S2")
+            d.links.append([TH_MERGED_AT, code, host, "whole", ""])
+            absorbed[host].append(code)
+            gone[code] = "2019S2"
+        groups[dcode] = [[code] + absorbed[code] for code, _ in communes]
+        com[dcode] = [c for g in groups[dcode] for c in g]
+    assert serial == 86 and sum(len(v) for v in com.values()) == 635
     dcodes = list(com)
     H = halves(2015, 2020)
 
-    # is_clean: exactly 586 clean communes in 2015 (both halves); then conversions per story.
-    unclean0 = {c: n for c, _, _, _, _, n in TH_DISTRICTS}
-    assert sum(unclean0.values()) == 49
-    for dcode, communes in com.items():
-        state = {c: 1 for c in communes}
-        order = list(communes)
+    # is_clean: exactly 586 of the 635 communes clean in 2015 (both halves); a district's
+    # communes with prostitution are in distinct groups but for its "pairs" (a host and a
+    # commune merged into it, both with prostitution). Each year a share of the groups with
+    # prostitution is cleaned up (all their communes); from 2020S1 a host reports for its group.
+    unclean_total = 0
+    for dcode, gs in groups.items():
+        _, _, unclean, pairs = TH_DISTRICTS[dcode]
+        unclean_total += unclean
+        state = {c: 1 for g in gs for c in g}
+        order = list(range(len(gs)))
         rng.shuffle(order)
-        for c in order[:unclean0[dcode]]:
-            state[c] = 0
+        with_merged = [i for i in order if len(gs[i]) > 1]
+        dirty = with_merged[:pairs]
+        for i in dirty:
+            state[gs[i][0]] = state[gs[i][1]] = 0
+        for i in [i for i in order if i not in dirty][:unclean - 2 * pairs]:
+            state[rng.choice(gs[i])] = 0
         story, rate = TH_CLEAN_STORY.get(dcode, ("convert", 0.15))
         silent = dcode == "384"                 # Mường Lát: no commune reports in 2019
         for i, p in enumerate(H):
             if i >= 2 and p.endswith("S2"):     # changes are recorded in the second half
                 if story == "relapse":
                     if p in TH_RELAPSES[dcode]:
-                        state[[c for c in order if state[c] == 1][0]] = 0
+                        g = [gs[k] for k in order if all(state[c] for c in gs[k])][0]
+                        state[g[0]] = 0
                 else:
-                    dirty = [c for c in order if state[c] == 0]
-                    k = int(len(dirty) * rate + rng.random())
-                    for c in dirty[:k]:
-                        state[c] = 1
-            for c in communes:
-                if silent and p.startswith("2019"):
-                    continue
-                d.put(c, p, "is_clean", state[c])
+                    bad = [gs[k] for k in order if not all(state[c] for c in gs[k])]
+                    for g in bad[:int(len(bad) * rate + rng.random())]:
+                        for c in g:
+                            state[c] = 1
+            if p == TH_MERGED_AT:                 # a merged commune is clean if all its parts were
+                for g in gs:
+                    state[g[0]] = min(state[c] for c in g)
+            for g in gs:
+                for c in (g if p < TH_MERGED_AT else g[:1]):
+                    if silent and p.startswith("2019"):
+                        continue
+                    d.put(c, p, "is_clean", state[c])
+    assert unclean_total == 49
 
     # has_propaganda: share of communes with at least one awareness activity (target 100).
-    boolean_share(d, rng, com, "has_propaganda", H, (35, 70), 100, PROFILES, missing_rate=0.01)
+    boolean_share(d, rng, com, "has_propaganda", H, (35, 70), 100, PROFILES, missing_rate=0.01,
+                  valid_to=gone)
 
-    # has_hotspot: public prostitution hotspots in a few urban / coastal communes.
+    # has_hotspot: public prostitution hotspots in a few urban / coastal communes (hosts only).
     hot_story = {"380": [3, 3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0], "382": [2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5],
                  "407": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], "399": [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
                  "406": [2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]}
-    for dcode, communes in com.items():
+    for dcode, gs in groups.items():
         story = hot_story.get(dcode, [0] * len(H))
         for i, p in enumerate(H):
-            for j, c in enumerate(communes):
-                d.put(c, p, "has_hotspot", 1 if j < story[i] else 0)
+            for j, g in enumerate(gs):
+                for c in (g if p < TH_MERGED_AT else g[:1]):
+                    d.put(c, p, "has_hotspot", 1 if c == g[0] and j < story[i] else 0)
 
     Y = years(2015, 2020)
     district_boolean(d, rng, dcodes, "has_harm_reduction", Y, (0, 100), 60, PROFILES, offset=1)
@@ -455,28 +488,23 @@ def hau_giang(d):
 # Phú Thọ (25): Kế hoạch năm 2015, baseline 2014
 # --------------------------------------------------------------------------------------------
 
-PT_DISTRICTS = [
-    ("227", "Thành phố Việt Trì", 23, True, 1),
-    ("228", "Thị xã Phú Thọ", 10, True, 1),
-    ("230", "Huyện Đoan Hùng", 28, False, 0),
-    ("231", "Huyện Hạ Hòa", 33, False, 0),
-    ("232", "Huyện Thanh Ba", 27, False, 0),
-    ("233", "Huyện Phù Ninh", 19, False, 0),
-    ("234", "Huyện Yên Lập", 17, False, 0),
-    ("235", "Huyện Cẩm Khê", 31, False, 0),
-    ("236", "Huyện Tam Nông", 20, False, 0),
-    ("237", "Huyện Lâm Thao", 14, False, 1),
-    ("238", "Huyện Thanh Sơn", 23, False, 0),
-    ("239", "Huyện Thanh Thủy", 15, False, 1),
-    ("240", "Huyện Tân Sơn", 17, False, 0),
-]
+# High-risk districts (establishments at risk of prostitution); the districts and communes are
+# those of the official list of 2025-01-04 (207 communes; 277 in 2014, before the province's
+# 2019-2020 and later mergers, which are not put back: the plan's targets are shares).
+PT_HIGH_RISK = {"227", "228", "237", "239"}
 
 
 def phu_tho(d):
     rng = random.Random("chitieu/phu-tho")
     d.unit("25", "Phú Thọ", "province", "")
-    com = add_communes(d, rng, "25", PT_DISTRICTS, 7882)
-    assert sum(len(v) for v in com.values()) == 277
+    com = {}
+    for dcode, dname, communes in official("25"):
+        d.unit(dcode, dname, "district", "25", high_risk=1 if dcode in PT_HIGH_RISK else 0)
+        com[dcode] = []
+        for code, name in communes:
+            d.unit(code, name, "commune", dcode)
+            com[dcode].append(code)
+    assert len(com) == 13 and sum(len(v) for v in com.values()) == 207
     dcodes = list(com)
     H = halves(2014, 2015)
     # 2014S1 .. 2015S2; the year 2015 is the plan year, so t runs 0, 1/3, 2/3, 1 over halves
@@ -536,8 +564,13 @@ HN_TASKS = [
 def ha_noi(d):
     rng = random.Random("chitieu/ha-noi")
     d.unit("01", "Hà Nội", "province", "")
-    for code, name in HN_DISTRICTS:
+    districts = official("01")
+    assert [(c, n) for c, n, _ in districts] == HN_DISTRICTS
+    for code, name, communes in districts:
         d.unit(code, name, "district", "01", high_risk=1 if code in HN_URBAN_HIGH_RISK else 0)
+        for ccode, cname in communes:               # the plan reads no commune figure
+            d.unit(ccode, cname, "commune", code)
+    assert sum(len(c) for _, _, c in districts) == 526
     for code, name, kind, *_ in HN_TASKS:
         d.unit(code, name, "task", "01", task_kind=kind)
     for code, name, kind, b, s1, s2 in HN_TASKS:

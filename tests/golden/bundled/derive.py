@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Independent derivation of a handful of indicator values on the bundled data.
 
-Plain Python over data/units.csv and data/observations.csv, written from the
-definitions in docs/yaml-reference.md and docs/data-formats.md, sharing no code
-with chitieu. It writes expected.csv (plan,indicator,unit,period,value), which
-tests/golden/run_bundled.sh compares with `chitieu compute` on the bundled plans.
+Plain Python over data/units.csv, data/observations.csv and data/successions.csv,
+written from the definitions in docs/yaml-reference.md and docs/data-formats.md,
+sharing no code with chitieu. It writes expected.csv
+(plan,indicator,unit,period,value,geography), which tests/golden/run_bundled.sh
+compares with `chitieu compute` on the bundled plans: on the default geography
+(Thanh Hóa's communes merged in 2020 carried onto the 549 they passed into), or
+`--geography as-reported` where the last column says so (the 635 of 2015).
 Run from the repository root:  python3 tests/golden/bundled/derive.py
 """
 import csv
@@ -17,11 +20,15 @@ units = list(csv.DictReader(open(os.path.join(ROOT, 'data', 'units.csv'), encodi
 old_units = [u for u in units if u['valid_from'] == '']
 parent = {u['code']: u['parent'] for u in old_units}
 level = {u['code']: u['level'] for u in old_units}
+valid_to = {u['code']: u['valid_to'] for u in old_units}
 links = list(csv.DictReader(open(os.path.join(ROOT, 'data', 'successions.csv'), encoding='utf-8-sig')))
 obs = {}
 for r in csv.DictReader(open(os.path.join(ROOT, 'data', 'observations.csv'), encoding='utf-8-sig')):
     if r['value'] != '':
         obs[(r['unit'], r['period'], r['metric'])] = float(r['value'])
+# The data end in 2025S2, so every figure is computed on the units of 2025S2 (the
+# default geography), values of units merged before then carried onto them.
+GEOGRAPHY = '2025S2'
 
 
 def within(code, top):
@@ -110,20 +117,95 @@ def reform_share(top, metric, year):
     return 100.0 * sum(1 for v in vals if v == 1) / len(vals)
 
 
+def valid_in(code, period):
+    """Whether a unit of old_units exists in a half-year (its valid_to is a half-year)."""
+    return valid_to[code] == '' or period <= valid_to[code]
+
+
+def carried(top, metric, merge, period):
+    """A commune boolean at a half-year on the communes of GEOGRAPHY: each one's own value
+    merged with those of the communes that passed into it (merge 'any' or 'all'); a value
+    needs every part that existed then, unless the missing ones cannot change it (any: a 1,
+    all: a 0). Thanh Hóa's communes merged in 2020 pass whole into one commune each."""
+    made_of = {}
+    for l in links:
+        if l['period'] <= GEOGRAPHY:
+            made_of.setdefault(l['to'], []).append(l['from'])
+    out = {}
+    for g in units_of('commune', top):
+        if not valid_in(g, GEOGRAPHY):
+            continue
+        parts = [c for c in [g] + made_of.get(g, []) if valid_in(c, period)]
+        got = [obs.get((c, period, metric)) for c in parts]
+        have = [v for v in got if v is not None]
+        if not have:
+            v = None
+        elif merge == 'any':
+            v = 1 if 1 in have else (0 if len(have) == len(got) else None)
+        else:
+            v = 0 if 0 in have else (1 if len(have) == len(got) else None)
+        out[g] = v
+    return out
+
+
+def carried_year(top, metric, merge, year, over_time):
+    """The year's value of each commune from its carried half-years: last (S2, else S1) or max."""
+    s1, s2 = (carried(top, metric, merge, '%d%s' % (year, h)) for h in ('S1', 'S2'))
+    out = {}
+    for g in s1:
+        halves = [v for v in (s1[g], s2[g]) if v is not None]
+        if over_time == 'last':
+            out[g] = s2[g] if s2[g] is not None else s1[g]
+        else:
+            out[g] = max(halves) if halves else None
+    return out
+
+
+def carried_share(top, metric, merge, year, over_time, count=False):
+    vals = [v for v in carried_year(top, metric, merge, year, over_time).values() if v is not None]
+    n = sum(1 for v in vals if v == 1)
+    return n if count else 100.0 * n / len(vals)
+
+
+def carried_transition(top, metric, merge, year):
+    was = carried_year(top, metric, merge, year - 1, 'last')
+    now = carried_year(top, metric, merge, year, 'last')
+    pairs = [(was[g], now[g]) for g in was if was[g] is not None and now[g] is not None]
+    den = sum(1 for a, _ in pairs if a == 0)
+    return 100.0 * sum(1 for a, b in pairs if a == 0 and b == 1) / den
+
+
+def reported_share(top, metric, year):
+    """As reported (--geography as-reported): the communes that existed in the year."""
+    vals = [year_last(c, year, metric) for c in units_of('commune', top)
+            if valid_in(c, '%dS1' % year)]
+    vals = [v for v in vals if v is not None]
+    return 100.0 * sum(1 for v in vals if v == 1) / len(vals)
+
+
 rows = [
-    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2015, share('38', 'commune', 'is_clean', 2015)),
-    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2020, share('38', 'commune', 'is_clean', 2020)),
-    ('thanh-hoa-2016-2020', 'communes_propaganda_pct', '38', 2017, share('38', 'commune', 'has_propaganda', 2017, year_max)),
+    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2015, carried_share('38', 'is_clean', 'all', 2015, 'last')),
+    ('thanh-hoa-2016-2020', 'clean_communes', '38', 2015, carried_share('38', 'is_clean', 'all', 2015, 'last', True)),
+    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2020, carried_share('38', 'is_clean', 'all', 2020, 'last')),
+    ('thanh-hoa-2016-2020', 'communes_propaganda_pct', '38', 2017, carried_share('38', 'has_propaganda', 'any', 2017, 'max')),
+    ('thanh-hoa-2016-2020', 'communes_with_hotspot', '38', 2019, carried_share('38', 'has_hotspot', 'any', 2019, 'max', True)),
     ('thanh-hoa-2016-2020', 'staff_trained_pct', '38', 2018, ratio('38', 'district', 'staff_trained', 'staff_total', 2018)),
-    ('thanh-hoa-2016-2020', 'communes_transformed_pct', '38', 2017, transition('38', 'commune', 'is_clean', 2017)),
+    ('thanh-hoa-2016-2020', 'communes_transformed_pct', '38', 2017, carried_transition('38', 'is_clean', 'all', 2017)),
+    ('thanh-hoa-2016-2020', 'communes_transformed_pct', '38', 2020, carried_transition('38', 'is_clean', 'all', 2020)),
     ('thanh-hoa-2016-2020', 'media_monthly_pct', '38', 2019, months_with('38', 2019, 'media_posts')),
+    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2015, reported_share('38', 'is_clean', 2015), 'as-reported'),
+    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2019, reported_share('38', 'is_clean', 2019), 'as-reported'),
+    ('thanh-hoa-2016-2020', 'clean_communes_pct', '38', 2020, reported_share('38', 'is_clean', 2020), 'as-reported'),
     ('hau-giang-2021-2025', 'districts_action_plan_pct', '93', 2023, share('93', 'district', 'has_action_plan', 2023)),
     ('hau-giang-2021-2025', 'workers_informed_pct', '93', 2024, ratio('93', 'district', 'workers_informed', 'workers_total', 2024)),
     ('hau-giang-2021-2025', 'communes_propaganda_pct', '93', 2021, reform_share('93', 'has_propaganda', 2021)),
     ('hau-giang-2021-2025', 'communes_propaganda_pct', '93', 2025, reform_share('93', 'has_propaganda', 2025)),
+    ('phu-tho-2015', 'communes_propaganda_pct', '25', 2015, share('25', 'commune', 'has_propaganda', 2015, year_max)),
+    ('phu-tho-2015', 'cases_handled_pct', '25', 2014, ratio('25', 'district', 'cases_handled', 'cases_detected', 2014)),
+    ('ha-noi-2024', 'staff_trained_pct', '01', 2024, ratio('01', 'district', 'staff_trained', 'staff_total', 2024)),
 ]
 with open(os.path.join(os.path.dirname(__file__), 'expected.csv'), 'w', newline='') as f:
     w = csv.writer(f, lineterminator='\n')
-    w.writerow(['plan', 'indicator', 'unit', 'period', 'value'])
-    for plan, ind, unit, year, value in rows:
-        w.writerow([plan, ind, unit, year, '%.6f' % value])
+    w.writerow(['plan', 'indicator', 'unit', 'period', 'value', 'geography'])
+    for plan, ind, unit, period, value, *geo in rows:
+        w.writerow([plan, ind, unit, period, '%.6f' % value, geo[0] if geo else ''])
