@@ -144,7 +144,8 @@ SH
   if ldd "$bin" 2>/dev/null | grep -q libasan; then
     echo "gnuplot flood: skipped under AddressSanitizer (no memory limit)"
   else
-    (cd c && ulimit -v 200000 && CHITIEU_GNUPLOT=../flood.sh run "$bin" plot plan.yaml --data data --out flood \
+    # 300 MB of messages take a while to make on a loaded machine: a longer limit here
+    (cd c && ulimit -v 200000 && CHITIEU_GNUPLOT=../flood.sh timeout 180 "$bin" plot plan.yaml --data data --out flood \
        --level district --jobs 1 --theme "$theme" >../out 2>../err)
     rc=$?
     [ $rc -eq 0 ] || [ $rc -eq 1 ] || say "gnuplot flood: exit $rc (killed or out of memory?)"
