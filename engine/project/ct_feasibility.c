@@ -109,6 +109,15 @@ static void reach_text(const ct_indicator *ind, const region_values *rv, double 
                                (then->value - m->value) * dir >= -1e-9 ? CT_TR(lang, "met", "đạt")
                                                                        : CT_TR(lang, "missed", "không đạt"));
     if (len >= size) return;
+    if (then && (then->value - m->value) * dir >= -1e-9) {
+        /* met in its year: what matters now is whether it still holds */
+        if (rv->latest_year > m->year)
+            snprintf(buf + len, size - len,
+                     gap * dir <= 0 ? CT_TR(lang, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)")
+                                    : CT_TR(lang, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)"),
+                     rv->latest_year, rv->latest);
+        return;
+    }
     if (gap * dir <= 0) {
         snprintf(buf + len, size - len, CT_TR(lang, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)"),
                  rv->latest_year, rv->latest);
