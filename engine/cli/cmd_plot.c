@@ -251,6 +251,13 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
     return 0;
 }
 
+/* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+static void apply_rules(void *ctx, ct_assessment *a)
+{
+    cli_session *ss = ctx;
+    ct_rules_assess(ss->rules, a, &ss->diags);
+}
+
 static int run(const char *cmd, int report, int argc, char **argv)
 {
     own_opts own = {0};
@@ -259,12 +266,14 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int n_rest = 0;
     int rc = take_own(cmd, argc, argv, rest, &n_rest, &own);
     if (rc) { free(rest); return rc; }
-    static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of", NULL};
-    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--as-of", NULL};
+    static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
+                                               "--geography", NULL};
+    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit",
+                                                 "--as-of", "--rules", "--geography", "--min-coverage", NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
-    ct_plot_style style = {CT_PLOT_VI, CT_PLOT_PNG};
+    ct_plot_style style = {CT_PLOT_VI, report ? CT_PLOT_SVG : CT_PLOT_PNG};
     int jobs = 2;
     if (a.format && ct_plot_format_parse(a.format, &style.format))
         rc = cli_usage_error(cmd, "--format must be png, svg or pdf, not '%s'", a.format);
@@ -275,6 +284,13 @@ static int run(const char *cmd, int report, int argc, char **argv)
         long j = strtol(own.jobs, &end, 10);
         if (*end || j < 1 || j > 64) rc = cli_usage_error(cmd, "--jobs must be a number from 1 to 64, not '%s'", own.jobs);
         jobs = (int)j;
+    }
+    double min_cov = 0.8;
+    if (!rc && a.min_coverage) {
+        char *end;
+        min_cov = strtod(a.min_coverage, &end);
+        if (*end || !(min_cov >= 0 && min_cov <= 1))
+            rc = cli_usage_error(cmd, "--min-coverage must be a number from 0 to 1, not '%s'", a.min_coverage);
     }
     if (!rc && a.n_plans == 0) rc = cli_usage_error(cmd, "%s", "no plan file given");
     if (!rc && !a.data) rc = cli_usage_error(cmd, "%s", "--data DIR is required");
@@ -314,10 +330,22 @@ static int run(const char *cmd, int report, int argc, char **argv)
     findings fi = {0};
     char outabs[PATH_MAX];
     if (!pps) bad = 1;
+    ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
+    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
+    if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
+        aopt.custom = apply_rules;
+        aopt.custom_ctx = &ss;
+    }
+    size_t covered = 0;
     for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, filter.level, style.lang, &pps[i]);
-        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], &charts, &n_charts, &cap);
+        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &pps[i]);
+        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
+        if (st == CT_OK && pps[i].root >= 0) covered++;
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+    }
+    if (!bad && filter.unit >= 0 && covered == 0) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "%s: --unit %s: no plan given covers this unit", cmd, a.unit);
+        bad = 1;
     }
     if (!bad && (make_dirs(a.out, 1) || !realpath(a.out, outabs))) {
         ct_error_at(&ss.diags, a.out, 0, 0, "cannot create the output folder: %s", strerror(errno));
@@ -379,7 +407,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && !bad) {
         for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
-            ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, 0, keep_finding, &fi);
+            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, min_cov, keep_finding, &fi);
         if (fi.oom) bad = 1;
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {

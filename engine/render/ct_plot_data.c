@@ -113,22 +113,39 @@ static int dfs_units(const ct_series *s, int root, const unsigned char *charted,
     return n;
 }
 
-ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_lang lang, ct_plot_plan *pp)
+/* Whether unit a lies in the subtree of unit b. */
+static int under(const ct_series *s, int a, int b) { return a >= 0 && b >= 0 && ct_series_in_subtree(s, a, b); }
+
+ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot_scope *scope,
+                          const ct_assess_options *opt, ct_plot_plan *pp)
 {
+    int level = scope ? scope->level : -1;
     memset(pp, 0, sizeof *pp);
     pp->plan = plan;
     pp->s = s;
     pp->n_ind = (int)plan->n_indicators;
     int region = plan->region_unit >= 0 ? plan->region_unit : s->root;
+    pp->root = -1;
     if (s->n_units == 0 || region < 0) return CT_OK;
+    if (scope && scope->unit >= 0) {   /* the unit's part of the plan's region */
+        if (under(s, scope->unit, region)) region = scope->unit;
+        else if (!under(s, region, scope->unit)) return CT_OK;   /* the plan does not cover it */
+    }
+    pp->root = region;
     pp->cell = calloc((size_t)(pp->n_ind ? pp->n_ind : 1) * (size_t)s->n_units, sizeof *pp->cell);
     pp->charted = calloc((size_t)s->n_units, 1);
     pp->units = malloc((size_t)s->n_units * sizeof *pp->units);
     unsigned char *lv = calloc((size_t)s->n_levels + 1, 1);
     if (!pp->cell || !pp->charted || !pp->units || !lv) { free(lv); ct_plot_plan_free(pp); return CT_ENOMEM; }
     int rl = s->level[region];
+    int down_to = scope ? scope->down_to : -1;
     if (level >= 0) {
         lv[level] = 1;
+    } else if (down_to >= 0) {   /* the root's level and every level down to down_to */
+        for (int l = 0; l < s->n_levels; l++)
+            if (l == rl || (s->level_above[(size_t)l * (size_t)s->n_levels + (size_t)rl] &&
+                            (l == down_to || s->level_above[(size_t)down_to * (size_t)s->n_levels + (size_t)l])))
+                lv[l] = 1;
     } else {
         for (int l = 0; l < s->n_levels; l++) {
             if (l != rl && !s->level_above[(size_t)l * (size_t)s->n_levels + (size_t)rl]) continue;
@@ -182,10 +199,16 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct
         if (st != CT_OK) break;
         collect_ctx cc = {pp, 0};
         ct_compute_filter fa = {l, -1, -1};
-        ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, lang, 0, NULL};
-        st = ct_assess_plan(plan, s, &fa, &opt, on_assessment, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), 0, on_projection, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), 0, on_band, &cc);
+        ct_assess_options ao = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL};
+        if (opt) ao = *opt;
+        /* one charted unit at this level (the root): assess it alone */
+        int alone = -1, count = 0;
+        for (int k = 0; k < n; k++)
+            if (s->level[pp->units[k]] == l) { alone = pp->units[k]; count++; }
+        if (count == 1) fa.unit = alone;
+        st = ct_assess_plan(plan, s, &fa, &ao, on_assessment, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), ao.min_coverage, on_projection, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), ao.min_coverage, on_band, &cc);
         if (cc.failed) st = CT_ENOMEM;
     }
     free(lv);
@@ -235,7 +258,7 @@ int ct_plot_children(const ct_plot_plan *pp, int i, int u, int *out)
     return n;
 }
 
-ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t *n, size_t *cap)
+ct_status ct_plot_list_charts(const ct_plot_plan *pp, int page, ct_chart **charts, size_t *n, size_t *cap)
 {
     char plan_part[128], ind_part[128], unit_part[128], level_part[64];
     ct_plot_file_part(pp->plan->id, plan_part, sizeof plan_part);
@@ -243,7 +266,7 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t 
         ct_plot_file_part(pp->plan->indicators[i].id, ind_part, sizeof ind_part);
         for (int k = 0; k < pp->n_units; k++) {
             int u = pp->units[k];
-            if (!ct_plot_get(pp, i, u)) continue;
+            if (!ct_plot_get(pp, i, u) || (page && u != pp->root)) continue;
             ct_plot_file_part_sep(pp->s->code[u], unit_part, sizeof unit_part, 0);   /* no '-': UNIT-LEVEL stays apart */
             ct_chart c = {CT_CHART_TRAJECTORY, pp, i, u, ""};
             snprintf(c.rel, sizeof c.rel, "%s/%s/%s", plan_part, ind_part, unit_part);

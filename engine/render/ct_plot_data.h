@@ -42,13 +42,24 @@ typedef struct {
     int *units;              /* charted units, in file order (parents first) */
     int n_units;
     unsigned char *charted;  /* per unit: 1 when charted */
+    int root;                /* the unit the charts are about; -1: none */
 } ct_plot_plan;
 
-/* Gathers a plan's chart data: for `level` >= 0 the units of that level in
- * the plan's region, otherwise the region and every level below it down to
- * the one above the finest level of the data (districts, not communes).
- * The result is owned by the caller (ct_plot_plan_free). CT_ENOMEM on failure. */
-ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, int level, ct_lang lang, ct_plot_plan *pp);
+/* Which units a plan's charts cover. */
+typedef struct {
+    int unit;       /* the root: this unit's part of the plan's region; -1: the whole region */
+    int level;      /* >= 0: only the units of this level (chitieu plot --level) */
+    int down_to;    /* >= 0: the root and every level down to this one (chitieu report --level) */
+} ct_plot_scope;
+
+/* Gathers a plan's chart data for the units of scope (NULL: the region and
+ * every level below it down to the one above the finest level of the data,
+ * districts rather than communes), assessed with opt (NULL: the defaults;
+ * its custom hook lets rules set statuses and notes). A plan that does not
+ * cover scope->unit gets no units (n_units 0, root -1). The result is owned
+ * by the caller (ct_plot_plan_free). CT_ENOMEM on failure. */
+ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot_scope *scope,
+                          const ct_assess_options *opt, ct_plot_plan *pp);
 void ct_plot_plan_free(ct_plot_plan *pp);
 
 /* The unit's series for indicator i, or NULL when not charted. */
@@ -75,8 +86,9 @@ int ct_plot_children(const ct_plot_plan *pp, int i, int u, int *out);
 
 /* Lists the charts of a plan: a trajectory per indicator and charted unit
  * (PLAN/INDICATOR/UNIT), small multiples of the charted children of every
- * unit (PLAN/INDICATOR/UNIT-children), and a status overview (PLAN/status).
- * Appends to *charts (realloc'ed; the caller frees it). */
-ct_status ct_plot_list_charts(const ct_plot_plan *pp, ct_chart **charts, size_t *n, size_t *cap);
+ * unit (PLAN/INDICATOR/UNIT-children), and a status overview (PLAN/status);
+ * with page set, the trajectories of the root only (what the report shows:
+ * the other units appear in their parent's small multiples). Appends to *charts (realloc'ed; the caller frees it). */
+ct_status ct_plot_list_charts(const ct_plot_plan *pp, int page, ct_chart **charts, size_t *n, size_t *cap);
 
 #endif
