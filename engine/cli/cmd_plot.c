@@ -1,12 +1,13 @@
 /* chitieu plot and chitieu report: progress charts through gnuplot, and the
  * HTML report that shows them. */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath, gmtime_r */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/ct_file.h"
@@ -414,8 +415,23 @@ static int run(const char *cmd, int report, int argc, char **argv)
         /* the report is written even when some charts failed: it shows what exists */
         char path[PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/index.html", a.out);
-        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of};
+        /* the date it was made: today, or $SOURCE_DATE_EPOCH for a reproducible build */
+        char date[32] = "";
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        time_t now = sde && sde[0] ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+        struct tm tmv;
+        if (gmtime_r(&now, &tmv)) strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+        /* the rules applied: --rules, then the plans' own */
+        size_t n_rules = a.n_rules, k = 0;
+        for (size_t i = 0; i < ss.n_plans; i++) n_rules += ss.plans[i]->n_rules;
+        const char **rules = calloc(n_rules ? n_rules : 1, sizeof *rules);
+        for (size_t i = 0; rules && i < a.n_rules; i++) rules[k++] = a.rules[i];
+        for (size_t i = 0; rules && i < ss.n_plans; i++)
+            for (size_t j = 0; j < ss.plans[i]->n_rules; j++) rules[k++] = ss.plans[i]->rules[j];
+        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
+                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
+        free(rules);
     }
     if (!bad) {
         size_t ok = 0;
