@@ -65,11 +65,13 @@ const ct_chart_words ct_chart_words_vi = {
     "Số liệu báo cáo", "Lộ trình kế hoạch", "Xu hướng dự báo", "Khoảng dự báo 95%", "Mục tiêu",
     "Kịch bản chuyển hóa %s–%s%%/năm", "Năm", "Tỷ lệ (%)", "Số lượng", "Mục tiêu %d: %s",
     "Tình trạng mục tiêu cuối cùng theo đơn vị", "các đơn vị trực thuộc %s (cùng thang đo)", "Tình trạng:",
-    "chưa có số liệu"};
+    "chưa có số liệu", "Khoảng mục tiêu của kế hoạch", "Trục dọc phóng to: không bắt đầu từ 0%",
+    "Trục dọc phóng to: không đến 100%"};
 const ct_chart_words ct_chart_words_en = {
     "Reported", "Planned path", "Projected trend", "95% prediction band", "Target",
     "Transition scenario %s–%s%% a year", "Year", "Percent", "Count", "%d target: %s",
-    "Status of the final target by unit", "units under %s (same scale)", "Status:", "no data yet"};
+    "Status of the final target by unit", "units under %s (same scale)", "Status:", "no data yet",
+    "The plan's target range", "Zoomed axis: it does not start at 0%", "Zoomed axis: it does not reach 100%"};
 
 const ct_chart_words *ct_chart_words_of(ct_plot_lang l) { return l == CT_PLOT_EN ? &ct_chart_words_en : &ct_chart_words_vi; }
 
@@ -199,6 +201,34 @@ void ct_chart_extent_add(ct_chart_extent *e, double v)
     if (v > e->hi) e->hi = v;
 }
 
+/* A band's bound clipped to what the indicator can be: 0-100 for a
+ * percentage, never below 0 for counts. */
+static double clip(const ct_indicator *ind, double v)
+{
+    if (!isfinite(v)) return v;
+    if (ct_chart_nonnegative(ind) && v < 0) v = 0;
+    if (ct_indicator_is_percent(ind) && v > 100) v = 100;
+    return v;
+}
+
+int ct_chart_band_informative(const ct_plot_series *ps)
+{
+    double lo = INFINITY, hi = -INFINITY, width = 0;
+    for (int k = 0; k < ps->n; k++)
+        if (isfinite(ps->value[k])) { lo = fmin(lo, ps->value[k]); hi = fmax(hi, ps->value[k]); }
+    for (int k = 0; k < ps->n_assess; k++)
+        if (isfinite(ps->assess[k].target_value)) {
+            lo = fmin(lo, ps->assess[k].target_value);
+            hi = fmax(hi, ps->assess[k].target_value);
+        }
+    for (int k = 0; k < ps->n_proj; k++) {
+        double w = clip(ps->ind, ps->proj_hi[k]) - clip(ps->ind, ps->proj_lo[k]);
+        if (isfinite(w) && w > width) width = w;
+    }
+    double span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
+    return width <= 1.5 * span;
+}
+
 void ct_chart_series_extent(const ct_plot_series *ps, ct_chart_extent *e, ct_chart_extent *core)
 {
     const ct_plan *plan = ps->plan;
@@ -216,13 +246,19 @@ void ct_chart_series_extent(const ct_plot_series *ps, ct_chart_extent *e, ct_cha
         if (a->target->each_period && a->target->from) ct_chart_extent_year(e, a->target->from);
         ct_chart_extent_add(e, a->target_value);
         ct_chart_extent_add(core, a->target_value);
+        if (a->target->form == CT_TF_RANGE && isfinite(a->target->max)) {
+            ct_chart_extent_add(e, a->target->max);
+            ct_chart_extent_add(core, a->target->max);
+        }
         ct_chart_extent_add(e, a->baseline_value);
         ct_chart_extent_add(core, a->baseline_value);
     }
+    int band = ct_chart_band_informative(ps);
     for (int k = 0; k < ps->n_proj; k++) {
         ct_chart_extent_add(e, ps->proj[k]);
-        ct_chart_extent_add(e, ps->proj_lo[k]);
-        ct_chart_extent_add(e, ps->proj_hi[k]);
+        if (!band) continue;
+        ct_chart_extent_add(e, clip(ps->ind, ps->proj_lo[k]));
+        ct_chart_extent_add(e, clip(ps->ind, ps->proj_hi[k]));
     }
     for (int k = 0; k < ps->n_band; k++) {
         ct_chart_extent_add(e, ps->band_lo[k]);
@@ -231,7 +267,7 @@ void ct_chart_series_extent(const ct_plot_series *ps, ct_chart_extent *e, ct_cha
 }
 
 /* x and y ranges and the y tics. */
-void ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_chart_extent *core, int small, ct_plot_buf *b)
+int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_chart_extent *core, int small, ct_plot_buf *b)
 {
     int y0 = e->y0, y1 = e->y1;
     if (y0 > y1) y0 = y1 = 2020;
@@ -241,27 +277,40 @@ void ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_c
     if (small && span > 4) step = span > 12 ? 5 : 2;
     ct_plot_buf_printf(b, "set xtics %d,%d,%d format \"%%.0f\"\nset mxtics 1\n", y0, step, y1);
     if (ct_indicator_is_percent(ind)) {
-        /* a trajectory that stays high (92% to 95%, say) is drawn on a zoomed
-         * scale so that its movement shows; small multiples keep 0-100 */
-        double floor5 = isfinite(e->lo) ? floor((e->lo - 5) / 5) * 5 : 0;
+        /* a percentage is drawn on 0-100 unless its values and targets all lie
+         * high (92 % against 95 %) or low (3 % against 7-10 %): then the axis is
+         * zoomed to them, so that the difference that decides the status shows,
+         * and the chart says so (ct_chart_zoom_note) */
+        double clo = isfinite(core->lo) ? core->lo : 0, chi = isfinite(core->hi) ? core->hi : 100;
+        double floor5 = floor((clo - 5) / 5) * 5;
         if (!small && floor5 >= 40) {
             double range = 100 - floor5;
             int step = range <= 30 ? 5 : 10;
             ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,100 format \"%%g%%%%\"\n", floor5,
                                100 + range * 0.12, floor5, step);
-            return;
+            return 1;
+        }
+        double ceil5 = ceil((chi * 1.25 + 1) / 5) * 5;
+        if (!small && ceil5 <= 50) {
+            int step = ceil5 <= 20 ? 2 : ceil5 <= 30 ? 5 : 10;
+            ct_plot_buf_printf(b, "set yrange [0:%g]\nset ytics 0,%d,%g format \"%%g%%%%\"\n", ceil5 * 1.12, step, ceil5);
+            return 2;
         }
         ct_plot_buf_printf(b, "set yrange [0:%s]\nset ytics 0,%d,100 format \"%%g%%%%\"\n", small ? "118" : "112",
                            small ? 25 : 20);
-        return;
+        return 0;
     }
     double lo = e->lo, hi = e->hi;
     if (!(lo <= hi)) { lo = 0; hi = 1; }
     double cap = core->hi > 0 && isfinite(core->hi) ? core->hi * 1.6 : hi;
     if (hi > cap) hi = cap;
-    if (lo > 0) lo = 0;
+    if (lo > 0 || ct_chart_nonnegative(ind)) lo = 0;   /* counts: never below 0 */
     if (hi <= lo) hi = lo + 1;
-    ct_plot_buf_printf(b, "set yrange [%.10g:%.10g]\nset ytics format \"%%g\"\n", lo, hi + (hi - lo) * (small ? 0.18 : 0.12));
+    /* counts: whole-number tics, no decimals ("7095", not "7.095") */
+    const char *fmt = ind->kind == CT_KIND_COUNT || (ind->kind == CT_KIND_SUM && hi - lo >= 5) ? "%.0f" : "%g";
+    ct_plot_buf_printf(b, "set yrange [%.10g:%.10g]\nset ytics format \"%s\"\n", lo, hi + (hi - lo) * (small ? 0.18 : 0.12), fmt);
+    if (ind->kind == CT_KIND_COUNT && hi - lo < 8) ct_plot_buf_puts(b, "set ytics 1\n");
+    return 0;
 }
 
 void ct_chart_block_begin(ct_plot_buf *b, const char *name) { ct_plot_buf_printf(b, "$%s << EOD\n", name); }
@@ -278,6 +327,7 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         if (isfinite(ps->value[k])) {
             if (!have->obs) { snprintf(name, sizeof name, "obs%s", sfx); ct_chart_block_begin(b, name); }
             have->obs = 1;
+            if (last >= 0 && ps->year[k] > ps->year[last] + 1) ct_plot_buf_puts(b, "\n");   /* a missing year: a gap */
             ct_plot_buf_printf(b, "%d ", ps->year[k]);
             ct_chart_num_data(b, ps->value[k]);
             ct_plot_buf_puts(b, "\n");
@@ -319,6 +369,27 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         ct_chart_block_end(b);
         have->plan = 1;
     }
+    /* the plan's range targets (7-10 % a year): a band over their span */
+    int nr = 0;
+    for (int k = 0; k < ps->n_assess; k++) {
+        const ct_target *tg = ps->assess[k].target;
+        if (tg->form != CT_TF_RANGE || !isfinite(tg->min) || !isfinite(tg->max) || tg->max == tg->min) continue;
+        int from = tg->each_period && tg->from ? tg->from : ps->assess[k].target_year;
+        if (!nr++) { snprintf(name, sizeof name, "rband%s", sfx); ct_chart_block_begin(b, name); }
+        else ct_plot_buf_puts(b, "\n");
+        double lo = ps->ind->direction < 0 ? tg->min : tg->min, hi = tg->max;
+        if (lo > hi) { double x = lo; lo = hi; hi = x; }
+        ct_plot_buf_printf(b, "%g ", from - (from == ps->assess[k].target_year ? 0.3 : 0.0));
+        ct_chart_num_data(b, lo);
+        ct_plot_buf_puts(b, " ");
+        ct_chart_num_data(b, hi);
+        ct_plot_buf_printf(b, "\n%g ", ps->assess[k].target_year + (from == ps->assess[k].target_year ? 0.3 : 0.0));
+        ct_chart_num_data(b, lo);
+        ct_plot_buf_puts(b, " ");
+        ct_chart_num_data(b, hi);
+        ct_plot_buf_puts(b, "\n");
+    }
+    if (nr) { ct_chart_block_end(b); have->rband = 1; }
     /* trend and its band, from the latest value */
     int nt = 0, nb = 0;
     for (int k = 0; k < ps->n_proj; k++) {
@@ -340,7 +411,7 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         ct_chart_block_end(b);
         have->trend = 1;
     }
-    if (nb > 0 && last >= 0) {
+    if (nb > 0 && last >= 0 && ct_chart_band_informative(ps)) {
         snprintf(name, sizeof name, "pband%s", sfx);
         ct_chart_block_begin(b, name);
         ct_plot_buf_printf(b, "%d ", ps->year[last]);
@@ -351,9 +422,9 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         for (int k = 0; k < ps->n_proj; k++)
             if (isfinite(ps->proj_lo[k]) && isfinite(ps->proj_hi[k])) {
                 ct_plot_buf_printf(b, "%d ", ps->proj_year[k]);
-                ct_chart_num_data(b, ps->proj_lo[k]);
+                ct_chart_num_data(b, clip(ps->ind, ps->proj_lo[k]));
                 ct_plot_buf_puts(b, " ");
-                ct_chart_num_data(b, ps->proj_hi[k]);
+                ct_chart_num_data(b, clip(ps->ind, ps->proj_hi[k]));
                 ct_plot_buf_puts(b, "\n");
             }
         ct_chart_block_end(b);
@@ -369,9 +440,9 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         ct_plot_buf_puts(b, "\n");
         for (int k = 0; k < ps->n_band; k++) {
             ct_plot_buf_printf(b, "%d ", ps->band_year[k]);
-            ct_chart_num_data(b, ps->band_lo[k]);
+            ct_chart_num_data(b, clip(ps->ind, ps->band_lo[k]));
             ct_plot_buf_puts(b, " ");
-            ct_chart_num_data(b, ps->band_hi[k]);
+            ct_chart_num_data(b, clip(ps->ind, ps->band_hi[k]));
             ct_plot_buf_puts(b, "\n");
         }
         ct_chart_block_end(b);
@@ -394,6 +465,21 @@ int ct_chart_band_rates(const ct_plot_series *ps, double *lo, double *hi)
         }
     }
     return 0;
+}
+
+const char *ct_chart_level_word(const char *level, ct_plot_lang lang)
+{
+    static const char *const map[][3] = {{"national", "toàn quốc", "national"}, {"province", "tỉnh", "province"},
+                                         {"district", "huyện", "district"}, {"commune", "xã", "commune"},
+                                         {"task", "nhiệm vụ", "task"}};
+    for (size_t i = 0; level && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(level, map[i][0])) return map[i][lang == CT_PLOT_EN ? 2 : 1];
+    return level ? level : "";
+}
+
+int ct_chart_nonnegative(const ct_indicator *ind)
+{
+    return ind->kind != CT_KIND_LUA;   /* units, shares, ratios and sums of counts */
 }
 
 const char *ct_chart_unit_title(const ct_series *s, int u) { return s->name[u] && s->name[u][0] ? s->name[u] : s->code[u]; }

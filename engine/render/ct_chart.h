@@ -43,7 +43,7 @@ void ct_plot_script(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b);
 
 typedef struct {
     const char *reported, *plan, *trend, *band, *target, *transition, *year, *percent, *count, *final_status,
-        *status_title, *multiples, *legend_status, *no_data;
+        *status_title, *multiples, *legend_status, *no_data, *range, *zoom_top, *zoom_bottom;
 } ct_chart_words;
 
 /* The words of the charts in lang (static). */
@@ -70,22 +70,31 @@ typedef struct {
 } ct_chart_extent;
 void ct_chart_extent_year(ct_chart_extent *e, int y);
 void ct_chart_extent_add(ct_chart_extent *e, double v);
+/* Whether a series' 95 % band says something: not wider than 1.5 times the
+ * span of its values and targets (a band from 0 to 100 % is left out). */
+int ct_chart_band_informative(const ct_plot_series *ps);
 /* Adds a series' values, targets, projection and bands to e (core: values and targets only). */
 void ct_chart_series_extent(const ct_plot_series *ps, ct_chart_extent *e, ct_chart_extent *core);
-/* x and y ranges and tics for an indicator (small: a panel of small multiples). */
-void ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_chart_extent *core, int small, ct_plot_buf *b);
+/* x and y ranges and tics for an indicator (small: a panel of small multiples).
+ * Returns 1 when a percentage axis is zoomed to its top, 2 to its bottom, else 0. */
+int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_chart_extent *core, int small, ct_plot_buf *b);
 void ct_chart_block_begin(ct_plot_buf *b, const char *name);
 void ct_chart_block_end(ct_plot_buf *b);
 
-/* Which datablocks of a series exist: $obs, $plan, $trend, $pband, $tband. */
+/* Which datablocks of a series exist: $obs (a blank line at a missing year),
+ * $plan, $trend, $pband, $tband, $rband (the plan's range targets). */
 typedef struct {
-    int obs, plan, trend, pband, tband;
+    int obs, plan, trend, pband, tband, rband;
     double band_lo, band_hi;  /* the transition rates, percent */
 } ct_chart_blocks;
 /* Writes a series' datablocks, their names suffixed with sfx. */
 void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_buf *b, ct_chart_blocks *have);
 /* The plan's transition rates (percent a year) for a share indicator; 0 if none. */
 int ct_chart_band_rates(const ct_plot_series *ps, double *lo, double *hi);
+/* A level's name in lang ("province": "tỉnh"); other names as they are. */
+const char *ct_chart_level_word(const char *level, ct_plot_lang lang);
+/* Whether an indicator's values are never negative (every kind but lua). */
+int ct_chart_nonnegative(const ct_indicator *ind);
 /* A unit's name, or its code. */
 const char *ct_chart_unit_title(const ct_series *s, int u);
 /* One layer of a plot command ("SPEC title 'TITLE'") after *sep. */

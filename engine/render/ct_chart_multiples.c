@@ -92,7 +92,10 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
             ct_plot_buf_printf(&plot, ") every ::0::0 with points pt 13 ps 1.4 lc rgb %s", stv);
             sep = ", ";
         }
-        if (!strcmp(sep, "plot ")) ct_plot_buf_puts(&plot, "plot NaN");
+        if (have.rband) { ct_plot_buf_printf(&plot, "%s$rband%s using 1:2:3 with filledcurves fc rgb c_plan fs transparent solid 0.16", sep, sfx); sep = ", "; }
+        /* gnuplot 5.4 aborts on a plot without data: one invisible point */
+        ct_plot_buf_printf(&plot, "%s'+' using (%d):(0) every ::0::0 with points ps 0 lc rgb \"white\"", sep,
+                           e.y0 <= e.y1 ? e.y0 : 2020);
         ct_plot_buf_puts(b, plot.s ? plot.s : "");
         ct_plot_buf_puts(b, "\n");
         ct_plot_buf_free(&plot);
@@ -100,7 +103,7 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
             ct_plot_buf_puts(b, "unset label 101\n");
             for (int i = 0; i < nst; i++) ct_plot_buf_printf(b, "unset object %d\nunset label %d\n", 101 + i, 102 + i);
         }
-        ct_plot_buf_printf(b, "undefine $obs%s $plan%s $trend%s $pband%s $tband%s\n", sfx, sfx, sfx, sfx, sfx);
+        ct_plot_buf_printf(b, "undefine $obs%s $plan%s $trend%s $pband%s $tband%s $rband%s\n", sfx, sfx, sfx, sfx, sfx, sfx);
     }
     ct_plot_buf_puts(b, "unset multiplot\nunset output\n");
     free(kids);

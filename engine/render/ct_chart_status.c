@@ -21,8 +21,8 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
     }
     int rows = pp->n_units;
     char wexpr[64], hexpr[64];
-    snprintf(wexpr, sizeof wexpr, "%d", 330 + 64 * (cols > 4 ? cols : 4));
-    snprintf(hexpr, sizeof hexpr, "%d", 250 + 24 * rows);
+    snprintf(wexpr, sizeof wexpr, "%d", 330 + 72 * (cols > 4 ? cols : 4));
+    snprintf(hexpr, sizeof hexpr, "%d", 480 + 24 * rows);
     ct_chart_preamble(c, st, wexpr, hexpr, b);
     int nst;
     const char *const *sts = ct_plot_statuses(&nst);
@@ -41,17 +41,33 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
             }
         if (opened) { ct_chart_block_end(b); present[si] = 1; }
     }
-    /* the latest value in each cell */
+    /* the latest value in each cell, with its year when it is not the year
+     * most cells show (a 2015 baseline among 2020 values says so) */
+    int common = 0;
+    {
+        int seen[CT_PLOT_MAX_YEARS] = {0}, yrs[CT_PLOT_MAX_YEARS], ny = 0, best = 0;
+        for (int j = 0; j < cols; j++)
+            for (int r = 0; r < rows; r++) {
+                const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
+                if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
+                int y = ps->assess[ps->final].latest_period.year, q = 0;
+                while (q < ny && yrs[q] != y) q++;
+                if (q == ny && ny < CT_PLOT_MAX_YEARS) yrs[ny++] = y;
+                if (q < ny && ++seen[q] > best) { best = seen[q]; common = y; }
+            }
+    }
     int any_val = 0;
     for (int j = 0; j < cols; j++)
         for (int r = 0; r < rows; r++) {
             const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
             if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
+            const ct_assessment *a = &ps->assess[ps->final];
             if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
-            char v[48];
-            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f", ps->assess[ps->final].latest_value);
-            else ct_chart_num_label(ps->assess[ps->final].latest_value, v, sizeof v);
-            ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, ct_indicator_is_percent(ps->ind) ? "%" : "");
+            char v[48], yr[16] = "";
+            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f%%", a->latest_value);
+            else ct_chart_num_label(a->latest_value, v, sizeof v);
+            if (a->latest_period.year != common) snprintf(yr, sizeof yr, " ('%02d)", a->latest_period.year % 100);
+            ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, yr);
         }
     if (any_val) ct_chart_block_end(b);
     ct_plot_buf title = {0};
@@ -60,12 +76,16 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
     ct_chart_set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
     ct_plot_buf_printf(b, "set xrange [0.5:%d.5]\nset yrange [0.5:%d.5]\n", cols > 0 ? cols : 1, rows > 0 ? rows : 1);
-    ct_plot_buf_puts(b, "unset grid\nset border 0\nset tics scale 0\nset xtics rotate by 35 right nomirror\n");
-    ct_plot_buf_puts(b, "set lmargin 34\nset rmargin 3\nset bmargin 14\nset tmargin 5\n");
+    ct_plot_buf_puts(b, "unset grid\nset border 0\nset tics scale 0\nset xtics rotate by 90 right nomirror\n");
+    ct_plot_buf_puts(b, "set lmargin 34\nset rmargin 3\nset bmargin 23\nset tmargin 5\n");
     ct_plot_buf_puts(b, "set xtics (");
     for (int j = 0; j < cols; j++) {
         if (j) ct_plot_buf_puts(b, ", ");
-        ct_plot_gp_string(b, pp->plan->indicators[col_ind[j]].id);
+        const ct_indicator *ci = &pp->plan->indicators[col_ind[j]];
+        ct_plot_buf wt = {0};   /* the indicator's title, wrapped, never cut */
+        ct_chart_wrap(ci->title ? ci->title : ci->id, 38, &wt);
+        ct_plot_gp_string(b, wt.s ? wt.s : "");
+        ct_plot_buf_free(&wt);
         ct_plot_buf_printf(b, " %d", j + 1);
     }
     if (cols == 0) ct_plot_buf_puts(b, "\"\" 1");
@@ -93,7 +113,7 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
         sep = ", \\\n  ";
     }
     if (present[nst]) ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb c_other fs solid notitle", sep, nst);
-    if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",8\" notitle", sep);
+    if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",7.5\" notitle", sep);
     /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
     ct_plot_buf_printf(&plot, "%s'+' using (1):(1) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep);
     ct_plot_buf_puts(b, plot.s ? plot.s : "");

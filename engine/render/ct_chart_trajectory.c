@@ -20,15 +20,23 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
 
     ct_plot_buf title = {0};
     ct_chart_wrap(ind->title ? ind->title : ind->id, 80, &title);
-    ct_plot_buf_printf(&title, "\n%s (%s) · %s", ct_chart_unit_title(s, c->unit), s->code[c->unit], c->pp->plan->id);
+    ct_plot_buf_printf(&title, "\n%s (%s %s) · %s", ct_chart_unit_title(s, c->unit),
+                       ct_chart_level_word(s->level_name[s->level[c->unit]], st->lang), s->code[c->unit], c->pp->plan->id);
     ct_chart_set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
-    ct_chart_set_string(b, "set xlabel", w->year, NULL);
+    ct_plot_buf_puts(b, "unset xlabel\n");   /* the years speak for themselves; the legend sits there */
     ct_chart_set_string(b, "set ylabel", ct_indicator_is_percent(ind) ? w->percent : ind->unit && ind->unit[0] ? ind->unit : w->count, NULL);
 
     ct_chart_extent e = {INFINITY, -INFINITY, 9999, -9999}, core = e;
     ct_chart_series_extent(ps, &e, &core);
-    ct_chart_axes(ind, &e, &core, 0, b);
+    int zoom = ct_chart_axes(ind, &e, &core, 0, b);
+    if (zoom) {   /* a zoomed percentage axis says so */
+        ct_plot_buf_puts(b, "set label 91 ");
+        ct_plot_gp_string(b, zoom == 1 ? w->zoom_top : w->zoom_bottom);
+        ct_plot_buf_puts(b, " at graph 0.01, graph 0.97 left front textcolor rgb c_muted font \",9\"\n");
+    }
+    /* labels stay readable over the lines they sit on */
+    ct_plot_buf_puts(b, "set style textbox opaque noborder margins 1,1\n");
 
     /* target labels */
     for (int k = 0; k < ps->n_assess; k++) {
@@ -40,7 +48,7 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         ct_plot_gp_string(b, lab);
         ct_plot_buf_printf(b, " at %d,", a->target_year);
         ct_chart_num_data(b, a->target_value);
-        ct_plot_buf_puts(b, " offset 0,1.25 center front textcolor rgb c_text\n");
+        ct_plot_buf_puts(b, " offset 0,1.25 center front boxed textcolor rgb c_text\n");
     }
     if (!have.obs) {
         ct_plot_buf_puts(b, "set label 90 ");
@@ -51,6 +59,10 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
     /* the plot: bands first, lines over them, then targets and the status entry */
     ct_plot_buf plot = {0};
     const char *sep = "plot ";
+    if (have.rband)
+        ct_chart_layer(&plot, &sep, "$rband using 1:2:3 with filledcurves fc rgb c_plan fs transparent solid 0.16", w->range);
+    if (have.pband)
+        ct_chart_layer(&plot, &sep, "$pband using 1:2:3 with filledcurves fc rgb c_band fs transparent solid band_alpha", w->band);
     if (have.tband) {
         double lo = 0, hi = 0;
         char tl[160], a1[32], a2[32];
@@ -59,13 +71,11 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         ct_chart_num_label(hi, a2, sizeof a2);
         snprintf(tl, sizeof tl, w->transition, a1, a2);
         ct_plot_buf_printf(&plot, "%s$tband using 1:2:3 with filledcurves fc rgb c_transition fs transparent solid "
-                                  "transition_alpha title ", sep);
+                                  "0.45 title ", sep);
         ct_plot_gp_string(&plot, tl);
         ct_plot_buf_puts(&plot, ", \\\n  $tband using 1:2 with lines ls 4 notitle, $tband using 1:3 with lines ls 4 notitle");
         sep = ", \\\n  ";
     }
-    if (have.pband)
-        ct_chart_layer(&plot, &sep, "$pband using 1:2:3 with filledcurves fc rgb c_band fs transparent solid band_alpha", w->band);
     if (have.trend) ct_chart_layer(&plot, &sep, "$trend using 1:2 with lines ls 3", w->trend);
     if (have.plan) ct_chart_layer(&plot, &sep, "$plan using 1:2 with lines ls 2", w->plan);
     if (have.obs) ct_chart_layer(&plot, &sep, "$obs using 1:2 with linespoints ls 1", w->reported);
@@ -91,7 +101,9 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         ct_plot_gp_string(&plot, tl);
         sep = ", \\\n  ";
     }
-    if (!strcmp(sep, "plot ")) ct_plot_buf_puts(&plot, "plot NaN notitle");
+    /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
+    ct_plot_buf_printf(&plot, "%s'+' using (%d):(0) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep,
+                       e.y0 <= e.y1 ? e.y0 : 2020);
     ct_plot_buf_puts(b, "set key reverse Left\n");
     ct_plot_buf_puts(b, plot.s ? plot.s : "");
     ct_plot_buf_puts(b, "\nunset output\n");

@@ -50,6 +50,8 @@ static int on_assessment(const ct_assessment *a, void *ctx)
     }
     if ((size_t)ps->n_assess >= a->ind->n_targets) return 0;
     ps->assess[ps->n_assess] = *a;
+    if (a->status == a->status_buf)   /* a rule's status lives in the copied struct's own buffer */
+        ps->assess[ps->n_assess].status = ps->assess[ps->n_assess].status_buf;
     if (ps->final < 0 || a->target_year >= ps->assess[ps->final].target_year) ps->final = ps->n_assess;
     ps->n_assess++;
     return 0;

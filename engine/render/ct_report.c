@@ -115,11 +115,11 @@ static const char *const css =
     "figure.wide{grid-column:1/-1}\n"
     "ul.findings li{margin:.3rem 0}\n"
     "@media (max-width:640px){body{font-size:14px;padding:0 .6rem 2rem}.grid{grid-template-columns:1fr}"
-    "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{grid-template-columns:1fr}dl.head dd{margin-bottom:.3rem}}\n"
+    "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{font-size:.85rem}}\n"
     "@media print{nav,.noprint{display:none}body{max-width:none;font-size:8.5pt;padding:0}table{font-size:8pt}"
     "th,td{padding:.2rem .3rem}td.ind{width:26%}td.note{width:30%;font-size:7.5pt}"
     "details{border:none;padding:0;margin:.1rem 0}summary{list-style:none;padding:.1rem 0}a{color:inherit;text-decoration:none}"
-    "h2{page-break-before:always;break-before:page}h2.first{page-break-before:avoid;break-before:avoid}"
+    "section.plan+section.plan h2.plan{page-break-before:always;break-before:page}"
     ".tw{overflow:visible}.chip{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "tr{page-break-inside:avoid;break-inside:avoid}.grid{display:block}figure img{max-height:120mm;width:auto}"
     "td.note{min-width:0}td.ind{min-width:0}}\n"
@@ -599,9 +599,9 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
     const rwords *w = r->w;
     const ct_plan *plan = pp->plan;
     const ct_series *s = pp->s;
-    puts_(r, "<section id=\"");
+    puts_(r, "<section class=\"plan\" id=\"");
     plan_anchor(r, plan);
-    puts_(r, "\"><h2>");
+    puts_(r, "\"><h2 class=\"plan\">");
     esc(r, plan->title ? plan->title : plan->id);
     puts_(r, "</h2>\n<p class=\"meta\">");
     esc(r, plan->id);
@@ -791,12 +791,23 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         unit_label(&r, first->s, first->root, 0);
         puts_(&r, "</dd>");
         int am = report_asof_month(first);
+        int complete = am % 12 == 11 ? am / 12 : am / 12 - 1;   /* the last complete year */
+        /* the period reported: the last complete year with a value at the root */
+        for (size_t p = 0; p < in->n_plans; p++) {
+            const ct_plot_plan *pp = &in->plans[p];
+            for (int i = 0; pp->root >= 0 && i < pp->n_ind; i++) {
+                const ct_plot_series *ps = ct_plot_get(pp, i, pp->root);
+                for (int k = 0; ps && k < ps->n; k++)
+                    if (isfinite(ps->value[k]) && ps->year[k] <= complete && ps->year[k] > asof_year) asof_year = ps->year[k];
+            }
+        }
+        if (!asof_year) asof_year = complete;
         char ab[32];
         month_label(am, ab, sizeof ab);
         head_item(&r, w->as_of);
-        esc(&r, in->as_of ? in->as_of : ab);
+        if (in->as_of) esc(&r, in->as_of);
+        else snprintf(ab, sizeof ab, "%d", asof_year), esc(&r, ab);
         puts_(&r, "</dd>");
-        asof_year = am % 12 == 11 ? am / 12 : am / 12 - 1;   /* the last complete year */
     }
     if (in->geography && in->geography[0]) {
         head_item(&r, w->geography);
