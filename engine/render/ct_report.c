@@ -121,7 +121,7 @@ static const char *const css =
     "details{border:none;padding:0;margin:.1rem 0}summary{list-style:none;padding:.1rem 0}a{color:inherit;text-decoration:none}"
     "section.plan+section.plan h2.plan{page-break-before:always;break-before:page}"
     ".tw{overflow:visible}.chip{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tr{page-break-inside:avoid;break-inside:avoid}.grid{display:block}figure img{max-height:120mm;width:auto}"
+    "tr{page-break-inside:avoid;break-inside:avoid}h2,h3{break-after:avoid;page-break-after:avoid}.grid{display:block}figure img{max-height:120mm;width:auto}"
     "td.note{min-width:0}td.ind{min-width:0}}\n"
     "@page{size:A4;margin:12mm}\n";
 
