@@ -1,5 +1,7 @@
 #include "ct_report.h"
 
+#include "ct_report_tasks.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +33,7 @@ typedef struct {
         *feasibility, *no_findings, *completeness, *completeness_intro, *all_reported, *not_reported, *unit,
         *indicator, *target, *baseline, *latest, *projected, *status, *note, *chart, *open_chart, *missing_chart,
         *region, *horizon, *as_of, *none, *children, *reported_of, *print_hint, *geography, *made_on, *rules,
-        *coverage, *coverage_fmt, *evaluated, *monitored, *other, *probability, *below, *units_below, *no_targets,
-        *tasks, *tasks_intro, *late, *on_time, *task, *expected, *zoom_none, *no_plan;
+        *coverage, *coverage_fmt, *evaluated, *monitored, *other, *probability, *below, *units_below, *no_targets, *no_plan;
 } rwords;
 
 static const rwords rw_vi = {
@@ -46,9 +47,7 @@ static const rwords rw_vi = {
     "Quy tắc Lua", "Số liệu năm %d", "%d/%d chỉ tiêu có số liệu; đơn vị báo cáo: %s",
     "Mục tiêu đã đến hạn (đánh giá)", "Mục tiêu chưa đến hạn (theo dõi)", "Khác", "xác suất đạt",
     "Các đơn vị trực thuộc", "đơn vị trực thuộc", "Không có mục tiêu cho đơn vị này.",
-    "Tiến độ các nhiệm vụ", "Mức độ hoàn thành (%) theo kỳ báo cáo. Chậm: thấp hơn tiến độ đều từ đầu kế hoạch "
-    "đến cuối năm %d (%s ở kỳ gần nhất).", "Chậm", "Đúng hạn", "Nhiệm vụ", "cần đạt",
-    "chưa có số liệu đến kỳ này", "Kế hoạch không bao gồm đơn vị này."};
+    "Kế hoạch không bao gồm đơn vị này."};
 static const rwords rw_en = {
     "Progress report on plan targets", "Made with chitieu", "Summary", "targets", "Plans",
     "Status of the final target by unit", "Targets", "Charts", "Plan feasibility", "No findings.",
@@ -58,10 +57,7 @@ static const rwords rw_en = {
     "Units below", "reported", "Select a unit's name to open its targets; a print keeps each unit's summary line.", "Geography",
     "Made on", "Lua rules", "Data for %d", "%d/%d indicators have data; units reporting: %s",
     "Targets due (evaluation)", "Targets ahead (monitoring)", "Other", "probability of meeting it",
-    "Units below", "units below", "No target for this unit.",
-    "Progress of the tasks", "Completion (%) by reporting period. Late: below an even pace from the plan's start "
-    "to the end of %d (%s at the latest period).", "Late", "On time", "Task", "expected",
-    "no data up to this period", "The plan does not cover this unit."};
+    "Units below", "units below", "No target for this unit.", "The plan does not cover this unit."};
 
 const char *ct_report_level_word(const char *level, ct_plot_lang lang)
 {
@@ -507,93 +503,6 @@ static void month_label(int month, char *buf, size_t size)
     else snprintf(buf, size, "%d-%02d", y, m + 1);
 }
 
-/* Task-like units (a level below the root that is not an administrative
- * level, such as Hà Nội's `task`): their completion metric per period, and
- * who is late against an even pace from the plan's start to its horizon. */
-static void tasks_table(rctx *r, const ct_plot_plan *pp)
-{
-    const ct_series *s = pp->s;
-    const ct_plan *plan = pp->plan;
-    const rwords *w = r->w;
-    for (size_t mi = 0; mi < plan->n_metrics; mi++) {
-        const char *mname = plan->metrics[mi].name;
-        int m = mname ? ct_series_metric(s, mname, strlen(mname)) : -1;
-        if (m < 0 || m >= s->n_metrics) continue;
-        int lvl = s->metrics[m].level;
-        if (lvl < 0 || lvl >= s->n_levels || !plan->metrics[mi].unit || strcmp(plan->metrics[mi].unit, "%")) continue;
-        const char *ln = s->level_name[lvl];
-        if (!strcmp(ln, "national") || !strcmp(ln, "province") || !strcmp(ln, "district") || !strcmp(ln, "commune"))
-            continue;
-        /* the periods: half-years (or years) of the plan span up to the as-of month */
-        int asof = report_asof_month(pp);
-        int y0 = plan->has_baseline ? plan->baseline.year + 1 : s->year0, y1 = plan->horizon ? plan->horizon : s->year1;
-        ct_period per[64];
-        int np = 0;
-        for (int y = y0; y <= y1 && np < 62; y++)
-            for (int h = 0; h < 2; h++) {
-                ct_period p = {(short)y, CT_PT_HALF, (short)h};
-                if (ct_period_first_month(p) <= asof) per[np++] = p;
-            }
-        int start = y0 * 12, end = y1 * 12 + 12;
-        int rows = 0;
-        for (int k = 0; k < s->n_units; k++) {
-            if (s->level[k] != lvl || !ct_series_in_subtree(s, k, pp->root)) continue;
-            int anyv = 0;
-            for (int j = 0; j < np && !anyv; j++) anyv = isfinite(ct_series_value(s, m, k, per[j]));
-            if (!anyv) continue;
-            if (!rows++) {
-                char intro[400], exp[32], buf[64];
-                int last = np > 0 ? ct_period_last_month(per[np - 1]) + 1 : start;
-                double pace = end > start ? 100.0 * (last - start) / (end - start) : 100;
-                if (pace > 100) pace = 100;
-                fmt_num(pace, exp, sizeof exp);
-                snprintf(buf, sizeof buf, "%s %s%%", w->expected, exp);
-                snprintf(intro, sizeof intro, w->tasks_intro, y1, buf);
-                puts_(r, "<h3>");
-                esc(r, w->tasks);
-                puts_(r, "</h3>\n<p class=\"meta\">");
-                esc(r, intro);
-                puts_(r, "</p><div class=\"tw\"><table><thead><tr><th>");
-                esc(r, w->task);
-                puts_(r, "</th>");
-                for (int j = 0; j < np; j++) {
-                    char pb[CT_PERIOD_BUF];
-                    ct_period_format(per[j], pb);
-                    puts_(r, "<th>");
-                    esc(r, pb);
-                    puts_(r, "</th>");
-                }
-                puts_(r, "<th>");
-                esc(r, w->status);
-                puts_(r, "</th></tr></thead><tbody>\n");
-            }
-            puts_(r, "<tr><td class=\"ind\">");
-            esc(r, unit_name(s, k));
-            puts_(r, " <span class=\"meta\">");
-            esc(r, s->code[k]);
-            puts_(r, "</span></td>");
-            double latest = NAN;
-            int lj = -1;
-            for (int j = 0; j < np; j++) {
-                double v = ct_series_value(s, m, k, per[j]);
-                char b[32];
-                fmt_num(v, b, sizeof b);
-                puts_(r, "<td class=\"num\">");
-                esc(r, isfinite(v) ? b : w->none);
-                puts_(r, "</td>");
-                if (isfinite(v)) { latest = v; lj = j; }
-            }
-            int due = lj >= 0 ? ct_period_last_month(per[lj]) + 1 : start;
-            double expect = end > start ? 100.0 * (due - start) / (end - start) : 100;
-            int late = isfinite(latest) && latest + 1e-9 < (expect > 100 ? 100 : expect);
-            puts_(r, late ? "<td class=\"late\">" : "<td>");
-            esc(r, late ? w->late : w->on_time);
-            puts_(r, "</td></tr>\n");
-        }
-        if (rows) puts_(r, "</tbody></table></div>\n");
-    }
-}
-
 static void plan_section(rctx *r, const ct_plot_plan *pp)
 {
     const rwords *w = r->w;
@@ -640,7 +549,7 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
     puts_(r, "</h3>\n");
     if (has_targets(pp, pp->root)) unit_table(r, pp, pp->root);
     else { puts_(r, "<p>"); esc(r, w->no_targets); puts_(r, "</p>\n"); }
-    tasks_table(r, pp);
+    ct_report_tasks(r->o, pp, report_asof_month(pp), r->in->lang);
 
     int below = 0;
     for (int k = 1; k < pp->n_units && !below; k++) below = subtree_has_targets(pp, k);
@@ -803,10 +712,10 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         }
         if (!asof_year) asof_year = complete;
         char ab[32];
-        month_label(am, ab, sizeof ab);
+        if (am / 12 > asof_year) snprintf(ab, sizeof ab, "%d", asof_year);   /* the plan's data end before */
+        else month_label(am, ab, sizeof ab);
         head_item(&r, w->as_of);
-        if (in->as_of) esc(&r, in->as_of);
-        else snprintf(ab, sizeof ab, "%d", asof_year), esc(&r, ab);
+        esc(&r, in->as_of ? in->as_of : ab);
         puts_(&r, "</dd>");
     }
     if (in->geography && in->geography[0]) {
