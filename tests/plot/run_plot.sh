@@ -171,5 +171,18 @@ grep -q 'ghi chú của quy tắc' "$tmp/rep_rule/index.html" || say "report --r
 grep -q 'c_other' "$tmp/rep_rule/thanh-hoa-2016-2020/status.gp" || say "report --rules: the rule's colour not on the chart"
 "$bin" report --help | grep -q -- '--rules' || say "report --help: no --rules"
 
+# 10. Hà Nội's tasks: completion per half-year and who is late (data: 01T04 at 20 % in
+# 2024S1, 70 % in 2024S2, below the 100 % due by the end of 2024; 01T01 at 100 %); no
+# section for the 30 districts, which have no target
+"$bin" report indicators/ha-noi-2024.yaml --data data --unit 01 --out "$tmp/rep_hn" >/dev/null 2>"$tmp/err" \
+  || { say "report ha-noi: failed"; head -3 "$tmp/err"; }
+html=$tmp/rep_hn/index.html
+grep -q 'Tiến độ các nhiệm vụ' "$html" || say "report ha-noi: no tasks table"
+grep -q '01T04</span></td><td class="num">20</td><td class="num">70</td><td class="late">Chậm</td>' "$html" \
+  || say "report ha-noi: 01T04 not shown late at 20 % and 70 %"
+grep -q '01T01</span></td><td class="num">50</td><td class="num">100</td><td>Đúng hạn</td>' "$html" \
+  || say "report ha-noi: 01T01 not on time at 50 % and 100 %"
+grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
+
 [ $fail -eq 0 ] && echo ok
 exit $fail
