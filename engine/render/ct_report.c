@@ -33,7 +33,7 @@ typedef struct {
         *feasibility, *no_findings, *completeness, *completeness_intro, *all_reported, *not_reported, *unit,
         *indicator, *target, *baseline, *latest, *projected, *status, *note, *chart, *open_chart, *missing_chart,
         *region, *horizon, *as_of, *none, *children, *reported_of, *print_hint, *geography, *made_on, *rules,
-        *coverage, *coverage_fmt, *evaluated, *monitored, *other, *probability, *below, *units_below, *no_targets, *no_plan;
+        *coverage, *coverage_fmt, *evaluated, *monitored, *other, *probability, *below, *units_below, *no_targets, *no_plan, *left_out;
 } rwords;
 
 static const rwords rw_vi = {
@@ -44,10 +44,10 @@ static const rwords rw_vi = {
     "Đơn vị", "Chỉ tiêu", "Mục tiêu", "Cơ sở", "Gần nhất", "Dự báo", "Tình trạng", "Ghi chú", "Biểu đồ",
     "xem", "chưa có biểu đồ", "Địa bàn", "Kết thúc", "Số liệu đến", "—", "Các đơn vị trực thuộc",
     "đã báo cáo", "Bấm vào tên đơn vị để mở bảng mục tiêu của đơn vị; bản in giữ dòng tổng hợp của từng đơn vị.", "Địa giới hành chính", "Ngày lập",
-    "Quy tắc Lua", "Số liệu năm %d", "%d/%d chỉ tiêu có số liệu; đơn vị báo cáo: %s",
+    "Quy tắc Lua", "Số liệu năm %d", "%d/%d chỉ tiêu có số liệu; tỷ lệ đơn vị báo cáo thấp nhất: %s",
     "Mục tiêu đã đến hạn (đánh giá)", "Mục tiêu chưa đến hạn (theo dõi)", "Khác", "xác suất đạt",
     "Các đơn vị trực thuộc", "đơn vị trực thuộc", "Không có mục tiêu cho đơn vị này.",
-    "Kế hoạch không bao gồm đơn vị này."};
+    "Kế hoạch không bao gồm đơn vị này.", "Không bao gồm đơn vị này"};
 static const rwords rw_en = {
     "Progress report on plan targets", "Made with chitieu", "Summary", "targets", "Plans",
     "Status of the final target by unit", "Targets", "Charts", "Plan feasibility", "No findings.",
@@ -55,9 +55,9 @@ static const rwords rw_en = {
     "complete", "Not all units reported", "Unit", "Indicator", "Target", "Baseline", "Latest",
     "Projected", "Status", "Note", "Chart", "view", "no chart", "Region", "Horizon", "Data as of", "—",
     "Units below", "reported", "Select a unit's name to open its targets; a print keeps each unit's summary line.", "Geography",
-    "Made on", "Lua rules", "Data for %d", "%d/%d indicators have data; units reporting: %s",
+    "Made on", "Lua rules", "Data for %d", "%d/%d indicators have data; the lowest share of units reporting: %s",
     "Targets due (evaluation)", "Targets ahead (monitoring)", "Other", "probability of meeting it",
-    "Units below", "units below", "No target for this unit.", "The plan does not cover this unit."};
+    "Units below", "units below", "No target for this unit.", "The plan does not cover this unit.", "Not covering this unit"};
 
 const char *ct_report_level_word(const char *level, ct_plot_lang lang)
 {
@@ -111,7 +111,7 @@ static const char *const css =
     "figure.wide{grid-column:1/-1}\n"
     "ul.findings li{margin:.3rem 0}\n"
     "@media (max-width:640px){body{font-size:14px;padding:0 .6rem 2rem}.grid{grid-template-columns:1fr}"
-    "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{font-size:.85rem}}\n"
+    "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{grid-template-columns:1fr;gap:0;font-size:.9rem}dl.head dd{margin-bottom:.35rem}}\n"
     "@media print{nav,.noprint{display:none}body{max-width:none;font-size:8.5pt;padding:0}table{font-size:8pt}"
     "th,td{padding:.2rem .3rem}td.ind{width:26%}td.note{width:30%;font-size:7.5pt}"
     "details{border:none;padding:0;margin:.1rem 0}summary{list-style:none;padding:.1rem 0}a{color:inherit;text-decoration:none}"
@@ -642,7 +642,7 @@ static void coverage_text(rctx *r, int year, char *buf, size_t size)
     char units[64];
     if (lo_rep < 0) snprintf(units, sizeof units, "%s", r->w->none);
     else if (lo_rep >= lo_exp) snprintf(units, sizeof units, "%s", r->w->all_reported);
-    else snprintf(units, sizeof units, "≥ %d/%d (%.0f%%)", lo_rep, lo_exp, 100.0 * lo_rep / lo_exp);
+    else snprintf(units, sizeof units, "%d/%d (%.0f%%)", lo_rep, lo_exp, 100.0 * lo_rep / lo_exp);
     snprintf(buf, size, r->w->coverage_fmt, with, all, units);
 }
 
@@ -681,9 +681,11 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     }
     puts_(&r, "</h1>\n<dl class=\"head\">");
     head_item(&r, w->plans);
+    int listed = 0, left_out = 0;
     for (size_t i = 0; i < in->n_plans; i++) {
         const ct_plan *p = in->plans[i].plan;
-        if (i) puts_(&r, "<br>");
+        if (in->plans[i].root < 0) { left_out++; continue; }
+        if (listed++) puts_(&r, "<br>");
         puts_(&r, "<a href=\"#");
         plan_anchor(&r, p);
         puts_(&r, "\">");
@@ -693,6 +695,16 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         puts_(&r, ")</span>");
     }
     puts_(&r, "</dd>");
+    if (left_out) {   /* plans given that do not cover the unit */
+        head_item(&r, w->left_out);
+        int k = 0;
+        for (size_t i = 0; i < in->n_plans; i++)
+            if (in->plans[i].root < 0) {
+                if (k++) puts_(&r, ", ");
+                esc(&r, in->plans[i].plan->id);
+            }
+        puts_(&r, "</dd>");
+    }
     char buf[300];
     int asof_year = 0;
     if (first) {
@@ -764,7 +776,8 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         chips_counts(&r, &c, 1);
     }
     puts_(&r, "</section>\n");
-    for (size_t i = 0; i < in->n_plans; i++) plan_section(&r, &in->plans[i]);
+    for (size_t i = 0; i < in->n_plans; i++)
+        if (in->plans[i].root >= 0) plan_section(&r, &in->plans[i]);
     puts_(&r, "<p class=\"meta\">");
     esc(&r, w->generated);
     puts_(&r, "</p>\n");
