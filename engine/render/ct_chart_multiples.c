@@ -21,7 +21,7 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
     int rows = (nk + cols - 1) / cols;
     char wexpr[64], hexpr[64];
     snprintf(wexpr, sizeof wexpr, "%d*theme_panel_w", cols);
-    snprintf(hexpr, sizeof hexpr, "%d*theme_panel_h+150", rows);
+    snprintf(hexpr, sizeof hexpr, "%d*theme_panel_h+180", rows);
     if (cols < 3) snprintf(wexpr, sizeof wexpr, "3*theme_panel_w");
     ct_chart_preamble(c, st, wexpr, hexpr, b);
     ct_chart_extent e = {INFINITY, -INFINITY, 9999, -9999}, core = e;
@@ -42,21 +42,22 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
     const char *const *sts = ct_plot_statuses(&nst);
     ct_plot_buf_puts(b, "set label 101 ");
     ct_plot_gp_string(b, w->legend_status);
-    ct_plot_buf_puts(b, " at screen 0.02, screen _lh/2 left front\n");
+    ct_plot_buf_puts(b, " at screen 0.02, screen _lh*1.5 left front\n");
     for (int i = 0; i < nst; i++) {
-        double x = 0.12 + i * 0.145;
-        ct_plot_buf_printf(b, "set object %d rectangle from screen %.3f, screen _lh*0.3 to screen %.3f, screen _lh*0.7 "
-                              "fc rgb %s fs solid noborder front\n", 101 + i, x, x + 0.018, ct_plot_status_var(sts[i]));
+        /* two rows of five, so that every status fits on a narrow page */
+        double x = 0.12 + (i % 5) * 0.175, row = i < 5 ? 1.5 : 0.5;
+        ct_plot_buf_printf(b, "set object %d rectangle from screen %.3f, screen _lh*(%.1f-0.2) to screen %.3f, screen _lh*(%.1f+0.2) "
+                              "fc rgb %s fs solid noborder front\n", 101 + i, x, row, x + 0.018, row, ct_plot_status_var(sts[i]));
         ct_plot_buf_printf(b, "set label %d ", 102 + i);
         ct_plot_gp_string(b, ct_plot_status_label(sts[i], st->lang));
-        ct_plot_buf_printf(b, " at screen %.3f, screen _lh/2 left front\n", x + 0.024);
+        ct_plot_buf_printf(b, " at screen %.3f, screen _lh*%.1f left front\n", x + 0.024, row);
     }
     /* margins and spacing in pixels: room for a panel's title above it and
      * its tic labels below and to the left */
     ct_plot_buf_printf(b, "_pw = (%s)*1.0\n_ph = (%s)*1.0\n", wexpr, hexpr);
     ct_plot_buf_printf(b, "set multiplot layout %d,%d title ", rows, cols);
     ct_plot_gp_string(b, title.s ? title.s : "");
-    ct_plot_buf_puts(b, " font \",12\" margins screen 48/_pw, 1-12/_pw, 74/_ph, 1-100/_ph"
+    ct_plot_buf_puts(b, " font \",12\" margins screen 48/_pw, 1-12/_pw, 110/_ph, 1-100/_ph"
                         " spacing screen 52/_pw, screen 58/_ph\n");
     ct_plot_buf_free(&title);
 
