@@ -153,6 +153,43 @@ grep -q '<table><thead><tr><th>[^<]*</th></tr></thead><tbody>\s*</tbody>' "$html
 [ $? -eq 1 ] || say "report --unit of another province: not an error"
 grep -q 'no plan given covers' "$tmp/err" || say "report --unit not covered: no clear message"
 
+# 7b. the charts of that report (plan: communes_transformed_pct 7-10 % a year 2016-2020;
+# clean_communes_pct 92-95 % against 95 %; communes_with_hotspot a count)
+d=$rep/thanh-hoa-2016-2020
+sed -n '/^\$rband << EOD/,/^EOD/p' "$d/communes_transformed_pct/38.gp" | grep -q '^2016 7 10$' \
+  || say "transition chart: no 7-10 % band of the plan from 2016"
+grep -q '^set yrange \[0:[0-9.]*\]' "$d/communes_transformed_pct/38.gp" || say "transition chart: axis not from 0"
+grep -q 'không đến 100%' "$d/communes_transformed_pct/38.gp" || say "transition chart: zoomed axis not said"
+grep -q '^set yrange \[85:' "$d/clean_communes_pct/38.gp" || say "share chart at 92-95 %: axis not zoomed"
+grep -q 'không bắt đầu từ 0%' "$d/clean_communes_pct/38.gp" || say "share chart: zoomed axis not said"
+grep -q '^set yrange \[0:' "$d/communes_with_hotspot/38.gp" || say "count chart: axis below 0"
+grep -q 'format "%.0f"' "$d/communes_with_hotspot/38.gp" || say "count chart: decimals on the axis"
+grep -q 'communes_propaganda_pct' "$d/status.gp" && say "status overview: an indicator id as a column title"
+
+# 7c. a missing year is a gap in the reported line (a blank line in $obs)
+mkdir -p "$tmp/g/data"
+cat >"$tmp/g/plan.yaml" <<'YAML'
+plan:
+  id: gap
+  region: "01"
+  baseline: 2015
+  horizon: 2019
+metrics:
+  cases: {level: province, type: count, over_time: sum}
+indicators:
+  - id: cases
+    kind: sum
+    metric: cases
+    direction: decrease
+    targets:
+      - {year: 2019, value: 1}
+YAML
+printf 'code,name,level,parent\n01,A,province,\n' >"$tmp/g/data/units.csv"
+printf 'unit,period,metric,value\n01,2015,cases,5\n01,2016,cases,4\n01,2018,cases,3\n' >"$tmp/g/data/observations.csv"
+"$bin" plot "$tmp/g/plan.yaml" --data "$tmp/g/data" --out "$tmp/g/out" >/dev/null 2>"$tmp/err" || say "gap plot failed"
+sed -n '/^\$obs << EOD/,/^EOD/p' "$tmp/g/out/gap/cases/01.gp" | tr '\n' '|' | grep -q '2016 4||2018 3' \
+  || say "a missing year bridged by the line: $(sed -n '/^\$obs << EOD/,/^EOD/p' "$tmp/g/out/gap/cases/01.gp" | tr '\n' '|')"
+
 # 8. a report before the data begin: every chart still renders and says so
 "$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --as-of 2014 --out "$tmp/rep_early" \
   >/dev/null 2>"$tmp/err" || { say "report --as-of 2014: failed"; head -3 "$tmp/err"; }
