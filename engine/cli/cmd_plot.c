@@ -1,12 +1,13 @@
 /* chitieu plot and chitieu report: progress charts through gnuplot, and the
  * HTML report that shows them. */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath, gmtime_r */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/ct_file.h"
@@ -53,16 +54,33 @@ static const char *const usage_plot =
     "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";
 
 static const char *const usage_report =
-    "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--level L] [--lang vi|en]\n"
-    "                      [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
+    "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--unit CODE] [--as-of PERIOD]\n"
+    "                      [--rules FILE.lua]... [--level L] [--lang vi|en] [--geography G]\n"
+    "                      [--min-coverage F] [--jobs N] [--theme FILE]\n"
     "\n"
-    "Writes DIR/index.html, a self-contained progress report (no external files\n"
-    "but its charts, which are drawn beside it as by `chitieu plot`): status\n"
-    "counts, every target of every unit grouped by plan and unit with its status\n"
-    "and note, the charts, the plans' feasibility findings and data completeness.\n"
+    "Writes DIR/index.html, a self-contained progress report of one unit (no\n"
+    "external files but its charts, drawn beside it as SVG): what it covers (plans,\n"
+    "unit, as-of period, geography, date, coverage), the status counts (targets\n"
+    "evaluated apart from targets monitored), every target of the unit with its\n"
+    "status, probability and note, the units below it, the tasks of a plan tracked\n"
+    "as tasks, the charts, the plans' feasibility findings and data completeness.\n"
     "It reads offline, on a phone, and prints.\n"
     "\n"
-    "options: as for plot (--data, --out, --level, --lang, --jobs, --theme, --as-of)\n"
+    "options:\n"
+    "  --data DIR       a folder with units.csv and observations.csv (required)\n"
+    "  --out DIR        the output folder (required; created if missing)\n"
+    "  --unit CODE      the unit reported on: its part of each plan's region (default:\n"
+    "                   each plan's region); plans that do not cover it are left out\n"
+    "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  --rules FILE     a Lua rules file whose assess_rule rules set statuses and notes\n"
+    "                   (repeatable; the plans' own rules: files apply too)\n"
+    "  --level L        the finest level shown (default: the level above the finest\n"
+    "                   of the data, e.g. districts rather than communes)\n"
+    "  --lang L         the report's language: vi (default) or en\n"
+    "  --geography G    the units to compute on: a period, or as-reported\n"
+    "  --min-coverage F a yearly value with less coverage is set aside (default 0.8)\n"
+    "  --jobs N         gnuplot processes working in parallel (default 2)\n"
+    "  --theme FILE     the chart theme (default: plots/theme.gp of chitieu)\n"
     "  -h, --help       this text\n";
 
 typedef struct {
@@ -251,6 +269,13 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
     return 0;
 }
 
+/* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+static void apply_rules(void *ctx, ct_assessment *a)
+{
+    cli_session *ss = ctx;
+    ct_rules_assess(ss->rules, a, &ss->diags);
+}
+
 static int run(const char *cmd, int report, int argc, char **argv)
 {
     own_opts own = {0};
@@ -259,12 +284,14 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int n_rest = 0;
     int rc = take_own(cmd, argc, argv, rest, &n_rest, &own);
     if (rc) { free(rest); return rc; }
-    static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of", NULL};
-    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--as-of", NULL};
+    static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
+                                               "--geography", NULL};
+    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit",
+                                                 "--as-of", "--rules", "--geography", "--min-coverage", NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
-    ct_plot_style style = {CT_PLOT_VI, CT_PLOT_PNG};
+    ct_plot_style style = {CT_PLOT_VI, report ? CT_PLOT_SVG : CT_PLOT_PNG};
     int jobs = 2;
     if (a.format && ct_plot_format_parse(a.format, &style.format))
         rc = cli_usage_error(cmd, "--format must be png, svg or pdf, not '%s'", a.format);
@@ -275,6 +302,13 @@ static int run(const char *cmd, int report, int argc, char **argv)
         long j = strtol(own.jobs, &end, 10);
         if (*end || j < 1 || j > 64) rc = cli_usage_error(cmd, "--jobs must be a number from 1 to 64, not '%s'", own.jobs);
         jobs = (int)j;
+    }
+    double min_cov = 0.8;
+    if (!rc && a.min_coverage) {
+        char *end;
+        min_cov = strtod(a.min_coverage, &end);
+        if (*end || !(min_cov >= 0 && min_cov <= 1))
+            rc = cli_usage_error(cmd, "--min-coverage must be a number from 0 to 1, not '%s'", a.min_coverage);
     }
     if (!rc && a.n_plans == 0) rc = cli_usage_error(cmd, "%s", "no plan file given");
     if (!rc && !a.data) rc = cli_usage_error(cmd, "%s", "--data DIR is required");
@@ -314,10 +348,22 @@ static int run(const char *cmd, int report, int argc, char **argv)
     findings fi = {0};
     char outabs[PATH_MAX];
     if (!pps) bad = 1;
+    ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
+    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
+    if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
+        aopt.custom = apply_rules;
+        aopt.custom_ctx = &ss;
+    }
+    size_t covered = 0;
     for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, filter.level, style.lang, &pps[i]);
-        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], &charts, &n_charts, &cap);
+        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &pps[i]);
+        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
+        if (st == CT_OK && pps[i].root >= 0) covered++;
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+    }
+    if (!bad && filter.unit >= 0 && covered == 0) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "%s: --unit %s: no plan given covers this unit", cmd, a.unit);
+        bad = 1;
     }
     if (!bad && (make_dirs(a.out, 1) || !realpath(a.out, outabs))) {
         ct_error_at(&ss.diags, a.out, 0, 0, "cannot create the output folder: %s", strerror(errno));
@@ -379,15 +425,30 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && !bad) {
         for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
-            ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, 0, keep_finding, &fi);
+            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, min_cov, keep_finding, &fi);
         if (fi.oom) bad = 1;
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
         /* the report is written even when some charts failed: it shows what exists */
         char path[PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/index.html", a.out);
-        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of};
+        /* the date it was made: today, or $SOURCE_DATE_EPOCH for a reproducible build */
+        char date[32] = "";
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        time_t now = sde && sde[0] ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+        struct tm tmv;
+        if (gmtime_r(&now, &tmv)) strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+        /* the rules applied: --rules, then the plans' own */
+        size_t n_rules = a.n_rules, k = 0;
+        for (size_t i = 0; i < ss.n_plans; i++) n_rules += ss.plans[i]->n_rules;
+        const char **rules = calloc(n_rules ? n_rules : 1, sizeof *rules);
+        for (size_t i = 0; rules && i < a.n_rules; i++) rules[k++] = a.rules[i];
+        for (size_t i = 0; rules && i < ss.n_plans; i++)
+            for (size_t j = 0; j < ss.plans[i]->n_rules; j++) rules[k++] = ss.plans[i]->rules[j];
+        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
+                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
+        free(rules);
     }
     if (!bad) {
         size_t ok = 0;

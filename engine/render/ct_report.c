@@ -1,8 +1,12 @@
 #include "ct_report.h"
 
+#include "ct_report_tasks.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "../compute/ct_compute.h"
 
 void ct_report_escape(ct_out *o, const char *s)
 {
@@ -28,24 +32,42 @@ typedef struct {
     const char *title, *generated, *summary, *targets_total, *plans, *status_chart, *targets, *charts,
         *feasibility, *no_findings, *completeness, *completeness_intro, *all_reported, *not_reported, *unit,
         *indicator, *target, *baseline, *latest, *projected, *status, *note, *chart, *open_chart, *missing_chart,
-        *region, *horizon, *as_of, *none, *children, *reported_of, *print_hint;
+        *region, *horizon, *as_of, *none, *children, *reported_of, *print_hint, *geography, *made_on, *rules,
+        *coverage, *coverage_fmt, *evaluated, *monitored, *other, *probability, *below, *units_below, *no_targets, *no_plan, *left_out;
 } rwords;
 
 static const rwords rw_vi = {
-    "Báo cáo tiến độ thực hiện chỉ tiêu", "Tạo bởi chitieu", "Tổng hợp", "mục tiêu (theo đơn vị)", "Kế hoạch",
+    "Báo cáo tiến độ thực hiện chỉ tiêu", "Lập bằng chitieu", "Tổng hợp", "mục tiêu", "Kế hoạch",
     "Tình trạng mục tiêu cuối cùng theo đơn vị", "Các mục tiêu", "Biểu đồ", "Tính khả thi của kế hoạch",
     "Không có nhận xét.", "Mức độ đầy đủ số liệu",
     "Đơn vị đã báo cáo / đơn vị phải báo cáo, ở năm gần nhất có số liệu.", "đủ", "Chưa báo cáo đầy đủ",
-    "Đơn vị", "Chỉ tiêu", "Mục tiêu", "Cơ sở", "Gần nhất", "Dự báo (95%)", "Tình trạng", "Ghi chú", "Biểu đồ",
+    "Đơn vị", "Chỉ tiêu", "Mục tiêu", "Cơ sở", "Gần nhất", "Dự báo", "Tình trạng", "Ghi chú", "Biểu đồ",
     "xem", "chưa có biểu đồ", "Địa bàn", "Kết thúc", "Số liệu đến", "—", "Các đơn vị trực thuộc",
-    "đã báo cáo", "Bấm vào tên đơn vị để mở; khi in, mọi mục được mở."};
+    "đã báo cáo", "Bấm vào tên đơn vị để mở bảng mục tiêu của đơn vị; bản in giữ dòng tổng hợp của từng đơn vị.", "Địa giới hành chính", "Ngày lập",
+    "Quy tắc Lua", "Số liệu năm %d", "%d/%d chỉ tiêu có số liệu; tỷ lệ đơn vị báo cáo thấp nhất: %s",
+    "Mục tiêu đã đến hạn (đánh giá)", "Mục tiêu chưa đến hạn (theo dõi)", "Khác", "xác suất đạt",
+    "Các đơn vị trực thuộc", "đơn vị trực thuộc", "Không có mục tiêu cho đơn vị này.",
+    "Kế hoạch không bao gồm đơn vị này.", "Không bao gồm đơn vị này"};
 static const rwords rw_en = {
-    "Progress report on plan targets", "Made by chitieu", "Summary", "targets (by unit)", "Plans",
+    "Progress report on plan targets", "Made with chitieu", "Summary", "targets", "Plans",
     "Status of the final target by unit", "Targets", "Charts", "Plan feasibility", "No findings.",
     "Data completeness", "Units that reported / units expected to report, in the latest year with data.",
     "complete", "Not all units reported", "Unit", "Indicator", "Target", "Baseline", "Latest",
-    "Projected (95%)", "Status", "Note", "Chart", "view", "no chart", "Region", "Horizon", "Data as of", "—",
-    "Units below", "reported", "Select a unit's name to open it; printing opens every section."};
+    "Projected", "Status", "Note", "Chart", "view", "no chart", "Region", "Horizon", "Data as of", "—",
+    "Units below", "reported", "Select a unit's name to open its targets; a print keeps each unit's summary line.", "Geography",
+    "Made on", "Lua rules", "Data for %d", "%d/%d indicators have data; the lowest share of units reporting: %s",
+    "Targets due (evaluation)", "Targets ahead (monitoring)", "Other", "probability of meeting it",
+    "Units below", "units below", "No target for this unit.", "The plan does not cover this unit.", "Not covering this unit"};
+
+const char *ct_report_level_word(const char *level, ct_plot_lang lang)
+{
+    static const char *const map[][3] = {{"national", "toàn quốc", "national"}, {"province", "tỉnh", "province"},
+                                         {"district", "huyện", "district"}, {"commune", "xã", "commune"},
+                                         {"task", "nhiệm vụ", "task"}};
+    for (size_t i = 0; level && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(level, map[i][0])) return map[i][lang == CT_PLOT_EN ? 2 : 1];
+    return level ? level : "";
+}
 
 static const char *const css =
     ":root{--ink:#222;--muted:#666;--line:#ddd;--bg:#fafafa}\n"
@@ -71,7 +93,13 @@ static const char *const css =
     "th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;vertical-align:top}\n"
     "th{background:var(--bg);font-weight:600}\n"
     "td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
-    "td.note{color:var(--muted);font-size:.82rem;min-width:14rem}\n"
+    "td.note{color:var(--muted);font-size:.82rem;min-width:12rem}\n"
+    "td.ind{min-width:11rem;max-width:22rem}td.st{min-width:8.5rem}.sub{display:block;color:var(--muted);font-size:.78rem}\n"
+    "dl.head{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.6rem 0}dl.head dt{color:var(--muted)}"
+    "dl.head dd{margin:0}\n"
+    ".groups{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem}.groups div{margin:.2rem 0}.groups b{display:block;font-size:.85rem;"
+    "color:var(--muted);font-weight:600}\n"
+    "td.late{color:#8E2C00;font-weight:600}\n"
     "details{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.2rem .6rem}\n"
     "details details{margin-left:.4rem}\n"
     "summary{cursor:pointer;font-weight:600;padding:.3rem 0}\n"
@@ -79,15 +107,19 @@ static const char *const css =
     "figure{margin:1rem 0;page-break-inside:avoid;break-inside:avoid}\n"
     "figure img{max-width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}\n"
     "figcaption{color:var(--muted);font-size:.85rem}\n"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1rem}\n"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(420px,100%),1fr));gap:1rem}\n"
+    "figure.wide{grid-column:1/-1}\n"
     "ul.findings li{margin:.3rem 0}\n"
     "@media (max-width:640px){body{font-size:14px;padding:0 .6rem 2rem}.grid{grid-template-columns:1fr}"
-    "td.note{min-width:10rem}h1{font-size:1.3rem}}\n"
-    "@media print{nav,.noprint{display:none}body{max-width:none;font-size:10pt}"
-    "details{border:none;padding:0}summary{list-style:none}a{color:inherit;text-decoration:none}"
-    "h2{page-break-before:always;break-before:page}h2.first{page-break-before:avoid;break-before:avoid}"
+    "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{grid-template-columns:1fr;gap:0;font-size:.9rem}dl.head dd{margin-bottom:.35rem}}\n"
+    "@media print{nav,.noprint{display:none}body{max-width:none;font-size:8.5pt;padding:0}table{font-size:8pt}"
+    "th,td{padding:.2rem .3rem}td.ind{width:26%}td.note{width:30%;font-size:7.5pt}"
+    "details{border:none;padding:0;margin:.1rem 0}summary{list-style:none;padding:.1rem 0}a{color:inherit;text-decoration:none}"
+    "section.plan+section.plan h2.plan{page-break-before:always;break-before:page}"
     ".tw{overflow:visible}.chip{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tr{page-break-inside:avoid;break-inside:avoid}}\n";
+    "tr{page-break-inside:avoid;break-inside:avoid}h2,h3{break-after:avoid;page-break-after:avoid}.grid{display:block}figure img{max-height:120mm;width:auto}"
+    "td.note{min-width:0}td.ind{min-width:0}}\n"
+    "@page{size:A4;margin:12mm}\n";
 
 typedef struct {
     ct_out *o;
@@ -98,10 +130,11 @@ typedef struct {
 static void esc(rctx *r, const char *s) { ct_report_escape(r->o, s); }
 static void puts_(rctx *r, const char *s) { ct_out_puts(r->o, s); }
 
+/* A number for the page: counts without decimals, others with at most 4 significant digits. */
 static void fmt_num(double v, char *buf, size_t size)
 {
     if (!isfinite(v)) { snprintf(buf, size, "–"); return; }
-    if (fabs(v) >= 1000) snprintf(buf, size, "%.0f", v);
+    if (fabs(v) >= 1000 || (fabs(v - round(v)) < 1e-9 && fabs(v) >= 1)) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.4g", v);
 }
 
@@ -114,16 +147,23 @@ static const char *status_class(const char *st)
     return "other";
 }
 
-static void chip(rctx *r, const char *status)
+static void chip_n(rctx *r, const char *status, int count)
 {
     ct_out_puts(r->o, "<span class=\"chip s-");
     puts_(r, status_class(status));
     puts_(r, "\">");
+    if (count >= 0) {
+        char num[24];
+        snprintf(num, sizeof num, "%d ", count);
+        puts_(r, num);
+    }
     esc(r, ct_plot_status_label(status, r->in->lang));
     puts_(r, "</span>");
 }
 
-/* The chart file of a kind for a plan, indicator and unit, if it exists. */
+static void chip(rctx *r, const char *status) { chip_n(r, status, -1); }
+
+/* The chart of a kind for a plan, indicator and unit, if it was rendered. */
 static const ct_chart *find_chart(const ct_report_input *in, const ct_plot_plan *pp, ct_chart_kind k, int ind, int unit)
 {
     for (size_t i = 0; i < in->n_charts; i++) {
@@ -134,6 +174,15 @@ static const ct_chart *find_chart(const ct_report_input *in, const ct_plot_plan 
     return NULL;
 }
 
+/* The chart that shows unit u for indicator i: its own trajectory, or the
+ * small multiples of its parent (where it is a panel). */
+static const ct_chart *chart_of(const ct_report_input *in, const ct_plot_plan *pp, int i, int u)
+{
+    const ct_chart *c = find_chart(in, pp, CT_CHART_TRAJECTORY, i, u);
+    if (!c && pp->s->parent[u] >= 0) c = find_chart(in, pp, CT_CHART_MULTIPLES, i, pp->s->parent[u]);
+    return c;
+}
+
 static void chart_href(rctx *r, const ct_chart *c)
 {
     esc(r, c->rel);
@@ -141,9 +190,9 @@ static void chart_href(rctx *r, const ct_chart *c)
     esc(r, r->in->ext);
 }
 
-static void figure(rctx *r, const ct_chart *c, const char *caption)
+static void figure(rctx *r, const ct_chart *c, const char *caption, int wide)
 {
-    puts_(r, "<figure><a href=\"");
+    puts_(r, wide ? "<figure class=\"wide\"><a href=\"" : "<figure><a href=\"");
     chart_href(r, c);
     puts_(r, "\"><img loading=\"lazy\" src=\"");
     chart_href(r, c);
@@ -155,6 +204,17 @@ static void figure(rctx *r, const ct_chart *c, const char *caption)
 }
 
 static const char *unit_name(const ct_series *s, int u) { return s->name[u] && s->name[u][0] ? s->name[u] : s->code[u]; }
+
+/* "Thanh Hóa (tỉnh 38)" */
+static void unit_label(rctx *r, const ct_series *s, int u, int meta)
+{
+    esc(r, unit_name(s, u));
+    puts_(r, meta ? " <span class=\"meta\">(" : " (");
+    esc(r, ct_report_level_word(s->level_name[s->level[u]], r->in->lang));
+    puts_(r, " ");
+    esc(r, s->code[u]);
+    puts_(r, meta ? ")</span>" : ")");
+}
 
 static void target_text(const ct_assessment *a, char *buf, size_t size)
 {
@@ -174,12 +234,33 @@ static void target_text(const ct_assessment *a, char *buf, size_t size)
         snprintf(buf, size, "%s%s%s (%d)", op, v, pct, a->target_year);
 }
 
-/* The targets table of one unit. */
+static void value_cell(rctx *r, int has, double v, ct_period p, const char *pct)
+{
+    puts_(r, "<td class=\"num\">");
+    if (has) {
+        char b1[48], pb[CT_PERIOD_BUF], buf[120];
+        fmt_num(v, b1, sizeof b1);
+        ct_period_format(p, pb);
+        snprintf(buf, sizeof buf, "%s%s", b1, pct);
+        esc(r, buf);
+        puts_(r, "<span class=\"sub\">");
+        esc(r, pb);
+        puts_(r, "</span>");
+    } else esc(r, r->w->none);
+    puts_(r, "</td>");
+}
+
+/* The targets table of one unit; nothing when it has no target. */
 static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
 {
     const rwords *w = r->w;
-    const char *const heads[] = {w->indicator, w->target, w->baseline, w->latest,
-                                 w->projected, w->status, w->note, w->chart};
+    int any = 0;
+    for (int i = 0; i < pp->n_ind && !any; i++) {
+        const ct_plot_series *ps = ct_plot_get(pp, i, u);
+        any = ps && ps->n_assess > 0;
+    }
+    if (!any) return;
+    const char *const heads[] = {w->indicator, w->target, w->baseline, w->latest, w->status, w->note};
     puts_(r, "<div class=\"tw\"><table><thead><tr>");
     for (size_t h = 0; h < sizeof heads / sizeof *heads; h++) {
         puts_(r, "<th>");
@@ -189,117 +270,158 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
     puts_(r, "</tr></thead><tbody>\n");
     for (int i = 0; i < pp->n_ind; i++) {
         const ct_plot_series *ps = ct_plot_get(pp, i, u);
-        if (!ps) continue;
-        const ct_chart *c = find_chart(r->in, pp, CT_CHART_TRAJECTORY, i, u);
+        if (!ps || ps->n_assess == 0) continue;
+        const ct_chart *c = chart_of(r->in, pp, i, u);
         for (int k = 0; k < ps->n_assess; k++) {
             const ct_assessment *a = &ps->assess[k];
-            char buf[160], b1[48], b2[48], b3[48], pb[CT_PERIOD_BUF];
+            char buf[200], b1[48], b2[48], b3[48];
             const char *pct = ct_indicator_is_percent(a->ind) ? "%" : "";
-            puts_(r, "<tr><td>");
-            if (k == 0) esc(r, a->ind->title ? a->ind->title : a->ind->id);
-            puts_(r, "</td><td class=\"num\">");
-            target_text(a, buf, sizeof buf);
-            esc(r, buf);
-            puts_(r, "</td><td class=\"num\">");
-            if (a->has_baseline) {
-                fmt_num(a->baseline_value, b1, sizeof b1);
-                ct_period_format(a->baseline_period, pb);
-                snprintf(buf, sizeof buf, "%s%s (%s)", b1, pct, pb);
-                esc(r, buf);
-            } else esc(r, w->none);
-            puts_(r, "</td><td class=\"num\">");
-            if (a->has_latest) {
-                fmt_num(a->latest_value, b1, sizeof b1);
-                ct_period_format(a->latest_period, pb);
-                snprintf(buf, sizeof buf, "%s%s (%s)", b1, pct, pb);
-                esc(r, buf);
-            } else esc(r, w->none);
-            puts_(r, "</td><td class=\"num\">");
-            if (isfinite(a->projected)) {
-                fmt_num(a->projected, b1, sizeof b1);
-                fmt_num(a->lower, b2, sizeof b2);
-                fmt_num(a->upper, b3, sizeof b3);
-                if (isfinite(a->lower) && isfinite(a->upper))
-                    snprintf(buf, sizeof buf, "%s%s [%s–%s]", b1, pct, b2, b3);
-                else
-                    snprintf(buf, sizeof buf, "%s%s", b1, pct);
-                esc(r, buf);
-            } else esc(r, w->none);
-            puts_(r, "</td><td>");
-            chip(r, a->status);
-            puts_(r, "</td><td class=\"note\">");
-            esc(r, a->note); /* with a closed region, an abolished level or a break (ct_assess) */
-            puts_(r, "</td><td>");
+            puts_(r, "<tr>");
             if (k == 0) {
+                snprintf(buf, sizeof buf, "<td class=\"ind\" rowspan=\"%d\">", ps->n_assess);
+                puts_(r, buf);
                 if (c) {
                     puts_(r, "<a href=\"");
                     chart_href(r, c);
                     puts_(r, "\">");
-                    esc(r, w->open_chart);
-                    puts_(r, "</a>");
-                } else esc(r, w->missing_chart);
+                }
+                esc(r, a->ind->title ? a->ind->title : a->ind->id);
+                if (c) puts_(r, "</a>");
+                puts_(r, "</td>");
             }
+            puts_(r, "<td class=\"num\">");
+            target_text(a, buf, sizeof buf);
+            esc(r, buf);
+            puts_(r, "</td>");
+            value_cell(r, a->has_baseline, a->baseline_value, a->baseline_period, pct);
+            value_cell(r, a->has_latest, a->latest_value, a->latest_period, pct);
+            puts_(r, "<td class=\"st\">");
+            chip(r, a->status);
+            if (isfinite(a->probability)) {
+                snprintf(buf, sizeof buf, "%s %.0f%%", w->probability, 100 * a->probability);
+                puts_(r, "<span class=\"sub\">");
+                esc(r, buf);
+                puts_(r, "</span>");
+            }
+            if (!a->evaluated && isfinite(a->projected)) {
+                fmt_num(a->projected, b1, sizeof b1);
+                fmt_num(a->lower, b2, sizeof b2);
+                fmt_num(a->upper, b3, sizeof b3);
+                if (isfinite(a->lower) && isfinite(a->upper))
+                    snprintf(buf, sizeof buf, "%s %d: %s%s [%s–%s]", w->projected, a->target_year, b1, pct, b2, b3);
+                else
+                    snprintf(buf, sizeof buf, "%s %d: %s%s", w->projected, a->target_year, b1, pct);
+                puts_(r, "<span class=\"sub\">");
+                esc(r, buf);
+                puts_(r, "</span>");
+            }
+            puts_(r, "</td><td class=\"note\">");
+            esc(r, a->note); /* with a closed region, an abolished level or a break (ct_assess) */
             puts_(r, "</td></tr>\n");
         }
     }
     puts_(r, "</tbody></table></div>\n");
 }
 
-/* Status counts of a unit's targets into counts[CT_ASSESS_N_STATUSES + 1] (the contract's + other). */
-static void count_unit(const ct_plot_plan *pp, int u, int *counts)
+/* Status counts: [0] evaluations, [1] monitoring; each CT_ASSESS_N_STATUSES + 1 (a rule's own). */
+typedef struct {
+    int n[2][CT_ASSESS_N_STATUSES + 1];
+    int total;
+} counts_t;
+
+static void count_unit(const ct_plot_plan *pp, int u, counts_t *c)
 {
+    int n;
+    const char *const *sts = ct_plot_statuses(&n);
     for (int i = 0; i < pp->n_ind; i++) {
         const ct_plot_series *ps = ct_plot_get(pp, i, u);
         if (!ps) continue;
         for (int k = 0; k < ps->n_assess; k++) {
-            int n;
-            const char *const *sts = ct_plot_statuses(&n);
+            const ct_assessment *a = &ps->assess[k];
             int idx = n;
             for (int j = 0; j < n; j++)
-                if (ps->assess[k].status && !strcmp(ps->assess[k].status, sts[j])) idx = j;
-            counts[idx]++;
+                if (a->status && !strcmp(a->status, sts[j])) idx = j;
+            c->n[a->evaluated ? 0 : 1][idx]++;
+            c->total++;
         }
     }
 }
 
-static void chips_counts(rctx *r, const int *counts, int big)
+static int has_targets(const ct_plot_plan *pp, int u)
+{
+    counts_t c = {{{0}}, 0};
+    count_unit(pp, u, &c);
+    return c.total > 0;
+}
+
+/* Chips of the counts: evaluations (Đạt, Cơ bản đạt, Không đạt), monitoring
+ * (Đúng tiến độ ... Đang xấu đi), then "no data" and "not applicable" apart. */
+static void chips_counts(rctx *r, const counts_t *c, int big)
 {
     int n;
     const char *const *sts = ct_plot_statuses(&n);
-    if (big) puts_(r, "<div class=\"chips\">");
-    for (int j = 0; j <= n; j++) {
-        if (!counts[j]) continue;
-        char num[32];
-        snprintf(num, sizeof num, "%d ", counts[j]);
-        ct_out_puts(r->o, "<span class=\"chip s-");
-        puts_(r, j < n ? sts[j] : "other");
-        puts_(r, "\">");
-        puts_(r, num);
-        esc(r, j < n ? ct_plot_status_label(sts[j], r->in->lang) : "other");
-        puts_(r, "</span> ");
+    const rwords *w = r->w;
+    int nodata = c->n[0][7] + c->n[1][7], na = c->n[0][8] + c->n[1][8];
+    if (!big) {
+        for (int g = 0; g < 2; g++)
+            for (int j = 0; j <= n; j++) {
+                if (j == 7 || j == 8 || !c->n[g][j]) continue;
+                chip_n(r, j < n ? sts[j] : "other", c->n[g][j]);
+                puts_(r, " ");
+            }
+        if (nodata) { chip_n(r, sts[7], nodata); puts_(r, " "); }
+        if (na) chip_n(r, sts[8], na);
+        return;
     }
-    if (big) puts_(r, "</div>\n");
+    puts_(r, "<div class=\"groups\">");
+    const char *titles[3] = {w->evaluated, w->monitored, w->other};
+    for (int g = 0; g < 3; g++) {
+        int any = 0;
+        for (int j = 0; j <= n && g < 2; j++) any |= j != 7 && j != 8 && c->n[g][j];
+        if (g == 2) any = nodata || na;
+        if (!any) continue;
+        puts_(r, "<div><b>");
+        esc(r, titles[g]);
+        puts_(r, "</b><span class=\"chips\">");
+        if (g < 2) {
+            /* a rule's own status counts apart, in the group of its row */
+            for (int j = 0; j <= n; j++)
+                if (j != 7 && j != 8 && c->n[g][j]) { chip_n(r, j < n ? sts[j] : "other", c->n[g][j]); puts_(r, " "); }
+        } else {
+            if (nodata) { chip_n(r, sts[7], nodata); puts_(r, " "); }
+            if (na) chip_n(r, sts[8], na);
+        }
+        puts_(r, "</span></div>");
+    }
+    puts_(r, "</div>\n");
 }
 
-/* A unit's section: its table, then its children's sections (depth-first). */
-static void unit_section(rctx *r, const ct_plot_plan *pp, int pos, int open)
+/* Whether unit u or a unit below it has a target. */
+static int subtree_has_targets(const ct_plot_plan *pp, int pos)
+{
+    int u = pp->units[pos];
+    if (has_targets(pp, u)) return 1;
+    for (int k = pos + 1; k < pp->n_units; k++)
+        if (pp->s->parent[pp->units[k]] == u && subtree_has_targets(pp, k)) return 1;
+    return 0;
+}
+
+/* A unit below the root: its table, then its children's sections (depth-first). */
+static void unit_section(rctx *r, const ct_plot_plan *pp, int pos)
 {
     const ct_series *s = pp->s;
     int u = pp->units[pos];
-    int counts[CT_ASSESS_N_STATUSES + 1] = {0};
-    count_unit(pp, u, counts);
-    puts_(r, open ? "<details open><summary>" : "<details><summary>");
-    esc(r, unit_name(s, u));
-    puts_(r, " <span class=\"meta\">(");
-    esc(r, s->level_name[s->level[u]]);
+    if (!subtree_has_targets(pp, pos)) return;
+    counts_t c = {{{0}}, 0};
+    count_unit(pp, u, &c);
+    puts_(r, "<details><summary>");
+    unit_label(r, s, u, 1);
     puts_(r, " ");
-    esc(r, s->code[u]);
-    puts_(r, ")</span> ");
-    chips_counts(r, counts, 0);
+    chips_counts(r, &c, 0);
     puts_(r, "</summary>\n");
     unit_table(r, pp, u);
     for (int k = pos + 1; k < pp->n_units; k++)
-        if (s->parent[pp->units[k]] == u) unit_section(r, pp, k, 0);
+        if (s->parent[pp->units[k]] == u) unit_section(r, pp, k);
     puts_(r, "</details>\n");
 }
 
@@ -317,7 +439,9 @@ static void completeness(rctx *r, const ct_plot_plan *pp)
         while (k >= 0 && ps->expected[k] < 0) k--;
         if (k < 0) continue;
         if (!any) {
-            puts_(r, "<p class=\"meta\">");
+            puts_(r, "<h3>");
+            esc(r, w->completeness);
+            puts_(r, "</h3>\n<p class=\"meta\">");
             esc(r, w->completeness_intro);
             puts_(r, "</p><div class=\"tw\"><table><thead><tr><th>");
             esc(r, w->indicator);
@@ -330,7 +454,7 @@ static void completeness(rctx *r, const ct_plot_plan *pp)
         }
         int year = ps->year[k];
         char buf[200];
-        puts_(r, "<tr><td>");
+        puts_(r, "<tr><td class=\"ind\">");
         esc(r, ps->ind->title ? ps->ind->title : ps->ind->id);
         snprintf(buf, sizeof buf, "%d/%d %s (%d)", ps->reported[k], ps->expected[k], w->reported_of, year);
         puts_(r, "</td><td class=\"num\">");
@@ -357,7 +481,6 @@ static void completeness(rctx *r, const ct_plot_plan *pp)
         puts_(r, "</td></tr>\n");
     }
     if (any) puts_(r, "</tbody></table></div>\n");
-    else { puts_(r, "<p>"); esc(r, w->none); puts_(r, "</p>\n"); }
 }
 
 static void plan_anchor(rctx *r, const ct_plan *p)
@@ -368,24 +491,36 @@ static void plan_anchor(rctx *r, const ct_plan *p)
     esc(r, part);
 }
 
+/* The as-of month of the report: --as-of, else the last month with data. */
+static int report_asof_month(const ct_plot_plan *pp) { return ct_compute_asof_month(pp->s); }
+
+static void month_label(int month, char *buf, size_t size)
+{
+    int y = month / 12, m = month % 12;
+    if (m == 11) snprintf(buf, size, "%d", y);
+    else if (m == 5) snprintf(buf, size, "%dS1", y);
+    else if (m % 3 == 2) snprintf(buf, size, "%dQ%d", y, m / 3 + 1);
+    else snprintf(buf, size, "%d-%02d", y, m + 1);
+}
+
 static void plan_section(rctx *r, const ct_plot_plan *pp)
 {
     const rwords *w = r->w;
     const ct_plan *plan = pp->plan;
     const ct_series *s = pp->s;
-    puts_(r, "<section id=\"");
+    puts_(r, "<section class=\"plan\" id=\"");
     plan_anchor(r, plan);
-    puts_(r, "\"><h2>");
+    puts_(r, "\"><h2 class=\"plan\">");
     esc(r, plan->title ? plan->title : plan->id);
     puts_(r, "</h2>\n<p class=\"meta\">");
     esc(r, plan->id);
-    if (pp->n_units > 0) {
+    if (pp->root >= 0) {
         puts_(r, " · ");
         esc(r, w->region);
         puts_(r, ": ");
-        esc(r, unit_name(s, pp->units[0]));
+        unit_label(r, s, pp->root, 0);
     }
-    char buf[120];
+    char buf[160];
     if (plan->has_baseline) {
         char pb[CT_PERIOD_BUF];
         ct_period_format(plan->baseline, pb);
@@ -397,54 +532,77 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         esc(r, buf);
     }
     puts_(r, "</p>\n");
-    int counts[CT_ASSESS_N_STATUSES + 1] = {0};
-    for (int k = 0; k < pp->n_units; k++) count_unit(pp, pp->units[k], counts);
-    chips_counts(r, counts, 1);
-
-    const ct_chart *sc = find_chart(r->in, pp, CT_CHART_STATUS, -1, -1);
-    if (sc) {
-        puts_(r, "<h3>");
-        esc(r, w->status_chart);
-        puts_(r, "</h3>\n");
-        figure(r, sc, w->status_chart);
+    if (pp->root < 0) {
+        puts_(r, "<p>");
+        esc(r, w->no_plan);
+        puts_(r, "</p></section>\n");
+        return;
     }
+    counts_t c = {{{0}}, 0};
+    count_unit(pp, pp->root, &c);
+    chips_counts(r, &c, 1);
+
     puts_(r, "<h3>");
     esc(r, w->targets);
-    puts_(r, "</h3>\n<p class=\"meta noprint\">");
-    esc(r, w->print_hint);
-    puts_(r, "</p>\n");
-    if (pp->n_units > 0) unit_section(r, pp, 0, 1);
-
-    puts_(r, "<h3>");
-    esc(r, w->charts);
+    puts_(r, ": ");
+    esc(r, unit_name(s, pp->root));
     puts_(r, "</h3>\n");
+    if (has_targets(pp, pp->root)) unit_table(r, pp, pp->root);
+    else { puts_(r, "<p>"); esc(r, w->no_targets); puts_(r, "</p>\n"); }
+    ct_report_tasks(r->o, pp, report_asof_month(pp), r->in->lang);
+
+    int below = 0;
+    for (int k = 1; k < pp->n_units && !below; k++) below = subtree_has_targets(pp, k);
+    const ct_chart *sc = find_chart(r->in, pp, CT_CHART_STATUS, -1, -1);
+    if (below) {
+        counts_t cb = {{{0}}, 0};
+        for (int k = 1; k < pp->n_units; k++) count_unit(pp, pp->units[k], &cb);
+        puts_(r, "<h3>");
+        esc(r, w->below);
+        puts_(r, "</h3>\n");
+        chips_counts(r, &cb, 1);
+        if (sc) figure(r, sc, w->status_chart, 1);
+        puts_(r, "<p class=\"meta noprint\">");
+        esc(r, w->print_hint);
+        puts_(r, "</p>\n");
+        for (int k = 1; k < pp->n_units; k++)
+            if (s->parent[pp->units[k]] == pp->root) unit_section(r, pp, k);
+    }
+
+    int any_chart = 0;
     for (int i = 0; i < pp->n_ind; i++) {
-        const ct_chart *tc = pp->n_units ? find_chart(r->in, pp, CT_CHART_TRAJECTORY, i, pp->units[0]) : NULL;
+        const ct_chart *tc = find_chart(r->in, pp, CT_CHART_TRAJECTORY, i, pp->root);
         int any_multi = 0;
         for (int k = 0; k < pp->n_units && !any_multi; k++)
             any_multi = find_chart(r->in, pp, CT_CHART_MULTIPLES, i, pp->units[k]) != NULL;
         if (!tc && !any_multi) continue;
+        if (!any_chart++) {
+            puts_(r, "<h3>");
+            esc(r, w->charts);
+            puts_(r, "</h3>\n");
+        }
         const char *title = plan->indicators[i].title ? plan->indicators[i].title : plan->indicators[i].id;
         puts_(r, "<div class=\"grid\">\n");
-        if (tc) figure(r, tc, title);
+        if (tc) figure(r, tc, title, 0);
         for (int k = 0; k < pp->n_units; k++) {
             const ct_chart *mc = find_chart(r->in, pp, CT_CHART_MULTIPLES, i, pp->units[k]);
             if (!mc) continue;
             char cap[400];
             snprintf(cap, sizeof cap, "%s — %s: %s", title, w->children, unit_name(s, pp->units[k]));
-            figure(r, mc, cap);
+            figure(r, mc, cap, 0);
         }
         puts_(r, "</div>\n");
     }
 
-    puts_(r, "<h3>");
-    esc(r, w->feasibility);
-    puts_(r, "</h3>\n");
     int nf = 0;
     for (size_t i = 0; i < r->in->n_findings; i++) {
         const ct_report_finding *f = &r->in->findings[i];
         if (f->plan != plan) continue;
-        if (!nf++) puts_(r, "<ul class=\"findings\">\n");
+        if (!nf++) {
+            puts_(r, "<h3>");
+            esc(r, w->feasibility);
+            puts_(r, "</h3>\n<ul class=\"findings\">\n");
+        }
         puts_(r, "<li>");
         if (f->ind) {
             puts_(r, "<strong>");
@@ -455,13 +613,44 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         puts_(r, "</li>\n");
     }
     if (nf) puts_(r, "</ul>\n");
-    else { puts_(r, "<p>"); esc(r, w->no_findings); puts_(r, "</p>\n"); }
-
-    puts_(r, "<h3>");
-    esc(r, w->completeness);
-    puts_(r, "</h3>\n");
     completeness(r, pp);
     puts_(r, "</section>\n");
+}
+
+/* The coverage of the reported year at the root: indicators with a value
+ * for the as-of year, and the lowest share of units reporting. */
+static void coverage_text(rctx *r, int year, char *buf, size_t size)
+{
+    int with = 0, all = 0, lo_rep = -1, lo_exp = 1;
+    for (size_t p = 0; p < r->in->n_plans; p++) {
+        const ct_plot_plan *pp = &r->in->plans[p];
+        if (pp->root < 0) continue;
+        for (int i = 0; i < pp->n_ind; i++) {
+            const ct_plot_series *ps = ct_plot_get(pp, i, pp->root);
+            if (!ps) continue;
+            all++;
+            for (int k = 0; k < ps->n; k++) {
+                if (ps->year[k] != year) continue;
+                if (isfinite(ps->value[k])) with++;
+                if (ps->expected[k] > 0 && (lo_rep < 0 || (double)ps->reported[k] / ps->expected[k] < (double)lo_rep / lo_exp)) {
+                    lo_rep = ps->reported[k];
+                    lo_exp = ps->expected[k];
+                }
+            }
+        }
+    }
+    char units[64];
+    if (lo_rep < 0) snprintf(units, sizeof units, "%s", r->w->none);
+    else if (lo_rep >= lo_exp) snprintf(units, sizeof units, "%s", r->w->all_reported);
+    else snprintf(units, sizeof units, "%d/%d (%.0f%%)", lo_rep, lo_exp, 100.0 * lo_rep / lo_exp);
+    snprintf(buf, size, r->w->coverage_fmt, with, all, units);
+}
+
+static void head_item(rctx *r, const char *dt)
+{
+    puts_(r, "<dt>");
+    esc(r, dt);
+    puts_(r, "</dt><dd>");
 }
 
 ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags *d)
@@ -470,76 +659,128 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     if (!o) return CT_EIO;
     rctx r = {o, in, in->lang == CT_PLOT_EN ? &rw_en : &rw_vi};
     const rwords *w = r.w;
+    const ct_plot_plan *first = NULL;
+    for (size_t i = 0; i < in->n_plans && !first; i++)
+        if (in->plans[i].root >= 0) first = &in->plans[i];
     puts_(&r, "<!DOCTYPE html>\n<html lang=\"");
     puts_(&r, in->lang == CT_PLOT_EN ? "en" : "vi");
     puts_(&r, "\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     esc(&r, w->title);
+    if (first) {
+        puts_(&r, " — ");
+        esc(&r, unit_name(first->s, first->root));
+    }
     puts_(&r, "</title>\n<style>\n");
     puts_(&r, css);
     puts_(&r, "</style>\n</head>\n<body>\n<header><h1>");
     esc(&r, w->title);
-    puts_(&r, "</h1>\n<p class=\"meta\">");
-    esc(&r, w->generated);
-    if (in->as_of) {
-        puts_(&r, " · ");
-        esc(&r, w->as_of);
-        puts_(&r, " ");
-        esc(&r, in->as_of);
+    if (first) {
+        puts_(&r, " — ");
+        esc(&r, unit_name(first->s, first->root));
     }
-    puts_(&r, "</p></header>\n<nav><strong>");
-    esc(&r, w->plans);
-    puts_(&r, "</strong><ul>\n");
+    puts_(&r, "</h1>\n<dl class=\"head\">");
+    head_item(&r, w->plans);
+    int listed = 0, left_out = 0;
     for (size_t i = 0; i < in->n_plans; i++) {
         const ct_plan *p = in->plans[i].plan;
-        puts_(&r, "<li><a href=\"#");
+        if (in->plans[i].root < 0) { left_out++; continue; }
+        if (listed++) puts_(&r, "<br>");
+        puts_(&r, "<a href=\"#");
         plan_anchor(&r, p);
         puts_(&r, "\">");
         esc(&r, p->title ? p->title : p->id);
-        puts_(&r, "</a></li>\n");
+        puts_(&r, "</a> <span class=\"meta\">(");
+        esc(&r, p->id);
+        puts_(&r, ")</span>");
     }
-    puts_(&r, "</ul></nav>\n<section id=\"summary\"><h2 class=\"first\">");
+    puts_(&r, "</dd>");
+    if (left_out) {   /* plans given that do not cover the unit */
+        head_item(&r, w->left_out);
+        int k = 0;
+        for (size_t i = 0; i < in->n_plans; i++)
+            if (in->plans[i].root < 0) {
+                if (k++) puts_(&r, ", ");
+                esc(&r, in->plans[i].plan->id);
+            }
+        puts_(&r, "</dd>");
+    }
+    char buf[300];
+    int asof_year = 0;
+    if (first) {
+        head_item(&r, w->region);
+        unit_label(&r, first->s, first->root, 0);
+        puts_(&r, "</dd>");
+        int am = report_asof_month(first);
+        int complete = am % 12 == 11 ? am / 12 : am / 12 - 1;   /* the last complete year */
+        /* the period reported: the last complete year with a value at the root */
+        for (size_t p = 0; p < in->n_plans; p++) {
+            const ct_plot_plan *pp = &in->plans[p];
+            for (int i = 0; pp->root >= 0 && i < pp->n_ind; i++) {
+                const ct_plot_series *ps = ct_plot_get(pp, i, pp->root);
+                for (int k = 0; ps && k < ps->n; k++)
+                    if (isfinite(ps->value[k]) && ps->year[k] <= complete && ps->year[k] > asof_year) asof_year = ps->year[k];
+            }
+        }
+        if (!asof_year) asof_year = complete;
+        char ab[32];
+        if (am / 12 > asof_year) snprintf(ab, sizeof ab, "%d", asof_year);   /* the plan's data end before */
+        else month_label(am, ab, sizeof ab);
+        head_item(&r, w->as_of);
+        esc(&r, in->as_of ? in->as_of : ab);
+        puts_(&r, "</dd>");
+    }
+    if (in->geography && in->geography[0]) {
+        head_item(&r, w->geography);
+        esc(&r, in->geography);
+        puts_(&r, "</dd>");
+    }
+    if (in->generated) {
+        head_item(&r, w->made_on);
+        esc(&r, in->generated);
+        puts_(&r, "</dd>");
+    }
+    if (in->n_rules) {
+        head_item(&r, w->rules);
+        for (size_t i = 0; i < in->n_rules; i++) {
+            if (i) puts_(&r, ", ");
+            esc(&r, in->rules[i]);
+        }
+        puts_(&r, "</dd>");
+    }
+    if (first) {
+        char t[64];
+        snprintf(t, sizeof t, w->coverage, asof_year);
+        head_item(&r, t);
+        coverage_text(&r, asof_year, buf, sizeof buf);
+        esc(&r, buf);
+        puts_(&r, "</dd>");
+    }
+    puts_(&r, "</dl></header>\n<section id=\"summary\"><h2 class=\"first\">");
     esc(&r, w->summary);
     puts_(&r, "</h2>\n");
-    int total[CT_ASSESS_N_STATUSES + 1] = {0}, nt = 0;
-    for (size_t i = 0; i < in->n_plans; i++)
-        for (int k = 0; k < in->plans[i].n_units; k++) count_unit(&in->plans[i], in->plans[i].units[k], total);
-    for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++) nt += total[j];
-    char buf[120];
-    snprintf(buf, sizeof buf, "%d %s", nt, w->targets_total);
-    puts_(&r, "<p>");
-    esc(&r, buf);
-    puts_(&r, "</p>\n");
-    chips_counts(&r, total, 1);
-    puts_(&r, "<div class=\"tw\"><table><thead><tr><th>");
-    esc(&r, w->plans);
-    puts_(&r, "</th>");
-    int ns;
-    const char *const *sts = ct_plot_statuses(&ns);
-    for (int j = 0; j < ns; j++) {
-        puts_(&r, "<th>");
-        chip(&r, sts[j]);
-        puts_(&r, "</th>");
-    }
-    puts_(&r, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < in->n_plans; i++) {
-        int c[CT_ASSESS_N_STATUSES + 1] = {0};
-        for (int k = 0; k < in->plans[i].n_units; k++) count_unit(&in->plans[i], in->plans[i].units[k], c);
-        puts_(&r, "<tr><td><a href=\"#");
-        plan_anchor(&r, in->plans[i].plan);
+        const ct_plot_plan *pp = &in->plans[i];
+        if (pp->root < 0) continue;
+        counts_t c = {{{0}}, 0};
+        count_unit(pp, pp->root, &c);
+        puts_(&r, "<h3><a href=\"#");
+        plan_anchor(&r, pp->plan);
         puts_(&r, "\">");
-        esc(&r, in->plans[i].plan->id);
-        puts_(&r, "</a></td>");
-        for (int j = 0; j < ns; j++) {
-            snprintf(buf, sizeof buf, "<td class=\"num\">%d</td>", c[j]);
-            puts_(&r, buf);
-        }
-        puts_(&r, "</tr>\n");
+        esc(&r, pp->plan->title ? pp->plan->title : pp->plan->id);
+        puts_(&r, "</a></h3>\n<p class=\"meta\">");
+        unit_label(&r, pp->s, pp->root, 0);
+        snprintf(buf, sizeof buf, ": %d %s", c.total, w->targets_total);
+        esc(&r, buf);
+        puts_(&r, "</p>\n");
+        chips_counts(&r, &c, 1);
     }
-    puts_(&r, "</tbody></table></div></section>\n");
-    for (size_t i = 0; i < in->n_plans; i++) plan_section(&r, &in->plans[i]);
-    puts_(&r, "<script>window.addEventListener('beforeprint',function(){"
-              "document.querySelectorAll('details').forEach(function(e){e.open=true})});</script>\n");
+    puts_(&r, "</section>\n");
+    for (size_t i = 0; i < in->n_plans; i++)
+        if (in->plans[i].root >= 0) plan_section(&r, &in->plans[i]);
+    puts_(&r, "<p class=\"meta\">");
+    esc(&r, w->generated);
+    puts_(&r, "</p>\n");
     puts_(&r, "</body>\n</html>\n");
     return ct_out_commit(o, d);
 }

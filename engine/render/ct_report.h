@@ -27,8 +27,15 @@ typedef struct {
     const ct_report_finding *findings;
     size_t n_findings;
     ct_plot_lang lang;
-    const char *as_of;         /* may be NULL */
+    const char *as_of;         /* --as-of; NULL: the last period with data */
+    const char *geography;     /* the geography the figures are computed on; may be NULL */
+    const char *generated;     /* the date the report was made ("2026-11-30"); may be NULL */
+    const char *const *rules;  /* the Lua rules files applied */
+    size_t n_rules;
 } ct_report_input;
+
+/* A level's name in lang ("province" is "tỉnh" in Vietnamese); other names as they are. */
+const char *ct_report_level_word(const char *level, ct_plot_lang lang);
 
 /* Writes the report to path (whole or not at all, through ct_out). Returns
  * CT_OK, or CT_EIO with an error in d. */

@@ -105,8 +105,8 @@ rc=$?
 [ -e "$tmp/h/pwned" ] && say "a title ran a command"
 grep -q '<script>alert' "$tmp/h/rep/index.html" && say "report: <script> not escaped"
 grep -q '&lt;script&gt;alert' "$tmp/h/rep/index.html" || say "report: escaped title missing"
-for f in "$tmp/h/rep/hostile/clean_pct/01.png" "$tmp/h/rep/hostile/clean_pct/01-district.png" "$tmp/h/rep/hostile/status.png"; do
-  sig_ok "$f" png || say "hostile: $f"
+for f in "$tmp/h/rep/hostile/clean_pct/01.svg" "$tmp/h/rep/hostile/clean_pct/01-district.svg" "$tmp/h/rep/hostile/status.svg"; do
+  sig_ok "$f" svg || say "hostile: $f"
 done
 
 # 6. the report: offline, only existing files, both languages
@@ -131,6 +131,95 @@ done
 grep -q 'Đúng tiến độ' "$tmp/rep_vi/index.html" || say "report vi: status words"
 grep -q 'On track' "$tmp/rep_en/index.html" || say "report en: status words"
 grep -q 'Thanh Hóa' "$tmp/rep_vi/index.html" || say "report: unit names"
+
+# 7. one province from the shared folder: only the charts its page shows, in
+# Vietnamese throughout, with its period; every chart it draws is referenced
+rep=$tmp/rep_th
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --out "$rep" >/dev/null 2>"$tmp/err" \
+  || { say "report --unit 38: failed"; head -3 "$tmp/err"; }
+html=$rep/index.html
+n_svg=$(find "$rep" -name '*.svg' | wc -l)
+n_ref=$(grep -o -E 'src="[^"]*\.svg"' "$html" | sort -u | wc -l)
+[ "$n_svg" -gt 0 ] && [ "$n_svg" -eq "$n_ref" ] || say "report --unit 38: $n_svg charts drawn, $n_ref shown"
+[ "$n_svg" -le 40 ] || say "report --unit 38: $n_svg charts for one province"
+[ -d "$rep/national-2021-2025" ] && say "report --unit 38: a plan not given"
+grep -q 'Thanh Hóa (tỉnh 38)' "$html" || say "report --unit 38: unit label in Vietnamese"
+grep -q '(province 38)' "$html" && say "report --unit 38: English unit label"
+grep -q 'target year passed' "$html" && say "report --unit 38: English notes"
+grep -q 'Số liệu đến' "$html" || say "report --unit 38: no as-of period"
+grep -q 'Mục tiêu đã đến hạn' "$html" || say "report --unit 38: evaluations not apart"
+grep -q '<table><thead><tr><th>[^<]*</th></tr></thead><tbody>\s*</tbody>' "$html" && say "report --unit 38: an empty table"
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 01 --out "$tmp/rep_none" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || say "report --unit of another province: not an error"
+grep -q 'no plan given covers' "$tmp/err" || say "report --unit not covered: no clear message"
+
+# 7b. the charts of that report (plan: communes_transformed_pct 7-10 % a year 2016-2020;
+# clean_communes_pct 92-95 % against 95 %; communes_with_hotspot a count)
+d=$rep/thanh-hoa-2016-2020
+sed -n '/^\$rband << EOD/,/^EOD/p' "$d/communes_transformed_pct/38.gp" | grep -q '^2016 7 10$' \
+  || say "transition chart: no 7-10 % band of the plan from 2016"
+grep -q '^set yrange \[0:[0-9.]*\]' "$d/communes_transformed_pct/38.gp" || say "transition chart: axis not from 0"
+grep -q 'không đến 100%' "$d/communes_transformed_pct/38.gp" || say "transition chart: zoomed axis not said"
+grep -q '^set yrange \[85:' "$d/clean_communes_pct/38.gp" || say "share chart at 92-95 %: axis not zoomed"
+grep -q 'không bắt đầu từ 0%' "$d/clean_communes_pct/38.gp" || say "share chart: zoomed axis not said"
+grep -q '^set yrange \[0:' "$d/communes_with_hotspot/38.gp" || say "count chart: axis below 0"
+grep -q 'format "%.0f"' "$d/communes_with_hotspot/38.gp" || say "count chart: decimals on the axis"
+grep -q 'communes_propaganda_pct' "$d/status.gp" && say "status overview: an indicator id as a column title"
+
+# 7c. a missing year is a gap in the reported line (a blank line in $obs)
+mkdir -p "$tmp/g/data"
+cat >"$tmp/g/plan.yaml" <<'YAML'
+plan:
+  id: gap
+  region: "01"
+  baseline: 2015
+  horizon: 2019
+metrics:
+  cases: {level: province, type: count, over_time: sum}
+indicators:
+  - id: cases
+    kind: sum
+    metric: cases
+    direction: decrease
+    targets:
+      - {year: 2019, value: 1}
+YAML
+printf 'code,name,level,parent\n01,A,province,\n' >"$tmp/g/data/units.csv"
+printf 'unit,period,metric,value\n01,2015,cases,5\n01,2016,cases,4\n01,2018,cases,3\n' >"$tmp/g/data/observations.csv"
+"$bin" plot "$tmp/g/plan.yaml" --data "$tmp/g/data" --out "$tmp/g/out" >/dev/null 2>"$tmp/err" || say "gap plot failed"
+sed -n '/^\$obs << EOD/,/^EOD/p' "$tmp/g/out/gap/cases/01.gp" | tr '\n' '|' | grep -q '2016 4||2018 3' \
+  || say "a missing year bridged by the line: $(sed -n '/^\$obs << EOD/,/^EOD/p' "$tmp/g/out/gap/cases/01.gp" | tr '\n' '|')"
+
+# 8. a report before the data begin: every chart still renders and says so
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --as-of 2014 --out "$tmp/rep_early" \
+  >/dev/null 2>"$tmp/err" || { say "report --as-of 2014: failed"; head -3 "$tmp/err"; }
+grep -q 'chưa có số liệu' "$tmp/rep_early/thanh-hoa-2016-2020/clean_communes_pct/38.svg" || say "empty chart: no word"
+
+# 9. rules reach the report: a rule's own status and note
+cat >"$tmp/rule.lua" <<'LUA'
+assess_rule("review", {indicators = {"clean_communes_pct"}}, function(a)
+  return "xem_xet_lai", "ghi chú của quy tắc"
+end)
+LUA
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --rules "$tmp/rule.lua" --out "$tmp/rep_rule" \
+  >/dev/null 2>"$tmp/err" || { say "report --rules: failed"; head -3 "$tmp/err"; }
+grep -q 'xem_xet_lai' "$tmp/rep_rule/index.html" || say "report --rules: the rule's status is not shown"
+grep -q 'ghi chú của quy tắc' "$tmp/rep_rule/index.html" || say "report --rules: the rule's note is not shown"
+grep -q 'c_other' "$tmp/rep_rule/thanh-hoa-2016-2020/status.gp" || say "report --rules: the rule's colour not on the chart"
+"$bin" report --help | grep -q -- '--rules' || say "report --help: no --rules"
+
+# 10. Hà Nội's tasks: completion per half-year and who is late (data: 01T04 at 20 % in
+# 2024S1, 70 % in 2024S2, below the 100 % due by the end of 2024; 01T01 at 100 %); no
+# section for the 30 districts, which have no target
+"$bin" report indicators/ha-noi-2024.yaml --data data --unit 01 --out "$tmp/rep_hn" >/dev/null 2>"$tmp/err" \
+  || { say "report ha-noi: failed"; head -3 "$tmp/err"; }
+html=$tmp/rep_hn/index.html
+grep -q 'Tiến độ các nhiệm vụ' "$html" || say "report ha-noi: no tasks table"
+grep -q '01T04</span></td><td class="num">20</td><td class="num">70</td><td class="late">Chậm</td>' "$html" \
+  || say "report ha-noi: 01T04 not shown late at 20 % and 70 %"
+grep -q '01T01</span></td><td class="num">50</td><td class="num">100</td><td>Đúng hạn</td>' "$html" \
+  || say "report ha-noi: 01T01 not on time at 50 % and 100 %"
+grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
 
 [ $fail -eq 0 ] && echo ok
 exit $fail

@@ -1,0 +1,124 @@
+/* The status overview: units x indicators, coloured by the final target's status. */
+#include "ct_chart_status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
+{
+    const ct_plot_plan *pp = c->pp;
+    const ct_series *s = pp->s;
+    const ct_chart_words *w = ct_chart_words_of(st->lang);
+    int cols = 0, *col_ind = malloc((size_t)(pp->n_ind ? pp->n_ind : 1) * sizeof *col_ind);
+    if (!col_ind) { b->oom = 1; return; }
+    for (int i = 0; i < pp->n_ind; i++) {
+        if (pp->plan->indicators[i].n_targets == 0) continue;
+        int any = 0;
+        for (int k = 0; k < pp->n_units && !any; k++) any = ct_plot_get(pp, i, pp->units[k]) != NULL;
+        if (any) col_ind[cols++] = i;
+    }
+    int rows = pp->n_units;
+    char wexpr[64], hexpr[64];
+    snprintf(wexpr, sizeof wexpr, "%d", 330 + 72 * (cols > 4 ? cols : 4));
+    snprintf(hexpr, sizeof hexpr, "%d", 480 + 24 * rows);
+    ct_chart_preamble(c, st, wexpr, hexpr, b);
+    int nst;
+    const char *const *sts = ct_plot_statuses(&nst);
+    int present[CT_ASSESS_N_STATUSES + 1] = {0};
+    /* one datablock per status; cells at (column, row from the top) */
+    for (int si = 0; si <= nst; si++) {
+        int opened = 0;
+        for (int j = 0; j < cols; j++)
+            for (int r = 0; r < rows; r++) {
+                const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
+                if (!ps) continue;
+                int idx = ct_chart_status_index(ct_plot_final_status(ps));
+                if ((si < nst && idx != si) || (si == nst && idx >= 0)) continue;
+                if (!opened) { ct_plot_buf_printf(b, "$st%d << EOD\n", si); opened = 1; }
+                ct_plot_buf_printf(b, "%d %d\n", j + 1, rows - r);
+            }
+        if (opened) { ct_chart_block_end(b); present[si] = 1; }
+    }
+    /* the latest value in each cell, with its year when it is not the year
+     * most cells show (a 2015 baseline among 2020 values says so) */
+    int common = 0;
+    {
+        int seen[CT_PLOT_MAX_YEARS] = {0}, yrs[CT_PLOT_MAX_YEARS], ny = 0, best = 0;
+        for (int j = 0; j < cols; j++)
+            for (int r = 0; r < rows; r++) {
+                const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
+                if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
+                int y = ps->assess[ps->final].latest_period.year, q = 0;
+                while (q < ny && yrs[q] != y) q++;
+                if (q == ny && ny < CT_PLOT_MAX_YEARS) yrs[ny++] = y;
+                if (q < ny && ++seen[q] > best) { best = seen[q]; common = y; }
+            }
+    }
+    int any_val = 0;
+    for (int j = 0; j < cols; j++)
+        for (int r = 0; r < rows; r++) {
+            const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
+            if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
+            const ct_assessment *a = &ps->assess[ps->final];
+            if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
+            char v[48], yr[16] = "";
+            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f%%", a->latest_value);
+            else ct_chart_num_label(a->latest_value, v, sizeof v);
+            if (a->latest_period.year != common) snprintf(yr, sizeof yr, " ('%02d)", a->latest_period.year % 100);
+            ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, yr);
+        }
+    if (any_val) ct_chart_block_end(b);
+    ct_plot_buf title = {0};
+    ct_plot_buf_printf(&title, "%s\n", w->status_title);
+    ct_chart_wrap(pp->plan->title ? pp->plan->title : pp->plan->id, 90, &title);
+    ct_chart_set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
+    ct_plot_buf_free(&title);
+    ct_plot_buf_printf(b, "set xrange [0.5:%d.5]\nset yrange [0.5:%d.5]\n", cols > 0 ? cols : 1, rows > 0 ? rows : 1);
+    ct_plot_buf_puts(b, "unset grid\nset border 0\nset tics scale 0\nset xtics rotate by 90 right nomirror\n");
+    ct_plot_buf_puts(b, "set lmargin 34\nset rmargin 3\nset bmargin 23\nset tmargin 5\n");
+    ct_plot_buf_puts(b, "set xtics (");
+    for (int j = 0; j < cols; j++) {
+        if (j) ct_plot_buf_puts(b, ", ");
+        const ct_indicator *ci = &pp->plan->indicators[col_ind[j]];
+        ct_plot_buf wt = {0};   /* the indicator's title, wrapped, never cut */
+        ct_chart_wrap(ci->title ? ci->title : ci->id, 38, &wt);
+        ct_plot_gp_string(b, wt.s ? wt.s : "");
+        ct_plot_buf_free(&wt);
+        ct_plot_buf_printf(b, " %d", j + 1);
+    }
+    if (cols == 0) ct_plot_buf_puts(b, "\"\" 1");
+    ct_plot_buf_puts(b, ")\nset ytics (");
+    for (int r = 0; r < rows; r++) {
+        int u = pp->units[r];
+        char lab[300];
+        int depth = s->depth[u] - s->depth[pp->units[0]];
+        snprintf(lab, sizeof lab, "%s%s", depth > 0 ? "   " : "", ct_chart_unit_title(s, u));
+        if (r) ct_plot_buf_puts(b, ", ");
+        ct_plot_gp_string(b, lab);
+        ct_plot_buf_printf(b, " %d", rows - r);
+    }
+    if (rows == 0) ct_plot_buf_puts(b, "\"\" 1");
+    ct_plot_buf_puts(b, ")\nset key outside bottom center horizontal reverse Left\n");
+    ct_plot_buf plot = {0};
+    const char *sep = "plot ";
+    for (int si = 0; si < nst; si++) {
+        if (present[si])
+            ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb %s fs solid title ", sep, si,
+                               ct_plot_status_var(sts[si]));
+        else
+            ct_plot_buf_printf(&plot, "%skeyentry with boxes fc rgb %s title ", sep, ct_plot_status_var(sts[si]));
+        ct_plot_gp_string(&plot, ct_plot_status_label(sts[si], st->lang));
+        sep = ", \\\n  ";
+    }
+    if (present[nst]) ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb c_other fs solid notitle", sep, nst);
+    if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",7.5\" notitle", sep);
+    /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
+    ct_plot_buf_printf(&plot, "%s'+' using (1):(1) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep);
+    ct_plot_buf_puts(b, plot.s ? plot.s : "");
+    ct_plot_buf_puts(b, "\nunset output\n");
+    ct_plot_buf_free(&plot);
+    free(col_ind);
+}
+
