@@ -571,7 +571,7 @@ static void chunk_init(chunk *c, ct_series *s, const ct_csv *r, size_t from, siz
     c->r = *r;
     c->r.pos = from;
     c->r.size = to;
-    c->r.released = from & ~(size_t)4095;
+    c->r.released = (from + 4095) & ~(size_t)4095; /* the page before holds the previous part's last rows */
     c->r.line = line;
     c->col = col;
     c->ncols = ncols;

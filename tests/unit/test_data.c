@@ -639,6 +639,56 @@ static void test_cells(void)
     ct_diags_free(&d);
 }
 
+/* A file large enough to be read by two threads, each returning the pages it
+ * has read (over 80 MiB, over 65,536 rows a part): every value is read back
+ * right, on both sides of the split. The pages of the second part begin
+ * after the page that holds the first part's last rows. */
+static void test_large_file(void)
+{
+    enum { COMMUNES = 240, MONTHS = 600, PAD = 600 };
+    char up[160], op[160];
+    snprintf(up, sizeof up, "%s/big_units.csv", dir);
+    snprintf(op, sizeof op, "%s/big_obs.csv", dir);
+    FILE *f = fopen(up, "wb");
+    if (!f) { perror(up); exit(2); }
+    fputs("code,name,level,parent\n01,P,province,\n001,D,district,01\n", f);
+    for (int c = 0; c < COMMUNES; c++) fprintf(f, "c%04d,C,commune,001\n", c);
+    fclose(f);
+    f = fopen(op, "wb");
+    if (!f) { perror(op); exit(2); }
+    char pad[PAD + 1];
+    memset(pad, 'x', PAD);
+    pad[PAD] = '\0';
+    fputs("unit,period,metric,value,note\n", f);
+    for (int m = 0; m < MONTHS; m++)
+        for (int c = 0; c < COMMUNES; c++)
+            fprintf(f, "c%04d,%d-%02d,hot,%d,%s\n", c, 1990 + m / 12, m % 12 + 1, (c * 7 + m) % 11, pad);
+    fclose(f);
+    ct_series s;
+    ct_diags d;
+    ct_series_init(&s);
+    ct_diags_init(&d);
+    CHECK_INT(ct_data_load_units(&s, up, &d), CT_OK);
+    ct_series_declare_metric(&s, "hot", "commune", CT_MT_COUNT, CT_OT_SUM, "t.yaml", 1, 1, &d);
+    CHECK_INT(ct_data_load_observations(&s, op, &d), CT_OK);
+    CHECK_INT(d.n_errors, 0);
+    int wrong = 0, hot = M(&s, "hot");
+    for (int m = 0; m < MONTHS && hot >= 0; m++)
+        for (int c = 0; c < COMMUNES; c++) {
+            char code[16], per[16];
+            snprintf(code, sizeof code, "c%04d", c);
+            snprintf(per, sizeof per, "%d-%02d", 1990 + m / 12, m % 12 + 1);
+            if (ct_series_value(&s, hot, U(&s, code), P(per)) != (c * 7 + m) % 11 && wrong++ < 3)
+                fprintf(stderr, "big file: %s %s: got %g, expected %d\n", code, per,
+                        ct_series_value(&s, hot, U(&s, code), P(per)), (c * 7 + m) % 11);
+        }
+    CHECK_INT(wrong, 0);
+    ct_series_free(&s);
+    ct_diags_free(&d);
+    unlink(up);
+    unlink(op);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/ct_data_XXXXXX");
@@ -652,6 +702,7 @@ int main(void)
     test_rollups();
     test_obs_errors();
     test_cells();
+    test_large_file();
     unlink(units_path);
     unlink(obs_path);
     unlink(plan_path);
