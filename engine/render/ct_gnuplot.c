@@ -247,7 +247,7 @@ ct_status ct_plot_run(ct_plot_job *jobs, size_t n, const ct_plot_run_opts *opts,
                 ct_plot_gp_string(&w->w, jobs[j].dir);
                 ct_plot_buf_puts(&w->w, "\n");
                 ct_plot_buf_puts(&w->w, jobs[j].script);
-                ct_plot_buf_printf(&w->w, "\nprinterr \"CHITIEU-END %zu\"\n", j);
+                ct_plot_buf_printf(&w->w, "\nprinterr \"\\nCHITIEU-END %zu\"\n", j); /* on a line of its own */
                 if (w->w.oom) { result = CT_ENOMEM; goto stop; }
                 w->q[w->nq++] = j;
             }

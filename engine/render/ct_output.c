@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "ct_output.h"
 
 #include <fcntl.h>
@@ -77,24 +78,26 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return o; }
     o->path = dup_n(path, strlen(path));
     if (!o->path) return open_failed(o, d, "%s", "out of memory");
-    o->target = follow_links(path);
-    if (!o->target) return open_failed(o, d, "cannot write: %s", strerror(errno));
     struct stat st;
-    int exists = stat(o->target, &st) == 0;
+    int exists = stat(path, &st) == 0;   /* through every link, /proc's too */
     if (exists) {
         const char *input = ct_file_input_named(st.st_dev, st.st_ino);
         if (input) return open_failed(o, d, "is one of the inputs (%s); refusing to overwrite it: choose another output file", input);
         if (S_ISDIR(st.st_mode)) return open_failed(o, d, "cannot write: %s", "it is a folder");
     }
     if (exists && !S_ISREG(st.st_mode)) {
-        /* a device or a FIFO: written in place, never replaced */
-        int fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        /* a device or a FIFO (or /dev/stdout): written in place, never replaced */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
             if (fd >= 0) close(fd);
             return open_failed(o, d, "cannot write: %s", strerror(errno));
         }
         return o;
     }
+    /* a regular file, or a new one: the temporary file goes beside the file
+     * that path names after its links (a link may name a file to be made) */
+    o->target = exists ? realpath(path, NULL) : follow_links(path);
+    if (!o->target) return open_failed(o, d, "cannot write: %s", strerror(errno));
     const char *slash = strrchr(o->target, '/');
     char *dir = slash ? dup_n(o->target, slash == o->target ? 1 : (size_t)(slash - o->target)) : NULL;
     if (slash && !dir) return open_failed(o, d, "%s", "out of memory");
