@@ -22,8 +22,8 @@ OUT=${OUT:-$root/build-fuzz}
 JOBS=${JOBS:-1}
 MAX_LEN=${MAX_LEN:-1048576}
 
-engine="core/ct_error.c core/ct_arena.c core/ct_strmap.c core/ct_file.c core/ct_tmpfile.c core/ct_number.c model/ct_period.c model/ct_cond.c
-        model/ct_series.c load/ct_csv.c load/ct_yaml.c load/ct_plan.c load/ct_data.c load/ct_dhis2_in.c"
+# every module of the layers the parsers live in (core, model, load)
+engine=$(cd "$root/engine" && ls core/*.c model/*.c load/*.c)
 srcs=""
 for f in $engine; do srcs="$srcs $root/engine/$f"; done
 
