@@ -144,7 +144,7 @@ static ct_status refill(ct_csv *r, size_t keep_from, int keep_line)
 {
     if (r->fatal != CT_OK) return r->fatal;
     size_t keep = r->avail - keep_from, checked = r->size - keep_from;
-    memmove(r->data, r->data + keep_from, keep);
+    if (keep) memmove(r->data, r->data + keep_from, keep);
     r->avail = keep;
     r->pos -= keep_from;
     r->size = checked;
