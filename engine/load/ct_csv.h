@@ -72,10 +72,15 @@ int ct_csv_col(const ct_field *hdr, int n, const char *name);
 int ct_field_is(ct_field f, const char *s);
 
 /* The field without surrounding spaces (codes and values are compared trimmed). */
+static inline int ct_csv_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r'); /* isspace in the C locale */
+}
+
 static inline ct_field ct_field_trim(ct_field f)
 {
-    while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
-    while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
+    while (f.len && ct_csv_space(f.ptr[0])) { f.ptr++; f.len--; }
+    while (f.len && ct_csv_space(f.ptr[f.len - 1])) f.len--;
     return f;
 }
 

@@ -127,8 +127,10 @@ typedef struct {
     char period_text[32];
     size_t period_len;
     ct_period period;
+    int first_month, last_month; /* of period (first pass) */
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
+    int *next_unit;       /* the unit that followed each unit last time (second pass) */
 } row_cache;
 
 static int cache_init(row_cache *c, const ct_series *s)
@@ -257,7 +259,14 @@ static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
     int u;
     if (cached_text(c->unit_text, c->unit_len, code)) u = c->unit;
     else {
-        u = ct_series_unit(s, code.ptr, code.len);
+        /* files sorted by period list the units in the same order each time */
+        int prev = c->unit, guess = prev >= 0 && c->next_unit ? c->next_unit[prev] : -1;
+        if (guess >= 0 && !s->reused[guess] && strlen(s->code[guess]) == code.len &&
+            memcmp(s->code[guess], code.ptr, code.len) == 0)
+            u = guess;
+        else
+            u = ct_series_unit(s, code.ptr, code.len);
+        if (prev >= 0 && c->next_unit) c->next_unit[prev] = u;
         c->unit = u;
         cache_text(c->unit_text, sizeof c->unit_text, &c->unit_len, code);
     }
@@ -334,11 +343,16 @@ static void pass_init(obs_pass *ps, ct_series *s, ct_csv *r, const int *col, int
     ct_diags_init(&ps->diags);
     ct_strmap_init(&ps->unk.names);
     if (cache_init(&ps->cache, s) != 0) ps->st = CT_ENOMEM;
+    ps->cache.unit = -1;
+    ps->cache.next_unit = malloc((size_t)(s->n_units + 1) * sizeof *ps->cache.next_unit);
+    if (!ps->cache.next_unit) ps->st = CT_ENOMEM;
+    for (int u = 0; ps->cache.next_unit && u <= s->n_units; u++) ps->cache.next_unit[u] = -1;
 }
 
 static void pass_free(obs_pass *ps)
 {
     free(ps->cache.next_metric);
+    free(ps->cache.next_unit);
     ct_strmap_free(&ps->unk.names);
     free(ps->unk.first_line);
     free(ps->unk.rows);
@@ -419,14 +433,20 @@ static ct_status scan_span(ct_series *s, ct_csv *r, const int *col, int ncols, s
         if (!mt->used || mt->level < 0) continue;
         ct_field per = ct_field_trim(f[col[1]]);
         ct_period p;
-        if (cached_text(c.period_text, c.period_len, per)) p = c.period;
-        else if (ct_period_parse(per.ptr, per.len, &p) != 0) continue;
-        else {
+        int fm, lm;
+        if (cached_text(c.period_text, c.period_len, per)) {
+            p = c.period;
+            fm = c.first_month;
+            lm = c.last_month;
+        } else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
+            continue;
+        } else {
             cache_text(c.period_text, sizeof c.period_text, &c.period_len, per);
             c.period = p;
+            fm = c.first_month = ct_period_first_month(p);
+            lm = c.last_month = ct_period_last_month(p);
         }
         if (p.type > mt->finest) mt->finest = p.type;
-        int fm = ct_period_first_month(p), lm = ct_period_last_month(p);
         if (!sp->any || fm < sp->first_month) { sp->first_month = fm; sp->lo = p; sp->lo_line = r->row_line; }
         if (!sp->any || lm > sp->last_month) { sp->last_month = lm; sp->hi = p; sp->hi_line = r->row_line; }
         sp->any = 1;
