@@ -155,18 +155,21 @@ async function main() {
         UNION ALL SELECT y || 'S' || h, CASE h WHEN 1 THEN (y - 1) || 'S2' ELSE y || 'S1' END
         FROM range(${span[0]}, ${span[1] + 1}) t(y), (VALUES (1), (2)) s(h)`);
 
-    // one wide row per base unit and period of each level, with the previous period's is_clean
+    // one wide row per base unit and period of each level (the full grid), with the
+    // previous period's is_clean for the transition
     for (const lv of ['commune', 'district']) {
         const ms = names.filter((m) => METRICS[m][0] === lv);
+        await run(`CREATE TABLE wide_${lv} AS
+            SELECT unit, period, ${ms.map((m) => `any_value(v) FILTER (WHERE metric = ${q(m)}) AS ${m}`).join(', ')}
+            FROM vals WHERE metric IN (${ms.map(q).join(',')}) GROUP BY unit, period`);
         await run(`CREATE TABLE w_${lv} AS
-            SELECT u.code AS unit, p.period, p.prev, u.high_risk,
-                   ${ms.map((m) => `any_value(v.v) FILTER (WHERE v.metric = ${q(m)}) AS ${m}`).join(', ')}
-            FROM units u CROSS JOIN periods p LEFT JOIN vals v ON v.unit = u.code AND v.period = p.period
-            WHERE u.level = ${q(lv)} GROUP BY u.code, p.period, p.prev, u.high_risk`);
+            SELECT u.code AS unit, p.period, u.high_risk, ${ms.map((m) => `w.${m}`).join(', ')}
+                   ${lv === 'commune' ? ', pw.is_clean AS p_is_clean' : ''}
+            FROM units u CROSS JOIN periods p
+            LEFT JOIN wide_${lv} w ON w.unit = u.code AND w.period = p.period
+            ${lv === 'commune' ? 'LEFT JOIN wide_commune pw ON pw.unit = u.code AND pw.period = p.prev' : ''}
+            WHERE u.level = ${q(lv)}`);
     }
-    await run(`ALTER TABLE w_commune ADD COLUMN p_is_clean DOUBLE`);
-    await run(`UPDATE w_commune SET p_is_clean = q.is_clean FROM w_commune q
-               WHERE q.unit = w_commune.unit AND q.period = w_commune.prev`);
     const t1 = Date.now();
 
     // every indicator: base columns, summed to every unit at or above the base level

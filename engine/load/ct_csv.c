@@ -134,7 +134,7 @@ void ct_csv_close(ct_csv *r)
     r->data = NULL;
 }
 
-enum { STREAM_WINDOW = 4 << 20 };
+enum { STREAM_WINDOW = 256 << 10 }; /* small enough to be parsed while still in the cache */
 
 /* Streaming: keeps the bytes from keep_from on (a row start, at line
  * keep_line), moved to the front, and reads more, up to the last whole line
@@ -276,25 +276,26 @@ static int read_quoted(ct_csv *r, ct_field *f, ct_field *done, int n_done, size_
  * field count, or -1 when the line has a quote (the general path handles it). */
 static int next_plain(ct_csv *r, ct_field *fields, int max)
 {
-    const char *s = r->data + r->pos, *end = r->data + r->size;
-    /* one scan of the bytes: rows are short, shorter than a call per field */
-    const char *p = s, *start = s;
-    int n = 0, check_quotes = !r->no_quotes;
-    for (; p < end && *p != '\n'; p++) {
-        if (*p == ',') {
-            if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(p - start); }
-            n++;
-            start = p + 1;
-        } else if (*p == '"' && check_quotes) {
-            return -1;
-        }
+    const char *s = r->data + r->pos;
+    size_t left = r->size - r->pos;
+    const char *nl = memchr(s, '\n', left);
+    size_t len = nl ? (size_t)(nl - s) : left;
+    if (!r->no_quotes && memchr(s, '"', len)) return -1;
+    const char *stop = s + len;
+    if (stop > s && stop[-1] == '\r') stop--; /* CRLF */
+    /* rows are short: one loop over the bytes rather than a call per field */
+    int n = 0;
+    const char *start = s;
+    for (const char *p = s; p < stop; p++) {
+        if (*p != ',') continue;
+        if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(p - start); }
+        n++;
+        start = p + 1;
     }
-    const char *stop = p;
-    if (stop > start && stop[-1] == '\r') stop--; /* CRLF */
     if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(stop - start); }
     n++;
-    r->pos += (size_t)(p - s) + (p < end ? 1 : 0);
-    if (p < end) r->line++;
+    r->pos += len + (nl ? 1 : 0);
+    if (nl) r->line++;
     return n;
 }
 

@@ -250,7 +250,7 @@ static void test_errors(void)
 
 /* A streamed file (ct_csv_stream) reads the same rows, lines and errors as
  * the file read whole, when rows, quoted fields spanning lines, a row longer
- * than the window, and a bad row fall across the window's ends (4 MB). The
+ * than the window, and a bad row fall across the window's ends (256 kB). The
  * expected rows are those of ct_csv_open, tested above. */
 static void test_stream(void)
 {
