@@ -2,6 +2,12 @@
 """Generate the national-scale synthetic benchmark dataset for chitieu.
 
     python3 bench/gen_national.py [OUT_DIR]      (default: bench/out/national)
+    python3 bench/gen_national.py --monthly --years 20 --metrics 50 OUT_DIR
+
+The second form is the scale run, "all of Vietnam monthly for twenty years":
+monthly observations over the last YEARS years up to 2025 and the commune
+metrics grown to METRICS metrics in all (extra counts `extra_NN`, each with a
+`sum` indicator); OUT_DIR/plan.yaml is then the benchmark plan with them.
 
 Writes OUT_DIR/units.csv and OUT_DIR/observations.csv in the contract format
 (the interface contract; docs/data-formats.md): 63 provinces with their real GSO codes, 705
@@ -125,8 +131,27 @@ def write_units(path, rows):
         w.writerows(rows)
 
 
+MONTHLY = False
+EXTRA = []           # extra commune count metrics (the scale run)
+
+
 def periods():
+    if MONTHLY:
+        return ["%d-%02d" % (y, m) for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13)]
     return ["%dS%d" % (y, h) for y in range(FIRST_YEAR, LAST_YEAR + 1) for h in (1, 2)]
+
+
+def write_plan(path, here):
+    """The benchmark plan with the extra metrics, one `sum` indicator each."""
+    with open(os.path.join(here, "national-plan.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    metrics = "".join("  %s: {level: commune, type: count, over_time: sum, title: \"%s\"}\n" % (m, m)
+                      for m in EXTRA)
+    text = text.replace("\nindicators:\n", "\n" + metrics + "\nindicators:\n", 1)
+    text += "".join("\n  - id: %s_total\n    title: \"%s\"\n    kind: sum\n    metric: %s\n" % (m, m, m)
+                    for m in EXTRA)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def write_observations(path, rng, communes, districts):
@@ -147,8 +172,9 @@ def write_observations(path, rng, communes, districts):
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("unit,period,metric,value\n")
-        for t, per in enumerate(periods()):
-            progress = t / 29.0
+        pers = periods()
+        for t, per in enumerate(pers):
+            progress = t / (len(pers) - 1.0)
             out = []
             add = out.append
             up = 0.10 + 0.25 * progress
@@ -178,7 +204,9 @@ def write_observations(path, rng, communes, districts):
                 reintegrated = randrange(0, supported + 1)
                 vals = (c, prop, hotspot, team[i], media, r, inspected, violating,
                         cases, handled, supported, reintegrated)
-                for m, v in zip(COMMUNE_METRICS, vals):
+                if EXTRA:
+                    vals += tuple(randrange(0, 5 + r) for _ in EXTRA)
+                for m, v in zip(COMMUNE_METRICS + EXTRA, vals):
                     x = rand()
                     if x < P_ABSENT:
                         continue
@@ -212,11 +240,28 @@ def write_observations(path, rng, communes, districts):
 
 
 def main(argv):
+    global MONTHLY, FIRST_YEAR
     here = os.path.dirname(os.path.abspath(__file__))
-    out = argv[1] if len(argv) > 1 else os.path.join(here, "out", "national")
-    if len(argv) > 2 or out in ("-h", "--help"):
+    args = argv[1:]
+    n_metrics = len(COMMUNE_METRICS) + len(DISTRICT_METRICS)
+    try:
+        while args and args[0] in ("--monthly", "--years", "--metrics"):
+            opt = args.pop(0)
+            if opt == "--monthly":
+                MONTHLY = True
+            elif opt == "--years":
+                FIRST_YEAR = LAST_YEAR - int(args.pop(0)) + 1
+            else:
+                n_metrics = int(args.pop(0))
+    except (IndexError, ValueError):
+        print(__doc__.strip())
+        return 2
+    out = args[0] if args else os.path.join(here, "out", "national")
+    if len(args) > 1 or out in ("-h", "--help") or LAST_YEAR - FIRST_YEAR + 1 < 1:
         print(__doc__.strip())
         return 0 if out in ("-h", "--help") else 2
+    base = len(COMMUNE_METRICS) + len(DISTRICT_METRICS)
+    EXTRA[:] = ["extra_%02d" % (k + 1) for k in range(max(0, n_metrics - base))]
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
     rng = random.Random(SEED)
@@ -224,6 +269,8 @@ def main(argv):
     # Write to temporary names first: a half-written dataset never looks complete.
     write_units(os.path.join(out, "units.csv.tmp"), rows)
     n = write_observations(os.path.join(out, "observations.csv.tmp"), rng, communes, districts)
+    if EXTRA or MONTHLY or FIRST_YEAR != 2011:
+        write_plan(os.path.join(out, "plan.yaml"), here)
     for name in ("units.csv", "observations.csv"):
         os.replace(os.path.join(out, name + ".tmp"), os.path.join(out, name))
     size = os.path.getsize(os.path.join(out, "observations.csv")) / 1e6

@@ -817,6 +817,11 @@ static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_ser
     return n;
 }
 
+/* Periods computed together: their cells are then written unit by unit, in
+ * the grid's order (a row of GRID_BLOCK neighbouring cells at a time), not
+ * one period's column across every unit. */
+enum { GRID_BLOCK = 8 };
+
 ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                           const ct_compute_filter *f, ct_grid *g)
 {
@@ -826,8 +831,11 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     int np = list_periods(plan, finest, NULL);
     g->periods = malloc((size_t)(np ? np : 1) * sizeof *g->periods);
     g->units = malloc((size_t)s->n_units * sizeof *g->units);
-    accum a;
-    int acc_ok = accum_alloc(&a, s->n_units) == 0;
+    accum a[GRID_BLOCK];
+    int n_acc = ind->kind == CT_KIND_LUA ? 1 : GRID_BLOCK, acc_ok = 1;
+    memset(a, 0, sizeof a);
+    for (int k = 0; k < n_acc; k++)
+        if (accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
     ct_status st = g->periods && g->units && acc_ok ? CT_OK : CT_ENOMEM;
     if (st == CT_OK) {
         g->n_periods = list_periods(plan, finest, g->periods);
@@ -836,16 +844,19 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
         g->cells = malloc(((size_t)g->n_units * (size_t)np + 1) * sizeof *g->cells);
         if (!g->cells) st = CT_ENOMEM;
     }
-    for (int j = 0; st == CT_OK && j < g->n_periods; j++) {
-        if (ind->kind == CT_KIND_LUA) {
-            custom_column(ind, g, j, a.num);
-            continue;
+    if (st == CT_OK && ind->kind == CT_KIND_LUA) {
+        for (int j = 0; j < g->n_periods; j++) custom_column(ind, g, j, a[0].num);
+    } else if (st == CT_OK) {
+        for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
+            int nb = g->n_periods - j0 < GRID_BLOCK ? g->n_periods - j0 : GRID_BLOCK;
+            for (int k = 0; k < nb; k++) compute_period(plan, ind, s, g->periods[j0 + k], &a[k]);
+            for (int i = 0; i < g->n_units; i++) {
+                ct_cell *row = g->cells + (size_t)i * (size_t)np + (size_t)j0;
+                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &a[k], g->units[i]);
+            }
         }
-        compute_period(plan, ind, s, g->periods[j], &a);
-        for (int i = 0; i < g->n_units; i++)
-            g->cells[(size_t)i * (size_t)np + (size_t)j] = make_cell(ind, &a, g->units[i]);
     }
-    accum_free(&a);
+    for (int k = 0; k < n_acc; k++) accum_free(&a[k]);
     if (st != CT_OK) ct_grid_free(g);
     return st;
 }

@@ -51,11 +51,11 @@ static size_t utf8_seq(const unsigned char *s, size_t i, size_t n)
 
 /* Refuses a file with a NUL byte or text that is not UTF-8 (an error at its
  * line and column). ASCII is checked eight bytes at a time. */
-static int check_text(const char *path, const char *data, size_t n, ct_diags *d)
+static int check_text(const char *path, const char *data, size_t from, size_t n, int line0, ct_diags *d)
 {
     const unsigned char *s = (const unsigned char *)data;
     const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
-    size_t i = 0;
+    size_t i = from;
     while (i < n) {
         if (n - i >= 8) {
             uint64_t w;
@@ -66,6 +66,7 @@ static int check_text(const char *path, const char *data, size_t n, ct_diags *d)
         if (len) { i += len; continue; }
         int line, col;
         place_of(data, i, &line, &col);
+        line += line0 - 1;
         if (s[i] == 0) ct_error_at(d, path, line, col, "a NUL byte; the file must be UTF-8 text");
         else ct_error_at(d, path, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", s[i]);
         return -1;
@@ -78,6 +79,8 @@ ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d)
     memset(r, 0, sizeof *r);
     r->path = path;
     r->line = 1;
+    r->line0 = 1;
+    r->eof = 1;
     size_t size;
     int fd = ct_file_open_input(path, "a data file", &size, d);
     if (fd < 0) return CT_EIO;
@@ -113,15 +116,102 @@ ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d)
     }
     close(fd);
     if (got < r->size) { ct_csv_close(r); return CT_EIO; }
-    if (check_text(path, r->data, r->size, d) != 0) { ct_csv_close(r); return CT_EINPUT; }
+    if (check_text(path, r->data, 0, r->size, 1, d) != 0) { ct_csv_close(r); return CT_EINPUT; }
     if (r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
     return CT_OK;
 }
 
 void ct_csv_close(ct_csv *r)
 {
-    if (r->data && r->data != empty_data) munmap(r->data, r->size);
+    if (r->stream) {
+        free(r->data);
+        if (r->fd >= 0) close(r->fd);
+        r->fd = -1;
+        r->stream = 0;
+    } else if (r->data && r->data != empty_data) {
+        munmap(r->data, r->size);
+    }
     r->data = NULL;
+}
+
+enum { STREAM_WINDOW = 256 << 10 }; /* small enough to be parsed while still in the cache */
+
+/* Streaming: keeps the bytes from keep_from on (a row start, at line
+ * keep_line), moved to the front, and reads more, up to the last whole line
+ * (or the end of the file); checks the new text. Offsets into the buffer
+ * shift down by keep_from, and the buffer may move. */
+static ct_status refill(ct_csv *r, size_t keep_from, int keep_line)
+{
+    if (r->fatal != CT_OK) return r->fatal;
+    size_t keep = r->avail - keep_from, checked = r->size - keep_from;
+    if (keep) memmove(r->data, r->data + keep_from, keep);
+    r->avail = keep;
+    r->pos -= keep_from;
+    r->size = checked;
+    r->line0 = keep_line;
+    for (;;) {
+        if (r->avail == r->cap) {
+            size_t nc = r->cap ? r->cap * 2 : STREAM_WINDOW;
+            char *nd = realloc(r->data, nc);
+            if (!nd) return r->fatal = CT_ENOMEM;
+            r->data = nd;
+            r->cap = nc;
+        }
+        while (!r->eof && r->avail < r->cap) {
+            ssize_t n = read(r->fd, r->data + r->avail, r->cap - r->avail);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                ct_error_at(r->fatal_d, r->path, 0, 0, "cannot read: %s", strerror(errno));
+                return r->fatal = CT_EIO;
+            }
+            if (n == 0) r->eof = 1;
+            r->avail += (size_t)n;
+        }
+        size_t end = r->avail;
+        if (!r->eof) {
+            const char *p = r->data + r->avail;
+            while (p > r->data + checked && p[-1] != '\n') p--;
+            end = (size_t)(p - r->data);
+        }
+        if (end > checked || r->eof) {
+            if (check_text(r->path, r->data, checked, end, r->line0, r->fatal_d) != 0) return r->fatal = CT_EINPUT;
+            r->size = end;
+            r->no_quotes = memchr(r->data + r->pos, '"', r->size - r->pos) == NULL;
+            return CT_OK;
+        }
+        /* no whole line in the window: read on into a larger one */
+    }
+}
+
+ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->line = 1;
+    r->line0 = 1;
+    r->fatal_d = d;
+    r->fd = ct_file_open_input(path, "a data file", NULL, d);
+    if (r->fd < 0) return CT_EIO;
+    r->stream = 1;
+    ct_status st = refill(r, 0, 1);
+    if (st != CT_OK) { ct_csv_close(r); return st; }
+    if (r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    return CT_OK;
+}
+
+ct_status ct_csv_rewind(ct_csv *r)
+{
+    if (!r->stream) return CT_OK;
+    if (lseek(r->fd, 0, SEEK_SET) != 0) {
+        ct_error_at(r->fatal_d, r->path, 0, 0, "cannot read: %s", strerror(errno));
+        return r->fatal = CT_EIO;
+    }
+    r->avail = r->size = r->pos = 0;
+    r->eof = 0;
+    r->line = r->row_line = 1;
+    ct_status st = refill(r, 0, 1);
+    if (st == CT_OK && r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    return st;
 }
 
 void ct_csv_release_read(ct_csv *r)
@@ -129,7 +219,7 @@ void ct_csv_release_read(ct_csv *r)
     const size_t chunk = (size_t)32 << 20, margin = (size_t)1 << 20;
     long pg = sysconf(_SC_PAGESIZE);
     /* keep the last megabyte: the fields of recent rows may still be in use */
-    if (r->pos < margin) return;
+    if (r->stream || r->pos < margin) return;
     size_t upto = (r->pos - margin) & ~((size_t)pg - 1);
     if (r->data == empty_data || upto < r->released + chunk) return;
     madvise(r->data + r->released, upto - r->released, MADV_DONTNEED);
@@ -143,12 +233,24 @@ static void skip_line(ct_csv *r)
 }
 
 /* Reads a quoted field starting after its opening quote; unescapes "" in place. */
-static int read_quoted(ct_csv *r, ct_field *f, ct_diags *d)
+static int read_quoted(ct_csv *r, ct_field *f, ct_field *done, int n_done, size_t *row_start, ct_diags *d)
 {
     char *s = r->data;
     size_t start = r->pos, out = r->pos;
     int start_line = r->line;
     for (;;) {
+        if (r->pos >= r->size && r->stream && !r->eof && r->fatal == CT_OK) {
+            /* the field goes on past the window: keep the row, read more */
+            const char *old = r->data;
+            size_t from = *row_start;
+            if (refill(r, from, r->row_line) != CT_OK) return -1;
+            for (int i = 0; i < n_done; i++) done[i].ptr = r->data + ((done[i].ptr - old) - (ptrdiff_t)from);
+            start -= from;
+            out -= from;
+            *row_start = 0;
+            s = r->data;
+            continue;
+        }
         if (r->pos >= r->size) {
             ct_error_at(d, r->path, start_line, 0, "quoted field is not closed before the end of the file");
             return -1;
@@ -179,18 +281,19 @@ static int next_plain(ct_csv *r, ct_field *fields, int max)
     const char *nl = memchr(s, '\n', left);
     size_t len = nl ? (size_t)(nl - s) : left;
     if (!r->no_quotes && memchr(s, '"', len)) return -1;
-    size_t end = len;
-    if (end > 0 && s[end - 1] == '\r') end--;
+    const char *stop = s + len;
+    if (stop > s && stop[-1] == '\r') stop--; /* CRLF */
+    /* rows are short: one loop over the bytes rather than a call per field */
     int n = 0;
-    const char *p = s, *stop = s + end;
-    for (;;) {
-        const char *comma = memchr(p, ',', (size_t)(stop - p));
-        const char *fe = comma ? comma : stop;
-        if (n < max) { fields[n].ptr = p; fields[n].len = (size_t)(fe - p); }
+    const char *start = s;
+    for (const char *p = s; p < stop; p++) {
+        if (*p != ',') continue;
+        if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(p - start); }
         n++;
-        if (!comma) break;
-        p = comma + 1;
+        start = p + 1;
     }
+    if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(stop - start); }
+    n++;
     r->pos += len + (nl ? 1 : 0);
     if (nl) r->line++;
     return n;
@@ -198,9 +301,16 @@ static int next_plain(ct_csv *r, ct_field *fields, int max)
 
 int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d)
 {
+    if (r->stream && r->pos >= r->size && !r->eof && refill(r, r->pos, r->line) != CT_OK) return 0;
+    if (r->fatal != CT_OK) return 0;
     const char *s = r->data;
     /* skip blank lines */
-    while (r->pos < r->size) {
+    while (r->pos < r->size || (r->stream && !r->eof)) {
+        if (r->pos >= r->size) {
+            if (refill(r, r->pos, r->line) != CT_OK) return 0;
+            s = r->data;
+            continue;
+        }
         if (s[r->pos] == '\n') { r->pos++; r->line++; continue; }
         if (s[r->pos] == '\r' && r->pos + 1 < r->size && s[r->pos + 1] == '\n') {
             r->pos += 2; r->line++; continue;
@@ -211,12 +321,15 @@ int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d)
     r->row_line = r->line;
     int plain = next_plain(r, fields, max);
     if (plain >= 0) return plain;
+    size_t row_start = r->pos;
     int n = 0;
     for (;;) {
         ct_field f;
         if (s[r->pos] == '"' && r->pos < r->size) {
             r->pos++;
-            if (read_quoted(r, &f, d) != 0) { r->pos = r->size; return -1; }
+            int rc = read_quoted(r, &f, fields, n < max ? n : max, &row_start, d);
+            s = r->data;
+            if (rc != 0) { r->pos = r->size; return -1; }
             if (r->pos < r->size && s[r->pos] != ',' && s[r->pos] != '\n' &&
                 !(s[r->pos] == '\r' && (r->pos + 1 == r->size || s[r->pos + 1] == '\n'))) {
                 ct_error_at(d, r->path, r->line, 0,

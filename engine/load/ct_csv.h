@@ -1,6 +1,8 @@
-/* An RFC 4180 CSV reader over a file read whole into memory: quoted fields
- * with commas, quotes and newlines, CRLF or LF line ends, an optional UTF-8
- * byte-order mark. Fields point into the buffer; no allocation per row. */
+/* An RFC 4180 CSV reader: quoted fields with commas, quotes and newlines,
+ * CRLF or LF line ends, an optional UTF-8 byte-order mark. Either over a file
+ * read whole into memory (ct_csv_open) or streamed through a window of a few
+ * megabytes (ct_csv_stream), for files as large as the data. Fields point
+ * into the buffer, valid until the next row; no allocation per row. */
 #ifndef CT_CSV_H
 #define CT_CSV_H
 
@@ -21,7 +23,14 @@ typedef struct {
     size_t released;     /* bytes before this offset were returned to the kernel */
     int line;            /* line where the next row starts (1-based) */
     int row_line;        /* line where the last row returned started */
-    int no_quotes;       /* the rest of the file is known to hold no quote */
+    int no_quotes;       /* the rest of the text held (file or window) has no quote */
+    /* streaming (ct_csv_stream); stream 0 when the file is read whole */
+    int stream, fd;
+    size_t avail, cap;   /* bytes in the buffer (size: up to the last whole line), its capacity */
+    int eof;             /* the whole file has been read into the buffer once */
+    int line0;           /* the line at data[0] */
+    ct_status fatal;     /* the file cannot be read (or is not UTF-8): rows stop */
+    ct_diags *fatal_d;   /* where that error goes */
 } ct_csv;
 
 /* Opens path without blocking (a FIFO, device or folder is refused) and reads
@@ -29,6 +38,16 @@ typedef struct {
  * line and column (CT_EINPUT); one that cannot be read whole, CT_EIO. */
 ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d);
 void ct_csv_close(ct_csv *r);
+
+/* Opens path like ct_csv_open but reads it through a window of whole lines,
+ * refilled as rows are read (a row longer than the window grows it). The
+ * text is checked window by window: an error that it is not UTF-8, or that it
+ * cannot be read, goes to d (not to the rows' diagnostics), stops the rows
+ * (ct_csv_next returns 0) and sets r->fatal. */
+ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d);
+
+/* Starts a streamed file over from its first line (for a second pass). */
+ct_status ct_csv_rewind(ct_csv *r);
 
 /* Reads the next non-blank row into fields (at most max). Returns the number
  * of fields in the row (which may exceed max: only max are stored), 0 at end
@@ -53,10 +72,15 @@ int ct_csv_col(const ct_field *hdr, int n, const char *name);
 int ct_field_is(ct_field f, const char *s);
 
 /* The field without surrounding spaces (codes and values are compared trimmed). */
+static inline int ct_csv_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r'); /* isspace in the C locale */
+}
+
 static inline ct_field ct_field_trim(ct_field f)
 {
-    while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
-    while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
+    while (f.len && ct_csv_space(f.ptr[0])) { f.ptr++; f.len--; }
+    while (f.len && ct_csv_space(f.ptr[f.len - 1])) f.len--;
     return f;
 }
 

@@ -1,7 +1,7 @@
 #include "ct_data.h"
 
 #include <ctype.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <limits.h>
 #include <math.h>
@@ -17,19 +17,29 @@ enum { MAX_COLS = CT_CSV_MAX_COLS };
 
 /* ---- observations.csv ------------------------------------------------------ */
 
-/* One parsed observation, kept until the span of years is known. */
+/* The file is read twice through a window of a few megabytes (ct_csv_stream),
+ * so that memory goes with the dense arrays, not with the file or a buffer
+ * of its rows: a first pass checks the text and finds the span of periods
+ * and each metric's finest period type (from the rows that hold a value of a
+ * used metric); the arrays are then sized, and a second pass checks every row
+ * and writes its value straight into its cell. A cell given twice is found
+ * there; the line of its first value is searched for by a third pass, only
+ * when there are such cells. */
+
+/* A cell given again (kept until every row is checked: like the other
+ * findings about cells, they are reported only for a file whose rows are all
+ * valid). */
 typedef struct {
-    int unit;       /* unit index */
-    int line;
-    double value;
+    int unit, metric, line, first_line;
     ct_period period;
-    int metric;
-} obs_rec;
+    double value, first;
+    size_t cell;
+} dup_rec;
 
 typedef struct {
-    obs_rec *recs;
+    dup_rec *items;
     size_t n, cap;
-} obs_buf;
+} dup_list;
 
 /* Unknown unit codes and metric names, reported once each with a count
  * rather than once per row. */
@@ -108,15 +118,43 @@ static const char *value_rule(const ct_metric *mt)
 }
 
 /* What the previous rows resolved: files are usually sorted by unit, then
- * period, with metrics in a repeating order, so most look-ups are a compare. */
+ * period, with metrics in a repeating order, so most look-ups are a compare.
+ * The texts are copies: the window they were read from moves. */
 typedef struct {
-    ct_field unit_code;
+    char unit_text[64];
+    size_t unit_len;      /* > sizeof unit_text: nothing cached */
     int unit;
-    ct_field period_text;
+    char period_text[32];
+    size_t period_len;
     ct_period period;
+    int first_month, last_month; /* of period (first pass) */
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
+    int *next_unit;       /* the unit that followed each unit last time (second pass) */
 } row_cache;
+
+static int cache_init(row_cache *c, const ct_series *s)
+{
+    memset(c, 0, sizeof *c);
+    c->unit_len = c->period_len = SIZE_MAX;
+    c->metric = -1;
+    c->next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *c->next_metric);
+    if (!c->next_metric) return -1;
+    for (int m = 0; m <= s->n_metrics; m++) c->next_metric[m] = -1;
+    return 0;
+}
+
+static int cached_text(const char *buf, size_t len, ct_field f)
+{
+    return len == f.len && memcmp(buf, f.ptr, f.len) == 0;
+}
+
+static void cache_text(char *buf, size_t size, size_t *len, ct_field f)
+{
+    if (f.len > size) { *len = SIZE_MAX; return; }
+    memcpy(buf, f.ptr, f.len);
+    *len = f.len;
+}
 
 static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
 {
@@ -130,11 +168,6 @@ static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
     if (c->metric >= 0) c->next_metric[c->metric] = m;
     c->metric = m;
     return m;
-}
-
-static int same_text(ct_field a, ct_field b)
-{
-    return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
 }
 
 /* A plain decimal integer, the common case, without strtod. */
@@ -151,18 +184,91 @@ static int parse_value(ct_field f, double *out)
     return ct_field_double(f, out);
 }
 
-/* Parses one row; returns 0 (stored or no data), -1 on a bad row. */
-static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *col,
-                         obs_buf *ob, unknown_tally *unk, row_cache *c, ct_diags *d)
+/* One reading of the rows (the second pass, or the third that finds the
+ * first lines of cells given twice). */
+typedef struct {
+    ct_series *s;
+    ct_csv *r;
+    const int *col;
+    int ncols;
+    int store;            /* the arrays are sized: write the values (else check only) */
+    int find;             /* third pass: note the first line of the cells in dups */
+    size_t pending;       /* third pass: cells whose first line is still unknown */
+    unknown_tally unk;
+    row_cache cache;
+    ct_diags diags;
+    dup_list dups;
+    size_t errors, unknown_rows;
+    ct_status st;
+} obs_pass;
+
+/* Writes value v of row `line` into its cell, or notes the cell as given
+ * again; returns 0, -1 on a bad row, -2 out of memory. */
+static int store_value(obs_pass *ps, int u, int m, ct_period p, double v, int line)
 {
+    ct_series *s = ps->s;
+    ct_metric *mt = &s->metrics[m];
+    int t = p.type;
+    int np = ct_series_n_periods(s, (ct_ptype)t);
+    int idx = ct_period_index(p, s->year0);
+    if (t > mt->finest || !mt->vals[t] || idx < 0 || idx >= np) {
+        /* the first pass did not see this row */
+        ct_error_at(&ps->diags, s->obs_path, line, 0, "the file changed while it was read; read it again");
+        return -1;
+    }
+    size_t cell = (size_t)s->level_pos[u] * (size_t)np + (size_t)idx;
+    if (ps->find) {
+        for (size_t i = 0; i < ps->dups.n && i < MAX_ERRORS_PER_FILE; i++) {
+            dup_rec *dr = &ps->dups.items[i];
+            if (dr->first_line == 0 && dr->metric == m && dr->period.type == t && dr->cell == cell) {
+                dr->first_line = line;
+                ps->pending--;
+            }
+        }
+        return 0;
+    }
+    double *slot = &mt->vals[t][cell];
+    if (isnan(*slot)) {
+        *slot = v;
+        mt->n_obs++;
+        return 0;
+    }
+    dup_list *dl = &ps->dups;
+    if (dl->n == dl->cap) {
+        size_t nc = dl->cap ? dl->cap * 2 : 16;
+        dup_rec *ni = realloc(dl->items, nc * sizeof *ni);
+        if (!ni) return -2;
+        dl->items = ni;
+        dl->cap = nc;
+    }
+    dl->items[dl->n++] = (dup_rec){u, m, line, 0, p, v, *slot, cell};
+    return 0;
+}
+
+/* Checks one row and stores its value; returns 0 (stored or no data), -1 on
+ * a bad row, -2 out of memory, -3 an unknown unit or metric (tallied). */
+static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
+{
+    ct_series *s = ps->s;
+    const int *col = ps->col;
+    row_cache *c = &ps->cache;
+    unknown_tally *unk = &ps->unk;
+    ct_diags *d = &ps->diags;
     const char *path = s->obs_path;
     ct_field code = ct_field_trim(f[col[0]]), per = ct_field_trim(f[col[1]]), met = ct_field_trim(f[col[2]]), val = ct_field_trim(f[col[3]]);
     int u;
-    if (same_text(c->unit_code, code)) u = c->unit;
+    if (cached_text(c->unit_text, c->unit_len, code)) u = c->unit;
     else {
-        u = ct_series_unit(s, code.ptr, code.len);
+        /* files sorted by period list the units in the same order each time */
+        int prev = c->unit, guess = prev >= 0 && c->next_unit ? c->next_unit[prev] : -1;
+        if (guess >= 0 && !s->reused[guess] && strlen(s->code[guess]) == code.len &&
+            memcmp(s->code[guess], code.ptr, code.len) == 0)
+            u = guess;
+        else
+            u = ct_series_unit(s, code.ptr, code.len);
+        if (prev >= 0 && c->next_unit) c->next_unit[prev] = u;
         c->unit = u;
-        c->unit_code = code;
+        cache_text(c->unit_text, sizeof c->unit_text, &c->unit_len, code);
     }
     if (u < 0) {
         if (code.len == 0) {
@@ -173,12 +279,12 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         return rc < 0 ? -2 : -3;
     }
     ct_period p;
-    if (same_text(c->period_text, per)) p = c->period;
+    if (cached_text(c->period_text, c->period_len, per)) p = c->period;
     else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
         ct_error_at(d, path, line, 0, "'%.*s' is not a period (2016, 2016S1, 2016Q1, 2016-01 or 201601)", (int)per.len, per.ptr);
         return -1;
     } else {
-        c->period_text = per;
+        cache_text(c->period_text, sizeof c->period_text, &c->period_len, per);
         c->period = p;
     }
     if (s->reused[u] || s->orig_first[u] != INT_MIN || s->orig_last[u] != INT_MAX) {
@@ -223,226 +329,167 @@ static int parse_obs_row(ct_series *s, const ct_field *f, int line, const int *c
         return -1;
     }
     if (!mt->used || mt->level < 0) return 0; /* validated, and left aside: no loaded plan reads it */
-    if (ob->n == ob->cap) {
-        size_t nc = ob->cap ? ob->cap * 2 : 65536;
-        obs_rec *nr = realloc(ob->recs, nc * sizeof *nr);
-        if (!nr) return -2;
-        ob->recs = nr;
-        ob->cap = nc;
-    }
-    obs_rec *rec = &ob->recs[ob->n++];
-    rec->unit = u;
-    rec->line = line;
-    rec->value = v;
-    rec->period = p;
-    rec->metric = m;
-    return 0;
+    if (!ps->store) return 0;
+    return store_value(ps, u, m, p, v, line);
 }
 
-/* One part of observations.csv, read by one thread. */
-typedef struct {
-    ct_series *s;
-    ct_csv r;             /* a view of the mapping limited to this part */
-    const int *col;
-    int ncols;
-    obs_buf ob;
-    unknown_tally unk;
-    row_cache cache;
-    ct_diags diags;
-    size_t errors, unknown_rows;
-    ct_status st;
-} chunk;
-
-static void chunk_init(chunk *c, ct_series *s, const ct_csv *r, size_t from, size_t to, int line,
-                       const int *col, int ncols)
+static void pass_init(obs_pass *ps, ct_series *s, ct_csv *r, const int *col, int ncols)
 {
-    memset(c, 0, sizeof *c);
-    c->s = s;
-    c->r = *r;
-    c->r.pos = from;
-    c->r.size = to;
-    c->r.released = (from + 4095) & ~(size_t)4095; /* the page before holds the previous part's last rows */
-    c->r.line = line;
-    c->col = col;
-    c->ncols = ncols;
-    ct_diags_init(&c->diags);
-    ct_strmap_init(&c->unk.names);
-    c->cache = (row_cache){{"", 0}, -1, {"", 0}, {0, 0, 0}, -1, NULL};
-    c->cache.next_metric = malloc((size_t)(s->n_metrics + 1) * sizeof *c->cache.next_metric);
-    if (!c->cache.next_metric) c->st = CT_ENOMEM;
-    for (int m = 0; c->cache.next_metric && m <= s->n_metrics; m++) c->cache.next_metric[m] = -1;
+    memset(ps, 0, sizeof *ps);
+    ps->s = s;
+    ps->r = r;
+    ps->col = col;
+    ps->ncols = ncols;
+    ct_diags_init(&ps->diags);
+    ct_strmap_init(&ps->unk.names);
+    if (cache_init(&ps->cache, s) != 0) ps->st = CT_ENOMEM;
+    ps->cache.unit = -1;
+    ps->cache.next_unit = malloc((size_t)(s->n_units + 1) * sizeof *ps->cache.next_unit);
+    if (!ps->cache.next_unit) ps->st = CT_ENOMEM;
+    for (int u = 0; ps->cache.next_unit && u <= s->n_units; u++) ps->cache.next_unit[u] = -1;
 }
 
-static void chunk_free(chunk *c)
+static void pass_free(obs_pass *ps)
 {
-    free(c->ob.recs);
-    free(c->cache.next_metric);
-    ct_strmap_free(&c->unk.names);
-    free(c->unk.first_line);
-    free(c->unk.rows);
-    ct_diags_free(&c->diags);
+    free(ps->cache.next_metric);
+    free(ps->cache.next_unit);
+    ct_strmap_free(&ps->unk.names);
+    free(ps->unk.first_line);
+    free(ps->unk.rows);
+    ct_diags_free(&ps->diags);
+    free(ps->dups.items);
 }
 
-static void *read_chunk(void *arg)
+static void read_rows(obs_pass *ps)
 {
-    chunk *c = arg;
     ct_field f[MAX_COLS];
     int n;
-    size_t rows = 0;
-    while (c->st == CT_OK && (n = ct_csv_next(&c->r, f, MAX_COLS, &c->diags)) != 0) {
-        if ((++rows & 0xFFFF) == 0) ct_csv_release_read(&c->r);
+    while (ps->st == CT_OK && !(ps->find && ps->pending == 0) &&
+           (n = ct_csv_next(ps->r, f, MAX_COLS, &ps->diags)) != 0) {
         int rc;
         if (n < 0) rc = -1;
-        else if (n != c->ncols) {
-            ct_error_at(&c->diags, c->s->obs_path, c->r.row_line, 0, "%d fields where the header has %d", n, c->ncols);
+        else if (n != ps->ncols) {
+            ct_error_at(&ps->diags, ps->s->obs_path, ps->r->row_line, 0, "%d fields where the header has %d", n, ps->ncols);
             rc = -1;
         } else {
-            rc = parse_obs_row(c->s, f, c->r.row_line, c->col, &c->ob, &c->unk, &c->cache, &c->diags);
+            rc = parse_obs_row(ps, f, ps->r->row_line);
         }
-        if (rc == -2) { c->st = CT_ENOMEM; break; }
-        if (rc == -3) { c->unknown_rows++; continue; }
-        if (rc < 0 && ++c->errors >= MAX_ERRORS_PER_FILE) {
-            ct_error_at(&c->diags, c->s->obs_path, c->r.row_line, 0, "too many errors; stopped reading this file");
+        if (rc == -2) { ps->st = CT_ENOMEM; break; }
+        if (rc == -3) { ps->unknown_rows++; continue; }
+        if (rc < 0 && ++ps->errors >= MAX_ERRORS_PER_FILE) {
+            ct_error_at(&ps->diags, ps->s->obs_path, ps->r->row_line, 0, "too many errors; stopped reading this file");
             break;
         }
     }
-    return NULL;
+    if (ps->st == CT_OK && ps->r->fatal != CT_OK) ps->st = ps->r->fatal;
 }
 
-/* Appends b's findings to a's, keeping file order (the records stay in
- * their own buffers, read in order afterwards). */
-static ct_status chunk_merge(chunk *a, chunk *b)
-{
-    for (size_t i = 0; i < b->diags.n; i++) {
-        const ct_diag *dg = &b->diags.items[i];
-        ct_diag_add(&a->diags, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
-    }
-    for (size_t i = 0; i < b->unk.names.cap; i++) {
-        const char *key = b->unk.names.keys[i];
-        if (!key) continue;
-        int slot = b->unk.names.vals[i];
-        ct_field name = {key + 2, strlen(key + 2)};
-        for (size_t k = 0; k < b->unk.rows[slot]; k++)
-            if (tally(&a->unk, key[0], name, b->unk.first_line[slot]) < 0) return CT_ENOMEM;
-    }
-    a->errors += b->errors;
-    a->unknown_rows += b->unknown_rows;
-    return b->st;
-}
-
-static int count_lines(const char *p, size_t n)
-{
-    int lines = 0;
-    const char *end = p + n;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) { lines++; p++; }
-    return lines;
-}
-
-/* Where a second thread may start: a line start near the middle, when the
- * rest of the file has no quote (so no field spans lines). 0: one thread. */
-static size_t split_point(ct_csv *r)
-{
-    size_t left = r->size - r->pos;
-    r->no_quotes = memchr(r->data + r->pos, '"', left) == NULL;
-    if (left < ((size_t)16 << 20) || !r->no_quotes) return 0;
-    const char *mid = memchr(r->data + r->pos + left / 2, '\n', left - left / 2);
-    return mid ? (size_t)(mid - r->data) + 1 : 0;
-}
-
-enum { MAX_PARTS = 2 };
-
-/* Reads the rows into up to MAX_PARTS record buffers, in file order. */
-static ct_status read_observations(ct_series *s, ct_csv *r, obs_buf *ob, ct_diags *d)
+/* The header row: the column of each of unit, period, metric, value. */
+static ct_status read_header(const ct_series *s, ct_csv *r, int col[4], int *ncols, ct_diags *d)
 {
     ct_field hdr[MAX_COLS];
-    int ncols;
-    if ((ncols = ct_csv_header(r, hdr, d)) < 0) return CT_EINPUT;
+    if ((*ncols = ct_csv_header(r, hdr, d)) < 0) return r->fatal != CT_OK ? r->fatal : CT_EINPUT;
     static const char *const names[] = {"unit", "period", "metric", "value"};
-    int col[4], bad = 0;
+    int bad = 0;
     for (int i = 0; i < 4; i++) {
-        col[i] = ct_csv_col(hdr, ncols, names[i]);
+        col[i] = ct_csv_col(hdr, *ncols, names[i]);
         if (col[i] < 0) {
             ct_error_at(d, s->obs_path, 1, 0, "missing column '%s' (the header needs unit,period,metric,value)", names[i]);
             bad = 1;
         }
     }
-    if (bad) return CT_EINPUT;
-    size_t split = split_point(r);
-    chunk parts[2];
-    int nparts = split ? 2 : 1;
-    chunk_init(&parts[0], s, r, r->pos, split ? split : r->size, r->line, col, ncols);
-    if (split) chunk_init(&parts[1], s, r, split, r->size, r->line + count_lines(r->data + r->pos, split - r->pos), col, ncols);
-    pthread_t second;
-    int threaded = split && parts[1].st == CT_OK && pthread_create(&second, NULL, read_chunk, &parts[1]) == 0;
-    read_chunk(&parts[0]);
-    if (threaded) pthread_join(second, NULL);
-    else if (split) read_chunk(&parts[1]);
-    ct_status st = parts[0].st;
-    if (nparts == 2) {
-        ct_status st2 = chunk_merge(&parts[0], &parts[1]);
-        if (st == CT_OK) st = st2;
-    }
-    chunk *c = &parts[0];
-    for (size_t i = 0; i < c->diags.n; i++) {
-        const ct_diag *dg = &c->diags.items[i];
-        ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
-    }
-    report_unknown(s, &c->unk, d);
-    for (int k = 0; k < nparts; k++) {
-        ob[k] = parts[k].ob;
-        parts[k].ob.recs = NULL;
-    }
-    if (st == CT_OK && (c->errors || c->unknown_rows)) st = CT_EINPUT;
-    for (int k = 0; k < nparts; k++) chunk_free(&parts[k]);
-    return st;
+    return bad ? CT_EINPUT : CT_OK;
 }
 
-/* The line of the first record for the same cell as records[k][i]. */
-static int first_line_of(const obs_buf *parts, int k, size_t i)
+/* What the first pass finds: the span of the rows that hold a value of a
+ * used metric (the rows the second pass stores, when every row is valid),
+ * the rows at its two ends, and each metric's finest period type. */
+typedef struct {
+    int any;
+    int first_month, last_month;
+    ct_period lo, hi;
+    int lo_line, hi_line;
+} span_scan;
+
+static ct_status scan_span(ct_series *s, ct_csv *r, const int *col, int ncols, span_scan *sp)
 {
-    const obs_rec *rec = &parts[k].recs[i];
-    for (int kk = 0; kk <= k; kk++)
-        for (size_t j = 0; j < (kk == k ? i : parts[kk].n); j++) {
-            const obs_rec *o = &parts[kk].recs[j];
-            if (o->unit == rec->unit && o->metric == rec->metric && o->period.year == rec->period.year &&
-                o->period.type == rec->period.type && o->period.sub == rec->period.sub)
-                return o->line;
+    row_cache c;
+    if (cache_init(&c, s) != 0) return CT_ENOMEM;
+    ct_diags scratch; /* the second pass reports the rows' errors */
+    ct_diags_init(&scratch);
+    ct_field f[MAX_COLS];
+    int n;
+    while ((n = ct_csv_next(r, f, MAX_COLS, &scratch)) != 0) {
+        if (scratch.n > 1000) {
+            ct_diags_free(&scratch);
+            ct_diags_init(&scratch);
         }
-    return 0;
-}
-
-/* Places every record in its metric's dense array (NaN: empty so far); a
- * cell given twice is an error when the values differ and a warning when
- * they agree. Duplicates are rare, so their first lines are searched for. */
-static ct_status scatter(ct_series *s, const obs_buf *parts, ct_diags *d)
-{
-    ct_status st = CT_OK;
-    for (int m = 0; m < s->n_metrics && st == CT_OK; m++)
-        if (s->metrics[m].used && s->metrics[m].level >= 0)
-            st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
-    size_t dup_errors = 0, dups = 0;
-    for (int k = 0; k < MAX_PARTS; k++)
-    for (size_t i = 0; st == CT_OK && i < parts[k].n; i++) {
-        const obs_rec *rec = &parts[k].recs[i];
-        ct_metric *mt = &s->metrics[rec->metric];
-        int t = rec->period.type;
-        size_t np = (size_t)ct_series_n_periods(s, (ct_ptype)t);
-        size_t cell = (size_t)s->level_pos[rec->unit] * np + (size_t)ct_period_index(rec->period, s->year0);
-        double *slot = &mt->vals[t][cell];
-        if (isnan(*slot)) {
-            *slot = rec->value;
-            mt->n_obs++;
+        if (n != ncols) continue;
+        ct_field val = ct_field_trim(f[col[3]]);
+        if (val.len == 0) continue;
+        int m = cached_metric(s, &c, ct_field_trim(f[col[2]]));
+        if (m < 0) continue;
+        ct_metric *mt = &s->metrics[m];
+        if (!mt->used || mt->level < 0) continue;
+        ct_field per = ct_field_trim(f[col[1]]);
+        ct_period p;
+        int fm, lm;
+        if (cached_text(c.period_text, c.period_len, per)) {
+            p = c.period;
+            fm = c.first_month;
+            lm = c.last_month;
+        } else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
             continue;
+        } else {
+            cache_text(c.period_text, sizeof c.period_text, &c.period_len, per);
+            c.period = p;
+            fm = c.first_month = ct_period_first_month(p);
+            lm = c.last_month = ct_period_last_month(p);
         }
+        if (p.type > mt->finest) mt->finest = p.type;
+        if (!sp->any || fm < sp->first_month) { sp->first_month = fm; sp->lo = p; sp->lo_line = r->row_line; }
+        if (!sp->any || lm > sp->last_month) { sp->last_month = lm; sp->hi = p; sp->hi_line = r->row_line; }
+        sp->any = 1;
+    }
+    ct_diags_free(&scratch);
+    free(c.next_metric);
+    return r->fatal;
+}
+
+/* Reports the cells given twice, in file order, naming the line of the first
+ * value (found by a third pass): an error when the values differ, a warning
+ * when they agree. */
+static ct_status report_dups(ct_series *s, ct_csv *r, const int *col, int ncols, dup_list *dl, ct_diags *d)
+{
+    obs_pass ps;
+    pass_init(&ps, s, r, col, ncols);
+    ps.store = 1;
+    ps.find = 1;
+    ps.dups = *dl;
+    ps.pending = dl->n < MAX_ERRORS_PER_FILE ? dl->n : MAX_ERRORS_PER_FILE;
+    int ignored[4];
+    int nc;
+    ct_status st = ps.st;
+    if (st == CT_OK) st = ct_csv_rewind(r);
+    if (st == CT_OK) st = read_header(s, r, ignored, &nc, &ps.diags);
+    if (st == CT_OK) read_rows(&ps);
+    if (st == CT_OK) st = ps.st;
+    *dl = ps.dups;
+    ps.dups.items = NULL;
+    pass_free(&ps);
+    size_t dup_errors = 0;
+    for (size_t i = 0; i < dl->n; i++) {
+        const dup_rec *dr = &dl->items[i];
+        const ct_metric *mt = &s->metrics[dr->metric];
         char pb[CT_PERIOD_BUF], first[32] = "earlier";
-        ct_period_format(rec->period, pb);
-        if (dups++ < MAX_ERRORS_PER_FILE) snprintf(first, sizeof first, "at line %d", first_line_of(parts, k, i));
-        if (*slot == rec->value) {
-            ct_warn_at(d, s->obs_path, rec->line, 0, "%s %s %s given again with the same value (first %s)",
-                       s->code[rec->unit], pb, mt->name, first);
+        ct_period_format(dr->period, pb);
+        if (i < MAX_ERRORS_PER_FILE) snprintf(first, sizeof first, "at line %d", dr->first_line);
+        if (dr->first == dr->value) {
+            ct_warn_at(d, s->obs_path, dr->line, 0, "%s %s %s given again with the same value (first %s)",
+                       s->code[dr->unit], pb, mt->name, first);
         } else if (dup_errors++ < MAX_ERRORS_PER_FILE) {
-            ct_error_at(d, s->obs_path, rec->line, 0, "%s %s %s is %g here but %g %s",
-                        s->code[rec->unit], pb, mt->name, rec->value, *slot, first);
+            ct_error_at(d, s->obs_path, dr->line, 0, "%s %s %s is %g here but %g %s",
+                        s->code[dr->unit], pb, mt->name, dr->value, dr->first, first);
         }
     }
     if (st == CT_OK && dup_errors) st = CT_EINPUT;
@@ -475,61 +522,66 @@ static void forget_after_cutoff(ct_series *s)
 }
 
 
-/* Memory goes with units x periods from the first year to the last: a span
- * past CT_DATA_MAX_YEARS is refused, naming the rows at its two ends. */
-static int span_too_long(const ct_series *s, const obs_buf *ob, ct_diags *d)
-{
-    if (s->last_month / 12 - s->first_month / 12 + 1 <= CT_DATA_MAX_YEARS) return 0;
-    const obs_rec *lo = NULL, *hi = NULL;
-    for (int k = 0; k < MAX_PARTS; k++)
-        for (size_t i = 0; i < ob[k].n; i++) {
-            const obs_rec *rec = &ob[k].recs[i];
-            if (!lo || ct_period_first_month(rec->period) < ct_period_first_month(lo->period)) lo = rec;
-            if (!hi || ct_period_last_month(rec->period) > ct_period_last_month(hi->period)) hi = rec;
-        }
-    char a[CT_PERIOD_BUF], b[CT_PERIOD_BUF];
-    ct_period_format(lo->period, a);
-    ct_period_format(hi->period, b);
-    ct_error_at(d, s->obs_path, hi->line, 0,
-                "period %s is more than %d years after period %s (line %d): the data may span at most %d years",
-                b, CT_DATA_MAX_YEARS - 1, a, lo->line, CT_DATA_MAX_YEARS);
-    return 1;
-}
-
 ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
 {
     s->obs_path = ct_arena_strdup(&s->arena, path);
     ct_csv r;
-    ct_status st = ct_csv_open(&r, path, d);
+    ct_status st = ct_csv_stream(&r, path, d);
     if (st != CT_OK) return st;
-    obs_buf ob[MAX_PARTS];
-    memset(ob, 0, sizeof ob);
-    st = read_observations(s, &r, ob, d);
-    ct_csv_close(&r);
-    size_t n_recs = 0;
-    for (int k = 0; k < MAX_PARTS; k++) n_recs += ob[k].n;
-    if (st == CT_OK) {
-        s->first_month = INT_MAX;
-        s->last_month = INT_MIN;
-        for (int k = 0; k < MAX_PARTS; k++)
-        for (size_t i = 0; i < ob[k].n; i++) {
-            const obs_rec *rec = &ob[k].recs[i];
-            ct_metric *mt = &s->metrics[rec->metric];
-            if (rec->period.type > mt->finest) mt->finest = rec->period.type;
-            int fm = ct_period_first_month(rec->period), lm = ct_period_last_month(rec->period);
-            if (fm < s->first_month) s->first_month = fm;
-            if (lm > s->last_month) s->last_month = lm;
-        }
-        if (n_recs && span_too_long(s, ob, d)) st = CT_EINPUT;
-        else if (n_recs) {
-            s->year0 = s->first_month / 12;
-            s->year1 = s->last_month / 12;
-            for (int t = 0; t < CT_PT_COUNT; t++)
-                s->n_periods[t] = (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t);
-        }
-        if (st == CT_OK) st = scatter(s, ob, d);
+    int col[4], ncols;
+    span_scan sp;
+    memset(&sp, 0, sizeof sp);
+    st = read_header(s, &r, col, &ncols, d);
+    if (st == CT_OK) st = scan_span(s, &r, col, ncols, &sp);
+    if (st != CT_OK) {
+        ct_csv_close(&r);
+        return st;
     }
-    for (int k = 0; k < MAX_PARTS; k++) free(ob[k].recs);
+    /* Memory goes with units x periods from the first year to the last: a
+     * span past CT_DATA_MAX_YEARS is refused, naming the rows at its two ends
+     * (once every row is known to be valid). */
+    int too_long = sp.any && sp.last_month / 12 - sp.first_month / 12 + 1 > CT_DATA_MAX_YEARS;
+    if (sp.any && !too_long) {
+        s->year0 = sp.first_month / 12;
+        s->year1 = sp.last_month / 12;
+        for (int t = 0; t < CT_PT_COUNT; t++)
+            s->n_periods[t] = (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t);
+    }
+    for (int m = 0; !too_long && st == CT_OK && m < s->n_metrics; m++)
+        if (s->metrics[m].used && s->metrics[m].level >= 0)
+            st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
+    obs_pass ps;
+    pass_init(&ps, s, &r, col, ncols);
+    ps.store = !too_long;
+    if (st == CT_OK) st = ps.st;
+    if (st == CT_OK) st = ct_csv_rewind(&r);
+    if (st == CT_OK) st = read_header(s, &r, col, &ncols, d);
+    if (st == CT_OK) {
+        read_rows(&ps);
+        st = ps.st;
+        for (size_t i = 0; i < ps.diags.n; i++) {
+            const ct_diag *dg = &ps.diags.items[i];
+            ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);
+        }
+        report_unknown(s, &ps.unk, d);
+        if (st == CT_OK && (ps.errors || ps.unknown_rows)) st = CT_EINPUT;
+    }
+    if (st == CT_OK && too_long) {
+        char a[CT_PERIOD_BUF], b[CT_PERIOD_BUF];
+        ct_period_format(sp.lo, a);
+        ct_period_format(sp.hi, b);
+        ct_error_at(d, s->obs_path, sp.hi_line, 0,
+                    "period %s is more than %d years after period %s (line %d): the data may span at most %d years",
+                    b, CT_DATA_MAX_YEARS - 1, a, sp.lo_line, CT_DATA_MAX_YEARS);
+        st = CT_EINPUT;
+    }
+    if (st == CT_OK) {
+        s->first_month = sp.any ? sp.first_month : INT_MAX;
+        s->last_month = sp.any ? sp.last_month : INT_MIN;
+    }
+    if (st == CT_OK && ps.dups.n) st = report_dups(s, &r, col, ncols, &ps.dups, d);
+    pass_free(&ps);
+    ct_csv_close(&r);
     if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);
     /* with successions, values are carried onto one geography first (ct_geo) */
     for (int m = 0; st == CT_OK && s->n_links == 0 && m < s->n_metrics; m++) ct_series_rollup(s, m);

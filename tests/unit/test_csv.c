@@ -1,5 +1,6 @@
 /* The RFC 4180 reader: quoting, line ends, BOM, blank lines, errors with lines. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "load/ct_csv.h"
@@ -247,8 +248,91 @@ static void test_errors(void)
     ct_diags_free(&d);
 }
 
+/* A streamed file (ct_csv_stream) reads the same rows, lines and errors as
+ * the file read whole, when rows, quoted fields spanning lines, a row longer
+ * than the window, and a bad row fall across the window's ends (256 kB). The
+ * expected rows are those of ct_csv_open, tested above. */
+static void test_stream(void)
+{
+    size_t cap = (size_t)11 << 20, n = 0;
+    char *text = malloc(cap);
+    if (!text) exit(2);
+    int k = 0;
+    while (n < ((size_t)10 << 20)) {
+        k++;
+        if (k % 50000 == 7) n += (size_t)snprintf(text + n, cap - n, "%d,\"two\nlines, \"\"quoted\"\"\",x\n", k);
+        else if (k % 70001 == 3) n += (size_t)snprintf(text + n, cap - n, "%d,bad\"quote,x\n", k);
+        else if (k == 200000) {
+            n += (size_t)snprintf(text + n, cap - n, "%d,\"", k);
+            for (int i = 0; i < (5 << 20) / 10; i++) n += (size_t)snprintf(text + n, cap - n, "long\nline");
+            n += (size_t)snprintf(text + n, cap - n, "\",x\n");
+        } else n += (size_t)snprintf(text + n, cap - n, "%d,plain,x\n", k);
+    }
+    const char *path = write_tmp(text, n);
+    ct_csv a, b;
+    ct_diags da, db;
+    ct_diags_init(&da);
+    ct_diags_init(&db);
+    CHECK_INT(ct_csv_open(&a, path, &da), CT_OK);
+    CHECK_INT(ct_csv_stream(&b, path, &db), CT_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        ct_field fa[MAXF], fb[MAXF];
+        int rows = 0, same = 1, na, nb;
+        do {
+            na = ct_csv_next(&a, fa, MAXF, &da);
+            nb = ct_csv_next(&b, fb, MAXF, &db);
+            if (na != nb || a.row_line != b.row_line) same = 0;
+            for (int i = 0; same && i < na && i < MAXF; i++)
+                if (fa[i].len != fb[i].len || memcmp(fa[i].ptr, fb[i].ptr, fa[i].len) != 0) same = 0;
+            rows++;
+        } while (same && na != 0);
+        CHECK(same);
+        CHECK(rows > 200000);
+        CHECK_INT(b.fatal, CT_OK);
+        CHECK_INT((int)db.n, (int)da.n);
+        for (size_t i = 0; i < da.n && i < db.n; i++) CHECK_INT(db.items[i].line, da.items[i].line);
+        /* a second pass over the streamed file, against a fresh whole read */
+        ct_csv_close(&a);
+        CHECK_INT(ct_csv_open(&a, path, &da), CT_OK);
+        CHECK_INT(ct_csv_rewind(&b), CT_OK);
+    }
+    ct_csv_close(&a);
+    ct_csv_close(&b);
+    ct_diags_free(&da);
+    ct_diags_free(&db);
+
+    unlink(path);
+
+    /* invalid UTF-8 past the first window: the error names its line and column */
+    memcpy(text + ((size_t)6 << 20) + 5, "\xff", 1);
+    path = write_tmp(text, n);
+    ct_diags_init(&da);
+    ct_diags_init(&db);
+    CHECK_INT(ct_csv_open(&a, path, &da), CT_EINPUT);
+    CHECK_INT(ct_csv_stream(&b, path, &db), CT_OK);
+    ct_field f[MAXF];
+    ct_diags rows;
+    ct_diags_init(&rows);
+    while (ct_csv_next(&b, f, MAXF, &rows) != 0) {}
+    CHECK_INT(b.fatal, CT_EINPUT);
+    CHECK_INT((int)db.n, 1);
+    CHECK_INT((int)da.n, 1);
+    if (da.n == 1 && db.n == 1) {
+        CHECK_INT(db.items[0].line, da.items[0].line);
+        CHECK_INT(db.items[0].col, da.items[0].col);
+        CHECK_STR(db.items[0].msg, da.items[0].msg);
+    }
+    ct_csv_close(&b);
+    ct_diags_free(&rows);
+    ct_diags_free(&da);
+    ct_diags_free(&db);
+    unlink(path);
+    free(text);
+}
+
 int main(void)
 {
+    test_stream();
     test_quoted();
     test_crlf_bom();
     test_empty_fields();
