@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "compute/ct_compute.h"
+#include "compute/ct_bind.h"
 #include "load/ct_data.h"
 #include "load/ct_plan.h"
 #include "rules/ct_rules.h"
@@ -170,9 +171,9 @@ int main(int argc, char **argv)
     }
     if (bad) { print_diags(&d); return 1; }
     bad |= ct_units_load(&s, units_path, &d) != CT_OK;
-    for (int i = 0; i < 2 && !bad; i++) bad |= ct_compute_declare(plans[i], &s, &d) != CT_OK;
+    for (int i = 0; i < 2 && !bad; i++) bad |= ct_bind_declare(plans[i], &s, &d) != CT_OK;
     if (!bad) bad |= ct_data_load_observations(&s, obs_path, &d) != CT_OK;
-    for (int i = 0; i < 2 && !bad; i++) bad |= ct_compute_bind(plans[i], &s, &d) != CT_OK;
+    for (int i = 0; i < 2 && !bad; i++) bad |= ct_bind_plan(plans[i], &s, &d) != CT_OK;
     ct_rules *rules = bad ? NULL : ct_rules_new(&s, NULL);
     for (int i = 0; i < 2 && rules && !bad; i++) bad |= ct_rules_attach_plan(rules, plans[i], &d) != CT_OK;
     if (bad || !rules) { print_diags(&d); fprintf(stderr, "rules_overhead: loading failed\n"); return 1; }

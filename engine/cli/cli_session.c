@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../compute/ct_bind.h"
 #include "../load/ct_data.h"
 #include "../load/ct_dict.h"
 #include "../load/ct_succ.h"
@@ -66,7 +67,7 @@ static int load_data(cli_session *ss, const char *data_dir)
         bad |= load_optional(s, data_dir, "metrics.csv", ct_dict_load, &ss->diags);
         bad |= load_optional(s, data_dir, "successions.csv", ct_succ_load, &ss->diags);
         for (size_t i = 0; i < ss->n_plans; i++)
-            bad |= ct_compute_declare(ss->plans[i], s, &ss->diags) != CT_OK;
+            bad |= ct_bind_declare(ss->plans[i], s, &ss->diags) != CT_OK;
         size_t before = ss->diags.n_errors;
         ct_status st = ct_data_load_observations(s, obs, &ss->diags);
         if (st == CT_OK) st = ct_geo_apply(s, ss->geo_month, &ss->diags);
@@ -75,7 +76,7 @@ static int load_data(cli_session *ss, const char *data_dir)
         for (int m = 0; m < s->n_metrics; m++) ss->n_observations += s->metrics[m].n_obs;
         /* names bind against units and declarations even when values were refused */
         for (size_t i = 0; st != CT_ENOMEM && i < ss->n_plans; i++)
-            bad |= ct_compute_bind(ss->plans[i], s, &ss->diags) != CT_OK;
+            bad |= ct_bind_plan(ss->plans[i], s, &ss->diags) != CT_OK;
         ss->has_data = st == CT_OK;
     }
     free(units);

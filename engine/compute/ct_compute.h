@@ -9,13 +9,6 @@
 #include "../load/ct_plan.h"
 #include "../model/ct_series.h"
 
-/* Declares the plan's metrics in s (before observations are loaded). */
-ct_status ct_compute_declare(const ct_plan *plan, ct_series *s, ct_diags *d);
-
-/* Resolves the plan's names against loaded data: region, levels, metrics and
- * the names in conditions (metrics or unit attributes). Every problem is added
- * to d with the plan's file:line:col. */
-ct_status ct_compute_bind(ct_plan *plan, const ct_series *s, ct_diags *d);
 
 enum {
     CT_ROW_VALUE = 1,   /* value is present */

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "compute/ct_compute.h"
+#include "compute/ct_bind.h"
 #include "load/ct_data.h"
 #include "load/ct_plan.h"
 #include "model/ct_series.h"
@@ -500,8 +501,8 @@ static void test_cells(void)
     ct_plan *plan = ct_plan_load(plan_path, &d, &pst);
     CHECK_INT(pst, CT_OK);
     if (!plan || pst != CT_OK) { dump(&d); ct_plan_free(plan); ct_series_free(&s); ct_diags_free(&d); return; }
-    CHECK_INT(ct_compute_declare(plan, &s, &d), CT_OK);
-    CHECK_INT(ct_compute_bind(plan, &s, &d), CT_OK);
+    CHECK_INT(ct_bind_declare(plan, &s, &d), CT_OK);
+    CHECK_INT(ct_bind_plan(plan, &s, &d), CT_OK);
     CHECK_INT(d.n_errors, 0);
     if (d.n_errors) { dump(&d); ct_plan_free(plan); ct_series_free(&s); ct_diags_free(&d); return; }
     int vn = s.root, p01 = U(&s, "01"), d001 = U(&s, "001"), d002 = U(&s, "002"), c4 = U(&s, "00004");

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "compute/ct_compute.h"
+#include "compute/ct_bind.h"
 #include "load/ct_data.h"
 #include "load/ct_plan.h"
 #include "model/ct_series.h"
@@ -157,10 +158,10 @@ static void session_open(session *ss)
     if (!ss->plan || st != CT_OK) { fprintf(stderr, "test plan does not load\n"); exit(2); }
     path_of(p, sizeof p, "data/units.csv");
     if (ct_units_load(&ss->s, p, &ss->d) != CT_OK) { fprintf(stderr, "test units do not load\n"); exit(2); }
-    ct_compute_declare(ss->plan, &ss->s, &ss->d);
+    ct_bind_declare(ss->plan, &ss->s, &ss->d);
     path_of(p, sizeof p, "data/observations.csv");
     if (ct_data_load_observations(&ss->s, p, &ss->d) != CT_OK) { fprintf(stderr, "test data do not load\n"); exit(2); }
-    if (ct_compute_bind(ss->plan, &ss->s, &ss->d) != CT_OK || ss->d.n_errors) {
+    if (ct_bind_plan(ss->plan, &ss->s, &ss->d) != CT_OK || ss->d.n_errors) {
         fprintf(stderr, "test plan does not bind\n");
         exit(2);
     }
