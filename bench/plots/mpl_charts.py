@@ -31,8 +31,7 @@ def theme(path):
 
 def gp_str(s):
     """A gnuplot string expression of single-quoted pieces joined by ."\\n". """
-    parts = re.findall(r"'((?:[^']|'')*)'|\"\\n\"", s)
-    out, pos = [], 0
+    out = []
     for m in re.finditer(r"'((?:[^']|'')*)'|\"\\n\"", s):
         out.append("\n" if m.group(0) == '"\\n"' else m.group(1).replace("''", "'"))
     return "".join(out)
