@@ -211,6 +211,28 @@ static double clip(const ct_indicator *ind, double v)
     return v;
 }
 
+/* A band as a datablock: it starts at the latest value (lo = hi), then
+ * each year with both bounds, clipped. */
+static void band_block(ct_plot_buf *b, const char *name, const ct_plot_series *ps, int last, const int *year,
+                       const double *lo, const double *hi, int n)
+{
+    ct_chart_block_begin(b, name);
+    ct_plot_buf_printf(b, "%d ", ps->year[last]);
+    ct_chart_num_data(b, ps->value[last]);
+    ct_plot_buf_puts(b, " ");
+    ct_chart_num_data(b, ps->value[last]);
+    ct_plot_buf_puts(b, "\n");
+    for (int k = 0; k < n; k++)
+        if (isfinite(lo[k]) && isfinite(hi[k])) {
+            ct_plot_buf_printf(b, "%d ", year[k]);
+            ct_chart_num_data(b, clip(ps->ind, lo[k]));
+            ct_plot_buf_puts(b, " ");
+            ct_chart_num_data(b, clip(ps->ind, hi[k]));
+            ct_plot_buf_puts(b, "\n");
+        }
+    ct_chart_block_end(b);
+}
+
 int ct_chart_band_informative(const ct_plot_series *ps)
 {
     double lo = INFINITY, hi = -INFINITY, width = 0;
@@ -413,58 +435,24 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
     }
     if (nb > 0 && last >= 0 && ct_chart_band_informative(ps)) {
         snprintf(name, sizeof name, "pband%s", sfx);
-        ct_chart_block_begin(b, name);
-        ct_plot_buf_printf(b, "%d ", ps->year[last]);
-        ct_chart_num_data(b, ps->value[last]);
-        ct_plot_buf_puts(b, " ");
-        ct_chart_num_data(b, ps->value[last]);
-        ct_plot_buf_puts(b, "\n");
-        for (int k = 0; k < ps->n_proj; k++)
-            if (isfinite(ps->proj_lo[k]) && isfinite(ps->proj_hi[k])) {
-                ct_plot_buf_printf(b, "%d ", ps->proj_year[k]);
-                ct_chart_num_data(b, clip(ps->ind, ps->proj_lo[k]));
-                ct_plot_buf_puts(b, " ");
-                ct_chart_num_data(b, clip(ps->ind, ps->proj_hi[k]));
-                ct_plot_buf_puts(b, "\n");
-            }
-        ct_chart_block_end(b);
+        band_block(b, name, ps, last, ps->proj_year, ps->proj_lo, ps->proj_hi, ps->n_proj);
         have->pband = 1;
     }
     if (ps->n_band > 0 && last >= 0) {
         snprintf(name, sizeof name, "tband%s", sfx);
-        ct_chart_block_begin(b, name);
-        ct_plot_buf_printf(b, "%d ", ps->year[last]);
-        ct_chart_num_data(b, ps->value[last]);
-        ct_plot_buf_puts(b, " ");
-        ct_chart_num_data(b, ps->value[last]);
-        ct_plot_buf_puts(b, "\n");
-        for (int k = 0; k < ps->n_band; k++) {
-            ct_plot_buf_printf(b, "%d ", ps->band_year[k]);
-            ct_chart_num_data(b, clip(ps->ind, ps->band_lo[k]));
-            ct_plot_buf_puts(b, " ");
-            ct_chart_num_data(b, clip(ps->ind, ps->band_hi[k]));
-            ct_plot_buf_puts(b, "\n");
-        }
-        ct_chart_block_end(b);
+        band_block(b, name, ps, last, ps->band_year, ps->band_lo, ps->band_hi, ps->n_band);
         have->tband = 1;
     }
 }
 
-/* The transition rates of the plan's band for a share indicator, percent:
- * the first range target of a transition_rate indicator on the same units. */
+/* The transition rates of the plan's band for a share indicator, percent
+ * (ct_assess_transition_band: a transition_rate on the same units). */
 int ct_chart_band_rates(const ct_plot_series *ps, double *lo, double *hi)
 {
-    const ct_plan *plan = ps->plan;
-    for (size_t i = 0; i < plan->n_indicators; i++) {
-        const ct_indicator *tr = &plan->indicators[i];
-        if (tr->kind != CT_KIND_TRANSITION || !tr->of || !ps->ind->of || strcmp(tr->of, ps->ind->of)) continue;
-        for (size_t j = 0; j < tr->n_targets; j++) {
-            const ct_target *t = &tr->targets[j];
-            if (t->form == CT_TF_RANGE) { *lo = t->min; *hi = isfinite(t->max) ? t->max : t->min; return 1; }
-            if (t->form == CT_TF_VALUE) { *lo = *hi = t->value; return 1; }
-        }
-    }
-    return 0;
+    if (!ct_assess_transition_band(ps->plan, ps->ind, lo, hi)) return 0;
+    *lo *= 100;
+    *hi *= 100;
+    return 1;
 }
 
 const char *ct_chart_level_word(const char *level, ct_plot_lang lang)

@@ -59,16 +59,6 @@ static const rwords rw_en = {
     "Targets due (evaluation)", "Targets ahead (monitoring)", "Other", "probability of meeting it",
     "Units below", "units below", "No target for this unit.", "The plan does not cover this unit.", "Not covering this unit"};
 
-const char *ct_report_level_word(const char *level, ct_plot_lang lang)
-{
-    static const char *const map[][3] = {{"national", "toàn quốc", "national"}, {"province", "tỉnh", "province"},
-                                         {"district", "huyện", "district"}, {"commune", "xã", "commune"},
-                                         {"task", "nhiệm vụ", "task"}};
-    for (size_t i = 0; level && i < sizeof map / sizeof *map; i++)
-        if (!strcmp(level, map[i][0])) return map[i][lang == CT_PLOT_EN ? 2 : 1];
-    return level ? level : "";
-}
-
 static const char *const css =
     ":root{--ink:#222;--muted:#666;--line:#ddd;--bg:#fafafa}\n"
     "*{box-sizing:border-box}\n"
@@ -210,7 +200,7 @@ static void unit_label(rctx *r, const ct_series *s, int u, int meta)
 {
     esc(r, unit_name(s, u));
     puts_(r, meta ? " <span class=\"meta\">(" : " (");
-    esc(r, ct_report_level_word(s->level_name[s->level[u]], r->in->lang));
+    esc(r, ct_chart_level_word(s->level_name[s->level[u]], r->in->lang));
     puts_(r, " ");
     esc(r, s->code[u]);
     puts_(r, meta ? ")</span>" : ")");

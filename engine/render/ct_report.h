@@ -34,8 +34,6 @@ typedef struct {
     size_t n_rules;
 } ct_report_input;
 
-/* A level's name in lang ("province" is "tỉnh" in Vietnamese); other names as they are. */
-const char *ct_report_level_word(const char *level, ct_plot_lang lang);
 
 /* Writes the report to path (whole or not at all, through ct_out). Returns
  * CT_OK, or CT_EIO with an error in d. */
