@@ -1,14 +1,7 @@
 #include "ct_yearly.h"
 
-#include <limits.h>
 #include <math.h>
 #include <string.h>
-
-int ct_yearly_asof_month(const ct_plan *plan, const ct_series *s)
-{
-    (void)plan;
-    return ct_compute_asof_month(s);
-}
 
 int ct_yearly_complete(int year, int asof_month)
 {

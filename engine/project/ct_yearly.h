@@ -36,10 +36,6 @@ typedef struct {
     int baseline_set_aside;
 } ct_yearly;
 
-/* The as-of month of a plan: --as-of when given, else the last month with
- * data in the data folder (ct_compute_asof_month). */
-int ct_yearly_asof_month(const ct_plan *plan, const ct_series *s);
-
 /* Whether a year is complete as of asof_month. */
 int ct_yearly_complete(int year, int asof_month);
 
