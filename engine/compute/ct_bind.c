@@ -281,11 +281,11 @@ static void plan_span(ct_plan *plan, const ct_series *s)
             int np = ct_series_n_periods(s, (ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
                 if (!ct_bind_in_plan(plan, s, units[k])) continue;
-                const double *row = mt->vals[t] + (size_t)k * (size_t)np;
+                const double *v = mt->vals[t];
                 int first = 0, last = np - 1;
-                while (first < np && isnan(row[first])) first++;
+                while (first < np && isnan(v[ct_series_cell(s, mt, k, first)])) first++;
                 if (first == np) continue;
-                while (isnan(row[last])) last--;
+                while (isnan(v[ct_series_cell(s, mt, k, last)])) last--;
                 int fm = ct_period_first_month(ct_period_from_index((ct_ptype)t, s->year0, first));
                 int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
                 if (fm < plan->first_month) plan->first_month = fm;

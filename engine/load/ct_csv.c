@@ -145,6 +145,7 @@ static ct_status refill(ct_csv *r, size_t keep_from, int keep_line)
     if (r->fatal != CT_OK) return r->fatal;
     size_t keep = r->avail - keep_from, checked = r->size - keep_from;
     if (keep) memmove(r->data, r->data + keep_from, keep);
+    r->base += keep_from;
     r->avail = keep;
     r->pos -= keep_from;
     r->size = checked;
@@ -174,16 +175,16 @@ static ct_status refill(ct_csv *r, size_t keep_from, int keep_line)
             end = (size_t)(p - r->data);
         }
         if (end > checked || r->eof) {
-            if (check_text(r->path, r->data, checked, end, r->line0, r->fatal_d) != 0) return r->fatal = CT_EINPUT;
+            if (!r->unchecked && check_text(r->path, r->data, checked, end, r->line0, r->fatal_d) != 0)
+                return r->fatal = CT_EINPUT;
             r->size = end;
-            r->no_quotes = memchr(r->data + r->pos, '"', r->size - r->pos) == NULL;
             return CT_OK;
         }
         /* no whole line in the window: read on into a larger one */
     }
 }
 
-ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d)
+ct_status ct_csv_stream_at(ct_csv *r, const char *path, size_t from, ct_diags *d)
 {
     memset(r, 0, sizeof *r);
     r->path = path;
@@ -193,10 +194,21 @@ ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d)
     r->fd = ct_file_open_input(path, "a data file", NULL, d);
     if (r->fd < 0) return CT_EIO;
     r->stream = 1;
+    r->base = from;
+    if (from && lseek(r->fd, (off_t)from, SEEK_SET) != (off_t)from) {
+        ct_error_at(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        ct_csv_close(r);
+        return CT_EIO;
+    }
     ct_status st = refill(r, 0, 1);
     if (st != CT_OK) { ct_csv_close(r); return st; }
-    if (r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    if (from == 0 && r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
     return CT_OK;
+}
+
+ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d)
+{
+    return ct_csv_stream_at(r, path, 0, d);
 }
 
 ct_status ct_csv_rewind(ct_csv *r)
@@ -206,8 +218,9 @@ ct_status ct_csv_rewind(ct_csv *r)
         ct_error_at(r->fatal_d, r->path, 0, 0, "cannot read: %s", strerror(errno));
         return r->fatal = CT_EIO;
     }
-    r->avail = r->size = r->pos = 0;
+    r->avail = r->size = r->pos = r->base = 0;
     r->eof = 0;
+    r->fatal = CT_OK; /* read again: what fails is reported again */
     r->line = r->row_line = 1;
     ct_status st = refill(r, 0, 1);
     if (st == CT_OK && r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
@@ -272,29 +285,79 @@ static int read_quoted(ct_csv *r, ct_field *f, ct_field *done, int n_done, size_
     return 0;
 }
 
-/* The common case: a line without quotes, split with memchr. Returns the
- * field count, or -1 when the line has a quote (the general path handles it). */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* The bytes of w equal to c: the high bit of each is set, and perhaps that
+ * of a byte above a match (a borrow), so every hit is confirmed by reading
+ * the byte. */
+static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x = w ^ (c * ones);
+    return (x - ones) & ~x & high;
+}
+
+enum { SCAN_WIDTH = 16 };
+
+/* Bit k set (perhaps falsely: confirm) when p[k] is a comma, a line end or a
+ * quote, for the SCAN_WIDTH bytes at p (or the n < SCAN_WIDTH left). */
+static inline uint32_t delimiters(const char *p, size_t n)
+{
+    uint32_t bits = 0;
+    if (n >= SCAN_WIDTH) {
+#ifdef __SSE2__
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+        return (uint32_t)_mm_movemask_epi8(hit);
+#else
+        for (int half = 0; half < 2; half++) {
+            uint64_t w;
+            memcpy(&w, p + 8 * half, 8);
+            uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '\n') | bytes_equal(w, '"');
+            for (; m; m &= m - 1) bits |= 1u << (8 * half + (__builtin_ctzll(m) >> 3));
+        }
+        return bits;
+#endif
+    }
+    for (size_t k = 0; k < n; k++)
+        if (p[k] == ',' || p[k] == '\n' || p[k] == '"') bits |= 1u << k;
+    return bits;
+}
+
+/* The common case: a line without quotes, split in one pass over its bytes,
+ * SCAN_WIDTH at a time. Returns the field count, or -1 when the line has a
+ * quote (the general path handles it). */
 static int next_plain(ct_csv *r, ct_field *fields, int max)
 {
-    const char *s = r->data + r->pos;
-    size_t left = r->size - r->pos;
-    const char *nl = memchr(s, '\n', left);
-    size_t len = nl ? (size_t)(nl - s) : left;
-    if (!r->no_quotes && memchr(s, '"', len)) return -1;
-    const char *stop = s + len;
-    if (stop > s && stop[-1] == '\r') stop--; /* CRLF */
-    /* rows are short: one loop over the bytes rather than a call per field */
+    const char *s = r->data + r->pos, *end = r->data + r->size;
+    const char *p = s, *start = s, *nl = NULL;
     int n = 0;
-    const char *start = s;
-    for (const char *p = s; p < stop; p++) {
-        if (*p != ',') continue;
-        if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(p - start); }
-        n++;
-        start = p + 1;
+    while (!nl && p < end) {
+        size_t width = (size_t)(end - p) < SCAN_WIDTH ? (size_t)(end - p) : SCAN_WIDTH;
+        for (uint32_t hits = delimiters(p, width); hits; hits &= hits - 1) {
+            const char *q = p + __builtin_ctz(hits);
+            if (*q == ',') {
+                if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(q - start); }
+                n++;
+                start = q + 1;
+            } else if (*q == '\n') {
+                nl = q;
+                break;
+            } else if (*q == '"') {
+                return -1;
+            }
+        }
+        p += width;
     }
+    const char *stop = nl ? nl : end;
+    if (stop > start && stop[-1] == '\r') stop--; /* CRLF */
     if (n < max) { fields[n].ptr = start; fields[n].len = (size_t)(stop - start); }
     n++;
-    r->pos += len + (nl ? 1 : 0);
+    r->pos = (size_t)((nl ? nl + 1 : end) - r->data);
     if (nl) r->line++;
     return n;
 }

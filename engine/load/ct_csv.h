@@ -23,12 +23,13 @@ typedef struct {
     size_t released;     /* bytes before this offset were returned to the kernel */
     int line;            /* line where the next row starts (1-based) */
     int row_line;        /* line where the last row returned started */
-    int no_quotes;       /* the rest of the text held (file or window) has no quote */
     /* streaming (ct_csv_stream); stream 0 when the file is read whole */
     int stream, fd;
     size_t avail, cap;   /* bytes in the buffer (size: up to the last whole line), its capacity */
     int eof;             /* the whole file has been read into the buffer once */
     int line0;           /* the line at data[0] */
+    size_t base;         /* the file offset of data[0] */
+    int unchecked;       /* streaming: the text is not checked (a pass that only sizes) */
     ct_status fatal;     /* the file cannot be read (or is not UTF-8): rows stop */
     ct_diags *fatal_d;   /* where that error goes */
 } ct_csv;
@@ -48,6 +49,14 @@ ct_status ct_csv_stream(ct_csv *r, const char *path, ct_diags *d);
 
 /* Starts a streamed file over from its first line (for a second pass). */
 ct_status ct_csv_rewind(ct_csv *r);
+
+/* Streams path from byte offset `from`, which must be the start of a line
+ * (no byte-order mark is looked for past offset 0); line numbers count from
+ * 1 there. For a second reader over the end of a large file. */
+ct_status ct_csv_stream_at(ct_csv *r, const char *path, size_t from, ct_diags *d);
+
+/* The file offset where the next row (or blank line) starts. */
+static inline size_t ct_csv_tell(const ct_csv *r) { return r->base + r->pos; }
 
 /* Reads the next non-blank row into fields (at most max). Returns the number
  * of fields in the row (which may exceed max: only max are stored), 0 at end
@@ -79,6 +88,7 @@ static inline int ct_csv_space(char c)
 
 static inline ct_field ct_field_trim(ct_field f)
 {
+    if (f.len && (unsigned char)f.ptr[0] > ' ' && (unsigned char)f.ptr[f.len - 1] > ' ') return f;
     while (f.len && ct_csv_space(f.ptr[0])) { f.ptr++; f.len--; }
     while (f.len && ct_csv_space(f.ptr[f.len - 1])) f.len--;
     return f;

@@ -7,6 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/ct_number.h"
 #include "../load/ct_plan.h"
@@ -99,11 +102,12 @@ static void report_unknown(const ct_series *s, unknown_tally *t, ct_diags *d)
 
 enum { MAX_ERRORS_PER_FILE = 100 };
 
-static int check_value(const ct_metric *mt, double v)
+/* whole: v was written as an integer (no need to ask floor). */
+static int check_value(const ct_metric *mt, double v, int whole)
 {
     switch (mt->type) {
     case CT_MT_BOOLEAN: return v == 0 || v == 1;
-    case CT_MT_COUNT: return v >= 0 && v == floor(v);
+    case CT_MT_COUNT: return v >= 0 && (whole || v == floor(v));
     default: return 1;
     }
 }
@@ -127,10 +131,11 @@ typedef struct {
     char period_text[32];
     size_t period_len;
     ct_period period;
-    int first_month, last_month; /* of period (first pass) */
+    int first_month, last_month; /* of period */
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
     int *next_unit;       /* the unit that followed each unit last time (second pass) */
+    int unit_history;     /* the unit's code names others at other times, or it has a validity */
 } row_cache;
 
 static int cache_init(row_cache *c, const ct_series *s)
@@ -144,9 +149,45 @@ static int cache_init(row_cache *c, const ct_series *s)
     return 0;
 }
 
+/* Texts here are a few bytes long: word compares beat a call to memcmp. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+/* Whether the NUL-terminated code is exactly the field's text. */
+static int code_is(const char *code, ct_field f)
+{
+    size_t i = 0;
+    for (; i < f.len; i++)
+        if (code[i] == '\0' || code[i] != f.ptr[i]) return 0;
+    return code[i] == '\0';
+}
+
 static int cached_text(const char *buf, size_t len, ct_field f)
 {
-    return len == f.len && memcmp(buf, f.ptr, f.len) == 0;
+    return len == f.len && same_bytes(buf, f.ptr, f.len);
 }
 
 static void cache_text(char *buf, size_t size, size_t *len, ct_field f)
@@ -161,7 +202,7 @@ static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
     int guess = c->metric >= 0 ? c->next_metric[c->metric] : -1;
     int m;
     if (guess >= 0 && s->metrics[guess].name_len == name.len &&
-        memcmp(s->metrics[guess].name, name.ptr, name.len) == 0)
+        same_bytes(s->metrics[guess].name, name.ptr, name.len))
         m = guess;
     else
         m = ct_series_metric(s, name.ptr, name.len);
@@ -170,19 +211,29 @@ static int cached_metric(const ct_series *s, row_cache *c, ct_field name)
     return m;
 }
 
-/* A plain decimal integer, the common case, without strtod. */
-static int parse_value(ct_field f, double *out)
+/* A plain decimal integer, the common case, without strtod (*whole set). */
+static int parse_value(ct_field f, double *out, int *whole)
 {
     if (f.len > 0 && f.len < 16) {
         long long v = 0;
         size_t i = f.ptr[0] == '-' ? 1 : 0;
         if (i < f.len) {
             for (; i < f.len && f.ptr[i] >= '0' && f.ptr[i] <= '9'; i++) v = v * 10 + (f.ptr[i] - '0');
-            if (i == f.len) { *out = (double)(f.ptr[0] == '-' ? -v : v); return 0; }
+            if (i == f.len) { *out = (double)(f.ptr[0] == '-' ? -v : v); *whole = 1; return 0; }
         }
     }
     return ct_field_double(f, out);
 }
+
+/* What the first pass finds: the span of the rows that hold a value of a
+ * used metric (the rows the second pass stores, when every row is valid),
+ * the rows at its two ends, and each metric's finest period type. */
+typedef struct {
+    int any;
+    int first_month, last_month;
+    ct_period lo, hi;
+    int lo_line, hi_line;
+} span_scan;
 
 /* One reading of the rows (the second pass, or the third that finds the
  * first lines of cells given twice). */
@@ -192,6 +243,15 @@ typedef struct {
     const int *col;
     int ncols;
     int store;            /* the arrays are sized: write the values (else check only) */
+    int shared;           /* another reader writes into the same arrays at once */
+    size_t stop_at;       /* read the rows that start before this offset */
+    size_t *n_obs;        /* per metric: the cells this pass filled */
+    int track;            /* note the span and finest types in span, finest */
+    span_scan span;
+    int *finest;
+    int count_misses;     /* the arrays may be too small: count the rows that do not fit */
+    size_t misses;
+    int whole;            /* every row up to stop_at (or the end) was read */
     int find;             /* third pass: note the first line of the cells in dups */
     size_t pending;       /* third pass: cells whose first line is still unknown */
     unknown_tally unk;
@@ -212,11 +272,12 @@ static int store_value(obs_pass *ps, int u, int m, ct_period p, double v, int li
     int np = ct_series_n_periods(s, (ct_ptype)t);
     int idx = ct_period_index(p, s->year0);
     if (t > mt->finest || !mt->vals[t] || idx < 0 || idx >= np) {
+        if (ps->count_misses) { ps->misses++; return 0; }
         /* the first pass did not see this row */
         ct_error_at(&ps->diags, s->obs_path, line, 0, "the file changed while it was read; read it again");
         return -1;
     }
-    size_t cell = (size_t)s->level_pos[u] * (size_t)np + (size_t)idx;
+    size_t cell = ct_series_cell(s, mt, s->level_pos[u], idx);
     if (ps->find) {
         for (size_t i = 0; i < ps->dups.n && i < MAX_ERRORS_PER_FILE; i++) {
             dup_rec *dr = &ps->dups.items[i];
@@ -228,9 +289,20 @@ static int store_value(obs_pass *ps, int u, int m, ct_period p, double v, int li
         return 0;
     }
     double *slot = &mt->vals[t][cell];
-    if (isnan(*slot)) {
+    if (ps->shared) {
+        /* the other reader may fill the same cell (a cell given in both
+         * halves): both may then find it empty, which the count of filled
+         * cells shows once they are done (read_rows_split) */
+        double old;
+        __atomic_load(slot, &old, __ATOMIC_RELAXED);
+        if (isnan(old)) {
+            __atomic_store(slot, &v, __ATOMIC_RELAXED);
+            ps->n_obs[m]++;
+            return 0;
+        }
+    } else if (isnan(*slot)) {
         *slot = v;
-        mt->n_obs++;
+        ps->n_obs[m]++;
         return 0;
     }
     dup_list *dl = &ps->dups;
@@ -245,6 +317,47 @@ static int store_value(obs_pass *ps, int u, int m, ct_period p, double v, int li
     return 0;
 }
 
+/* The row's period (cached: files repeat it), or -1 when it is not one. */
+static int row_period(row_cache *c, ct_field per, ct_period *p)
+{
+    if (cached_text(c->period_text, c->period_len, per)) { *p = c->period; return 0; }
+    if (ct_period_parse(per.ptr, per.len, p) != 0) return -1;
+    cache_text(c->period_text, sizeof c->period_text, &c->period_len, per);
+    c->period = *p;
+    c->first_month = ct_period_first_month(*p);
+    c->last_month = ct_period_last_month(*p);
+    return 0;
+}
+
+/* Notes a row holding a value of a used metric in the span and the finest
+ * types (what the first pass finds: see scan_span). */
+static void track_row(span_scan *sp, int *finest, const row_cache *c, int m, int line)
+{
+    ct_period p = c->period;
+    if (p.type > finest[m]) finest[m] = p.type;
+    if (!sp->any || c->first_month < sp->first_month) { sp->first_month = c->first_month; sp->lo = p; sp->lo_line = line; }
+    if (!sp->any || c->last_month > sp->last_month) { sp->last_month = c->last_month; sp->hi = p; sp->hi_line = line; }
+    sp->any = 1;
+}
+
+/* The unit of a row's code (cached), or -1. */
+static int row_unit(const ct_series *s, row_cache *c, ct_field code)
+{
+    if (cached_text(c->unit_text, c->unit_len, code)) return c->unit;
+    /* files sorted by period list the units in the same order each time */
+    int prev = c->unit, guess = prev >= 0 && c->next_unit ? c->next_unit[prev] : -1;
+    int u;
+    if (guess >= 0 && !s->reused[guess] && code_is(s->code[guess], code))
+        u = guess;
+    else
+        u = ct_series_unit(s, code.ptr, code.len);
+    if (prev >= 0 && c->next_unit) c->next_unit[prev] = u;
+    c->unit = u;
+    c->unit_history = u >= 0 && (s->reused[u] || s->orig_first[u] != INT_MIN || s->orig_last[u] != INT_MAX);
+    cache_text(c->unit_text, sizeof c->unit_text, &c->unit_len, code);
+    return u;
+}
+
 /* Checks one row and stores its value; returns 0 (stored or no data), -1 on
  * a bad row, -2 out of memory, -3 an unknown unit or metric (tallied). */
 static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
@@ -256,20 +369,12 @@ static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
     ct_diags *d = &ps->diags;
     const char *path = s->obs_path;
     ct_field code = ct_field_trim(f[col[0]]), per = ct_field_trim(f[col[1]]), met = ct_field_trim(f[col[2]]), val = ct_field_trim(f[col[3]]);
-    int u;
-    if (cached_text(c->unit_text, c->unit_len, code)) u = c->unit;
-    else {
-        /* files sorted by period list the units in the same order each time */
-        int prev = c->unit, guess = prev >= 0 && c->next_unit ? c->next_unit[prev] : -1;
-        if (guess >= 0 && !s->reused[guess] && strlen(s->code[guess]) == code.len &&
-            memcmp(s->code[guess], code.ptr, code.len) == 0)
-            u = guess;
-        else
-            u = ct_series_unit(s, code.ptr, code.len);
-        if (prev >= 0 && c->next_unit) c->next_unit[prev] = u;
-        c->unit = u;
-        cache_text(c->unit_text, sizeof c->unit_text, &c->unit_len, code);
-    }
+    int m = cached_metric(s, c, met);
+    ct_period p;
+    int bad_period = row_period(c, per, &p);
+    if (ps->track && val.len && m >= 0 && s->metrics[m].used && s->metrics[m].level >= 0 && !bad_period)
+        track_row(&ps->span, ps->finest, c, m, line);
+    int u = row_unit(s, c, code);
     if (u < 0) {
         if (code.len == 0) {
             ct_error_at(d, path, line, 0, "empty unit code");
@@ -278,19 +383,13 @@ static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
         int rc = tally(unk, 'u', code, line);
         return rc < 0 ? -2 : -3;
     }
-    ct_period p;
-    if (cached_text(c->period_text, c->period_len, per)) p = c->period;
-    else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
+    if (bad_period) {
         ct_error_at(d, path, line, 0, "'%.*s' is not a period (2016, 2016S1, 2016Q1, 2016-01 or 201601)", (int)per.len, per.ptr);
         return -1;
-    } else {
-        cache_text(c->period_text, sizeof c->period_text, &c->period_len, per);
-        c->period = p;
     }
-    if (s->reused[u] || s->orig_first[u] != INT_MIN || s->orig_last[u] != INT_MAX) {
+    if (c->unit_history) {
         /* a unit with a history: the one with this code valid in the period */
-        int fm = ct_period_first_month(p), lm = ct_period_last_month(p);
-        int v = ct_series_unit_during(s, code.ptr, code.len, fm, lm);
+        int v = ct_series_unit_during(s, code.ptr, code.len, c->first_month, c->last_month);
         char pb[CT_PERIOD_BUF];
         if (v < 0 && val.len == 0) return 0; /* an empty value says nothing */
         if (v < 0) ct_period_format(p, pb);
@@ -305,7 +404,6 @@ static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
         }
         u = v;
     }
-    int m = cached_metric(s, c, met);
     if (m < 0) {
         int rc = tally(unk, 'm', met, line);
         return rc < 0 ? -2 : -3;
@@ -318,13 +416,14 @@ static int parse_obs_row(obs_pass *ps, const ct_field *f, int line)
     }
     if (val.len == 0) return 0; /* no data */
     double v;
-    int bad_number = parse_value(val, &v);
+    int whole = 0;
+    int bad_number = parse_value(val, &v, &whole);
     if (bad_number != 0) {
         ct_error_at(d, path, line, 0, "value '%.*s' %s", (int)(val.len > 80 ? 80 : val.len), val.ptr,
                     ct_number_problem((ct_number_status)bad_number));
         return -1;
     }
-    if (!check_value(mt, v)) {
+    if (!check_value(mt, v, whole)) {
         ct_error_at(d, path, line, 0, "value %.*s of metric %s must be %s", (int)val.len, val.ptr, mt->name, value_rule(mt));
         return -1;
     }
@@ -344,8 +443,10 @@ static void pass_init(obs_pass *ps, ct_series *s, ct_csv *r, const int *col, int
     ct_strmap_init(&ps->unk.names);
     if (cache_init(&ps->cache, s) != 0) ps->st = CT_ENOMEM;
     ps->cache.unit = -1;
+    ps->stop_at = SIZE_MAX;
     ps->cache.next_unit = malloc((size_t)(s->n_units + 1) * sizeof *ps->cache.next_unit);
-    if (!ps->cache.next_unit) ps->st = CT_ENOMEM;
+    ps->n_obs = calloc((size_t)s->n_metrics + 1, sizeof *ps->n_obs);
+    if (!ps->cache.next_unit || !ps->n_obs) ps->st = CT_ENOMEM;
     for (int u = 0; ps->cache.next_unit && u <= s->n_units; u++) ps->cache.next_unit[u] = -1;
 }
 
@@ -353,6 +454,7 @@ static void pass_free(obs_pass *ps)
 {
     free(ps->cache.next_metric);
     free(ps->cache.next_unit);
+    free(ps->n_obs);
     ct_strmap_free(&ps->unk.names);
     free(ps->unk.first_line);
     free(ps->unk.rows);
@@ -364,7 +466,7 @@ static void read_rows(obs_pass *ps)
 {
     ct_field f[MAX_COLS];
     int n;
-    while (ps->st == CT_OK && !(ps->find && ps->pending == 0) &&
+    while (ps->st == CT_OK && !(ps->find && ps->pending == 0) && ct_csv_tell(ps->r) < ps->stop_at &&
            (n = ct_csv_next(ps->r, f, MAX_COLS, &ps->diags)) != 0) {
         int rc;
         if (n < 0) rc = -1;
@@ -382,6 +484,7 @@ static void read_rows(obs_pass *ps)
         }
     }
     if (ps->st == CT_OK && ps->r->fatal != CT_OK) ps->st = ps->r->fatal;
+    ps->whole = ps->st == CT_OK && ps->errors < MAX_ERRORS_PER_FILE;
 }
 
 /* The header row: the column of each of unit, period, metric, value. */
@@ -401,17 +504,9 @@ static ct_status read_header(const ct_series *s, ct_csv *r, int col[4], int *nco
     return bad ? CT_EINPUT : CT_OK;
 }
 
-/* What the first pass finds: the span of the rows that hold a value of a
- * used metric (the rows the second pass stores, when every row is valid),
- * the rows at its two ends, and each metric's finest period type. */
-typedef struct {
-    int any;
-    int first_month, last_month;
-    ct_period lo, hi;
-    int lo_line, hi_line;
-} span_scan;
 
-static ct_status scan_span(ct_series *s, ct_csv *r, const int *col, int ncols, span_scan *sp)
+static ct_status scan_span(const ct_series *s, ct_csv *r, const int *col, int ncols, size_t stop_at,
+                           int *finest, span_scan *sp)
 {
     row_cache c;
     if (cache_init(&c, s) != 0) return CT_ENOMEM;
@@ -419,7 +514,7 @@ static ct_status scan_span(ct_series *s, ct_csv *r, const int *col, int ncols, s
     ct_diags_init(&scratch);
     ct_field f[MAX_COLS];
     int n;
-    while ((n = ct_csv_next(r, f, MAX_COLS, &scratch)) != 0) {
+    while (ct_csv_tell(r) < stop_at && (n = ct_csv_next(r, f, MAX_COLS, &scratch)) != 0) {
         if (scratch.n > 1000) {
             ct_diags_free(&scratch);
             ct_diags_init(&scratch);
@@ -429,27 +524,11 @@ static ct_status scan_span(ct_series *s, ct_csv *r, const int *col, int ncols, s
         if (val.len == 0) continue;
         int m = cached_metric(s, &c, ct_field_trim(f[col[2]]));
         if (m < 0) continue;
-        ct_metric *mt = &s->metrics[m];
+        const ct_metric *mt = &s->metrics[m];
         if (!mt->used || mt->level < 0) continue;
-        ct_field per = ct_field_trim(f[col[1]]);
         ct_period p;
-        int fm, lm;
-        if (cached_text(c.period_text, c.period_len, per)) {
-            p = c.period;
-            fm = c.first_month;
-            lm = c.last_month;
-        } else if (ct_period_parse(per.ptr, per.len, &p) != 0) {
-            continue;
-        } else {
-            cache_text(c.period_text, sizeof c.period_text, &c.period_len, per);
-            c.period = p;
-            fm = c.first_month = ct_period_first_month(p);
-            lm = c.last_month = ct_period_last_month(p);
-        }
-        if (p.type > mt->finest) mt->finest = p.type;
-        if (!sp->any || fm < sp->first_month) { sp->first_month = fm; sp->lo = p; sp->lo_line = r->row_line; }
-        if (!sp->any || lm > sp->last_month) { sp->last_month = lm; sp->hi = p; sp->hi_line = r->row_line; }
-        sp->any = 1;
+        if (row_period(&c, ct_field_trim(f[col[1]]), &p) != 0) continue;
+        track_row(sp, finest, &c, m, r->row_line);
     }
     ct_diags_free(&scratch);
     free(c.next_metric);
@@ -511,10 +590,10 @@ static void forget_after_cutoff(ct_series *s)
                     break;
                 }
             for (int u = 0; u < s->level_size[mt->level]; u++) {
-                double *row = mt->vals[t] + (size_t)u * (size_t)np;
                 for (int i = first_late; i < np; i++) {
-                    if (!isnan(row[i])) { s->n_after_cutoff++; mt->n_obs--; }
-                    row[i] = NAN;
+                    double *cell = &mt->vals[t][ct_series_cell(s, mt, u, i)];
+                    if (!isnan(*cell)) { s->n_after_cutoff++; mt->n_obs--; }
+                    *cell = NAN;
                 }
             }
         }
@@ -522,43 +601,441 @@ static void forget_after_cutoff(ct_series *s)
 }
 
 
+/* ---- large files ------------------------------------------------------------- */
+
+/* A large file is read once when it can be: the arrays are sized from a
+ * sample of its rows (a few windows spread over the file), and the one
+ * pass that checks and stores every row also finds the exact span and
+ * finest types, as the first pass would. When the sample saw less than the
+ * whole file holds (a row did not fit), the arrays are sized again from
+ * what that pass found, and the rows are read again.
+ *
+ * On two processors the rows are read by two threads: this one up to the
+ * first line that starts past the middle, another from there. A pass keeps
+ * the two halves' work only when they join at that line (a quoted field
+ * running across it would have started the second reader inside a row)
+ * and neither found anything to say (an error, an unknown unit or metric,
+ * a cell given twice); otherwise the rows are read again in one reader, so
+ * that findings are reported in file order exactly as without threads. */
+
+enum { SAMPLE_WINDOWS = 5, SAMPLE_BYTES = 256 << 10 };
+
+/* The offset of the first line that starts at or after `at` (0 when none). */
+static size_t line_start_from(int fd, size_t at, size_t size)
+{
+    if (at == 0) return 0;
+    at--; /* a line starting at `at` follows a line end just before it */
+    char buf[4096];
+    while (at < size) {
+        ssize_t n = pread(fd, buf, sizeof buf, (off_t)at);
+        if (n <= 0) return 0;
+        const char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl) {
+            at += (size_t)(nl - buf) + 1;
+            return at < size ? at : 0;
+        }
+        at += (size_t)n;
+    }
+    return 0;
+}
+
+static size_t file_size(const ct_csv *r)
+{
+    struct stat fs;
+    return fstat(r->fd, &fs) == 0 && fs.st_size > 0 ? (size_t)fs.st_size : 0;
+}
+
+/* Sizes s's arrays for span sp and finest types (freeing any before);
+ * *too_long: the span is past CT_DATA_MAX_YEARS (nothing is allocated). */
+static ct_status size_arrays(ct_series *s, const span_scan *sp, const int *finest, int *too_long)
+{
+    for (int m = 0; m < s->n_metrics; m++)
+        for (int t = 0; t < CT_PT_COUNT; t++) {
+            free(s->metrics[m].vals[t]);
+            s->metrics[m].vals[t] = NULL;
+        }
+    *too_long = sp->any && sp->last_month / 12 - sp->first_month / 12 + 1 > CT_DATA_MAX_YEARS;
+    s->year0 = 1;
+    s->year1 = 0;
+    if (sp->any && !*too_long) {
+        s->year0 = sp->first_month / 12;
+        s->year1 = sp->last_month / 12;
+    }
+    for (int t = 0; t < CT_PT_COUNT; t++)
+        s->n_periods[t] = s->year0 <= s->year1 ? (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t) : 0;
+    ct_status st = CT_OK;
+    for (int m = 0; m < s->n_metrics; m++) {
+        ct_metric *mt = &s->metrics[m];
+        mt->finest = finest[m];
+        if (!*too_long && st == CT_OK && mt->used && mt->level >= 0)
+            st = ct_series_alloc_metric(s, m, mt->finest < 0 ? 0 : mt->finest);
+    }
+    return st;
+}
+
+/* Whether span sp and finest types would size the arrays as they are. */
+static int sized_for(const ct_series *s, const span_scan *sp, const int *finest)
+{
+    int y0 = sp->any ? sp->first_month / 12 : 1, y1 = sp->any ? sp->last_month / 12 : 0;
+    if (y0 != s->year0 || y1 != s->year1) return 0;
+    for (int m = 0; m < s->n_metrics; m++)
+        if (finest[m] != s->metrics[m].finest) return 0;
+    return 1;
+}
+
+/* The span and finest types of the rows in a few windows of the file: at
+ * most what the whole file holds. */
+static ct_status sample_span(const ct_series *s, ct_csv *r, const int *col, int ncols, size_t size,
+                             int *finest, span_scan *sp)
+{
+    ct_status st = scan_span(s, r, col, ncols, SAMPLE_BYTES, finest, sp);
+    for (int w = 1; st == CT_OK && w < SAMPLE_WINDOWS; w++) {
+        size_t want = w == SAMPLE_WINDOWS - 1 ? (size > SAMPLE_BYTES ? size - SAMPLE_BYTES : 0)
+                                              : size / (SAMPLE_WINDOWS - 1) * (size_t)w;
+        size_t from = line_start_from(r->fd, want, size);
+        if (from == 0) continue;
+        ct_diags scratch;
+        ct_diags_init(&scratch);
+        ct_csv wr;
+        if (ct_csv_stream_at(&wr, r->path, from, &scratch) == CT_OK) {
+            wr.unchecked = 1;
+            span_scan part;
+            memset(&part, 0, sizeof part);
+            st = scan_span(s, &wr, col, ncols, from + SAMPLE_BYTES, finest, &part);
+            if (part.any) {
+                if (!sp->any || part.first_month < sp->first_month) sp->first_month = part.first_month;
+                if (!sp->any || part.last_month > sp->last_month) sp->last_month = part.last_month;
+                sp->any = 1;
+            }
+            ct_csv_close(&wr);
+            if (st != CT_OK) st = CT_OK; /* a window that cannot be read: the pass will tell */
+        }
+        ct_diags_free(&scratch);
+    }
+    return st;
+}
+
+/* The first pass over the second half (the text is not checked: the second
+ * pass does it). */
+typedef struct {
+    const ct_series *s;
+    const char *path;
+    size_t from;
+    const int *col;
+    int ncols;
+    int *finest;
+    span_scan sp;
+    int whole;            /* read to the end without trouble */
+} span_half;
+
+static void *span_half_run(void *arg)
+{
+    span_half *h = arg;
+    ct_diags d;
+    ct_diags_init(&d);
+    ct_csv r;
+    if (ct_csv_stream_at(&r, h->path, h->from, &d) == CT_OK) {
+        r.unchecked = 1;
+        h->whole = scan_span(h->s, &r, h->col, h->ncols, SIZE_MAX, h->finest, &h->sp) == CT_OK;
+        ct_csv_close(&r);
+    }
+    ct_diags_free(&d);
+    return NULL;
+}
+
+/* Adds the second half's span to the first's; line_at_split: the line where
+ * the second half starts. Equal months keep the earlier row. */
+static void merge_span(span_scan *a, const span_scan *b, int line_at_split)
+{
+    if (!b->any) return;
+    if (!a->any || b->first_month < a->first_month) {
+        a->first_month = b->first_month;
+        a->lo = b->lo;
+        a->lo_line = b->lo_line + line_at_split - 1;
+    }
+    if (!a->any || b->last_month > a->last_month) {
+        a->last_month = b->last_month;
+        a->hi = b->hi;
+        a->hi_line = b->hi_line + line_at_split - 1;
+    }
+    a->any = 1;
+}
+
+static void merge_finest(int *a, const int *b, int n)
+{
+    for (int m = 0; m < n; m++)
+        if (b[m] > a[m]) a[m] = b[m];
+}
+
+/* The exact first pass (r just past the header), in halves when split (set
+ * to 0 when the halves did not join). */
+static ct_status scan_spans(ct_series *s, ct_csv *r, const int *col, int ncols, size_t *split,
+                            int *finest, span_scan *sp)
+{
+    span_half h;
+    memset(&h, 0, sizeof h);
+    pthread_t th;
+    int threaded = 0;
+    if (*split) {
+        h = (span_half){s, r->path, *split, col, ncols, malloc((size_t)(s->n_metrics + 1) * sizeof(int)), {0}, 0};
+        if (h.finest) {
+            memcpy(h.finest, finest, (size_t)s->n_metrics * sizeof(int));
+            threaded = pthread_create(&th, NULL, span_half_run, &h) == 0;
+        }
+    }
+    ct_status st = scan_span(s, r, col, ncols, threaded ? *split : SIZE_MAX, finest, sp);
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (st == CT_OK && h.whole && ct_csv_tell(r) == *split) {
+            merge_span(sp, &h.sp, r->line);
+            merge_finest(finest, h.finest, s->n_metrics);
+        } else if (st == CT_OK) {
+            st = scan_span(s, r, col, ncols, SIZE_MAX, finest, sp);
+            *split = 0;
+        }
+    }
+    free(h.finest);
+    return st;
+}
+
+/* The cells that hold a value. */
+static size_t filled_cells(const ct_series *s)
+{
+    size_t n = 0;
+    for (int m = 0; m < s->n_metrics; m++) {
+        const ct_metric *mt = &s->metrics[m];
+        for (int t = 0; t < CT_PT_COUNT; t++) {
+            if (!mt->vals[t]) continue;
+            size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)t);
+            for (size_t i = 0; i < cells; i++) n += !isnan(mt->vals[t][i]);
+        }
+    }
+    return n;
+}
+
+/* A pass over the second half. */
+typedef struct {
+    ct_csv r;
+    obs_pass ps;
+    ct_diags reader_d;
+} rows_half;
+
+static void *rows_half_run(void *arg)
+{
+    read_rows(&((rows_half *)arg)->ps);
+    return NULL;
+}
+
+static int pass_clean(const obs_pass *ps)
+{
+    return ps->st == CT_OK && ps->r->fatal == CT_OK && ps->errors == 0 && ps->unknown_rows == 0 &&
+           ps->dups.n == 0 && ps->diags.n == 0 && ps->misses == 0;
+}
+
+/* Opens the second half's pass like ps (its own row cache and findings;
+ * a copy of ps's finest types when it tracks them). */
+static int half_open(rows_half *h, const obs_pass *ps, size_t split)
+{
+    memset(h, 0, sizeof *h);
+    ct_diags_init(&h->reader_d);
+    if (ct_csv_stream_at(&h->r, ps->r->path, split, &h->reader_d) != CT_OK) return -1;
+    pass_init(&h->ps, ps->s, &h->r, ps->col, ps->ncols);
+    h->ps.store = ps->store;
+    h->ps.shared = 1;
+    h->ps.track = ps->track;
+    h->ps.count_misses = ps->count_misses;
+    if (ps->track) {
+        h->ps.finest = malloc((size_t)(ps->s->n_metrics + 1) * sizeof(int));
+        if (!h->ps.finest) h->ps.st = CT_ENOMEM;
+        else memcpy(h->ps.finest, ps->finest, (size_t)ps->s->n_metrics * sizeof(int));
+    }
+    return h->ps.st == CT_OK ? 0 : -1;
+}
+
+static void half_close(rows_half *h, int opened)
+{
+    if (opened) {
+        free(h->ps.finest);
+        pass_free(&h->ps);
+    }
+    ct_csv_close(&h->r);
+    ct_diags_free(&h->reader_d);
+}
+
+/* A pass in halves (ps just past the header). Returns 1 when the halves
+ * joined and both were read whole: ps then holds both halves' counts,
+ * misses and tracked span; clean tells whether neither had anything to
+ * report and no cell was given in both. 0: nothing of it can be used. */
+static int read_halves(obs_pass *ps, size_t split, int *clean)
+{
+    rows_half h;
+    int opened = half_open(&h, ps, split) == 0;
+    *clean = 0;
+    /* what the reader cannot read is reported by the pass in one reader */
+    ct_diags scratch, *fatal_d = ps->r->fatal_d;
+    ct_diags_init(&scratch);
+    ps->r->fatal_d = &scratch;
+    ps->shared = 1;
+    ps->stop_at = split;
+    pthread_t th;
+    int ok = opened && pthread_create(&th, NULL, rows_half_run, &h) == 0;
+    if (ok) {
+        read_rows(ps);
+        pthread_join(th, NULL);
+        ok = ps->whole && h.ps.whole && ct_csv_tell(ps->r) == split && ps->st == CT_OK && h.ps.st == CT_OK;
+    }
+    if (ok) {
+        *clean = pass_clean(ps) && pass_clean(&h.ps);
+        size_t stored = 0;
+        for (int m = 0; m < ps->s->n_metrics; m++) {
+            stored += ps->n_obs[m] + h.ps.n_obs[m];
+            ps->n_obs[m] += h.ps.n_obs[m];
+        }
+        /* a cell both halves found empty was counted twice */
+        if (*clean && ps->store) *clean = stored == filled_cells(ps->s);
+        ps->misses += h.ps.misses;
+        if (ps->track) {
+            merge_span(&ps->span, &h.ps.span, ps->r->line);
+            merge_finest(ps->finest, h.ps.finest, ps->s->n_metrics);
+        }
+    }
+    half_close(&h, opened);
+    ps->r->fatal_d = fatal_d;
+    ct_diags_free(&scratch);
+    ps->shared = 0;
+    ps->stop_at = SIZE_MAX;
+    return ok;
+}
+
+/* Starts ps over from the file's first row, with nothing found yet. */
+static ct_status pass_restart(obs_pass *ps, int *col, int *ncols, int store, ct_diags *d)
+{
+    ct_series *s = ps->s;
+    ct_csv *r = ps->r;
+    pass_free(ps);
+    pass_init(ps, s, r, col, *ncols);
+    ps->store = store;
+    ct_status st = ps->st;
+    if (st == CT_OK) st = ct_csv_rewind(r);
+    if (st == CT_OK) st = read_header(s, r, col, ncols, d);
+    return st;
+}
+
+/* The checking pass on exactly sized arrays (unless store is 0: the span is
+ * refused): in halves when split and they come out clean, else in one
+ * reader, whose findings are reported. */
+static ct_status read_all_rows(obs_pass *ps, int *col, int *ncols, size_t split, ct_diags *d)
+{
+    int store = ps->store;
+    ct_status st = pass_restart(ps, col, ncols, store, d);
+    if (st != CT_OK) return st;
+    int clean;
+    if (split && store && read_halves(ps, split, &clean) && clean) return CT_OK;
+    if (split && store) {
+        for (int m = 0; m < ps->s->n_metrics; m++)
+            for (int t = 0; t < CT_PT_COUNT; t++) {
+                ct_metric *mt = &ps->s->metrics[m];
+                size_t n = mt->vals[t] ? (size_t)ps->s->level_size[mt->level] * (size_t)ct_series_n_periods(ps->s, (ct_ptype)t) : 0;
+                for (size_t i = 0; i < n; i++) mt->vals[t][i] = NAN;
+            }
+        st = pass_restart(ps, col, ncols, store, &ps->diags);
+        if (st != CT_OK) return st;
+    }
+    read_rows(ps);
+    return ps->st;
+}
+
+/* The one pass of a large file on arrays sized from a sample. Returns 1
+ * when it stands (nothing to report, every row fitted, the arrays sized
+ * exactly); else 0, and *exact tells whether sp and finest now hold the
+ * exact span and finest types (every row was read). */
+static int read_once(obs_pass *ps, size_t split, const int *finest0, int *finest, span_scan *sp, int *exact)
+{
+    ct_series *s = ps->s;
+    ps->track = 1;
+    ps->count_misses = 1;
+    ps->finest = finest;
+    memcpy(finest, finest0, (size_t)s->n_metrics * sizeof *finest);
+    memset(&ps->span, 0, sizeof ps->span);
+    int clean = 0;
+    *exact = 0;
+    ct_diags scratch, *fatal_d = ps->r->fatal_d;
+    ct_diags_init(&scratch);
+    ps->r->fatal_d = &scratch;
+    if (split) {
+        *exact = read_halves(ps, split, &clean);
+    } else {
+        read_rows(ps);
+        *exact = ps->whole;
+        clean = pass_clean(ps);
+    }
+    ps->r->fatal_d = fatal_d;
+    ct_diags_free(&scratch);
+    if (ps->st == ps->r->fatal) ps->st = CT_OK; /* read again, in one reader that reports */
+    *sp = ps->span;
+    ps->track = ps->count_misses = 0;
+    ps->finest = NULL;
+    return *exact && clean && sized_for(s, sp, finest);
+}
+
 ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
 {
     s->obs_path = ct_arena_strdup(&s->arena, path);
     ct_csv r;
     ct_status st = ct_csv_stream(&r, path, d);
     if (st != CT_OK) return st;
-    int col[4], ncols;
+    r.unchecked = 1; /* a pass that only sizes the arrays; the checking pass reads the text */
+    int col[4], ncols = 0;
     span_scan sp;
     memset(&sp, 0, sizeof sp);
-    st = read_header(s, &r, col, &ncols, d);
-    if (st == CT_OK) st = scan_span(s, &r, col, ncols, &sp);
-    if (st != CT_OK) {
-        ct_csv_close(&r);
-        return st;
-    }
-    /* Memory goes with units x periods from the first year to the last: a
-     * span past CT_DATA_MAX_YEARS is refused, naming the rows at its two ends
-     * (once every row is known to be valid). */
-    int too_long = sp.any && sp.last_month / 12 - sp.first_month / 12 + 1 > CT_DATA_MAX_YEARS;
-    if (sp.any && !too_long) {
-        s->year0 = sp.first_month / 12;
-        s->year1 = sp.last_month / 12;
-        for (int t = 0; t < CT_PT_COUNT; t++)
-            s->n_periods[t] = (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t);
-    }
-    for (int m = 0; !too_long && st == CT_OK && m < s->n_metrics; m++)
-        if (s->metrics[m].used && s->metrics[m].level >= 0)
-            st = ct_series_alloc_metric(s, m, s->metrics[m].finest < 0 ? 0 : s->metrics[m].finest);
+    size_t size = file_size(&r);
+    int large = s->obs_split_bytes && size >= s->obs_split_bytes;
+    size_t split = large && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? line_start_from(r.fd, size / 2, size) : 0;
+    int *finest = malloc((size_t)(s->n_metrics + 1) * sizeof *finest);
+    int *finest0 = malloc((size_t)(s->n_metrics + 1) * sizeof *finest0);
+    if (!finest || !finest0) st = CT_ENOMEM;
+    for (int m = 0; st == CT_OK && m < s->n_metrics; m++) finest[m] = finest0[m] = s->metrics[m].finest;
+    if (st == CT_OK) st = read_header(s, &r, col, &ncols, d);
+    int too_long = 0, done = 0, checked = 0;
     obs_pass ps;
     pass_init(&ps, s, &r, col, ncols);
-    ps.store = !too_long;
-    if (st == CT_OK) st = ps.st;
-    if (st == CT_OK) st = ct_csv_rewind(&r);
-    if (st == CT_OK) st = read_header(s, &r, col, &ncols, d);
-    if (st == CT_OK) {
-        read_rows(&ps);
-        st = ps.st;
+    if (st == CT_OK && large) {
+        st = sample_span(s, &r, col, ncols, size, finest, &sp);
+        if (st == CT_OK) st = size_arrays(s, &sp, finest, &too_long);
+        int exact = 0;
+        if (st == CT_OK && !too_long) {
+            r.unchecked = 0;
+            ps.store = 1;
+            st = pass_restart(&ps, col, &ncols, 1, d);
+            if (st == CT_OK) done = read_once(&ps, split, finest0, finest, &sp, &exact);
+            if (st == CT_OK) st = ps.st;
+        }
+        if (st == CT_OK && !done && !exact) {
+            /* the exact first pass */
+            r.unchecked = 1;
+            memcpy(finest, finest0, (size_t)s->n_metrics * sizeof *finest);
+            memset(&sp, 0, sizeof sp);
+            st = ct_csv_rewind(&r);
+            if (st == CT_OK) st = read_header(s, &r, col, &ncols, d);
+            if (st == CT_OK) st = scan_spans(s, &r, col, ncols, &split, finest, &sp);
+        }
+    } else if (st == CT_OK) {
+        st = scan_span(s, &r, col, ncols, SIZE_MAX, finest, &sp);
+    }
+    if (st == CT_OK && !done) {
+        r.unchecked = 0;
+        st = size_arrays(s, &sp, finest, &too_long);
+        ps.store = !too_long;
+        /* Memory goes with units x periods from the first year to the last: a
+         * span past CT_DATA_MAX_YEARS is refused, naming the rows at its two
+         * ends (once every row is known to be valid). */
+        if (st == CT_OK) st = read_all_rows(&ps, col, &ncols, split, d);
+        checked = 1;
+    }
+    free(finest);
+    free(finest0);
+    for (int m = 0; m < s->n_metrics; m++) s->metrics[m].n_obs += ps.n_obs[m];
+    if (checked) {
         for (size_t i = 0; i < ps.diags.n; i++) {
             const ct_diag *dg = &ps.diags.items[i];
             ct_diag_add(d, dg->sev, dg->file, dg->line, dg->col, "%s", dg->msg);

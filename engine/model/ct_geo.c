@@ -190,9 +190,8 @@ static int crosses(const ct_series *s, const ct_metric *mt)
         for (int k = 0; k < s->level_size[mt->level]; k++) {
             int u = s->level_units[mt->level][k];
             if (s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u) continue;
-            const double *row = mt->vals[t] + (size_t)k * (size_t)np;
             for (int i = 0; i < np; i++)
-                if (!isnan(row[i])) return 1;
+                if (!isnan(mt->vals[t][ct_series_cell(s, mt, k, i)])) return 1;
         }
     }
     return 0;
@@ -239,7 +238,10 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     for (int k = 0; k < nu; k++) {
         int u = s->level_units[mt->level][k];
         if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u))
-            memcpy(nv + (size_t)k * (size_t)np, mt->vals[t] + (size_t)k * (size_t)np, (size_t)np * sizeof *nv);
+            for (int i = 0; i < np; i++) {
+                size_t c = ct_series_cell(s, mt, k, i);
+                nv[c] = mt->vals[t][c];
+            }
     }
     for (int i = 0; i < np; i++) {
         ct_period p = ct_period_from_index((ct_ptype)t, s->year0, i);
@@ -251,13 +253,12 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     for (int k = 0; rc == 0 && k < nu; k++) {
         int u = s->level_units[mt->level][k];
         if (!s->dest_len[u]) continue;
-        const double *row = old + (size_t)k * (size_t)np;
         for (int i = 0; i < np; i++) {
             if (fm[i] > s->orig_last[u] || lm[i] < s->orig_first[u]) continue;
-            double v = row[i];
+            double v = old[ct_series_cell(s, mt, k, i)];
             for (int j = 0; j < s->dest_len[u]; j++) {
                 int at = s->dest_start[u] + j;
-                size_t c = (size_t)s->level_pos[s->dest_unit[at]] * (size_t)np + (size_t)i;
+                size_t c = ct_series_cell(s, mt, s->level_pos[s->dest_unit[at]], i);
                 want[c]++;
                 if (isnan(v)) continue;
                 have[c]++;
@@ -273,7 +274,7 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
         int u = s->level_units[mt->level][k];
         if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u)) continue;
         for (int i = 0; i < np; i++) {
-            size_t c = (size_t)k * (size_t)np + (size_t)i;
+            size_t c = ct_series_cell(s, mt, k, i);
             nv[c] = settle(rule, nv[c], have[c], want[c]);
         }
     }
@@ -324,10 +325,10 @@ static int rollup_approx(ct_series *s, ct_metric *mt)
         if (!mt->approx[t] && !(mt->approx[t] = calloc(nu * (size_t)np + 1, 1))) return -1;
         for (size_t u = 0; u < nu; u++)
             for (int i = 0; i < np; i++) {
-                size_t c = u * (size_t)np + (size_t)i;
+                size_t c = ct_series_cell(s, mt, (int)u, i);
                 if (!isnan(mt->vals[t][c])) continue;
                 for (int j = 0; j < k; j++)
-                    if (mt->approx[t + 1][u * (size_t)npc + (size_t)i * (size_t)k + (size_t)j]) mt->approx[t][c] = 1;
+                    if (mt->approx[t + 1][ct_series_cell(s, mt, (int)u, i * k + j)]) mt->approx[t][c] = 1;
             }
     }
     return 0;
@@ -384,5 +385,5 @@ int ct_geo_approx(const ct_series *s, int m, int u, ct_period p)
     int np = ct_series_n_periods(s, (ct_ptype)p.type);
     int i = ct_period_index(p, s->year0);
     if (i < 0 || i >= np) return 0;
-    return a[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
+    return a[ct_series_cell(s, mt, s->level_pos[u], i)];
 }

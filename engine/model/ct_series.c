@@ -18,6 +18,7 @@ void ct_series_init(ct_series *s)
     s->year1 = 0;
     s->root = -1;
     s->cutoff_month = INT_MAX;
+    s->obs_split_bytes = CT_SERIES_SPLIT_BYTES;
     s->geo_month = INT_MIN;
     strcpy(s->geography, "as-reported");
 }
@@ -229,7 +230,7 @@ double ct_series_value(const ct_series *s, int m, int u, ct_period p)
     int np = ct_series_n_periods(s, (ct_ptype)p.type);
     int i = ct_period_index(p, s->year0);
     if (i < 0 || i >= np) return NAN;
-    return v[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
+    return v[ct_series_cell(s, mt, s->level_pos[u], i)];
 }
 
 int ct_series_unit_valid(const ct_series *s, int u, ct_period p)
@@ -358,11 +359,14 @@ void ct_series_rollup(ct_series *s, int m)
         int k = npc / np;
         double *v = mt->vals[t];
         const double *c = mt->vals[t + 1];
-        for (size_t u = 0; u < units; u++) {
-            double *row = v + u * (size_t)np;
-            const double *crow = c + u * (size_t)npc;
-            for (int i = 0; i < np; i++)
-                if (isnan(row[i])) row[i] = combine(mt->over_time, crow + (size_t)i * (size_t)k, k);
+        double x[12];
+        for (int i = 0; i < np; i++) {
+            double *col = v + (size_t)i * units;
+            for (size_t u = 0; u < units; u++) {
+                if (!isnan(col[u])) continue;
+                for (int j = 0; j < k; j++) x[j] = c[((size_t)i * (size_t)k + (size_t)j) * units + u];
+                col[u] = combine(mt->over_time, x, k);
+            }
         }
     }
 }

@@ -26,7 +26,8 @@ typedef struct {
     int dict_line;
     int finest;           /* finest period type observed; -1: no observation */
     size_t n_obs;
-    double *vals[4];      /* per period type: level_size x n_periods(type); NULL if none */
+    double *vals[4];      /* per period type: n_periods(type) x level_size, a period's
+                           * units side by side (ct_series_cell); NULL if none */
     unsigned char *approx[4]; /* cells that rest on a part link without a weight; NULL if none */
 } ct_metric;
 
@@ -90,6 +91,11 @@ typedef struct {
     double *dest_w;       /* the share of u's quantities that goes there */
     unsigned char *dest_apx; /* resting on a part link without a weight */
 
+    /* observations.csv files of at least this many bytes are read by two
+     * threads, each over half the file (0: never; ct_series_init sets
+     * CT_SERIES_SPLIT_BYTES) */
+    size_t obs_split_bytes;
+
     /* observations of periods ending after this month are ignored (--as-of) */
     int cutoff_month;
     size_t n_after_cutoff;
@@ -101,6 +107,8 @@ typedef struct {
 
     ct_strmap unit_map, level_map, attr_map, metric_map;
 } ct_series;
+
+enum { CT_SERIES_SPLIT_BYTES = 8 << 20 };
 
 void ct_series_init(ct_series *s);
 void ct_series_free(ct_series *s);
@@ -140,6 +148,15 @@ int ct_series_use_metric(ct_series *s, int m, const char *file, int line, int co
 
 /* Number of periods of type t in the observed span. */
 int ct_series_n_periods(const ct_series *s, ct_ptype t);
+
+/* The index in a metric's vals[t] (and approx[t]) of the unit at position
+ * pos among the units of its level, at period index idx. A period's units
+ * lie side by side: loading a file ordered by period, and computing a
+ * period across every unit, walk memory in order. */
+static inline size_t ct_series_cell(const ct_series *s, const ct_metric *mt, int pos, int idx)
+{
+    return (size_t)idx * (size_t)s->level_size[mt->level] + (size_t)pos;
+}
 
 /* The value of metric m for unit u (of the metric's level) at period p, or NaN. */
 double ct_series_value(const ct_series *s, int m, int u, ct_period p);
