@@ -11,6 +11,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../core/ct_file.h"
 #include "../core/ct_number.h"
@@ -57,6 +60,15 @@ static int check_text(const char *path, const char *data, size_t from, size_t n,
     const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     size_t i = from;
     while (i < n) {
+#ifdef __SSE2__
+        if (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            if (!_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())))) {
+                i += 16; /* no high bit, no zero byte */
+                continue;
+            }
+        }
+#endif
         if (n - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
@@ -284,10 +296,6 @@ static int read_quoted(ct_csv *r, ct_field *f, ct_field *done, int n_done, size_
     f->len = out - start;
     return 0;
 }
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* The bytes of w equal to c: the high bit of each is set, and perhaps that
  * of a byte above a match (a borrow), so every hit is confirmed by reading

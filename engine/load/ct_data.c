@@ -310,6 +310,8 @@ static int half_open(rows_half *h, const ct_rows_pass *ps, size_t split)
     h->ps.shared = 1;
     h->ps.track = ps->track;
     h->ps.count_misses = ps->count_misses;
+    h->ps.grow = ps->grow;
+    h->ps.lock = ps->lock;
     if (ps->track) {
         h->ps.finest = malloc((size_t)(ps->s->n_metrics + 1) * sizeof(int));
         if (!h->ps.finest) h->ps.st = CT_ENOMEM;
@@ -418,8 +420,11 @@ static ct_status read_all_rows(ct_rows_pass *ps, int *col, int *ncols, size_t sp
 static int read_once(ct_rows_pass *ps, size_t split, const int *finest0, int *finest, ct_rows_span *sp, int *exact)
 {
     ct_series *s = ps->s;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     ps->track = 1;
     ps->count_misses = 1;
+    ps->grow = 1;
+    ps->lock = &lock;
     ps->finest = finest;
     memcpy(finest, finest0, (size_t)s->n_metrics * sizeof *finest);
     memset(&ps->span, 0, sizeof ps->span);
@@ -439,7 +444,9 @@ static int read_once(ct_rows_pass *ps, size_t split, const int *finest0, int *fi
     ct_diags_free(&scratch);
     if (ps->st == ps->r->fatal) ps->st = CT_OK; /* read again, in one reader that reports */
     *sp = ps->span;
-    ps->track = ps->count_misses = 0;
+    ps->track = ps->count_misses = ps->grow = 0;
+    ps->lock = NULL;
+    pthread_mutex_destroy(&lock);
     ps->finest = NULL;
     return *exact && clean && sized_for(s, sp, finest);
 }

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ static int cache_init(ct_rows_cache *c, const ct_series *s)
 }
 
 /* Texts here are a few bytes long: word compares beat a call to memcmp. */
-static int same_bytes(const char *a, const char *b, size_t n)
+static inline int same_bytes(const char *a, const char *b, size_t n)
 {
     if (n >= 8) {
         uint64_t x, y;
@@ -170,6 +171,28 @@ static int parse_value(ct_field f, double *out, int *whole)
 
 /* Writes value v of row `line` into its cell, or notes the cell as given
  * again; returns 0, -1 on a bad row, -2 out of memory. */
+/* Makes metric m's arrays down to type t, which the arrays were not sized
+ * for (the sample a large file was sized from did not see them), under the
+ * lock the readers share. Returns the array of type t, or NULL (out of memory). */
+static double *grow_metric(ct_rows_pass *ps, ct_metric *mt, int t)
+{
+    const ct_series *s = ps->s;
+    if (ps->lock) pthread_mutex_lock(ps->lock);
+    double *got = NULL;
+    for (int k = 0; k <= t; k++) {
+        got = __atomic_load_n(&mt->vals[k], __ATOMIC_ACQUIRE);
+        if (got) continue;
+        size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)k);
+        got = malloc((cells ? cells : 1) * sizeof *got);
+        if (!got) break;
+        for (size_t i = 0; i < cells; i++) got[i] = NAN;
+        __atomic_store_n(&mt->vals[k], got, __ATOMIC_RELEASE);
+    }
+    if (got && t > __atomic_load_n(&mt->finest, __ATOMIC_RELAXED)) __atomic_store_n(&mt->finest, t, __ATOMIC_RELAXED);
+    if (ps->lock) pthread_mutex_unlock(ps->lock);
+    return got;
+}
+
 static int store_value(ct_rows_pass *ps, int u, int m, ct_period p, double v, int line)
 {
     ct_series *s = ps->s;
@@ -177,7 +200,11 @@ static int store_value(ct_rows_pass *ps, int u, int m, ct_period p, double v, in
     int t = p.type;
     int np = ct_series_n_periods(s, (ct_ptype)t);
     int idx = ct_period_index(p, s->year0);
-    if (t > mt->finest || !mt->vals[t] || idx < 0 || idx >= np) {
+    double *vals = __atomic_load_n(&mt->vals[t], __ATOMIC_ACQUIRE);
+    int finest = __atomic_load_n(&mt->finest, __ATOMIC_RELAXED);
+    if ((t > finest || !vals) && ps->grow && idx >= 0 && idx < np && !(vals = grow_metric(ps, mt, t)))
+        return -2;
+    if (t > __atomic_load_n(&mt->finest, __ATOMIC_RELAXED) || !vals || idx < 0 || idx >= np) {
         if (ps->count_misses) { ps->misses++; return 0; }
         /* the first pass did not see this row */
         ct_error_at(&ps->diags, s->obs_path, line, 0, "the file changed while it was read; read it again");
@@ -194,7 +221,7 @@ static int store_value(ct_rows_pass *ps, int u, int m, ct_period p, double v, in
         }
         return 0;
     }
-    double *slot = &mt->vals[t][cell];
+    double *slot = &vals[cell];
     if (ps->shared) {
         /* the other reader may fill the same cell (a cell given in both
          * halves): both may then find it empty, which the count of filled

@@ -5,6 +5,7 @@
 #ifndef CT_ROWS_H
 #define CT_ROWS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "../core/ct_error.h"
@@ -81,6 +82,8 @@ typedef struct {
     ct_rows_span span;
     int *finest;
     int count_misses;     /* the arrays may be too small: count the rows that do not fit */
+    int grow;             /* make the arrays of a metric or type that has none (the span must fit) */
+    pthread_mutex_t *lock; /* held while arrays are made, when two readers share them */
     size_t misses;
     int whole;            /* every row up to stop_at (or the end) was read */
     int find;             /* third pass: note the first line of the cells in dups */
