@@ -198,8 +198,14 @@ static int store_value(ct_rows_pass *ps, int u, int m, ct_period p, double v, in
     ct_series *s = ps->s;
     ct_metric *mt = &s->metrics[m];
     int t = p.type;
-    int np = ct_series_n_periods(s, (ct_ptype)t);
-    int idx = ct_period_index(p, s->year0);
+    ct_rows_cache *c = &ps->cache;
+    if (!c->period_placed) {
+        /* p is the cached period (row_period) */
+        c->period_np = ct_series_n_periods(s, (ct_ptype)t);
+        c->period_idx = ct_period_index(p, s->year0);
+        c->period_placed = 1;
+    }
+    int np = c->period_np, idx = c->period_idx;
     double *vals = __atomic_load_n(&mt->vals[t], __ATOMIC_ACQUIRE);
     int finest = __atomic_load_n(&mt->finest, __ATOMIC_RELAXED);
     if ((t > finest || !vals) && ps->grow && idx >= 0 && idx < np && !(vals = grow_metric(ps, mt, t)))
@@ -257,6 +263,7 @@ static int row_period(ct_rows_cache *c, ct_field per, ct_period *p)
     if (ct_period_parse(per.ptr, per.len, p) != 0) return -1;
     cache_text(c->period_text, sizeof c->period_text, &c->period_len, per);
     c->period = *p;
+    c->period_placed = 0;
     c->first_month = ct_period_first_month(*p);
     c->last_month = ct_period_last_month(*p);
     return 0;

@@ -51,6 +51,8 @@ typedef struct {
     size_t period_len;
     ct_period period;
     int first_month, last_month; /* of period */
+    int period_placed;    /* period_idx and period_np are those of period */
+    int period_idx, period_np; /* its index in the span, the periods of its type */
     int metric;           /* the previous row's metric, -1 */
     int *next_metric;     /* the metric that followed each metric last time */
     int *next_unit;       /* the unit that followed each unit last time (second pass) */
