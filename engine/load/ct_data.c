@@ -209,8 +209,8 @@ static ct_status sample_span(const ct_series *s, ct_csv *r, const int *col, int 
  * pass does it). */
 typedef struct {
     const ct_series *s;
-    const char *path;
-    size_t from;
+    ct_csv r;             /* opened by the caller's thread (inputs are noted there) */
+    ct_diags reader_d;
     const int *col;
     int ncols;
     int *finest;
@@ -221,15 +221,7 @@ typedef struct {
 static void *span_half_run(void *arg)
 {
     span_half *h = arg;
-    ct_diags d;
-    ct_diags_init(&d);
-    ct_csv r;
-    if (ct_csv_stream_at(&r, h->path, h->from, &d) == CT_OK) {
-        r.unchecked = 1;
-        h->whole = ct_rows_scan(h->s, &r, h->col, h->ncols, SIZE_MAX, h->finest, &h->sp) == CT_OK;
-        ct_csv_close(&r);
-    }
-    ct_diags_free(&d);
+    h->whole = ct_rows_scan(h->s, &h->r, h->col, h->ncols, SIZE_MAX, h->finest, &h->sp) == CT_OK;
     return NULL;
 }
 
@@ -246,11 +238,17 @@ static ct_status scan_spans(ct_series *s, ct_csv *r, const int *col, int ncols, 
 {
     span_half h;
     memset(&h, 0, sizeof h);
+    ct_diags_init(&h.reader_d);
     pthread_t th;
-    int threaded = 0;
+    int threaded = 0, opened = 0;
     if (*split) {
-        h = (span_half){s, r->path, *split, col, ncols, malloc((size_t)(s->n_metrics + 1) * sizeof(int)), {0}, 0};
-        if (h.finest) {
+        h.s = s;
+        h.col = col;
+        h.ncols = ncols;
+        h.finest = malloc((size_t)(s->n_metrics + 1) * sizeof(int));
+        opened = h.finest && ct_csv_stream_at(&h.r, r->path, *split, &h.reader_d) == CT_OK;
+        if (opened) {
+            h.r.unchecked = 1;
             memcpy(h.finest, finest, (size_t)s->n_metrics * sizeof(int));
             threaded = pthread_create(&th, NULL, span_half_run, &h) == 0;
         }
@@ -266,6 +264,8 @@ static ct_status scan_spans(ct_series *s, ct_csv *r, const int *col, int ncols, 
             *split = 0;
         }
     }
+    if (opened) ct_csv_close(&h.r);
+    ct_diags_free(&h.reader_d);
     free(h.finest);
     return st;
 }
