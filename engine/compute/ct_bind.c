@@ -278,7 +278,7 @@ static void plan_span(ct_plan *plan, const ct_series *s)
         const ct_metric *mt = &s->metrics[m];
         const int *units = s->level_units[mt->level];
         for (int t = 0; t <= mt->finest && mt->vals[t]; t++) {
-            int np = ct_series_n_periods(s, (ct_ptype)t);
+            int np = ct_series_n_periods(s, (ct_ptype)t), len = 12 / ct_ptype_per_year((ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
                 if (!ct_bind_in_plan(plan, s, units[k])) continue;
                 const double *v = mt->vals[t];
@@ -286,8 +286,8 @@ static void plan_span(ct_plan *plan, const ct_series *s)
                 while (first < np && isnan(v[ct_series_cell(s, mt, k, first)])) first++;
                 if (first == np) continue;
                 while (isnan(v[ct_series_cell(s, mt, k, last)])) last--;
-                int fm = ct_period_first_month(ct_period_from_index((ct_ptype)t, s->year0, first));
-                int lm = ct_period_last_month(ct_period_from_index((ct_ptype)t, s->year0, last));
+                /* period i of the span covers months len * i ... len * (i + 1) - 1 from year0 */
+                int fm = s->year0 * 12 + len * first, lm = s->year0 * 12 + len * (last + 1) - 1;
                 if (fm < plan->first_month) plan->first_month = fm;
                 if (lm > plan->last_month) plan->last_month = lm;
                 if (t == mt->finest && lm > plan->last_reported_month) plan->last_reported_month = lm;

@@ -204,6 +204,7 @@ static ct_status settle_units(ct_series *s)
 
 typedef struct {
     int code, name, level, parent, vfrom, vto;
+    int ncols;
     int attr_col[CT_CSV_MAX_COLS]; /* attribute index per column, -1 */
 } unit_cols;
 
@@ -211,6 +212,7 @@ static ct_status units_header(ct_series *s, ct_csv *r, unit_cols *uc, int *ncols
 {
     ct_field hdr[CT_CSV_MAX_COLS];
     if ((*ncols = ct_csv_header(r, hdr, d)) < 0) return CT_EINPUT;
+    uc->ncols = *ncols;
     uc->code = ct_csv_col(hdr, *ncols, "code");
     uc->name = ct_csv_col(hdr, *ncols, "name");
     uc->level = ct_csv_col(hdr, *ncols, "level");
@@ -310,7 +312,7 @@ static int read_unit_row(ct_series *s, const unit_cols *uc, unit_rows *ur, const
     ur->vfrom[u] = uc->vfrom >= 0 ? f[uc->vfrom] : (ct_field){NULL, 0};
     ur->vto[u] = uc->vto >= 0 ? f[uc->vto] : (ct_field){NULL, 0};
     s->n_units++;
-    for (int i = 0; i < CT_CSV_MAX_COLS; i++)
+    for (int i = 0; i < uc->ncols; i++)
         if (uc->attr_col[i] >= 0 && store_attr(s, attr, attr_cap, u, uc->attr_col[i], f[i], line) != 0) return -1;
     return !s->name[u] || s->level[u] == -1 ? -1 : 0;
 }
