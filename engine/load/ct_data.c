@@ -270,19 +270,44 @@ static ct_status scan_spans(ct_series *s, ct_csv *r, const int *col, int ncols, 
     return st;
 }
 
-/* The cells that hold a value. */
-static size_t filled_cells(const ct_series *s)
+/* Work over every metric on two threads (even metrics here, odd ones on
+ * the other), when there are two processors: counting the cells that hold
+ * a value, or rolling the values up. */
+typedef struct {
+    ct_series *s;
+    int first;            /* 0 or 1: the metrics first, first + 2, ... */
+    int roll;             /* roll up (else count) */
+    size_t filled;
+} metric_job;
+
+static void *metric_job_run(void *arg)
 {
-    size_t n = 0;
-    for (int m = 0; m < s->n_metrics; m++) {
+    metric_job *j = arg;
+    ct_series *s = j->s;
+    for (int m = j->first; m < s->n_metrics; m += 2) {
         const ct_metric *mt = &s->metrics[m];
+        if (j->roll) {
+            ct_series_rollup(s, m);
+            continue;
+        }
         for (int t = 0; t < CT_PT_COUNT; t++) {
             if (!mt->vals[t]) continue;
             size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)t);
-            for (size_t i = 0; i < cells; i++) n += !isnan(mt->vals[t][i]);
+            for (size_t i = 0; i < cells; i++) j->filled += !isnan(mt->vals[t][i]);
         }
     }
-    return n;
+    return NULL;
+}
+
+static size_t every_metric(ct_series *s, int roll, int threads)
+{
+    metric_job even = {s, 0, roll, 0}, odd = {s, 1, roll, 0};
+    pthread_t th;
+    int threaded = threads > 1 && pthread_create(&th, NULL, metric_job_run, &odd) == 0;
+    metric_job_run(&even);
+    if (threaded) pthread_join(th, NULL);
+    else metric_job_run(&odd);
+    return even.filled + odd.filled;
 }
 
 /* A pass over the second half. */
@@ -360,7 +385,7 @@ static int read_halves(ct_rows_pass *ps, size_t split, int *clean)
             ps->n_obs[m] += h.ps.n_obs[m];
         }
         /* a cell both halves found empty was counted twice */
-        if (*clean && ps->store) *clean = stored == filled_cells(ps->s);
+        if (*clean && ps->store) *clean = stored == every_metric(ps->s, 0, 2);
         ps->misses += h.ps.misses;
         if (ps->track) {
             ct_rows_span_merge(&ps->span, &h.ps.span, ps->r->line);
@@ -534,6 +559,6 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     ct_csv_close(&r);
     if (st == CT_OK && s->cutoff_month != INT_MAX) forget_after_cutoff(s);
     /* with successions, values are carried onto one geography first (ct_geo) */
-    for (int m = 0; st == CT_OK && s->n_links == 0 && m < s->n_metrics; m++) ct_series_rollup(s, m);
+    if (st == CT_OK && s->n_links == 0) every_metric(s, 1, split ? 2 : 1);
     return st;
 }

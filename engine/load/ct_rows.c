@@ -182,10 +182,8 @@ static double *grow_metric(ct_rows_pass *ps, ct_metric *mt, int t)
     for (int k = 0; k <= t; k++) {
         got = __atomic_load_n(&mt->vals[k], __ATOMIC_ACQUIRE);
         if (got) continue;
-        size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)k);
-        got = malloc((cells ? cells : 1) * sizeof *got);
+        got = ct_series_new_cells((size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)k));
         if (!got) break;
-        for (size_t i = 0; i < cells; i++) got[i] = NAN;
         __atomic_store_n(&mt->vals[k], got, __ATOMIC_RELEASE);
     }
     if (got && t > __atomic_load_n(&mt->finest, __ATOMIC_RELAXED)) __atomic_store_n(&mt->finest, t, __ATOMIC_RELAXED);

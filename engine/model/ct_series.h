@@ -181,6 +181,9 @@ int ct_series_add_level(ct_series *s, const char *name, size_t len);
  * parent's. Returns CT_OK or CT_EINPUT. */
 ct_status ct_series_finish_units(ct_series *s, ct_diags *d);
 
+/* A new array of cells, every one empty (NaN); NULL when out of memory. */
+double *ct_series_new_cells(size_t cells);
+
 /* Allocates metric m's arrays for types down to `finest`, NaN-filled. */
 ct_status ct_series_alloc_metric(ct_series *s, int m, int finest);
 
