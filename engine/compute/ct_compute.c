@@ -57,55 +57,55 @@ static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period
     return !ind->among.cond || eval(s, ind->among.cond, u, p) == 1;
 }
 
-/* The contribution of base unit u at period p, added into slot u of a. */
-static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_period p, accum *a)
+/* The contribution of base unit u at period p, added into slot i of a. */
+static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_period p, accum *a, int i)
 {
     switch (ind->kind) {
     case CT_KIND_SHARE:
     case CT_KIND_COUNT: {
         if (!counted(s, ind, u, p)) return;
-        a->exp[u]++;
-        int r = eval_apx(s, ind->condition.cond, u, p, &a->apx[u]);
-        if (r >= 0) a->rep[u]++;
-        if (r == 1) a->num[u]++;
+        a->exp[i]++;
+        int r = eval_apx(s, ind->condition.cond, u, p, &a->apx[i]);
+        if (r >= 0) a->rep[i]++;
+        if (r == 1) a->num[i]++;
         return;
     }
     case CT_KIND_TRANSITION: {
         if (!counted(s, ind, u, p)) return;
-        a->exp[u]++;
-        int was = eval_apx(s, ind->from.cond, u, ct_period_prev(p), &a->apx[u]);
-        int now = eval_apx(s, ind->to.cond, u, p, &a->apx[u]);
+        a->exp[i]++;
+        int was = eval_apx(s, ind->from.cond, u, ct_period_prev(p), &a->apx[i]);
+        int now = eval_apx(s, ind->to.cond, u, p, &a->apx[i]);
         if (was < 0 || now < 0) return;
-        a->rep[u]++;
+        a->rep[i]++;
         if (was == 1) {
-            a->den[u]++;
-            if (now == 1) a->num[u]++;
+            a->den[i]++;
+            if (now == 1) a->num[i]++;
         }
         return;
     }
     case CT_KIND_RATIO: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
         double x = ct_series_value(s, ind->numerator.index, u, p);
         double y = ct_series_value(s, ind->denominator.index, u, p);
         if (isnan(x) || isnan(y)) return;
         if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
-            a->apx[u] = 1;
-        a->num[u] += x;
-        a->den[u] += y;
-        a->cnt[u]++;
+            a->apx[i] = 1;
+        a->num[i] += x;
+        a->den[i] += y;
+        a->cnt[i]++;
         return;
     }
     case CT_KIND_SUM: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
         double x = ct_series_value(s, ind->metric.index, u, p);
         if (isnan(x)) return;
-        if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[u] = 1;
-        a->num[u] += x;
-        a->cnt[u]++;
+        if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[i] = 1;
+        a->num[i] += x;
+        a->cnt[i]++;
         return;
     }
     case CT_KIND_FREQUENCY: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
         int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
         ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
         int met = 0, any = 0, due = 0;
@@ -115,14 +115,14 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
             due++;
             double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
-            if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[u] = 1;
+            if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[i] = 1;
             any = 1;
             if (x >= ind->at_least) met++;
         }
         if (!any) return;
-        a->num[u] += met;
-        a->den[u] += due;
-        a->cnt[u]++;
+        a->num[i] += met;
+        a->den[i] += due;
+        a->cnt[i]++;
         return;
     }
     case CT_KIND_LUA:
@@ -226,7 +226,7 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
         int u = base[k];
         /* outside the geography, only a closed region's own figures count */
         if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) continue;
-        if (ct_bind_in_plan(plan, s, u)) contribute(ind, s, u, p, a);
+        if (ct_bind_in_plan(plan, s, u)) contribute(ind, s, u, p, a, u);
     }
     for (int k = n - 1; k >= 0; k--) {
         int u = s->order[k], par = s->parent[u];
@@ -522,8 +522,161 @@ void ct_grid_free(ct_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                               const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+/* ---- streaming an indicator's rows --------------------------------------------- */
+
+/* A base unit's own counters (0 or 1 each) for the unit-counting kinds, one
+ * byte per unit and period. */
+enum { BIT_EXP = 1, BIT_REP = 2, BIT_NUM = 4, BIT_DEN = 8, BIT_APX = 16 };
+
+static int counting_kind(const ct_indicator *ind)
+{
+    return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
+}
+
+/* Scratch space of a computation, kept from one indicator to the next: the
+ * accumulators, the cells of the printed units above the base level (a few
+ * hundred), and for a unit-counting kind one byte per printed unit and
+ * period. A base-level unit's cell is its own contribution: it is made as
+ * its row is written, never held for the whole indicator. */
+typedef struct {
+    int n_acc;
+    accum a[GRID_BLOCK];
+    accum one;                 /* one slot: a base unit's cell */
+    int *units;                /* the printed units (s->n_units) */
+    ct_period *periods;
+    size_t periods_cap;
+    ct_cell *cells;            /* the grid units' cells, unit-major */
+    size_t cells_cap;
+    unsigned char *bits;       /* printed unit x period: a base unit's counters */
+    size_t bits_cap;
+} work;
+
+static void work_free(work *w)
+{
+    for (int k = 0; k < w->n_acc; k++) accum_free(&w->a[k]);
+    accum_free(&w->one);
+    free(w->units);
+    free(w->periods);
+    free(w->cells);
+    free(w->bits);
+    memset(w, 0, sizeof *w);
+}
+
+static ct_status work_init(work *w, const ct_series *s)
+{
+    memset(w, 0, sizeof *w);
+    w->n_acc = GRID_BLOCK;
+    int ok = 1;
+    for (int k = 0; k < GRID_BLOCK; k++)
+        if (accum_alloc(&w->a[k], s->n_units) != 0) ok = 0;
+    if (accum_alloc(&w->one, 1) != 0) ok = 0;
+    w->units = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->units);
+    if (ok && w->units) return CT_OK;
+    work_free(w);
+    return CT_ENOMEM;
+}
+
+/* Makes p hold at least n elements of size sz (its contents are not kept). */
+static int reserve(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n <= *cap) return 0;
+    void *q = malloc(n * sz);
+    if (!q) return -1;
+    free(*p);
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static unsigned char encode_bits(const accum *a, int u)
+{
+    return (unsigned char)((a->exp[u] ? BIT_EXP : 0) | (a->rep[u] ? BIT_REP : 0) | (a->num[u] != 0 ? BIT_NUM : 0) |
+                           (a->den[u] != 0 ? BIT_DEN : 0) | (a->apx[u] ? BIT_APX : 0));
+}
+
+/* The cell of a base-level unit u at p: from its stored counters, or its
+ * contribution computed again (as compute_period adds it: from zero). */
+static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
+                         int u, ct_period p, const unsigned char *bits)
+{
+    accum *o = &w->one;
+    o->num[0] = o->den[0] = 0;
+    o->rep[0] = o->exp[0] = o->cnt[0] = 0;
+    o->apx[0] = 0;
+    if (bits) {
+        unsigned b = *bits;
+        o->exp[0] = (b & BIT_EXP) != 0;
+        o->rep[0] = (b & BIT_REP) != 0;
+        o->num[0] = (b & BIT_NUM) ? 1 : 0;
+        o->den[0] = (b & BIT_DEN) ? 1 : 0;
+        o->apx[0] = (b & BIT_APX) != 0;
+    } else if (!(s->in_geo && !s->in_geo[u] && u != plan->region_unit) && ct_bind_in_plan(plan, s, u)) {
+        contribute(ind, s, u, p, o, 0);
+    }
+    return make_cell(ind, o, 0);
+}
+
+static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                  const ct_compute_filter *f, work *w, ct_row_fn fn, void *ctx)
+{
+    int finest = ind->finest_out;
+    if (f && f->finest >= 0 && f->finest < finest) finest = f->finest;
+    int np = list_periods(plan, finest, NULL);
+    if (reserve((void **)&w->periods, &w->periods_cap, (size_t)np + 1, sizeof *w->periods) != 0) return CT_ENOMEM;
+    list_periods(plan, finest, w->periods);
+    int n = ind->base_level >= 0 ? list_units(plan, ind, s, f, w->units) : 0;
+    if (n < 0) return CT_ENOMEM;
+    /* the grid units: above the base level, and a closed region's own unit
+     * (the units its units became are added to it) */
+    int bl = ind->base_level, r = plan->region_unit, n_grid = 0;
+    for (int i = 0; i < n; i++) {
+        int u = w->units[i];
+        if (s->level[u] != bl || (plan->territory && u == r)) n_grid++;
+    }
+    int counting = counting_kind(ind);
+    size_t pn = (size_t)np;
+    if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
+        (counting && reserve((void **)&w->bits, &w->bits_cap, (size_t)n * pn + 1, 1) != 0))
+        return CT_ENOMEM;
+    for (int j0 = 0; j0 < np; j0 += GRID_BLOCK) {
+        int nb = np - j0 < GRID_BLOCK ? np - j0 : GRID_BLOCK;
+        for (int k = 0; k < nb; k++) compute_period(plan, ind, s, w->periods[j0 + k], &w->a[k]);
+        for (int i = 0, g = 0; i < n; i++) {
+            int u = w->units[i];
+            if (s->level[u] != bl || (plan->territory && u == r)) {
+                ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &w->a[k], u);
+            } else if (counting) {
+                unsigned char *row = w->bits + (size_t)i * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) row[k] = encode_bits(&w->a[k], u);
+            }
+        }
+    }
+    for (int i = 0, g = 0; i < n; i++) {
+        int u = w->units[i];
+        ct_row row = {plan, ind, u, {0, 0, 0}, {NAN, 0, 0, 0, 0, 0}};
+        if (s->level[u] != bl || (plan->territory && u == r)) {
+            const ct_cell *cells = w->cells + (size_t)g++ * pn;
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = cells[j];
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        } else {
+            const unsigned char *bits = counting ? w->bits + (size_t)i * pn : NULL;
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = base_cell(plan, ind, s, w, u, row.period, bits ? bits + j : NULL);
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        }
+    }
+    return CT_OK;
+}
+
+/* A kind: lua indicator: its grid (the script is called for every unit of a period at once). */
+static ct_status stream_grid(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                             const ct_compute_filter *f, ct_row_fn fn, void *ctx)
 {
     ct_grid g;
     ct_status st = ct_compute_grid(plan, ind, s, f, &g);
@@ -537,12 +690,31 @@ ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, con
     return st;
 }
 
+static ct_status compute_one(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                             const ct_compute_filter *f, work *w, ct_row_fn fn, void *ctx)
+{
+    if (ind->kind == CT_KIND_LUA) return stream_grid(plan, ind, s, f, fn, ctx);
+    return stream_indicator(plan, ind, s, f, w, fn, ctx);
+}
+
+ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                               const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+{
+    if (ind->kind == CT_KIND_LUA) return stream_grid(plan, ind, s, f, fn, ctx);
+    work w;
+    ct_status st = work_init(&w, s);
+    if (st == CT_OK) st = stream_indicator(plan, ind, s, f, &w, fn, ctx);
+    work_free(&w);
+    return st;
+}
+
 ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
                           const ct_compute_filter *filter, ct_row_fn fn, void *ctx)
 {
-    for (size_t i = 0; i < plan->n_indicators; i++) {
-        ct_status st = ct_compute_indicator(plan, &plan->indicators[i], s, filter, fn, ctx);
-        if (st != CT_OK) return st;
-    }
-    return CT_OK;
+    work w;
+    ct_status st = work_init(&w, s);
+    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++)
+        st = compute_one(plan, &plan->indicators[i], s, filter, &w, fn, ctx);
+    work_free(&w);
+    return st;
 }
