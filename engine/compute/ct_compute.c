@@ -10,6 +10,25 @@
 
 /* ---- computing ------------------------------------------------------------------ */
 
+/* ct_series_value and ct_series_unit_valid, inlined in the loops below. */
+static const int per_year[CT_PT_COUNT] = {1, 2, 4, 12};
+
+static inline double value_at(const ct_series *s, int m, int u, ct_period p)
+{
+    const double *v = s->metrics[m].vals[p.type];
+    if (!v) return NAN;
+    int np = s->n_periods[p.type];
+    int i = (p.year - s->year0) * per_year[p.type] + p.sub;
+    if (i < 0 || i >= np) return NAN;
+    return v[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
+}
+
+static inline int valid_at(const ct_series *s, int u, ct_period p)
+{
+    int len = 12 / per_year[p.type], first = p.year * 12 + p.sub * len;
+    return first <= s->valid_last[u] && first + len - 1 >= s->valid_first[u];
+}
+
 typedef struct {
     double *num, *den;
     int *rep, *exp, *cnt;
@@ -33,7 +52,7 @@ static double lookup(const ct_cond *leaf, void *vctx)
     int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
     if (at < 0) return NAN;
     if (s->has_approx && ct_geo_approx(s, leaf->ref, at, e->p)) ((eval_ctx *)vctx)->apx = 1;
-    return ct_series_value(s, leaf->ref, at, e->p);
+    return value_at(s, leaf->ref, at, e->p);
 }
 
 static int eval_apx(const ct_series *s, const ct_cond *c, int unit, ct_period p, unsigned char *apx)
@@ -53,7 +72,7 @@ static int eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
 /* Whether a base unit is counted at p: it exists then and passes `among`. */
 static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period p)
 {
-    if (!ct_series_unit_valid(s, u, p)) return 0;
+    if (!valid_at(s, u, p)) return 0;
     return !ind->among.cond || eval(s, ind->among.cond, u, p) == 1;
 }
 
@@ -84,9 +103,9 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_RATIO: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
-        double x = ct_series_value(s, ind->numerator.index, u, p);
-        double y = ct_series_value(s, ind->denominator.index, u, p);
+        if (valid_at(s, u, p)) a->exp[i]++;
+        double x = value_at(s, ind->numerator.index, u, p);
+        double y = value_at(s, ind->denominator.index, u, p);
         if (isnan(x) || isnan(y)) return;
         if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
             a->apx[i] = 1;
@@ -96,8 +115,8 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_SUM: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
-        double x = ct_series_value(s, ind->metric.index, u, p);
+        if (valid_at(s, u, p)) a->exp[i]++;
+        double x = value_at(s, ind->metric.index, u, p);
         if (isnan(x)) return;
         if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[i] = 1;
         a->num[i] += x;
@@ -105,7 +124,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         return;
     }
     case CT_KIND_FREQUENCY: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
+        if (valid_at(s, u, p)) a->exp[i]++;
         int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
         ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
         int met = 0, any = 0, due = 0;
@@ -113,7 +132,7 @@ static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_pe
         for (int j = 0; j < k; j++, sp.sub++) {
             if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
             due++;
-            double x = ct_series_value(s, ind->metric.index, u, sp);
+            double x = value_at(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
             if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[i] = 1;
             any = 1;
@@ -215,18 +234,29 @@ static void accum_clear(accum *a, int n)
     memset(a->apx, 0, (size_t)n * sizeof *a->apx);
 }
 
-/* Fills a for every unit at period p: base contributions, then sums upward. */
+/* Whether base unit u contributes to the plan's figures: it lies in the
+ * plan's region and, outside the geography, only a closed region's own
+ * figures count. */
+static int contributes(const ct_plan *plan, const ct_series *s, int u)
+{
+    if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) return 0;
+    return ct_bind_in_plan(plan, s, u);
+}
+
+/* Fills a for every unit at period p: base contributions, then sums upward.
+ * The contributing base units are list[0 .. n_list), in file order, or
+ * when list is NULL found here. */
 static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                           ct_period p, accum *a)
+                           ct_period p, accum *a, const int *list, int n_list)
 {
     int n = s->n_units;
     accum_clear(a, n);
     const int *base = s->level_units[ind->base_level];
-    for (int k = 0; k < s->level_size[ind->base_level]; k++) {
-        int u = base[k];
-        /* outside the geography, only a closed region's own figures count */
-        if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) continue;
-        if (ct_bind_in_plan(plan, s, u)) contribute(ind, s, u, p, a, u);
+    if (list) {
+        for (int k = 0; k < n_list; k++) contribute(ind, s, list[k], p, a, list[k]);
+    } else {
+        for (int k = 0; k < s->level_size[ind->base_level]; k++)
+            if (contributes(plan, s, base[k])) contribute(ind, s, base[k], p, a, base[k]);
     }
     for (int k = n - 1; k >= 0; k--) {
         int u = s->order[k], par = s->parent[u];
@@ -405,7 +435,7 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
     accum a;
     ct_cell c = none;
     if (accum_alloc(&a, s->n_units) == 0) {
-        compute_period(plan, ind, s, p, &a);
+        compute_period(plan, ind, s, p, &a, NULL, 0);
         c = make_cell(ind, &a, unit);
     }
     accum_free(&a);
@@ -502,7 +532,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     } else if (st == CT_OK) {
         for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
             int nb = g->n_periods - j0 < GRID_BLOCK ? g->n_periods - j0 : GRID_BLOCK;
-            for (int k = 0; k < nb; k++) compute_period(plan, ind, s, g->periods[j0 + k], &a[k]);
+            for (int k = 0; k < nb; k++) compute_period(plan, ind, s, g->periods[j0 + k], &a[k], NULL, 0);
             for (int i = 0; i < g->n_units; i++) {
                 ct_cell *row = g->cells + (size_t)i * (size_t)np + (size_t)j0;
                 for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &a[k], g->units[i]);
@@ -543,6 +573,7 @@ typedef struct {
     accum a[GRID_BLOCK];
     accum one;                 /* one slot: a base unit's cell */
     int *units;                /* the printed units (s->n_units) */
+    int *contrib;              /* the base units that contribute (s->n_units) */
     ct_period *periods;
     size_t periods_cap;
     ct_cell *cells;            /* the grid units' cells, unit-major */
@@ -556,6 +587,7 @@ static void work_free(work *w)
     for (int k = 0; k < w->n_acc; k++) accum_free(&w->a[k]);
     accum_free(&w->one);
     free(w->units);
+    free(w->contrib);
     free(w->periods);
     free(w->cells);
     free(w->bits);
@@ -571,7 +603,8 @@ static ct_status work_init(work *w, const ct_series *s)
         if (accum_alloc(&w->a[k], s->n_units) != 0) ok = 0;
     if (accum_alloc(&w->one, 1) != 0) ok = 0;
     w->units = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->units);
-    if (ok && w->units) return CT_OK;
+    w->contrib = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->contrib);
+    if (ok && w->units && w->contrib) return CT_OK;
     work_free(w);
     return CT_ENOMEM;
 }
@@ -610,7 +643,7 @@ static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_
         o->num[0] = (b & BIT_NUM) ? 1 : 0;
         o->den[0] = (b & BIT_DEN) ? 1 : 0;
         o->apx[0] = (b & BIT_APX) != 0;
-    } else if (!(s->in_geo && !s->in_geo[u] && u != plan->region_unit) && ct_bind_in_plan(plan, s, u)) {
+    } else if (contributes(plan, s, u)) {
         contribute(ind, s, u, p, o, 0);
     }
     return make_cell(ind, o, 0);
@@ -626,6 +659,7 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     list_periods(plan, finest, w->periods);
     int n = ind->base_level >= 0 ? list_units(plan, ind, s, f, w->units) : 0;
     if (n < 0) return CT_ENOMEM;
+    if (n == 0) return CT_OK;
     /* the grid units: above the base level, and a closed region's own unit
      * (the units its units became are added to it) */
     int bl = ind->base_level, r = plan->region_unit, n_grid = 0;
@@ -633,14 +667,17 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
         int u = w->units[i];
         if (s->level[u] != bl || (plan->territory && u == r)) n_grid++;
     }
-    int counting = counting_kind(ind);
+    int counting = counting_kind(ind), n_contrib = 0;
+    for (int k = 0; bl >= 0 && k < s->level_size[bl]; k++)
+        if (contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
     size_t pn = (size_t)np;
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
         (counting && reserve((void **)&w->bits, &w->bits_cap, (size_t)n * pn + 1, 1) != 0))
         return CT_ENOMEM;
     for (int j0 = 0; j0 < np; j0 += GRID_BLOCK) {
         int nb = np - j0 < GRID_BLOCK ? np - j0 : GRID_BLOCK;
-        for (int k = 0; k < nb; k++) compute_period(plan, ind, s, w->periods[j0 + k], &w->a[k]);
+        for (int k = 0; k < nb; k++)
+            compute_period(plan, ind, s, w->periods[j0 + k], &w->a[k], w->contrib, n_contrib);
         for (int i = 0, g = 0; i < n; i++) {
             int u = w->units[i];
             if (s->level[u] != bl || (plan->territory && u == r)) {

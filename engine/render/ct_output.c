@@ -141,6 +141,14 @@ void ct_out_write(ct_out *o, const char *s, size_t n)
 
 void ct_out_puts(ct_out *o, const char *s) { ct_out_write(o, s, strlen(s)); }
 
+char *ct_out_reserve(ct_out *o, size_t n)
+{
+    if (n > BUF_SIZE - o->len) flush(o);
+    return o->buf + o->len;
+}
+
+void ct_out_advance(ct_out *o, size_t n) { o->len += n; }
+
 void ct_out_char(ct_out *o, char c)
 {
     if (o->len == BUF_SIZE) flush(o);
@@ -194,17 +202,50 @@ void ct_out_abort(ct_out *o)
     free_out(o);
 }
 
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The decimal digits of a, written two at a time to end just before end;
+ * returns where they start. */
+static char *digits_before(unsigned long long a, char *end)
+{
+    while (a >= 100) {
+        unsigned d = (unsigned)(a % 100);
+        a /= 100;
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * d, 2);
+    }
+    if (a >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * a, 2);
+    } else {
+        *--end = (char)('0' + a);
+    }
+    return end;
+}
+
 static size_t format_integer(long long r, char *buf)
 {
     char tmp[24];
-    size_t n = 0, k = 0;
+    size_t n = 0;
     unsigned long long a = r < 0 ? 0ull - (unsigned long long)r : (unsigned long long)r;
     if (r < 0) buf[n++] = '-';
-    do { tmp[k++] = (char)('0' + a % 10); a /= 10; } while (a);
-    while (k) buf[n++] = tmp[--k];
+    if (a < 10) {
+        buf[n++] = (char)('0' + a);
+        buf[n] = '\0';
+        return n;
+    }
+    char *d = digits_before(a, tmp + sizeof tmp);
+    size_t k = (size_t)(tmp + sizeof tmp - d);
+    memcpy(buf + n, d, k);
+    n += k;
     buf[n] = '\0';
     return n;
 }
+
+size_t ct_out_format_integer(long long v, char *buf) { return format_integer(v, buf); }
 
 size_t ct_out_format_number(double v, char *buf)
 {
@@ -230,16 +271,21 @@ size_t ct_out_format_number(double v, char *buf)
     unsigned long long a = neg ? (unsigned long long)(-r) : (unsigned long long)r;
     unsigned long long ip = a / 1000000ull, fp = a % 1000000ull;
     if (neg && a) buf[n++] = '-';
-    size_t k = 0;
-    do { tmp[k++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
-    while (k) buf[n++] = tmp[--k];
+    char *d = digits_before(ip, tmp + sizeof tmp);
+    size_t k = (size_t)(tmp + sizeof tmp - d);
+    memcpy(buf + n, d, k);
+    n += k;
     if (fp) {
         buf[n++] = '.';
         char digits[6];
-        for (int i = 5; i >= 0; i--) { digits[i] = (char)('0' + fp % 10); fp /= 10; }
-        int last = 5;
+        unsigned f = (unsigned)fp;
+        memcpy(digits, digit_pairs + 2 * (f / 10000), 2);
+        memcpy(digits + 2, digit_pairs + 2 * (f / 100 % 100), 2);
+        memcpy(digits + 4, digit_pairs + 2 * (f % 100), 2);
+        size_t last = 5;
         while (digits[last] == '0') last--;
-        for (int i = 0; i <= last; i++) buf[n++] = digits[i];
+        memcpy(buf + n, digits, last + 1);
+        n += last + 1;
     }
     buf[n] = '\0';
     return n;
