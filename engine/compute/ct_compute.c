@@ -243,22 +243,11 @@ static int contributes(const ct_plan *plan, const ct_series *s, int u)
     return ct_bind_in_plan(plan, s, u);
 }
 
-/* Fills a for every unit at period p: base contributions, then sums upward.
- * The contributing base units are list[0 .. n_list), in file order, or
- * when list is NULL found here. */
-static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                           ct_period p, accum *a, const int *list, int n_list)
+/* Adds a's base contributions up the hierarchy (and, for a closed region,
+ * into the region's unit). */
+static void sum_upward(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, accum *a)
 {
-    int n = s->n_units;
-    accum_clear(a, n);
-    const int *base = s->level_units[ind->base_level];
-    if (list) {
-        for (int k = 0; k < n_list; k++) contribute(ind, s, list[k], p, a, list[k]);
-    } else {
-        for (int k = 0; k < s->level_size[ind->base_level]; k++)
-            if (contributes(plan, s, base[k])) contribute(ind, s, base[k], p, a, base[k]);
-    }
-    for (int k = n - 1; k >= 0; k--) {
+    for (int k = s->n_units - 1; k >= 0; k--) {
         int u = s->order[k], par = s->parent[u];
         if (par < 0) continue;
         a->num[par] += a->num[u];
@@ -270,6 +259,7 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
     }
     if (plan->territory) {
         /* a closed region: what its units became lies under other parents */
+        const int *base = s->level_units[ind->base_level];
         int r = plan->region_unit;
         for (int k = 0; k < s->level_size[ind->base_level]; k++) {
             int u = base[k];
@@ -282,6 +272,31 @@ static void compute_period(const ct_plan *plan, const ct_indicator *ind, const c
             a->apx[r] |= a->apx[u];
         }
     }
+}
+
+/* Fills a[k] for every unit at period p[k] (k < nb): base contributions,
+ * then sums upward. A unit's values for the nb periods are read together
+ * (they lie side by side in the series). The contributing base units are
+ * list[0 .. n_list), in file order, or when list is NULL found here. */
+static void compute_block(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                          const ct_period *p, int nb, accum *a, const int *list, int n_list)
+{
+    for (int k = 0; k < nb; k++) accum_clear(&a[k], s->n_units);
+    const int *base = s->level_units[ind->base_level];
+    int n = list ? n_list : s->level_size[ind->base_level];
+    for (int i = 0; i < n; i++) {
+        int u = list ? list[i] : base[i];
+        if (!list && !contributes(plan, s, u)) continue;
+        for (int k = 0; k < nb; k++) contribute(ind, s, u, p[k], &a[k], u);
+    }
+    for (int k = 0; k < nb; k++) sum_upward(plan, ind, s, &a[k]);
+}
+
+/* Fills a for every unit at period p. */
+static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                           ct_period p, accum *a)
+{
+    compute_block(plan, ind, s, &p, 1, a, NULL, 0);
 }
 
 void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
@@ -435,7 +450,7 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
     accum a;
     ct_cell c = none;
     if (accum_alloc(&a, s->n_units) == 0) {
-        compute_period(plan, ind, s, p, &a, NULL, 0);
+        compute_period(plan, ind, s, p, &a);
         c = make_cell(ind, &a, unit);
     }
     accum_free(&a);
@@ -532,7 +547,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     } else if (st == CT_OK) {
         for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
             int nb = g->n_periods - j0 < GRID_BLOCK ? g->n_periods - j0 : GRID_BLOCK;
-            for (int k = 0; k < nb; k++) compute_period(plan, ind, s, g->periods[j0 + k], &a[k], NULL, 0);
+            compute_block(plan, ind, s, g->periods + j0, nb, a, NULL, 0);
             for (int i = 0; i < g->n_units; i++) {
                 ct_cell *row = g->cells + (size_t)i * (size_t)np + (size_t)j0;
                 for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &a[k], g->units[i]);
@@ -676,8 +691,7 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
         return CT_ENOMEM;
     for (int j0 = 0; j0 < np; j0 += GRID_BLOCK) {
         int nb = np - j0 < GRID_BLOCK ? np - j0 : GRID_BLOCK;
-        for (int k = 0; k < nb; k++)
-            compute_period(plan, ind, s, w->periods[j0 + k], &w->a[k], w->contrib, n_contrib);
+        compute_block(plan, ind, s, w->periods + j0, nb, w->a, w->contrib, n_contrib);
         for (int i = 0, g = 0; i < n; i++) {
             int u = w->units[i];
             if (s->level[u] != bl || (plan->territory && u == r)) {

@@ -14,6 +14,7 @@
 
 #include "../core/ct_file.h"
 #include "../core/ct_tmpfile.h"
+#include "ct_writebehind.h"
 
 enum { BUF_SIZE = 1 << 16, MAX_LINKS = 40 };
 
@@ -23,8 +24,11 @@ struct ct_out {
     char *target;    /* the file written: path with its symbolic links followed */
     char *tmp;       /* temporary path; NULL when writing in place */
     int failed;      /* errno of the first failed write, or 0 */
+    int behind;      /* once a buffer is full, write behind (ct_out_write_behind) */
+    ct_wb *wb;       /* the writer thread, once started */
     size_t len;
-    char buf[BUF_SIZE];
+    char *buf;       /* the buffer being filled: first, or the writer's */
+    char first[BUF_SIZE];
 };
 
 static char *dup_n(const char *s, size_t n)
@@ -75,6 +79,7 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
 {
     ct_out *o = calloc(1, sizeof *o);
     if (!o) { ct_error_at(d, path, 0, 0, "out of memory"); return NULL; }
+    o->buf = o->first;
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return o; }
     o->path = dup_n(path, strlen(path));
     if (!o->path) return open_failed(o, d, "%s", "out of memory");
@@ -120,20 +125,44 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
     return o;
 }
 
+/* Writes (or hands to the writer thread) the buffer; the next is empty. */
 static void flush(ct_out *o)
 {
+    if (o->wb) {
+        ct_wb_submit(o->wb, o->len);
+        o->buf = ct_wb_buffer(o->wb);
+        o->len = 0;
+        return;
+    }
     if (o->len && !o->failed && fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = errno ? errno : EIO;
+    o->len = 0;
+    if (o->behind && !o->failed && (o->wb = ct_wb_start(o->f, BUF_SIZE)) != NULL) o->buf = ct_wb_buffer(o->wb);
+}
+
+/* Waits for the writer thread to write everything handed to it (discard:
+ * drops what it has not written yet) and stops it. */
+static void stop_writer(ct_out *o, int discard)
+{
+    if (!o->wb) return;
+    if (!discard) ct_wb_submit(o->wb, o->len);
+    int e = ct_wb_finish(o->wb, discard);
+    if (e && !o->failed) o->failed = e;
+    o->wb = NULL;
+    o->buf = o->first;
     o->len = 0;
 }
 
+void ct_out_write_behind(ct_out *o) { o->behind = 1; }
+
 void ct_out_write(ct_out *o, const char *s, size_t n)
 {
-    if (n > BUF_SIZE - o->len) {
+    while (n > BUF_SIZE - o->len) {
+        size_t k = BUF_SIZE - o->len;
+        memcpy(o->buf + o->len, s, k);
+        o->len += k;
+        s += k;
+        n -= k;
         flush(o);
-        if (n > BUF_SIZE) {
-            if (!o->failed && fwrite(s, 1, n, o->f) != n) o->failed = errno ? errno : EIO;
-            return;
-        }
     }
     memcpy(o->buf + o->len, s, n);
     o->len += n;
@@ -165,7 +194,9 @@ static void free_out(ct_out *o)
 
 ct_status ct_out_commit(ct_out *o, ct_diags *d)
 {
-    flush(o);
+    o->behind = 0;
+    if (o->wb) stop_writer(o, 0);
+    else flush(o);
     if (fflush(o->f) != 0 && !o->failed) o->failed = errno ? errno : EIO;
     if (ferror(o->f) && !o->failed) o->failed = EIO;
     ct_status st = CT_OK;
@@ -191,6 +222,7 @@ ct_status ct_out_commit(ct_out *o, ct_diags *d)
 void ct_out_abort(ct_out *o)
 {
     if (!o) return;
+    stop_writer(o, 1);
     if (o->path) {
         fclose(o->f);
         if (o->tmp) {

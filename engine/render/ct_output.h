@@ -22,6 +22,11 @@ ct_status ct_out_commit(ct_out *o, ct_diags *d);
 /* Discards everything written (a file is removed); frees o. */
 void ct_out_abort(ct_out *o);
 
+/* From the first full buffer on, buffers are written by a thread of their
+ * own while the next is filled (for large outputs; errors are reported by
+ * ct_out_commit as before). */
+void ct_out_write_behind(ct_out *o);
+
 void ct_out_write(ct_out *o, const char *s, size_t n);
 void ct_out_puts(ct_out *o, const char *s);
 void ct_out_char(ct_out *o, char c);
