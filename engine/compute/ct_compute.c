@@ -3,6 +3,7 @@
 #include "../model/ct_geo.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -664,6 +665,53 @@ static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_
     return make_cell(ind, o, 0);
 }
 
+/* Blocks of HALF_BLOCK periods: first, first + step, ... with the
+ * accumulators a (HALF_BLOCK of them); each block's cells go to the grid,
+ * its base units' counters to w->bits. */
+typedef struct {
+    const ct_plan *plan;
+    const ct_indicator *ind;
+    const ct_series *s;
+    work *w;
+    accum *a;
+    int first, step;
+    int np, n, n_contrib, counting;
+} blocks;
+
+enum { HALF_BLOCK = GRID_BLOCK / 2 };
+/* base contributions (units x periods) from which a second thread helps */
+#define PARALLEL_MIN ((size_t)1 << 16)
+
+static void run_blocks(const blocks *b)
+{
+    const ct_plan *plan = b->plan;
+    const ct_indicator *ind = b->ind;
+    const ct_series *s = b->s;
+    work *w = b->w;
+    int bl = ind->base_level, r = plan->region_unit;
+    size_t pn = (size_t)b->np;
+    for (int j0 = b->first * HALF_BLOCK; j0 < b->np; j0 += b->step * HALF_BLOCK) {
+        int nb = b->np - j0 < HALF_BLOCK ? b->np - j0 : HALF_BLOCK;
+        compute_block(plan, ind, s, w->periods + j0, nb, b->a, w->contrib, b->n_contrib);
+        for (int i = 0, g = 0; i < b->n; i++) {
+            int u = w->units[i];
+            if (s->level[u] != bl || (plan->territory && u == r)) {
+                ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &b->a[k], u);
+            } else if (b->counting) {
+                unsigned char *row = w->bits + (size_t)i * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) row[k] = encode_bits(&b->a[k], u);
+            }
+        }
+    }
+}
+
+static void *blocks_thread(void *arg)
+{
+    run_blocks(arg);
+    return NULL;
+}
+
 static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                                   const ct_compute_filter *f, work *w, ct_row_fn fn, void *ctx)
 {
@@ -689,20 +737,17 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
         (counting && reserve((void **)&w->bits, &w->bits_cap, (size_t)n * pn + 1, 1) != 0))
         return CT_ENOMEM;
-    for (int j0 = 0; j0 < np; j0 += GRID_BLOCK) {
-        int nb = np - j0 < GRID_BLOCK ? np - j0 : GRID_BLOCK;
-        compute_block(plan, ind, s, w->periods + j0, nb, w->a, w->contrib, n_contrib);
-        for (int i = 0, g = 0; i < n; i++) {
-            int u = w->units[i];
-            if (s->level[u] != bl || (plan->territory && u == r)) {
-                ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &w->a[k], u);
-            } else if (counting) {
-                unsigned char *row = w->bits + (size_t)i * pn + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = encode_bits(&w->a[k], u);
-            }
-        }
-    }
+    blocks job[2];
+    for (int t = 0; t < 2; t++)
+        job[t] = (blocks){plan, ind, s, w, w->a + t * HALF_BLOCK, t, 2, np, n, n_contrib, counting};
+    /* a second thread takes every other block of periods when there is
+     * enough to do; either way each block is computed alone, in the same way */
+    pthread_t helper;
+    int threaded = np > HALF_BLOCK && (size_t)n_contrib * pn >= PARALLEL_MIN &&
+                   pthread_create(&helper, NULL, blocks_thread, &job[1]) == 0;
+    if (!threaded) job[0].step = 1;
+    run_blocks(&job[0]);
+    if (threaded) pthread_join(helper, NULL);
     for (int i = 0, g = 0; i < n; i++) {
         int u = w->units[i];
         ct_row row = {plan, ind, u, {0, 0, 0}, {NAN, 0, 0, 0, 0, 0}};
