@@ -16,7 +16,7 @@
 #include "../core/ct_tmpfile.h"
 #include "ct_writebehind.h"
 
-enum { BUF_SIZE = 1 << 16, MAX_LINKS = 40 };
+enum { BUF_SIZE = 1 << 16, WB_SIZE = 1 << 18, MAX_LINKS = 40 };
 
 struct ct_out {
     FILE *f;
@@ -26,8 +26,8 @@ struct ct_out {
     int failed;      /* errno of the first failed write, or 0 */
     int behind;      /* once a buffer is full, write behind (ct_out_write_behind) */
     ct_wb *wb;       /* the writer thread, once started */
-    size_t len;
-    char *buf;       /* the buffer being filled: first, or the writer's */
+    size_t len, cap;
+    char *buf;       /* the buffer being filled (cap bytes): first, or the writer's */
     char first[BUF_SIZE];
 };
 
@@ -80,6 +80,7 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
     ct_out *o = calloc(1, sizeof *o);
     if (!o) { ct_error_at(d, path, 0, 0, "out of memory"); return NULL; }
     o->buf = o->first;
+    o->cap = BUF_SIZE;
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return o; }
     o->path = dup_n(path, strlen(path));
     if (!o->path) return open_failed(o, d, "%s", "out of memory");
@@ -136,7 +137,10 @@ static void flush(ct_out *o)
     }
     if (o->len && !o->failed && fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = errno ? errno : EIO;
     o->len = 0;
-    if (o->behind && !o->failed && (o->wb = ct_wb_start(o->f, BUF_SIZE)) != NULL) o->buf = ct_wb_buffer(o->wb);
+    if (o->behind && !o->failed && (o->wb = ct_wb_start(o->f, WB_SIZE)) != NULL) {
+        o->buf = ct_wb_buffer(o->wb);
+        o->cap = WB_SIZE;
+    }
 }
 
 /* Waits for the writer thread to write everything handed to it (discard:
@@ -149,6 +153,7 @@ static void stop_writer(ct_out *o, int discard)
     if (e && !o->failed) o->failed = e;
     o->wb = NULL;
     o->buf = o->first;
+    o->cap = BUF_SIZE;
     o->len = 0;
 }
 
@@ -156,8 +161,8 @@ void ct_out_write_behind(ct_out *o) { o->behind = 1; }
 
 void ct_out_write(ct_out *o, const char *s, size_t n)
 {
-    while (n > BUF_SIZE - o->len) {
-        size_t k = BUF_SIZE - o->len;
+    while (n > o->cap - o->len) {
+        size_t k = o->cap - o->len;
         memcpy(o->buf + o->len, s, k);
         o->len += k;
         s += k;
@@ -172,7 +177,7 @@ void ct_out_puts(ct_out *o, const char *s) { ct_out_write(o, s, strlen(s)); }
 
 char *ct_out_reserve(ct_out *o, size_t n)
 {
-    if (n > BUF_SIZE - o->len) flush(o);
+    if (n > o->cap - o->len) flush(o);
     return o->buf + o->len;
 }
 
@@ -180,7 +185,7 @@ void ct_out_advance(ct_out *o, size_t n) { o->len += n; }
 
 void ct_out_char(ct_out *o, char c)
 {
-    if (o->len == BUF_SIZE) flush(o);
+    if (o->len == o->cap) flush(o);
     o->buf[o->len++] = c;
 }
 

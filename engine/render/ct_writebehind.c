@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-enum { N_BUFS = 8 };
+enum { N_BUFS = 4 };
 
 struct ct_wb {
     FILE *f;
@@ -18,6 +18,7 @@ struct ct_wb {
      * `pending` ones before next_fill in the ring, next_write the first */
     int next_fill, next_write, pending;
     int stop, discard;
+    int idle, full;             /* the writer waits for work; the caller for a buffer */
     int err;
 };
 
@@ -26,7 +27,11 @@ static void *writer(void *arg)
     ct_wb *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->pending && !w->stop) pthread_cond_wait(&w->work, &w->mu);
+        while (!w->pending && !w->stop) {
+            w->idle = 1;
+            pthread_cond_wait(&w->work, &w->mu);
+            w->idle = 0;
+        }
         if (!w->pending) break;
         int i = w->next_write;
         size_t n = w->len[i];
@@ -38,7 +43,7 @@ static void *writer(void *arg)
         if (e && !w->err) w->err = e;
         w->next_write = (i + 1) % N_BUFS;
         w->pending--;
-        pthread_cond_signal(&w->done);
+        if (w->full) pthread_cond_signal(&w->done);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -83,7 +88,11 @@ ct_wb *ct_wb_start(FILE *f, size_t size)
 char *ct_wb_buffer(ct_wb *w)
 {
     pthread_mutex_lock(&w->mu);
-    while (w->pending == N_BUFS) pthread_cond_wait(&w->done, &w->mu);
+    while (w->pending == N_BUFS) {
+        w->full = 1;
+        pthread_cond_wait(&w->done, &w->mu);
+        w->full = 0;
+    }
     char *b = w->bufs[w->next_fill];
     pthread_mutex_unlock(&w->mu);
     return b;
@@ -95,7 +104,7 @@ void ct_wb_submit(ct_wb *w, size_t n)
     w->len[w->next_fill] = n;
     w->next_fill = (w->next_fill + 1) % N_BUFS;
     w->pending++;
-    pthread_cond_signal(&w->work);
+    if (w->idle) pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
 }
 
