@@ -17,6 +17,8 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     t->prefix_ind = NULL;
     t->prefix_unit = -1;
     t->prefix_len = 0;
+    t->period_pos = 0;
+    memset(t->periods, 0, sizeof t->periods);
     if (f == CT_FMT_JSON) {
         ct_rec_begin(&t->rec, out, 1, columns, N_COLUMNS);
         return;
@@ -65,6 +67,7 @@ static void csv_prefix(ct_table *t, const ct_row *r)
     t->suffix_len = n;
     t->prefix_ind = r->ind;
     t->prefix_unit = r->unit;
+    t->period_pos = 0;
 }
 
 /* The longest row: prefix, period, three numbers, two counts, suffix,
@@ -72,6 +75,32 @@ static void csv_prefix(ct_table *t, const ct_row *r)
 enum { ROW_ROOM = 1024 + CT_PERIOD_BUF + 3 * CT_OUT_NUMBER_BUF + 2 * 24 + 1024 + 16 };
 
 _Static_assert(ROW_ROOM <= CT_OUT_ROOM, "a row fits the room the output gives");
+
+/* A number as ct_out_format_number writes it; most are small whole
+ * numbers (counts), written without its general checks. */
+static char *put_number(char *p, double v)
+{
+    if (v >= 0 && v < 4294967296.0) {
+        unsigned u = (unsigned)v;
+        if ((double)u == v) {
+            if (u < 10) {
+                *p = (char)('0' + u);
+                return p + 1;
+            }
+            return p + ct_out_format_integer(u, p);
+        }
+    }
+    return p + ct_out_format_number(v, p);
+}
+
+static char *put_int(char *p, int v)
+{
+    if (v >= 0 && v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    return p + ct_out_format_integer(v, p);
+}
 
 /* A CSV row, formatted in place in the output's buffer. */
 static void csv_row(ct_table *t, const ct_row *r)
@@ -81,17 +110,30 @@ static void csv_row(ct_table *t, const ct_row *r)
     char *b = ct_out_reserve(t->out, ROW_ROOM), *p = b;
     memcpy(p, t->prefix, t->prefix_len);
     p += t->prefix_len;
-    p += ct_period_format(r->period, p);
+    int k = t->period_pos++;
+    if (k < CT_TABLE_PERIODS && t->periods[k].len && t->periods[k].period.year == r->period.year &&
+        t->periods[k].period.type == r->period.type && t->periods[k].period.sub == r->period.sub) {
+        memcpy(p, t->periods[k].text, CT_PERIOD_BUF);
+        p += t->periods[k].len;
+    } else {
+        size_t n = ct_period_format(r->period, p);
+        if (k < CT_TABLE_PERIODS) {
+            t->periods[k].period = r->period;
+            t->periods[k].len = (unsigned char)n;
+            memcpy(t->periods[k].text, p, n);
+        }
+        p += n;
+    }
     *p++ = ',';
-    if (c->flags & CT_ROW_VALUE) p += ct_out_format_number(c->value, p);
+    if (c->flags & CT_ROW_VALUE) p = put_number(p, c->value);
     *p++ = ',';
-    if (c->flags & CT_ROW_NUM) p += ct_out_format_number(c->num, p);
+    if (c->flags & CT_ROW_NUM) p = put_number(p, c->num);
     *p++ = ',';
-    if (c->flags & CT_ROW_DEN) p += ct_out_format_number(c->den, p);
+    if (c->flags & CT_ROW_DEN) p = put_number(p, c->den);
     *p++ = ',';
-    if (c->flags & CT_ROW_COUNTS) p += ct_out_format_integer(c->reported, p);
+    if (c->flags & CT_ROW_COUNTS) p = put_int(p, c->reported);
     *p++ = ',';
-    if (c->flags & CT_ROW_COUNTS) p += ct_out_format_integer(c->expected, p);
+    if (c->flags & CT_ROW_COUNTS) p = put_int(p, c->expected);
     memcpy(p, t->suffix, t->suffix_len);
     p += t->suffix_len;
     if (c->flags & CT_ROW_APPROX) *p++ = '1';
