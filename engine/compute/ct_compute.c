@@ -1,4 +1,5 @@
 #include "ct_compute.h"
+#include "ct_accum.h"
 #include "ct_bind.h"
 #include "../model/ct_geo.h"
 
@@ -9,295 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- computing ------------------------------------------------------------------ */
-
-/* ct_series_value and ct_series_unit_valid, inlined in the loops below. */
-static const int per_year[CT_PT_COUNT] = {1, 2, 4, 12};
-
-static inline double value_at(const ct_series *s, int m, int u, ct_period p)
-{
-    const double *v = s->metrics[m].vals[p.type];
-    if (!v) return NAN;
-    int np = s->n_periods[p.type];
-    int i = (p.year - s->year0) * per_year[p.type] + p.sub;
-    if (i < 0 || i >= np) return NAN;
-    return v[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
-}
-
-static inline int valid_at(const ct_series *s, int u, ct_period p)
-{
-    int len = 12 / per_year[p.type], first = p.year * 12 + p.sub * len;
-    return first <= s->valid_last[u] && first + len - 1 >= s->valid_first[u];
-}
-
-typedef struct {
-    double *num, *den;
-    int *rep, *exp, *cnt;
-    unsigned char *apx;
-} accum;
-
-typedef struct {
-    const ct_series *s;
-    ct_period p;
-    int unit;
-    int apx;          /* a value read rests on a part link without a weight */
-} eval_ctx;
-
-static double lookup(const ct_cond *leaf, void *vctx)
-{
-    const eval_ctx *e = vctx;
-    const ct_series *s = e->s;
-    if (leaf->ref_kind == CT_REF_ATTR)
-        return s->attr[(size_t)leaf->ref * (size_t)s->n_units + (size_t)e->unit];
-    const ct_metric *mt = &s->metrics[leaf->ref];
-    int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
-    if (at < 0) return NAN;
-    if (s->has_approx && ct_geo_approx(s, leaf->ref, at, e->p)) ((eval_ctx *)vctx)->apx = 1;
-    return value_at(s, leaf->ref, at, e->p);
-}
-
-static int eval_apx(const ct_series *s, const ct_cond *c, int unit, ct_period p, unsigned char *apx)
-{
-    eval_ctx e = {s, p, unit, 0};
-    int r = ct_cond_eval(c, lookup, &e);
-    if (e.apx) *apx = 1;
-    return r;
-}
-
-static int eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
-{
-    eval_ctx e = {s, p, unit, 0};
-    return ct_cond_eval(c, lookup, &e);
-}
-
-/* Whether a base unit is counted at p: it exists then and passes `among`. */
-static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period p)
-{
-    if (!valid_at(s, u, p)) return 0;
-    return !ind->among.cond || eval(s, ind->among.cond, u, p) == 1;
-}
-
-/* The contribution of base unit u at period p, added into slot i of a. */
-static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_period p, accum *a, int i)
-{
-    switch (ind->kind) {
-    case CT_KIND_SHARE:
-    case CT_KIND_COUNT: {
-        if (!counted(s, ind, u, p)) return;
-        a->exp[i]++;
-        int r = eval_apx(s, ind->condition.cond, u, p, &a->apx[i]);
-        if (r >= 0) a->rep[i]++;
-        if (r == 1) a->num[i]++;
-        return;
-    }
-    case CT_KIND_TRANSITION: {
-        if (!counted(s, ind, u, p)) return;
-        a->exp[i]++;
-        int was = eval_apx(s, ind->from.cond, u, ct_period_prev(p), &a->apx[i]);
-        int now = eval_apx(s, ind->to.cond, u, p, &a->apx[i]);
-        if (was < 0 || now < 0) return;
-        a->rep[i]++;
-        if (was == 1) {
-            a->den[i]++;
-            if (now == 1) a->num[i]++;
-        }
-        return;
-    }
-    case CT_KIND_RATIO: {
-        if (valid_at(s, u, p)) a->exp[i]++;
-        double x = value_at(s, ind->numerator.index, u, p);
-        double y = value_at(s, ind->denominator.index, u, p);
-        if (isnan(x) || isnan(y)) return;
-        if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
-            a->apx[i] = 1;
-        a->num[i] += x;
-        a->den[i] += y;
-        a->cnt[i]++;
-        return;
-    }
-    case CT_KIND_SUM: {
-        if (valid_at(s, u, p)) a->exp[i]++;
-        double x = value_at(s, ind->metric.index, u, p);
-        if (isnan(x)) return;
-        if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[i] = 1;
-        a->num[i] += x;
-        a->cnt[i]++;
-        return;
-    }
-    case CT_KIND_FREQUENCY: {
-        if (valid_at(s, u, p)) a->exp[i]++;
-        int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
-        ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
-        int met = 0, any = 0, due = 0;
-        int until = ct_compute_asof_month(s);
-        for (int j = 0; j < k; j++, sp.sub++) {
-            if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
-            due++;
-            double x = value_at(s, ind->metric.index, u, sp);
-            if (isnan(x)) continue;
-            if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[i] = 1;
-            any = 1;
-            if (x >= ind->at_least) met++;
-        }
-        if (!any) return;
-        a->num[i] += met;
-        a->den[i] += due;
-        a->cnt[i]++;
-        return;
-    }
-    case CT_KIND_LUA:
-        return;
-    }
-}
-
-/* Coverage of a metric kind: the units of the metric's level with a value
- * over those valid at the period (kept apart from the contract's
- * reported/expected columns, which are for unit-counting kinds). */
-static void metric_cover(ct_cell *c, const accum *a, int u)
-{
-    c->reported = a->cnt[u];
-    c->expected = a->exp[u];
-    c->flags |= CT_ROW_COVER;
-}
-
-static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
-{
-    ct_cell c = {NAN, 0, 0, 0, 0, 0};
-    switch (ind->kind) {
-    case CT_KIND_SHARE:
-    case CT_KIND_TRANSITION:
-        c.num = a->num[u];
-        c.den = ind->kind == CT_KIND_TRANSITION ? a->den[u] : ind->missing_as_not_met ? a->exp[u] : a->rep[u];
-        c.reported = a->rep[u];
-        c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_COUNTS | CT_ROW_COVER;
-        if (c.den > 0) { c.value = 100.0 * c.num / c.den; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_COUNT:
-        c.num = a->num[u];
-        c.reported = a->rep[u];
-        c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_COUNTS | CT_ROW_COVER;
-        if (c.reported > 0) { c.value = c.num; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_RATIO:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u]) break;
-        c.num = a->num[u];
-        c.den = a->den[u];
-        c.flags |= CT_ROW_NUM | CT_ROW_DEN;
-        if (c.den != 0) { c.value = ind->scale * c.num / c.den; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_SUM:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u]) break;
-        c.num = c.value = a->num[u];
-        c.flags |= CT_ROW_NUM | CT_ROW_VALUE;
-        break;
-    case CT_KIND_FREQUENCY:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u] || a->den[u] <= 0) break;
-        c.num = a->num[u];
-        c.den = a->den[u];
-        c.value = 100.0 * c.num / c.den;
-        c.flags |= CT_ROW_NUM | CT_ROW_DEN | CT_ROW_VALUE;
-        break;
-    case CT_KIND_LUA:
-        break;
-    }
-    if (a->apx[u] && (c.flags & CT_ROW_VALUE)) c.flags |= CT_ROW_APPROX;
-    return c;
-}
-
-static int accum_alloc(accum *a, int n)
-{
-    a->num = calloc((size_t)n, sizeof *a->num);
-    a->den = calloc((size_t)n, sizeof *a->den);
-    a->rep = calloc((size_t)n, sizeof *a->rep);
-    a->exp = calloc((size_t)n, sizeof *a->exp);
-    a->cnt = calloc((size_t)n, sizeof *a->cnt);
-    a->apx = calloc((size_t)n, sizeof *a->apx);
-    return a->num && a->den && a->rep && a->exp && a->cnt && a->apx ? 0 : -1;
-}
-
-static void accum_free(accum *a)
-{
-    free(a->num); free(a->den); free(a->rep); free(a->exp); free(a->cnt); free(a->apx);
-}
-
-static void accum_clear(accum *a, int n)
-{
-    memset(a->num, 0, (size_t)n * sizeof *a->num);
-    memset(a->den, 0, (size_t)n * sizeof *a->den);
-    memset(a->rep, 0, (size_t)n * sizeof *a->rep);
-    memset(a->exp, 0, (size_t)n * sizeof *a->exp);
-    memset(a->cnt, 0, (size_t)n * sizeof *a->cnt);
-    memset(a->apx, 0, (size_t)n * sizeof *a->apx);
-}
-
-/* Whether base unit u contributes to the plan's figures: it lies in the
- * plan's region and, outside the geography, only a closed region's own
- * figures count. */
-static int contributes(const ct_plan *plan, const ct_series *s, int u)
-{
-    if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) return 0;
-    return ct_bind_in_plan(plan, s, u);
-}
-
-/* Adds a's base contributions up the hierarchy (and, for a closed region,
- * into the region's unit). */
-static void sum_upward(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, accum *a)
-{
-    for (int k = s->n_units - 1; k >= 0; k--) {
-        int u = s->order[k], par = s->parent[u];
-        if (par < 0) continue;
-        a->num[par] += a->num[u];
-        a->den[par] += a->den[u];
-        a->rep[par] += a->rep[u];
-        a->exp[par] += a->exp[u];
-        a->cnt[par] += a->cnt[u];
-        a->apx[par] |= a->apx[u];
-    }
-    if (plan->territory) {
-        /* a closed region: what its units became lies under other parents */
-        const int *base = s->level_units[ind->base_level];
-        int r = plan->region_unit;
-        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
-            int u = base[k];
-            if (!plan->territory[u] || u == r || ct_series_in_subtree(s, u, r)) continue;
-            a->num[r] += a->num[u];
-            a->den[r] += a->den[u];
-            a->rep[r] += a->rep[u];
-            a->exp[r] += a->exp[u];
-            a->cnt[r] += a->cnt[u];
-            a->apx[r] |= a->apx[u];
-        }
-    }
-}
-
-/* Fills a[k] for every unit at period p[k] (k < nb): base contributions,
- * then sums upward. A unit's values for the nb periods are read together
- * (they lie side by side in the series). The contributing base units are
- * list[0 .. n_list), in file order, or when list is NULL found here. */
-static void compute_block(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                          const ct_period *p, int nb, accum *a, const int *list, int n_list)
-{
-    for (int k = 0; k < nb; k++) accum_clear(&a[k], s->n_units);
-    const int *base = s->level_units[ind->base_level];
-    int n = list ? n_list : s->level_size[ind->base_level];
-    for (int i = 0; i < n; i++) {
-        int u = list ? list[i] : base[i];
-        if (!list && !contributes(plan, s, u)) continue;
-        for (int k = 0; k < nb; k++) contribute(ind, s, u, p[k], &a[k], u);
-    }
-    for (int k = 0; k < nb; k++) sum_upward(plan, ind, s, &a[k]);
-}
-
 /* Fills a for every unit at period p. */
 static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                           ct_period p, accum *a)
+                           ct_period p, ct_accum *a)
 {
-    compute_block(plan, ind, s, &p, 1, a, NULL, 0);
+    ct_accum_block(plan, ind, s, &p, 1, a, NULL, 0);
 }
 
 void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
@@ -394,10 +111,10 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     for (int k = 0; k < s->level_size[ind->of_level]; k++) {
         int u = base[k];
         if (!ct_series_in_subtree(s, u, plan->region_unit) || !ct_series_unit_valid(s, u, p)) continue;
-        int among = ind->among.cond ? eval(s, ind->among.cond, u, p) : 1;
+        int among = ind->among.cond ? ct_accum_eval(s, ind->among.cond, u, p) : 1;
         if (among < 0 && among_unknown) among_unknown[u] = 1;
         if (among != 1 || !ind->from.cond) continue;
-        int was = eval(s, ind->from.cond, u, p);
+        int was = ct_accum_eval(s, ind->from.cond, u, p);
         if (was >= 0 && from_known) from_known[u] = 1;
         if (was == 1 && from_in) from_in[u] = 1;
     }
@@ -448,13 +165,13 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
     ct_cell none = {NAN, 0, 0, 0, 0, 0};
     if (ind->base_level < 0) return none;
     if (ind->kind == CT_KIND_LUA) return custom_cell(ind, unit, p);
-    accum a;
+    ct_accum a;
     ct_cell c = none;
-    if (accum_alloc(&a, s->n_units) == 0) {
+    if (ct_accum_alloc(&a, s->n_units) == 0) {
         compute_period(plan, ind, s, p, &a);
-        c = make_cell(ind, &a, unit);
+        c = ct_accum_cell(ind, &a, unit);
     }
-    accum_free(&a);
+    ct_accum_free(&a);
     return c;
 }
 
@@ -530,11 +247,11 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     int np = list_periods(plan, finest, NULL);
     g->periods = malloc((size_t)(np ? np : 1) * sizeof *g->periods);
     g->units = malloc((size_t)s->n_units * sizeof *g->units);
-    accum a[GRID_BLOCK];
+    ct_accum a[GRID_BLOCK];
     int n_acc = ind->kind == CT_KIND_LUA ? 1 : GRID_BLOCK, acc_ok = 1;
     memset(a, 0, sizeof a);
     for (int k = 0; k < n_acc; k++)
-        if (accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
+        if (ct_accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
     ct_status st = g->periods && g->units && acc_ok ? CT_OK : CT_ENOMEM;
     if (st == CT_OK) {
         g->n_periods = list_periods(plan, finest, g->periods);
@@ -548,14 +265,14 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     } else if (st == CT_OK) {
         for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
             int nb = g->n_periods - j0 < GRID_BLOCK ? g->n_periods - j0 : GRID_BLOCK;
-            compute_block(plan, ind, s, g->periods + j0, nb, a, NULL, 0);
+            ct_accum_block(plan, ind, s, g->periods + j0, nb, a, NULL, 0);
             for (int i = 0; i < g->n_units; i++) {
                 ct_cell *row = g->cells + (size_t)i * (size_t)np + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &a[k], g->units[i]);
+                for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(ind, &a[k], g->units[i]);
             }
         }
     }
-    for (int k = 0; k < n_acc; k++) accum_free(&a[k]);
+    for (int k = 0; k < n_acc; k++) ct_accum_free(&a[k]);
     if (st != CT_OK) ct_grid_free(g);
     return st;
 }
@@ -586,8 +303,8 @@ static int counting_kind(const ct_indicator *ind)
  * its row is written, never held for the whole indicator. */
 typedef struct {
     int n_acc;
-    accum a[GRID_BLOCK];
-    accum one;                 /* one slot: a base unit's cell */
+    ct_accum a[GRID_BLOCK];
+    ct_accum one;                 /* one slot: a base unit's cell */
     int *units;                /* the printed units (s->n_units) */
     int *contrib;              /* the base units that contribute (s->n_units) */
     ct_period *periods;
@@ -600,8 +317,8 @@ typedef struct {
 
 static void work_free(work *w)
 {
-    for (int k = 0; k < w->n_acc; k++) accum_free(&w->a[k]);
-    accum_free(&w->one);
+    for (int k = 0; k < w->n_acc; k++) ct_accum_free(&w->a[k]);
+    ct_accum_free(&w->one);
     free(w->units);
     free(w->contrib);
     free(w->periods);
@@ -616,8 +333,8 @@ static ct_status work_init(work *w, const ct_series *s)
     w->n_acc = GRID_BLOCK;
     int ok = 1;
     for (int k = 0; k < GRID_BLOCK; k++)
-        if (accum_alloc(&w->a[k], s->n_units) != 0) ok = 0;
-    if (accum_alloc(&w->one, 1) != 0) ok = 0;
+        if (ct_accum_alloc(&w->a[k], s->n_units) != 0) ok = 0;
+    if (ct_accum_alloc(&w->one, 1) != 0) ok = 0;
     w->units = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->units);
     w->contrib = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->contrib);
     if (ok && w->units && w->contrib) return CT_OK;
@@ -637,7 +354,7 @@ static int reserve(void **p, size_t *cap, size_t n, size_t sz)
     return 0;
 }
 
-static unsigned char encode_bits(const accum *a, int u)
+static unsigned char encode_bits(const ct_accum *a, int u)
 {
     return (unsigned char)((a->exp[u] ? BIT_EXP : 0) | (a->rep[u] ? BIT_REP : 0) | (a->num[u] != 0 ? BIT_NUM : 0) |
                            (a->den[u] != 0 ? BIT_DEN : 0) | (a->apx[u] ? BIT_APX : 0));
@@ -648,7 +365,7 @@ static unsigned char encode_bits(const accum *a, int u)
 static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
                          int u, ct_period p, const unsigned char *bits)
 {
-    accum *o = &w->one;
+    ct_accum *o = &w->one;
     o->num[0] = o->den[0] = 0;
     o->rep[0] = o->exp[0] = o->cnt[0] = 0;
     o->apx[0] = 0;
@@ -659,10 +376,10 @@ static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_
         o->num[0] = (b & BIT_NUM) ? 1 : 0;
         o->den[0] = (b & BIT_DEN) ? 1 : 0;
         o->apx[0] = (b & BIT_APX) != 0;
-    } else if (contributes(plan, s, u)) {
-        contribute(ind, s, u, p, o, 0);
+    } else if (ct_accum_contributes(plan, s, u)) {
+        ct_accum_contribute(ind, s, u, p, o, 0);
     }
-    return make_cell(ind, o, 0);
+    return ct_accum_cell(ind, o, 0);
 }
 
 /* Blocks of HALF_BLOCK periods: first, first + step, ... with the
@@ -673,7 +390,7 @@ typedef struct {
     const ct_indicator *ind;
     const ct_series *s;
     work *w;
-    accum *a;
+    ct_accum *a;
     int first, step;
     int np, n, n_contrib, counting;
 } blocks;
@@ -692,12 +409,12 @@ static void run_blocks(const blocks *b)
     size_t pn = (size_t)b->np;
     for (int j0 = b->first * HALF_BLOCK; j0 < b->np; j0 += b->step * HALF_BLOCK) {
         int nb = b->np - j0 < HALF_BLOCK ? b->np - j0 : HALF_BLOCK;
-        compute_block(plan, ind, s, w->periods + j0, nb, b->a, w->contrib, b->n_contrib);
+        ct_accum_block(plan, ind, s, w->periods + j0, nb, b->a, w->contrib, b->n_contrib);
         for (int i = 0, g = 0; i < b->n; i++) {
             int u = w->units[i];
             if (s->level[u] != bl || (plan->territory && u == r)) {
                 ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &b->a[k], u);
+                for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(ind, &b->a[k], u);
             } else if (b->counting) {
                 unsigned char *row = w->bits + (size_t)i * pn + (size_t)j0;
                 for (int k = 0; k < nb; k++) row[k] = encode_bits(&b->a[k], u);
@@ -732,7 +449,7 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     }
     int counting = counting_kind(ind), n_contrib = 0;
     for (int k = 0; bl >= 0 && k < s->level_size[bl]; k++)
-        if (contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
+        if (ct_accum_contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
     size_t pn = (size_t)np;
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
         (counting && reserve((void **)&w->bits, &w->bits_cap, (size_t)n * pn + 1, 1) != 0))
