@@ -288,7 +288,7 @@ void ct_grid_free(ct_grid *g)
 /* ---- streaming an indicator's rows --------------------------------------------- */
 
 /* A base unit's own counters (0 or 1 each) for the unit-counting kinds, one
- * byte per unit and period. */
+ * byte per base unit and period. */
 enum { BIT_EXP = 1, BIT_REP = 2, BIT_NUM = 4, BIT_DEN = 8, BIT_APX = 16 };
 
 static int counting_kind(const ct_indicator *ind)
@@ -296,31 +296,55 @@ static int counting_kind(const ct_indicator *ind)
     return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
 }
 
-/* Scratch space of a computation, kept from one indicator to the next: the
- * accumulators, the cells of the printed units above the base level (a few
- * hundred), and for a unit-counting kind one byte per printed unit and
- * period. A base-level unit's cell is its own contribution: it is made as
- * its row is written, never held for the whole indicator. */
+/* One thread's accumulators: GRID_BLOCK of them over the slots (the units
+ * above the base level that sums reach), GRID_BLOCK slots for a base
+ * unit's contributions, and for a closed region GRID_BLOCK over every unit. */
 typedef struct {
-    int n_acc;
-    ct_accum a[GRID_BLOCK];
-    ct_accum one;                 /* one slot: a base unit's cell */
+    ct_accum up[GRID_BLOCK];
+    int up_cap;
+    ct_accum one;
+    ct_accum full[GRID_BLOCK];
+    int has_full;
+} thread_acc;
+
+/* Scratch space of a computation, kept from one indicator to the next. A
+ * base-level unit's cell is its own contribution: it is made as its row is
+ * written (from one byte per period for the unit-counting kinds), never
+ * held for the whole indicator; only the units above the base level (a few
+ * hundred) have their cells held. */
+typedef struct {
+    thread_acc acc[2];
+    ct_accum cell;             /* one slot: a base unit's cell */
     int *units;                /* the printed units (s->n_units) */
-    int *contrib;              /* the base units that contribute (s->n_units) */
+    int *contrib;              /* the base units that contribute, file order */
+    int *slot;                 /* per unit: its slot, or -1 */
+    int *seq;                  /* contributing base units and slotted units, deepest first */
     ct_period *periods;
     size_t periods_cap;
-    ct_cell *cells;            /* the grid units' cells, unit-major */
+    ct_cell *cells;            /* the printed units above the base level x periods */
     size_t cells_cap;
-    unsigned char *bits;       /* printed unit x period: a base unit's counters */
+    unsigned char *bits;       /* base unit (level_pos) x period: its counters */
     size_t bits_cap;
 } work;
 
+static void thread_acc_free(thread_acc *t)
+{
+    for (int k = 0; k < GRID_BLOCK; k++) {
+        ct_accum_free(&t->up[k]);
+        ct_accum_free(&t->full[k]);
+    }
+    ct_accum_free(&t->one);
+    memset(t, 0, sizeof *t);
+}
+
 static void work_free(work *w)
 {
-    for (int k = 0; k < w->n_acc; k++) ct_accum_free(&w->a[k]);
-    ct_accum_free(&w->one);
+    for (int t = 0; t < 2; t++) thread_acc_free(&w->acc[t]);
+    ct_accum_free(&w->cell);
     free(w->units);
     free(w->contrib);
+    free(w->slot);
+    free(w->seq);
     free(w->periods);
     free(w->cells);
     free(w->bits);
@@ -330,16 +354,43 @@ static void work_free(work *w)
 static ct_status work_init(work *w, const ct_series *s)
 {
     memset(w, 0, sizeof *w);
-    w->n_acc = GRID_BLOCK;
-    int ok = 1;
-    for (int k = 0; k < GRID_BLOCK; k++)
-        if (ct_accum_alloc(&w->a[k], s->n_units) != 0) ok = 0;
-    if (ct_accum_alloc(&w->one, 1) != 0) ok = 0;
-    w->units = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->units);
-    w->contrib = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof *w->contrib);
-    if (ok && w->units && w->contrib) return CT_OK;
+    size_t n = (size_t)(s->n_units ? s->n_units : 1);
+    int ok = ct_accum_alloc(&w->cell, 1) == 0;
+    for (int t = 0; t < 2; t++)
+        if (ct_accum_alloc(&w->acc[t].one, GRID_BLOCK) != 0) ok = 0;
+    w->units = malloc(n * sizeof *w->units);
+    w->contrib = malloc(n * sizeof *w->contrib);
+    w->slot = malloc(n * sizeof *w->slot);
+    w->seq = malloc(n * sizeof *w->seq);
+    if (ok && w->units && w->contrib && w->slot && w->seq) return CT_OK;
     work_free(w);
     return CT_ENOMEM;
+}
+
+/* Gives both threads accumulators over n_slots slots, and over every unit
+ * when full. Returns 0 or -1. */
+static int work_accumulators(work *w, const ct_series *s, int n_slots, int full)
+{
+    for (int t = 0; t < 2; t++) {
+        thread_acc *a = &w->acc[t];
+        if (n_slots > a->up_cap) {
+            int cap = n_slots > 2 * a->up_cap ? n_slots : 2 * a->up_cap;
+            for (int k = 0; k < GRID_BLOCK; k++) {
+                ct_accum_free(&a->up[k]);
+                if (ct_accum_alloc(&a->up[k], cap) != 0) {
+                    a->up_cap = 0;
+                    return -1;
+                }
+            }
+            a->up_cap = cap;
+        }
+        if (full && !a->has_full) {
+            for (int k = 0; k < GRID_BLOCK; k++)
+                if (ct_accum_alloc(&a->full[k], s->n_units) != 0) return -1;
+            a->has_full = 1;
+        }
+    }
+    return 0;
 }
 
 /* Makes p hold at least n elements of size sz (its contents are not kept). */
@@ -354,18 +405,18 @@ static int reserve(void **p, size_t *cap, size_t n, size_t sz)
     return 0;
 }
 
-static unsigned char encode_bits(const ct_accum *a, int u)
+static unsigned char encode_bits(const ct_accum *a, int i)
 {
-    return (unsigned char)((a->exp[u] ? BIT_EXP : 0) | (a->rep[u] ? BIT_REP : 0) | (a->num[u] != 0 ? BIT_NUM : 0) |
-                           (a->den[u] != 0 ? BIT_DEN : 0) | (a->apx[u] ? BIT_APX : 0));
+    return (unsigned char)((a->exp[i] ? BIT_EXP : 0) | (a->rep[i] ? BIT_REP : 0) | (a->num[i] != 0 ? BIT_NUM : 0) |
+                           (a->den[i] != 0 ? BIT_DEN : 0) | (a->apx[i] ? BIT_APX : 0));
 }
 
 /* The cell of a base-level unit u at p: from its stored counters, or its
- * contribution computed again (as compute_period adds it: from zero). */
+ * contribution computed again (as the grid adds it: from zero). */
 static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
                          int u, ct_period p, const unsigned char *bits)
 {
-    ct_accum *o = &w->one;
+    ct_accum *o = &w->cell;
     o->num[0] = o->den[0] = 0;
     o->rep[0] = o->exp[0] = o->cnt[0] = 0;
     o->apx[0] = 0;
@@ -382,44 +433,102 @@ static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_
     return ct_accum_cell(ind, o, 0);
 }
 
-/* Blocks of HALF_BLOCK periods: first, first + step, ... with the
- * accumulators a (HALF_BLOCK of them); each block's cells go to the grid,
- * its base units' counters to w->bits. */
+/* An indicator's grid, blocks of periods at a time: first, first + step, ...
+ * Each block's cells of the printed units above the base level go to
+ * w->cells, its base units' counters to w->bits. */
 typedef struct {
     const ct_plan *plan;
     const ct_indicator *ind;
     const ct_series *s;
     work *w;
-    ct_accum *a;
+    thread_acc *acc;
     int first, step;
-    int np, n, n_contrib, counting;
+    int np, n, n_contrib, n_seq, n_slots, counting;
 } blocks;
 
-enum { HALF_BLOCK = GRID_BLOCK / 2 };
 /* base contributions (units x periods) from which a second thread helps */
 #define PARALLEL_MIN ((size_t)1 << 16)
 
-static void run_blocks(const blocks *b)
+static int is_grid_unit(const ct_plan *plan, const ct_series *s, int bl, int u)
 {
-    const ct_plan *plan = b->plan;
+    return s->level[u] != bl || (plan->territory && u == plan->region_unit);
+}
+
+/* The cells of the grid units for periods j0 .. j0 + nb - 1 from a[k]
+ * (slot of unit u: slot[u], or u itself when slot is NULL). */
+static void grid_cells(const blocks *b, int j0, int nb, const ct_accum *a, const int *slot)
+{
+    work *w = b->w;
+    size_t pn = (size_t)b->np;
+    for (int i = 0, g = 0; i < b->n; i++) {
+        int u = w->units[i];
+        if (!is_grid_unit(b->plan, b->s, b->ind->base_level, u)) continue;
+        ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
+        int at = slot ? slot[u] : u;
+        for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(b->ind, &a[k], at);
+    }
+}
+
+/* A block through the slots: the base units' contributions go to their
+ * parents' slots, and slots to their parents', deepest first -- the order
+ * in which the whole hierarchy would add them, so the sums are the same. */
+static void slot_block(const blocks *b, int j0, int nb)
+{
+    const ct_series *s = b->s;
     const ct_indicator *ind = b->ind;
+    work *w = b->w;
+    ct_accum *up = b->acc->up, *one = &b->acc->one;
+    const ct_period *p = w->periods + j0;
+    int bl = ind->base_level;
+    size_t pn = (size_t)b->np;
+    for (int k = 0; k < nb; k++) ct_accum_clear(&up[k], b->n_slots);
+    for (int e = 0; e < b->n_seq; e++) {
+        int u = w->seq[e], par = s->parent[u];
+        int to = par >= 0 ? w->slot[par] : -1;
+        if (s->level[u] == bl) {
+            ct_accum_clear(one, nb);
+            for (int k = 0; k < nb; k++) ct_accum_contribute(ind, s, u, p[k], one, k);
+            if (b->counting) {
+                unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) bits[k] = encode_bits(one, k);
+            }
+            if (to >= 0)
+                for (int k = 0; k < nb; k++) ct_accum_add(&up[k], to, one, k);
+        } else if (to >= 0) {
+            int from = w->slot[u];
+            for (int k = 0; k < nb; k++) ct_accum_add(&up[k], to, &up[k], from);
+        }
+    }
+    grid_cells(b, j0, nb, up, w->slot);
+}
+
+/* A block over every unit (a closed region adds the units its units
+ * became, wherever they lie). */
+static void full_block(const blocks *b, int j0, int nb)
+{
     const ct_series *s = b->s;
     work *w = b->w;
-    int bl = ind->base_level, r = plan->region_unit;
+    ct_accum *a = b->acc->full;
+    int bl = b->ind->base_level;
     size_t pn = (size_t)b->np;
-    for (int j0 = b->first * HALF_BLOCK; j0 < b->np; j0 += b->step * HALF_BLOCK) {
-        int nb = b->np - j0 < HALF_BLOCK ? b->np - j0 : HALF_BLOCK;
-        ct_accum_block(plan, ind, s, w->periods + j0, nb, b->a, w->contrib, b->n_contrib);
-        for (int i = 0, g = 0; i < b->n; i++) {
+    ct_accum_block(b->plan, b->ind, s, w->periods + j0, nb, a, w->contrib, b->n_contrib);
+    if (b->counting) {
+        for (int i = 0; i < b->n; i++) {
             int u = w->units[i];
-            if (s->level[u] != bl || (plan->territory && u == r)) {
-                ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(ind, &b->a[k], u);
-            } else if (b->counting) {
-                unsigned char *row = w->bits + (size_t)i * pn + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = encode_bits(&b->a[k], u);
-            }
+            if (is_grid_unit(b->plan, s, bl, u)) continue;
+            unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn + (size_t)j0;
+            for (int k = 0; k < nb; k++) bits[k] = encode_bits(&a[k], u);
         }
+    }
+    grid_cells(b, j0, nb, a, NULL);
+}
+
+static void run_blocks(const blocks *b)
+{
+    for (int j0 = b->first * GRID_BLOCK; j0 < b->np; j0 += b->step * GRID_BLOCK) {
+        int nb = b->np - j0 < GRID_BLOCK ? b->np - j0 : GRID_BLOCK;
+        if (b->plan->territory) full_block(b, j0, nb);
+        else slot_block(b, j0, nb);
     }
 }
 
@@ -427,6 +536,32 @@ static void *blocks_thread(void *arg)
 {
     run_blocks(arg);
     return NULL;
+}
+
+/* Gives slots to the printed units above the base level and to every
+ * ancestor of a contributing base unit; lists those units and the
+ * contributing base units deepest first (w->seq). Returns the slot count. */
+static int make_slots(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
+                      int n, int n_contrib, int *n_seq)
+{
+    int bl = ind->base_level, n_slots = 0;
+    for (int u = 0; u < s->n_units; u++) w->slot[u] = -1;
+    /* every ancestor first (a walk stops where another walk went up
+     * before it), then the printed units no base unit lies under */
+    for (int i = 0; i < n_contrib; i++)
+        for (int v = s->parent[w->contrib[i]]; v >= 0 && w->slot[v] < 0; v = s->parent[v]) w->slot[v] = n_slots++;
+    for (int i = 0; i < n; i++)
+        if (is_grid_unit(plan, s, bl, w->units[i]) && w->slot[w->units[i]] < 0) w->slot[w->units[i]] = n_slots++;
+    /* a contributing base unit: marked -2 while the sequence is made */
+    for (int i = 0; i < n_contrib; i++) w->slot[w->contrib[i]] = -2;
+    int m = 0;
+    for (int k = s->n_units - 1; k >= 0; k--) {
+        int u = s->order[k];
+        if (w->slot[u] == -2 || (w->slot[u] >= 0 && s->level[u] != bl)) w->seq[m++] = u;
+    }
+    for (int i = 0; i < n_contrib; i++) w->slot[w->contrib[i]] = -1;
+    *n_seq = m;
+    return n_slots;
 }
 
 static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
@@ -440,27 +575,25 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     int n = ind->base_level >= 0 ? list_units(plan, ind, s, f, w->units) : 0;
     if (n < 0) return CT_ENOMEM;
     if (n == 0) return CT_OK;
-    /* the grid units: above the base level, and a closed region's own unit
-     * (the units its units became are added to it) */
-    int bl = ind->base_level, r = plan->region_unit, n_grid = 0;
-    for (int i = 0; i < n; i++) {
-        int u = w->units[i];
-        if (s->level[u] != bl || (plan->territory && u == r)) n_grid++;
-    }
+    int bl = ind->base_level, n_grid = 0;
+    for (int i = 0; i < n; i++) n_grid += is_grid_unit(plan, s, bl, w->units[i]);
     int counting = counting_kind(ind), n_contrib = 0;
-    for (int k = 0; bl >= 0 && k < s->level_size[bl]; k++)
+    for (int k = 0; k < s->level_size[bl]; k++)
         if (ct_accum_contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
-    size_t pn = (size_t)np;
+    int n_seq = 0, n_slots = plan->territory ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
+    size_t pn = (size_t)np, n_bits = (size_t)s->level_size[bl] * pn;
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
-        (counting && reserve((void **)&w->bits, &w->bits_cap, (size_t)n * pn + 1, 1) != 0))
+        (counting && reserve((void **)&w->bits, &w->bits_cap, n_bits + 1, 1) != 0) ||
+        work_accumulators(w, s, n_slots, plan->territory != NULL) != 0)
         return CT_ENOMEM;
+    if (counting) memset(w->bits, 0, n_bits);
     blocks job[2];
     for (int t = 0; t < 2; t++)
-        job[t] = (blocks){plan, ind, s, w, w->a + t * HALF_BLOCK, t, 2, np, n, n_contrib, counting};
+        job[t] = (blocks){plan, ind, s, w, &w->acc[t], t, 2, np, n, n_contrib, n_seq, n_slots, counting};
     /* a second thread takes every other block of periods when there is
      * enough to do; either way each block is computed alone, in the same way */
     pthread_t helper;
-    int threaded = np > HALF_BLOCK && (size_t)n_contrib * pn >= PARALLEL_MIN &&
+    int threaded = np > GRID_BLOCK && (size_t)n_contrib * pn >= PARALLEL_MIN &&
                    pthread_create(&helper, NULL, blocks_thread, &job[1]) == 0;
     if (!threaded) job[0].step = 1;
     run_blocks(&job[0]);
@@ -468,7 +601,7 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     for (int i = 0, g = 0; i < n; i++) {
         int u = w->units[i];
         ct_row row = {plan, ind, u, {0, 0, 0}, {NAN, 0, 0, 0, 0, 0}};
-        if (s->level[u] != bl || (plan->territory && u == r)) {
+        if (is_grid_unit(plan, s, bl, u)) {
             const ct_cell *cells = w->cells + (size_t)g++ * pn;
             for (int j = 0; j < np; j++) {
                 row.period = w->periods[j];
@@ -476,7 +609,7 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
                 if (fn(&row, ctx) != 0) return CT_EIO;
             }
         } else {
-            const unsigned char *bits = counting ? w->bits + (size_t)i * pn : NULL;
+            const unsigned char *bits = counting ? w->bits + (size_t)s->level_pos[u] * pn : NULL;
             for (int j = 0; j < np; j++) {
                 row.period = w->periods[j];
                 row.cell = base_cell(plan, ind, s, w, u, row.period, bits ? bits + j : NULL);
@@ -503,13 +636,6 @@ static ct_status stream_grid(const ct_plan *plan, const ct_indicator *ind, const
     return st;
 }
 
-static ct_status compute_one(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                             const ct_compute_filter *f, work *w, ct_row_fn fn, void *ctx)
-{
-    if (ind->kind == CT_KIND_LUA) return stream_grid(plan, ind, s, f, fn, ctx);
-    return stream_indicator(plan, ind, s, f, w, fn, ctx);
-}
-
 ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                                const ct_compute_filter *f, ct_row_fn fn, void *ctx)
 {
@@ -526,8 +652,11 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
 {
     work w;
     ct_status st = work_init(&w, s);
-    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++)
-        st = compute_one(plan, &plan->indicators[i], s, filter, &w, fn, ctx);
+    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
+        const ct_indicator *ind = &plan->indicators[i];
+        st = ind->kind == CT_KIND_LUA ? stream_grid(plan, ind, s, filter, fn, ctx)
+                                      : stream_indicator(plan, ind, s, filter, &w, fn, ctx);
+    }
     work_free(&w);
     return st;
 }
