@@ -412,9 +412,10 @@ static unsigned char encode_bits(const ct_accum *a, int i)
 }
 
 /* The cell of a base-level unit u at p: from its stored counters, or its
- * contribution computed again (as the grid adds it: from zero). */
-static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
-                         int u, ct_period p, const unsigned char *bits)
+ * contribution computed again (as the grid adds it: from zero) when it
+ * contributes (ct_accum_contributes). */
+static ct_cell base_cell(const ct_indicator *ind, const ct_series *s, work *w,
+                         int u, int contributes, ct_period p, const unsigned char *bits)
 {
     ct_accum *o = &w->cell;
     o->num[0] = o->den[0] = 0;
@@ -427,7 +428,7 @@ static ct_cell base_cell(const ct_plan *plan, const ct_indicator *ind, const ct_
         o->num[0] = (b & BIT_NUM) ? 1 : 0;
         o->den[0] = (b & BIT_DEN) ? 1 : 0;
         o->apx[0] = (b & BIT_APX) != 0;
-    } else if (ct_accum_contributes(plan, s, u)) {
+    } else if (contributes) {
         ct_accum_contribute(ind, s, u, p, o, 0);
     }
     return ct_accum_cell(ind, o, 0);
@@ -610,9 +611,10 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
             }
         } else {
             const unsigned char *bits = counting ? w->bits + (size_t)s->level_pos[u] * pn : NULL;
+            int contributes = !counting && ct_accum_contributes(plan, s, u);
             for (int j = 0; j < np; j++) {
                 row.period = w->periods[j];
-                row.cell = base_cell(plan, ind, s, w, u, row.period, bits ? bits + j : NULL);
+                row.cell = base_cell(ind, s, w, u, contributes, row.period, bits ? bits + j : NULL);
                 if (fn(&row, ctx) != 0) return CT_EIO;
             }
         }
