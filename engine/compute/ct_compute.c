@@ -411,26 +411,35 @@ static unsigned char encode_bits(const ct_accum *a, int i)
                            (a->den[i] != 0 ? BIT_DEN : 0) | (a->apx[i] ? BIT_APX : 0));
 }
 
-/* The cell of a base-level unit u at p: from its stored counters, or its
- * contribution computed again (as the grid adds it: from zero) when it
- * contributes (ct_accum_contributes). */
-static ct_cell base_cell(const ct_indicator *ind, const ct_series *s, work *w,
-                         int u, int contributes, ct_period p, const unsigned char *bits)
+static void clear_cell(ct_accum *o)
 {
-    ct_accum *o = &w->cell;
     o->num[0] = o->den[0] = 0;
     o->rep[0] = o->exp[0] = o->cnt[0] = 0;
     o->apx[0] = 0;
-    if (bits) {
-        unsigned b = *bits;
-        o->exp[0] = (b & BIT_EXP) != 0;
-        o->rep[0] = (b & BIT_REP) != 0;
-        o->num[0] = (b & BIT_NUM) ? 1 : 0;
-        o->den[0] = (b & BIT_DEN) ? 1 : 0;
-        o->apx[0] = (b & BIT_APX) != 0;
-    } else if (contributes) {
-        ct_accum_contribute(ind, s, u, p, o, 0);
-    }
+}
+
+/* The cell of a base-level unit of a unit-counting kind whose counters
+ * make the byte b. */
+static ct_cell bits_cell(const ct_indicator *ind, work *w, unsigned b)
+{
+    ct_accum *o = &w->cell;
+    clear_cell(o);
+    o->exp[0] = (b & BIT_EXP) != 0;
+    o->rep[0] = (b & BIT_REP) != 0;
+    o->num[0] = (b & BIT_NUM) ? 1 : 0;
+    o->den[0] = (b & BIT_DEN) ? 1 : 0;
+    o->apx[0] = (b & BIT_APX) != 0;
+    return ct_accum_cell(ind, o, 0);
+}
+
+/* The cell of a base-level unit u at p of a metric kind: its contribution
+ * computed again (as the grid adds it: from zero) when it contributes
+ * (ct_accum_contributes). */
+static ct_cell own_cell(const ct_indicator *ind, const ct_series *s, work *w, int u, int contributes, ct_period p)
+{
+    ct_accum *o = &w->cell;
+    clear_cell(o);
+    if (contributes) ct_accum_contribute(ind, s, u, p, o, 0);
     return ct_accum_cell(ind, o, 0);
 }
 
@@ -599,6 +608,10 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     if (!threaded) job[0].step = 1;
     run_blocks(&job[0]);
     if (threaded) pthread_join(helper, NULL);
+    /* a counting kind's base cell depends on its counters alone: one cell
+     * for each of the 32 bytes they can make */
+    ct_cell by_bits[32];
+    for (unsigned b = 0; counting && b < 32; b++) by_bits[b] = bits_cell(ind, w, b);
     for (int i = 0, g = 0; i < n; i++) {
         int u = w->units[i];
         ct_row row = {plan, ind, u, {0, 0, 0}, {NAN, 0, 0, 0, 0, 0}};
@@ -609,12 +622,18 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
                 row.cell = cells[j];
                 if (fn(&row, ctx) != 0) return CT_EIO;
             }
-        } else {
-            const unsigned char *bits = counting ? w->bits + (size_t)s->level_pos[u] * pn : NULL;
-            int contributes = !counting && ct_accum_contributes(plan, s, u);
+        } else if (counting) {
+            const unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn;
             for (int j = 0; j < np; j++) {
                 row.period = w->periods[j];
-                row.cell = base_cell(ind, s, w, u, contributes, row.period, bits ? bits + j : NULL);
+                row.cell = by_bits[bits[j]];
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        } else {
+            int contributes = ct_accum_contributes(plan, s, u);
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = own_cell(ind, s, w, u, contributes, row.period);
                 if (fn(&row, ctx) != 0) return CT_EIO;
             }
         }
