@@ -56,7 +56,10 @@ int cmd_compute(int argc, char **argv)
     if (!bad) {
         ct_table t;
         if (out.xlsx) ct_table_begin_xlsx(&t, out.xlsx, &ss.series);
-        else ct_table_begin(&t, out.out, &ss.series, fmt);
+        else {
+            ct_out_write_behind(out.out);
+            ct_table_begin(&t, out.out, &ss.series, fmt);
+        }
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);

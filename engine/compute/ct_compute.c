@@ -1,257 +1,20 @@
 #include "ct_compute.h"
+#include "ct_accum.h"
 #include "ct_bind.h"
 #include "../model/ct_geo.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- computing ------------------------------------------------------------------ */
-
-typedef struct {
-    double *num, *den;
-    int *rep, *exp, *cnt;
-    unsigned char *apx;
-} accum;
-
-typedef struct {
-    const ct_series *s;
-    ct_period p;
-    int unit;
-    int apx;          /* a value read rests on a part link without a weight */
-} eval_ctx;
-
-static double lookup(const ct_cond *leaf, void *vctx)
-{
-    const eval_ctx *e = vctx;
-    const ct_series *s = e->s;
-    if (leaf->ref_kind == CT_REF_ATTR)
-        return s->attr[(size_t)leaf->ref * (size_t)s->n_units + (size_t)e->unit];
-    const ct_metric *mt = &s->metrics[leaf->ref];
-    int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
-    if (at < 0) return NAN;
-    if (s->has_approx && ct_geo_approx(s, leaf->ref, at, e->p)) ((eval_ctx *)vctx)->apx = 1;
-    return ct_series_value(s, leaf->ref, at, e->p);
-}
-
-static int eval_apx(const ct_series *s, const ct_cond *c, int unit, ct_period p, unsigned char *apx)
-{
-    eval_ctx e = {s, p, unit, 0};
-    int r = ct_cond_eval(c, lookup, &e);
-    if (e.apx) *apx = 1;
-    return r;
-}
-
-static int eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
-{
-    eval_ctx e = {s, p, unit, 0};
-    return ct_cond_eval(c, lookup, &e);
-}
-
-/* Whether a base unit is counted at p: it exists then and passes `among`. */
-static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period p)
-{
-    if (!ct_series_unit_valid(s, u, p)) return 0;
-    return !ind->among.cond || eval(s, ind->among.cond, u, p) == 1;
-}
-
-/* The contribution of base unit u at period p, added into slot u of a. */
-static void contribute(const ct_indicator *ind, const ct_series *s, int u, ct_period p, accum *a)
-{
-    switch (ind->kind) {
-    case CT_KIND_SHARE:
-    case CT_KIND_COUNT: {
-        if (!counted(s, ind, u, p)) return;
-        a->exp[u]++;
-        int r = eval_apx(s, ind->condition.cond, u, p, &a->apx[u]);
-        if (r >= 0) a->rep[u]++;
-        if (r == 1) a->num[u]++;
-        return;
-    }
-    case CT_KIND_TRANSITION: {
-        if (!counted(s, ind, u, p)) return;
-        a->exp[u]++;
-        int was = eval_apx(s, ind->from.cond, u, ct_period_prev(p), &a->apx[u]);
-        int now = eval_apx(s, ind->to.cond, u, p, &a->apx[u]);
-        if (was < 0 || now < 0) return;
-        a->rep[u]++;
-        if (was == 1) {
-            a->den[u]++;
-            if (now == 1) a->num[u]++;
-        }
-        return;
-    }
-    case CT_KIND_RATIO: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
-        double x = ct_series_value(s, ind->numerator.index, u, p);
-        double y = ct_series_value(s, ind->denominator.index, u, p);
-        if (isnan(x) || isnan(y)) return;
-        if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
-            a->apx[u] = 1;
-        a->num[u] += x;
-        a->den[u] += y;
-        a->cnt[u]++;
-        return;
-    }
-    case CT_KIND_SUM: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
-        double x = ct_series_value(s, ind->metric.index, u, p);
-        if (isnan(x)) return;
-        if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[u] = 1;
-        a->num[u] += x;
-        a->cnt[u]++;
-        return;
-    }
-    case CT_KIND_FREQUENCY: {
-        if (ct_series_unit_valid(s, u, p)) a->exp[u]++;
-        int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
-        ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
-        int met = 0, any = 0, due = 0;
-        int until = ct_compute_asof_month(s);
-        for (int j = 0; j < k; j++, sp.sub++) {
-            if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
-            due++;
-            double x = ct_series_value(s, ind->metric.index, u, sp);
-            if (isnan(x)) continue;
-            if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[u] = 1;
-            any = 1;
-            if (x >= ind->at_least) met++;
-        }
-        if (!any) return;
-        a->num[u] += met;
-        a->den[u] += due;
-        a->cnt[u]++;
-        return;
-    }
-    case CT_KIND_LUA:
-        return;
-    }
-}
-
-/* Coverage of a metric kind: the units of the metric's level with a value
- * over those valid at the period (kept apart from the contract's
- * reported/expected columns, which are for unit-counting kinds). */
-static void metric_cover(ct_cell *c, const accum *a, int u)
-{
-    c->reported = a->cnt[u];
-    c->expected = a->exp[u];
-    c->flags |= CT_ROW_COVER;
-}
-
-static ct_cell make_cell(const ct_indicator *ind, const accum *a, int u)
-{
-    ct_cell c = {NAN, 0, 0, 0, 0, 0};
-    switch (ind->kind) {
-    case CT_KIND_SHARE:
-    case CT_KIND_TRANSITION:
-        c.num = a->num[u];
-        c.den = ind->kind == CT_KIND_TRANSITION ? a->den[u] : ind->missing_as_not_met ? a->exp[u] : a->rep[u];
-        c.reported = a->rep[u];
-        c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_DEN | CT_ROW_COUNTS | CT_ROW_COVER;
-        if (c.den > 0) { c.value = 100.0 * c.num / c.den; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_COUNT:
-        c.num = a->num[u];
-        c.reported = a->rep[u];
-        c.expected = a->exp[u];
-        c.flags = CT_ROW_NUM | CT_ROW_COUNTS | CT_ROW_COVER;
-        if (c.reported > 0) { c.value = c.num; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_RATIO:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u]) break;
-        c.num = a->num[u];
-        c.den = a->den[u];
-        c.flags |= CT_ROW_NUM | CT_ROW_DEN;
-        if (c.den != 0) { c.value = ind->scale * c.num / c.den; c.flags |= CT_ROW_VALUE; }
-        break;
-    case CT_KIND_SUM:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u]) break;
-        c.num = c.value = a->num[u];
-        c.flags |= CT_ROW_NUM | CT_ROW_VALUE;
-        break;
-    case CT_KIND_FREQUENCY:
-        metric_cover(&c, a, u);
-        if (!a->cnt[u] || a->den[u] <= 0) break;
-        c.num = a->num[u];
-        c.den = a->den[u];
-        c.value = 100.0 * c.num / c.den;
-        c.flags |= CT_ROW_NUM | CT_ROW_DEN | CT_ROW_VALUE;
-        break;
-    case CT_KIND_LUA:
-        break;
-    }
-    if (a->apx[u] && (c.flags & CT_ROW_VALUE)) c.flags |= CT_ROW_APPROX;
-    return c;
-}
-
-static int accum_alloc(accum *a, int n)
-{
-    a->num = calloc((size_t)n, sizeof *a->num);
-    a->den = calloc((size_t)n, sizeof *a->den);
-    a->rep = calloc((size_t)n, sizeof *a->rep);
-    a->exp = calloc((size_t)n, sizeof *a->exp);
-    a->cnt = calloc((size_t)n, sizeof *a->cnt);
-    a->apx = calloc((size_t)n, sizeof *a->apx);
-    return a->num && a->den && a->rep && a->exp && a->cnt && a->apx ? 0 : -1;
-}
-
-static void accum_free(accum *a)
-{
-    free(a->num); free(a->den); free(a->rep); free(a->exp); free(a->cnt); free(a->apx);
-}
-
-static void accum_clear(accum *a, int n)
-{
-    memset(a->num, 0, (size_t)n * sizeof *a->num);
-    memset(a->den, 0, (size_t)n * sizeof *a->den);
-    memset(a->rep, 0, (size_t)n * sizeof *a->rep);
-    memset(a->exp, 0, (size_t)n * sizeof *a->exp);
-    memset(a->cnt, 0, (size_t)n * sizeof *a->cnt);
-    memset(a->apx, 0, (size_t)n * sizeof *a->apx);
-}
-
-/* Fills a for every unit at period p: base contributions, then sums upward. */
+/* Fills a for every unit at period p. */
 static void compute_period(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                           ct_period p, accum *a)
+                           ct_period p, ct_accum *a)
 {
-    int n = s->n_units;
-    accum_clear(a, n);
-    const int *base = s->level_units[ind->base_level];
-    for (int k = 0; k < s->level_size[ind->base_level]; k++) {
-        int u = base[k];
-        /* outside the geography, only a closed region's own figures count */
-        if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) continue;
-        if (ct_bind_in_plan(plan, s, u)) contribute(ind, s, u, p, a);
-    }
-    for (int k = n - 1; k >= 0; k--) {
-        int u = s->order[k], par = s->parent[u];
-        if (par < 0) continue;
-        a->num[par] += a->num[u];
-        a->den[par] += a->den[u];
-        a->rep[par] += a->rep[u];
-        a->exp[par] += a->exp[u];
-        a->cnt[par] += a->cnt[u];
-        a->apx[par] |= a->apx[u];
-    }
-    if (plan->territory) {
-        /* a closed region: what its units became lies under other parents */
-        int r = plan->region_unit;
-        for (int k = 0; k < s->level_size[ind->base_level]; k++) {
-            int u = base[k];
-            if (!plan->territory[u] || u == r || ct_series_in_subtree(s, u, r)) continue;
-            a->num[r] += a->num[u];
-            a->den[r] += a->den[u];
-            a->rep[r] += a->rep[u];
-            a->exp[r] += a->exp[u];
-            a->cnt[r] += a->cnt[u];
-            a->apx[r] |= a->apx[u];
-        }
-    }
+    ct_accum_block(plan, ind, s, &p, 1, a, NULL, 0);
 }
 
 void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, int unit,
@@ -348,10 +111,10 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     for (int k = 0; k < s->level_size[ind->of_level]; k++) {
         int u = base[k];
         if (!ct_series_in_subtree(s, u, plan->region_unit) || !ct_series_unit_valid(s, u, p)) continue;
-        int among = ind->among.cond ? eval(s, ind->among.cond, u, p) : 1;
+        int among = ind->among.cond ? ct_accum_eval(s, ind->among.cond, u, p) : 1;
         if (among < 0 && among_unknown) among_unknown[u] = 1;
         if (among != 1 || !ind->from.cond) continue;
-        int was = eval(s, ind->from.cond, u, p);
+        int was = ct_accum_eval(s, ind->from.cond, u, p);
         if (was >= 0 && from_known) from_known[u] = 1;
         if (was == 1 && from_in) from_in[u] = 1;
     }
@@ -402,13 +165,13 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
     ct_cell none = {NAN, 0, 0, 0, 0, 0};
     if (ind->base_level < 0) return none;
     if (ind->kind == CT_KIND_LUA) return custom_cell(ind, unit, p);
-    accum a;
+    ct_accum a;
     ct_cell c = none;
-    if (accum_alloc(&a, s->n_units) == 0) {
+    if (ct_accum_alloc(&a, s->n_units) == 0) {
         compute_period(plan, ind, s, p, &a);
-        c = make_cell(ind, &a, unit);
+        c = ct_accum_cell(ind, &a, unit);
     }
-    accum_free(&a);
+    ct_accum_free(&a);
     return c;
 }
 
@@ -484,11 +247,11 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     int np = list_periods(plan, finest, NULL);
     g->periods = malloc((size_t)(np ? np : 1) * sizeof *g->periods);
     g->units = malloc((size_t)s->n_units * sizeof *g->units);
-    accum a[GRID_BLOCK];
+    ct_accum a[GRID_BLOCK];
     int n_acc = ind->kind == CT_KIND_LUA ? 1 : GRID_BLOCK, acc_ok = 1;
     memset(a, 0, sizeof a);
     for (int k = 0; k < n_acc; k++)
-        if (accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
+        if (ct_accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
     ct_status st = g->periods && g->units && acc_ok ? CT_OK : CT_ENOMEM;
     if (st == CT_OK) {
         g->n_periods = list_periods(plan, finest, g->periods);
@@ -502,14 +265,14 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     } else if (st == CT_OK) {
         for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
             int nb = g->n_periods - j0 < GRID_BLOCK ? g->n_periods - j0 : GRID_BLOCK;
-            for (int k = 0; k < nb; k++) compute_period(plan, ind, s, g->periods[j0 + k], &a[k]);
+            ct_accum_block(plan, ind, s, g->periods + j0, nb, a, NULL, 0);
             for (int i = 0; i < g->n_units; i++) {
                 ct_cell *row = g->cells + (size_t)i * (size_t)np + (size_t)j0;
-                for (int k = 0; k < nb; k++) row[k] = make_cell(ind, &a[k], g->units[i]);
+                for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(ind, &a[k], g->units[i]);
             }
         }
     }
-    for (int k = 0; k < n_acc; k++) accum_free(&a[k]);
+    for (int k = 0; k < n_acc; k++) ct_accum_free(&a[k]);
     if (st != CT_OK) ct_grid_free(g);
     return st;
 }
@@ -522,8 +285,365 @@ void ct_grid_free(ct_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
-                               const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+/* ---- streaming an indicator's rows --------------------------------------------- */
+
+/* A base unit's own counters (0 or 1 each) for the unit-counting kinds, one
+ * byte per base unit and period. */
+enum { BIT_EXP = 1, BIT_REP = 2, BIT_NUM = 4, BIT_DEN = 8, BIT_APX = 16 };
+
+static int counting_kind(const ct_indicator *ind)
+{
+    return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
+}
+
+/* One thread's accumulators: GRID_BLOCK of them over the slots (the units
+ * above the base level that sums reach), GRID_BLOCK slots for a base
+ * unit's contributions, and for a closed region GRID_BLOCK over every unit. */
+typedef struct {
+    ct_accum up[GRID_BLOCK];
+    int up_cap;
+    ct_accum one;
+    ct_accum full[GRID_BLOCK];
+    int has_full;
+} thread_acc;
+
+/* Scratch space of a computation, kept from one indicator to the next. A
+ * base-level unit's cell is its own contribution: it is made as its row is
+ * written (from one byte per period for the unit-counting kinds), never
+ * held for the whole indicator; only the units above the base level (a few
+ * hundred) have their cells held. */
+typedef struct {
+    thread_acc acc[2];
+    ct_accum cell;             /* one slot: a base unit's cell */
+    int *units;                /* the printed units (s->n_units) */
+    int *contrib;              /* the base units that contribute, file order */
+    int *slot;                 /* per unit: its slot, or -1 */
+    int *seq;                  /* contributing base units and slotted units, deepest first */
+    ct_period *periods;
+    size_t periods_cap;
+    ct_cell *cells;            /* the printed units above the base level x periods */
+    size_t cells_cap;
+    unsigned char *bits;       /* base unit (level_pos) x period: its counters */
+    size_t bits_cap;
+} work;
+
+static void thread_acc_free(thread_acc *t)
+{
+    for (int k = 0; k < GRID_BLOCK; k++) {
+        ct_accum_free(&t->up[k]);
+        ct_accum_free(&t->full[k]);
+    }
+    ct_accum_free(&t->one);
+    memset(t, 0, sizeof *t);
+}
+
+static void work_free(work *w)
+{
+    for (int t = 0; t < 2; t++) thread_acc_free(&w->acc[t]);
+    ct_accum_free(&w->cell);
+    free(w->units);
+    free(w->contrib);
+    free(w->slot);
+    free(w->seq);
+    free(w->periods);
+    free(w->cells);
+    free(w->bits);
+    memset(w, 0, sizeof *w);
+}
+
+static ct_status work_init(work *w, const ct_series *s)
+{
+    memset(w, 0, sizeof *w);
+    size_t n = (size_t)(s->n_units ? s->n_units : 1);
+    int ok = ct_accum_alloc(&w->cell, 1) == 0;
+    for (int t = 0; t < 2; t++)
+        if (ct_accum_alloc(&w->acc[t].one, GRID_BLOCK) != 0) ok = 0;
+    w->units = malloc(n * sizeof *w->units);
+    w->contrib = malloc(n * sizeof *w->contrib);
+    w->slot = malloc(n * sizeof *w->slot);
+    w->seq = malloc(n * sizeof *w->seq);
+    if (ok && w->units && w->contrib && w->slot && w->seq) return CT_OK;
+    work_free(w);
+    return CT_ENOMEM;
+}
+
+/* Gives both threads accumulators over n_slots slots, and over every unit
+ * when full. Returns 0 or -1. */
+static int work_accumulators(work *w, const ct_series *s, int n_slots, int full)
+{
+    for (int t = 0; t < 2; t++) {
+        thread_acc *a = &w->acc[t];
+        if (n_slots > a->up_cap) {
+            int cap = n_slots > 2 * a->up_cap ? n_slots : 2 * a->up_cap;
+            for (int k = 0; k < GRID_BLOCK; k++) {
+                ct_accum_free(&a->up[k]);
+                if (ct_accum_alloc(&a->up[k], cap) != 0) {
+                    a->up_cap = 0;
+                    return -1;
+                }
+            }
+            a->up_cap = cap;
+        }
+        if (full && !a->has_full) {
+            for (int k = 0; k < GRID_BLOCK; k++)
+                if (ct_accum_alloc(&a->full[k], s->n_units) != 0) return -1;
+            a->has_full = 1;
+        }
+    }
+    return 0;
+}
+
+/* Makes p hold at least n elements of size sz (its contents are not kept). */
+static int reserve(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n <= *cap) return 0;
+    void *q = malloc(n * sz);
+    if (!q) return -1;
+    free(*p);
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static unsigned char encode_bits(const ct_accum *a, int i)
+{
+    return (unsigned char)((a->exp[i] ? BIT_EXP : 0) | (a->rep[i] ? BIT_REP : 0) | (a->num[i] != 0 ? BIT_NUM : 0) |
+                           (a->den[i] != 0 ? BIT_DEN : 0) | (a->apx[i] ? BIT_APX : 0));
+}
+
+static void clear_cell(ct_accum *o)
+{
+    o->num[0] = o->den[0] = 0;
+    o->rep[0] = o->exp[0] = o->cnt[0] = 0;
+    o->apx[0] = 0;
+}
+
+/* The cell of a base-level unit of a unit-counting kind whose counters
+ * make the byte b. */
+static ct_cell bits_cell(const ct_indicator *ind, work *w, unsigned b)
+{
+    ct_accum *o = &w->cell;
+    clear_cell(o);
+    o->exp[0] = (b & BIT_EXP) != 0;
+    o->rep[0] = (b & BIT_REP) != 0;
+    o->num[0] = (b & BIT_NUM) ? 1 : 0;
+    o->den[0] = (b & BIT_DEN) ? 1 : 0;
+    o->apx[0] = (b & BIT_APX) != 0;
+    return ct_accum_cell(ind, o, 0);
+}
+
+/* The cell of a base-level unit u at p of a metric kind: its contribution
+ * computed again (as the grid adds it: from zero) when it contributes
+ * (ct_accum_contributes). */
+static ct_cell own_cell(const ct_indicator *ind, const ct_series *s, work *w, int u, int contributes, ct_period p)
+{
+    ct_accum *o = &w->cell;
+    clear_cell(o);
+    if (contributes) ct_accum_contribute(ind, s, u, p, o, 0);
+    return ct_accum_cell(ind, o, 0);
+}
+
+/* An indicator's grid, blocks of periods at a time: first, first + step, ...
+ * Each block's cells of the printed units above the base level go to
+ * w->cells, its base units' counters to w->bits. */
+typedef struct {
+    const ct_plan *plan;
+    const ct_indicator *ind;
+    const ct_series *s;
+    work *w;
+    thread_acc *acc;
+    int first, step;
+    int np, n, n_contrib, n_seq, n_slots, counting;
+} blocks;
+
+/* base contributions (units x periods) from which a second thread helps */
+#define PARALLEL_MIN ((size_t)1 << 16)
+
+static int is_grid_unit(const ct_plan *plan, const ct_series *s, int bl, int u)
+{
+    return s->level[u] != bl || (plan->territory && u == plan->region_unit);
+}
+
+/* The cells of the grid units for periods j0 .. j0 + nb - 1 from a[k]
+ * (slot of unit u: slot[u], or u itself when slot is NULL). */
+static void grid_cells(const blocks *b, int j0, int nb, const ct_accum *a, const int *slot)
+{
+    work *w = b->w;
+    size_t pn = (size_t)b->np;
+    for (int i = 0, g = 0; i < b->n; i++) {
+        int u = w->units[i];
+        if (!is_grid_unit(b->plan, b->s, b->ind->base_level, u)) continue;
+        ct_cell *row = w->cells + (size_t)g++ * pn + (size_t)j0;
+        int at = slot ? slot[u] : u;
+        for (int k = 0; k < nb; k++) row[k] = ct_accum_cell(b->ind, &a[k], at);
+    }
+}
+
+/* A block through the slots: the base units' contributions go to their
+ * parents' slots, and slots to their parents', deepest first -- the order
+ * in which the whole hierarchy would add them, so the sums are the same. */
+static void slot_block(const blocks *b, int j0, int nb)
+{
+    const ct_series *s = b->s;
+    const ct_indicator *ind = b->ind;
+    work *w = b->w;
+    ct_accum *up = b->acc->up, *one = &b->acc->one;
+    const ct_period *p = w->periods + j0;
+    int bl = ind->base_level;
+    size_t pn = (size_t)b->np;
+    for (int k = 0; k < nb; k++) ct_accum_clear(&up[k], b->n_slots);
+    for (int e = 0; e < b->n_seq; e++) {
+        int u = w->seq[e], par = s->parent[u];
+        int to = par >= 0 ? w->slot[par] : -1;
+        if (s->level[u] == bl) {
+            ct_accum_clear(one, nb);
+            for (int k = 0; k < nb; k++) ct_accum_contribute(ind, s, u, p[k], one, k);
+            if (b->counting) {
+                unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn + (size_t)j0;
+                for (int k = 0; k < nb; k++) bits[k] = encode_bits(one, k);
+            }
+            if (to >= 0)
+                for (int k = 0; k < nb; k++) ct_accum_add(&up[k], to, one, k);
+        } else if (to >= 0) {
+            int from = w->slot[u];
+            for (int k = 0; k < nb; k++) ct_accum_add(&up[k], to, &up[k], from);
+        }
+    }
+    grid_cells(b, j0, nb, up, w->slot);
+}
+
+/* A block over every unit (a closed region adds the units its units
+ * became, wherever they lie). */
+static void full_block(const blocks *b, int j0, int nb)
+{
+    const ct_series *s = b->s;
+    work *w = b->w;
+    ct_accum *a = b->acc->full;
+    int bl = b->ind->base_level;
+    size_t pn = (size_t)b->np;
+    ct_accum_block(b->plan, b->ind, s, w->periods + j0, nb, a, w->contrib, b->n_contrib);
+    if (b->counting) {
+        for (int i = 0; i < b->n; i++) {
+            int u = w->units[i];
+            if (is_grid_unit(b->plan, s, bl, u)) continue;
+            unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn + (size_t)j0;
+            for (int k = 0; k < nb; k++) bits[k] = encode_bits(&a[k], u);
+        }
+    }
+    grid_cells(b, j0, nb, a, NULL);
+}
+
+static void run_blocks(const blocks *b)
+{
+    for (int j0 = b->first * GRID_BLOCK; j0 < b->np; j0 += b->step * GRID_BLOCK) {
+        int nb = b->np - j0 < GRID_BLOCK ? b->np - j0 : GRID_BLOCK;
+        if (b->plan->territory) full_block(b, j0, nb);
+        else slot_block(b, j0, nb);
+    }
+}
+
+static void *blocks_thread(void *arg)
+{
+    run_blocks(arg);
+    return NULL;
+}
+
+/* Gives slots to the printed units above the base level and to every
+ * ancestor of a contributing base unit; lists those units and the
+ * contributing base units deepest first (w->seq). Returns the slot count. */
+static int make_slots(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, work *w,
+                      int n, int n_contrib, int *n_seq)
+{
+    int bl = ind->base_level, n_slots = 0;
+    for (int u = 0; u < s->n_units; u++) w->slot[u] = -1;
+    /* every ancestor first (a walk stops where another walk went up
+     * before it), then the printed units no base unit lies under */
+    for (int i = 0; i < n_contrib; i++)
+        for (int v = s->parent[w->contrib[i]]; v >= 0 && w->slot[v] < 0; v = s->parent[v]) w->slot[v] = n_slots++;
+    for (int i = 0; i < n; i++)
+        if (is_grid_unit(plan, s, bl, w->units[i]) && w->slot[w->units[i]] < 0) w->slot[w->units[i]] = n_slots++;
+    /* a contributing base unit: marked -2 while the sequence is made */
+    for (int i = 0; i < n_contrib; i++) w->slot[w->contrib[i]] = -2;
+    int m = 0;
+    for (int k = s->n_units - 1; k >= 0; k--) {
+        int u = s->order[k];
+        if (w->slot[u] == -2 || (w->slot[u] >= 0 && s->level[u] != bl)) w->seq[m++] = u;
+    }
+    for (int i = 0; i < n_contrib; i++) w->slot[w->contrib[i]] = -1;
+    *n_seq = m;
+    return n_slots;
+}
+
+static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                                  const ct_compute_filter *f, work *w, ct_row_fn fn, void *ctx)
+{
+    int finest = ind->finest_out;
+    if (f && f->finest >= 0 && f->finest < finest) finest = f->finest;
+    int np = list_periods(plan, finest, NULL);
+    if (reserve((void **)&w->periods, &w->periods_cap, (size_t)np + 1, sizeof *w->periods) != 0) return CT_ENOMEM;
+    list_periods(plan, finest, w->periods);
+    int n = ind->base_level >= 0 ? list_units(plan, ind, s, f, w->units) : 0;
+    if (n < 0) return CT_ENOMEM;
+    if (n == 0) return CT_OK;
+    int bl = ind->base_level, n_grid = 0;
+    for (int i = 0; i < n; i++) n_grid += is_grid_unit(plan, s, bl, w->units[i]);
+    int counting = counting_kind(ind), n_contrib = 0;
+    for (int k = 0; k < s->level_size[bl]; k++)
+        if (ct_accum_contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
+    int n_seq = 0, n_slots = plan->territory ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
+    size_t pn = (size_t)np, n_bits = (size_t)s->level_size[bl] * pn;
+    if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
+        (counting && reserve((void **)&w->bits, &w->bits_cap, n_bits + 1, 1) != 0) ||
+        work_accumulators(w, s, n_slots, plan->territory != NULL) != 0)
+        return CT_ENOMEM;
+    if (counting) memset(w->bits, 0, n_bits);
+    blocks job[2];
+    for (int t = 0; t < 2; t++)
+        job[t] = (blocks){plan, ind, s, w, &w->acc[t], t, 2, np, n, n_contrib, n_seq, n_slots, counting};
+    /* a second thread takes every other block of periods when there is
+     * enough to do; either way each block is computed alone, in the same way */
+    pthread_t helper;
+    int threaded = np > GRID_BLOCK && (size_t)n_contrib * pn >= PARALLEL_MIN &&
+                   pthread_create(&helper, NULL, blocks_thread, &job[1]) == 0;
+    if (!threaded) job[0].step = 1;
+    run_blocks(&job[0]);
+    if (threaded) pthread_join(helper, NULL);
+    /* a counting kind's base cell depends on its counters alone: one cell
+     * for each of the 32 bytes they can make */
+    ct_cell by_bits[32];
+    for (unsigned b = 0; counting && b < 32; b++) by_bits[b] = bits_cell(ind, w, b);
+    for (int i = 0, g = 0; i < n; i++) {
+        int u = w->units[i];
+        ct_row row = {plan, ind, u, {0, 0, 0}, {NAN, 0, 0, 0, 0, 0}};
+        if (is_grid_unit(plan, s, bl, u)) {
+            const ct_cell *cells = w->cells + (size_t)g++ * pn;
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = cells[j];
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        } else if (counting) {
+            const unsigned char *bits = w->bits + (size_t)s->level_pos[u] * pn;
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = by_bits[bits[j]];
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        } else {
+            int contributes = ct_accum_contributes(plan, s, u);
+            for (int j = 0; j < np; j++) {
+                row.period = w->periods[j];
+                row.cell = own_cell(ind, s, w, u, contributes, row.period);
+                if (fn(&row, ctx) != 0) return CT_EIO;
+            }
+        }
+    }
+    return CT_OK;
+}
+
+/* A kind: lua indicator: its grid (the script is called for every unit of a period at once). */
+static ct_status stream_grid(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                             const ct_compute_filter *f, ct_row_fn fn, void *ctx)
 {
     ct_grid g;
     ct_status st = ct_compute_grid(plan, ind, s, f, &g);
@@ -537,12 +657,27 @@ ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, con
     return st;
 }
 
+ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
+                               const ct_compute_filter *f, ct_row_fn fn, void *ctx)
+{
+    if (ind->kind == CT_KIND_LUA) return stream_grid(plan, ind, s, f, fn, ctx);
+    work w;
+    ct_status st = work_init(&w, s);
+    if (st == CT_OK) st = stream_indicator(plan, ind, s, f, &w, fn, ctx);
+    work_free(&w);
+    return st;
+}
+
 ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
                           const ct_compute_filter *filter, ct_row_fn fn, void *ctx)
 {
-    for (size_t i = 0; i < plan->n_indicators; i++) {
-        ct_status st = ct_compute_indicator(plan, &plan->indicators[i], s, filter, fn, ctx);
-        if (st != CT_OK) return st;
+    work w;
+    ct_status st = work_init(&w, s);
+    for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
+        const ct_indicator *ind = &plan->indicators[i];
+        st = ind->kind == CT_KIND_LUA ? stream_grid(plan, ind, s, filter, fn, ctx)
+                                      : stream_indicator(plan, ind, s, filter, &w, fn, ctx);
     }
-    return CT_OK;
+    work_free(&w);
+    return st;
 }

@@ -57,14 +57,19 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
                           const ct_compute_filter *filter, ct_grid *grid);
 void ct_grid_free(ct_grid *grid);
 
-/* Computes one indicator of a bound plan, passing its rows to fn in order.
- * Safe to call from several threads at once for indicators not of kind lua. */
+/* Computes one indicator of a bound plan, passing its rows to fn in order
+ * (from the calling thread; a second thread may compute half of a large
+ * grid). Holds cells only for the printed units above the indicator's base
+ * level; a base unit's cells are made as its rows are passed. Safe to call
+ * from several threads at once for indicators not of kind lua. */
 ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                                const ct_compute_filter *filter, ct_row_fn fn, void *ctx);
 
 /* Computes every indicator of a bound plan and passes the rows to fn in
  * order: indicator, unit (file order, root first), period (each year, then
- * its finer periods). Returns CT_OK, CT_ENOMEM, or CT_EIO if fn stopped. */
+ * its finer periods), as ct_compute_indicator does, with its scratch space
+ * kept from one indicator to the next. Returns CT_OK, CT_ENOMEM, or CT_EIO
+ * if fn stopped. */
 ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
                           const ct_compute_filter *filter, ct_row_fn fn, void *ctx);
 

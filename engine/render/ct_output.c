@@ -14,8 +14,9 @@
 
 #include "../core/ct_file.h"
 #include "../core/ct_tmpfile.h"
+#include "ct_writebehind.h"
 
-enum { BUF_SIZE = 1 << 16, MAX_LINKS = 40 };
+enum { BUF_SIZE = 1 << 16, WB_SIZE = 1 << 18, MAX_LINKS = 40 };
 
 struct ct_out {
     FILE *f;
@@ -23,8 +24,11 @@ struct ct_out {
     char *target;    /* the file written: path with its symbolic links followed */
     char *tmp;       /* temporary path; NULL when writing in place */
     int failed;      /* errno of the first failed write, or 0 */
-    size_t len;
-    char buf[BUF_SIZE];
+    int behind;      /* once a buffer is full, write behind (ct_out_write_behind) */
+    ct_wb *wb;       /* the writer thread, once started */
+    size_t len, cap;
+    char *buf;       /* the buffer being filled (cap bytes): first, or the writer's */
+    char first[BUF_SIZE];
 };
 
 static char *dup_n(const char *s, size_t n)
@@ -75,6 +79,8 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
 {
     ct_out *o = calloc(1, sizeof *o);
     if (!o) { ct_error_at(d, path, 0, 0, "out of memory"); return NULL; }
+    o->buf = o->first;
+    o->cap = BUF_SIZE;
     if (!path || strcmp(path, "-") == 0) { o->f = stdout; return o; }
     o->path = dup_n(path, strlen(path));
     if (!o->path) return open_failed(o, d, "%s", "out of memory");
@@ -120,20 +126,48 @@ ct_out *ct_out_open(const char *path, ct_diags *d)
     return o;
 }
 
+/* Writes (or hands to the writer thread) the buffer; the next is empty. */
 static void flush(ct_out *o)
 {
+    if (o->wb) {
+        ct_wb_submit(o->wb, o->len);
+        o->buf = ct_wb_buffer(o->wb);
+        o->len = 0;
+        return;
+    }
     if (o->len && !o->failed && fwrite(o->buf, 1, o->len, o->f) != o->len) o->failed = errno ? errno : EIO;
+    o->len = 0;
+    if (o->behind && !o->failed && (o->wb = ct_wb_start(o->f, WB_SIZE)) != NULL) {
+        o->buf = ct_wb_buffer(o->wb);
+        o->cap = WB_SIZE;
+    }
+}
+
+/* Waits for the writer thread to write everything handed to it (discard:
+ * drops what it has not written yet) and stops it. */
+static void stop_writer(ct_out *o, int discard)
+{
+    if (!o->wb) return;
+    if (!discard) ct_wb_submit(o->wb, o->len);
+    int e = ct_wb_finish(o->wb, discard);
+    if (e && !o->failed) o->failed = e;
+    o->wb = NULL;
+    o->buf = o->first;
+    o->cap = BUF_SIZE;
     o->len = 0;
 }
 
+void ct_out_write_behind(ct_out *o) { o->behind = 1; }
+
 void ct_out_write(ct_out *o, const char *s, size_t n)
 {
-    if (n > BUF_SIZE - o->len) {
+    while (n > o->cap - o->len) {
+        size_t k = o->cap - o->len;
+        memcpy(o->buf + o->len, s, k);
+        o->len += k;
+        s += k;
+        n -= k;
         flush(o);
-        if (n > BUF_SIZE) {
-            if (!o->failed && fwrite(s, 1, n, o->f) != n) o->failed = errno ? errno : EIO;
-            return;
-        }
     }
     memcpy(o->buf + o->len, s, n);
     o->len += n;
@@ -141,9 +175,17 @@ void ct_out_write(ct_out *o, const char *s, size_t n)
 
 void ct_out_puts(ct_out *o, const char *s) { ct_out_write(o, s, strlen(s)); }
 
+char *ct_out_reserve(ct_out *o, size_t n)
+{
+    if (n > o->cap - o->len) flush(o);
+    return o->buf + o->len;
+}
+
+void ct_out_advance(ct_out *o, size_t n) { o->len += n; }
+
 void ct_out_char(ct_out *o, char c)
 {
-    if (o->len == BUF_SIZE) flush(o);
+    if (o->len == o->cap) flush(o);
     o->buf[o->len++] = c;
 }
 
@@ -157,7 +199,9 @@ static void free_out(ct_out *o)
 
 ct_status ct_out_commit(ct_out *o, ct_diags *d)
 {
-    flush(o);
+    o->behind = 0;
+    if (o->wb) stop_writer(o, 0);
+    else flush(o);
     if (fflush(o->f) != 0 && !o->failed) o->failed = errno ? errno : EIO;
     if (ferror(o->f) && !o->failed) o->failed = EIO;
     ct_status st = CT_OK;
@@ -183,6 +227,7 @@ ct_status ct_out_commit(ct_out *o, ct_diags *d)
 void ct_out_abort(ct_out *o)
 {
     if (!o) return;
+    stop_writer(o, 1);
     if (o->path) {
         fclose(o->f);
         if (o->tmp) {
@@ -194,17 +239,50 @@ void ct_out_abort(ct_out *o)
     free_out(o);
 }
 
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The decimal digits of a, written two at a time to end just before end;
+ * returns where they start. */
+static char *digits_before(unsigned long long a, char *end)
+{
+    while (a >= 100) {
+        unsigned d = (unsigned)(a % 100);
+        a /= 100;
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * d, 2);
+    }
+    if (a >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * a, 2);
+    } else {
+        *--end = (char)('0' + a);
+    }
+    return end;
+}
+
 static size_t format_integer(long long r, char *buf)
 {
     char tmp[24];
-    size_t n = 0, k = 0;
+    size_t n = 0;
     unsigned long long a = r < 0 ? 0ull - (unsigned long long)r : (unsigned long long)r;
     if (r < 0) buf[n++] = '-';
-    do { tmp[k++] = (char)('0' + a % 10); a /= 10; } while (a);
-    while (k) buf[n++] = tmp[--k];
+    if (a < 10) {
+        buf[n++] = (char)('0' + a);
+        buf[n] = '\0';
+        return n;
+    }
+    char *d = digits_before(a, tmp + sizeof tmp);
+    size_t k = (size_t)(tmp + sizeof tmp - d);
+    memcpy(buf + n, d, k);
+    n += k;
     buf[n] = '\0';
     return n;
 }
+
+size_t ct_out_format_integer(long long v, char *buf) { return format_integer(v, buf); }
 
 size_t ct_out_format_number(double v, char *buf)
 {
@@ -230,16 +308,21 @@ size_t ct_out_format_number(double v, char *buf)
     unsigned long long a = neg ? (unsigned long long)(-r) : (unsigned long long)r;
     unsigned long long ip = a / 1000000ull, fp = a % 1000000ull;
     if (neg && a) buf[n++] = '-';
-    size_t k = 0;
-    do { tmp[k++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
-    while (k) buf[n++] = tmp[--k];
+    char *d = digits_before(ip, tmp + sizeof tmp);
+    size_t k = (size_t)(tmp + sizeof tmp - d);
+    memcpy(buf + n, d, k);
+    n += k;
     if (fp) {
         buf[n++] = '.';
         char digits[6];
-        for (int i = 5; i >= 0; i--) { digits[i] = (char)('0' + fp % 10); fp /= 10; }
-        int last = 5;
+        unsigned f = (unsigned)fp;
+        memcpy(digits, digit_pairs + 2 * (f / 10000), 2);
+        memcpy(digits + 2, digit_pairs + 2 * (f / 100 % 100), 2);
+        memcpy(digits + 4, digit_pairs + 2 * (f % 100), 2);
+        size_t last = 5;
         while (digits[last] == '0') last--;
-        for (int i = 0; i <= last; i++) buf[n++] = digits[i];
+        memcpy(buf + n, digits, last + 1);
+        n += last + 1;
     }
     buf[n] = '\0';
     return n;

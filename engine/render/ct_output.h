@@ -22,9 +22,20 @@ ct_status ct_out_commit(ct_out *o, ct_diags *d);
 /* Discards everything written (a file is removed); frees o. */
 void ct_out_abort(ct_out *o);
 
+/* From the first full buffer on, buffers are written by a thread of their
+ * own while the next is filled (for large outputs; errors are reported by
+ * ct_out_commit as before). */
+void ct_out_write_behind(ct_out *o);
+
 void ct_out_write(ct_out *o, const char *s, size_t n);
 void ct_out_puts(ct_out *o, const char *s);
 void ct_out_char(ct_out *o, char c);
+
+/* Room for n bytes (n at most CT_OUT_ROOM) written in place: returns where
+ * they go; ct_out_advance then counts the bytes actually written. */
+#define CT_OUT_ROOM 32768
+char *ct_out_reserve(ct_out *o, size_t n);
+void ct_out_advance(ct_out *o, size_t n);
 
 /* The size of a buffer that holds any formatted number (a finite double
  * has at most 309 integer digits). */
@@ -36,6 +47,8 @@ void ct_out_char(ct_out *o, char c);
 void ct_out_number(ct_out *o, double v);
 /* The same into buf (CT_OUT_NUMBER_BUF bytes); returns the length. */
 size_t ct_out_format_number(double v, char *buf);
+/* An integer into buf (at least 21 bytes), as ct_out_format_number prints it. */
+size_t ct_out_format_integer(long long v, char *buf);
 
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 void ct_out_csv_field(ct_out *o, const char *s);

@@ -1,6 +1,7 @@
 #include "ct_table.h"
 
 #include <math.h>
+#include <string.h>
 
 static const char *const columns[] = {"plan", "indicator", "unit", "level", "period", "value",
                                       "numerator", "denominator", "reported", "expected",
@@ -16,6 +17,8 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     t->prefix_ind = NULL;
     t->prefix_unit = -1;
     t->prefix_len = 0;
+    t->period_pos = 0;
+    memset(t->periods, 0, sizeof t->periods);
     if (f == CT_FMT_JSON) {
         ct_rec_begin(&t->rec, out, 1, columns, N_COLUMNS);
         return;
@@ -64,30 +67,78 @@ static void csv_prefix(ct_table *t, const ct_row *r)
     t->suffix_len = n;
     t->prefix_ind = r->ind;
     t->prefix_unit = r->unit;
+    t->period_pos = 0;
 }
 
+/* The longest row: prefix, period, three numbers, two counts, suffix,
+ * the approximate flag and the commas between. */
+enum { ROW_ROOM = 1024 + CT_PERIOD_BUF + 3 * CT_OUT_NUMBER_BUF + 2 * 24 + 1024 + 16 };
+
+_Static_assert(ROW_ROOM <= CT_OUT_ROOM, "a row fits the room the output gives");
+
+/* A number as ct_out_format_number writes it; most are small whole
+ * numbers (counts), written without its general checks. */
+static char *put_number(char *p, double v)
+{
+    if (v >= 0 && v < 4294967296.0) {
+        unsigned u = (unsigned)v;
+        if ((double)u == v) {
+            if (u < 10) {
+                *p = (char)('0' + u);
+                return p + 1;
+            }
+            return p + ct_out_format_integer(u, p);
+        }
+    }
+    return p + ct_out_format_number(v, p);
+}
+
+static char *put_int(char *p, int v)
+{
+    if (v >= 0 && v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    return p + ct_out_format_integer(v, p);
+}
+
+/* A CSV row, formatted in place in the output's buffer. */
 static void csv_row(ct_table *t, const ct_row *r)
 {
-    ct_out *o = t->out;
-    char pb[CT_PERIOD_BUF];
-    size_t pn = ct_period_format(r->period, pb);
     csv_prefix(t, r);
-    ct_out_write(o, t->prefix, t->prefix_len);
-    pb[pn] = ',';
-    ct_out_write(o, pb, pn + 1);
     const ct_cell *c = &r->cell;
-    if (c->flags & CT_ROW_VALUE) ct_out_number(o, c->value);
-    ct_out_char(o, ',');
-    if (c->flags & CT_ROW_NUM) ct_out_number(o, c->num);
-    ct_out_char(o, ',');
-    if (c->flags & CT_ROW_DEN) ct_out_number(o, c->den);
-    ct_out_char(o, ',');
-    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->reported);
-    ct_out_char(o, ',');
-    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->expected);
-    ct_out_write(o, t->suffix, t->suffix_len);
-    if (c->flags & CT_ROW_APPROX) ct_out_char(o, '1');
-    ct_out_char(o, '\n');
+    char *b = ct_out_reserve(t->out, ROW_ROOM), *p = b;
+    memcpy(p, t->prefix, t->prefix_len);
+    p += t->prefix_len;
+    int k = t->period_pos++;
+    if (k < CT_TABLE_PERIODS && t->periods[k].len && t->periods[k].period.year == r->period.year &&
+        t->periods[k].period.type == r->period.type && t->periods[k].period.sub == r->period.sub) {
+        memcpy(p, t->periods[k].text, CT_PERIOD_BUF);
+        p += t->periods[k].len;
+    } else {
+        size_t n = ct_period_format(r->period, p);
+        if (k < CT_TABLE_PERIODS) {
+            t->periods[k].period = r->period;
+            t->periods[k].len = (unsigned char)n;
+            memcpy(t->periods[k].text, p, n);
+        }
+        p += n;
+    }
+    *p++ = ',';
+    if (c->flags & CT_ROW_VALUE) p = put_number(p, c->value);
+    *p++ = ',';
+    if (c->flags & CT_ROW_NUM) p = put_number(p, c->num);
+    *p++ = ',';
+    if (c->flags & CT_ROW_DEN) p = put_number(p, c->den);
+    *p++ = ',';
+    if (c->flags & CT_ROW_COUNTS) p = put_int(p, c->reported);
+    *p++ = ',';
+    if (c->flags & CT_ROW_COUNTS) p = put_int(p, c->expected);
+    memcpy(p, t->suffix, t->suffix_len);
+    p += t->suffix_len;
+    if (c->flags & CT_ROW_APPROX) *p++ = '1';
+    *p++ = '\n';
+    ct_out_advance(t->out, (size_t)(p - b));
 }
 
 /* A row through ct_rec (JSON, Excel), in the order of `columns`. */

@@ -11,6 +11,8 @@
 
 typedef enum { CT_FMT_CSV, CT_FMT_JSON, CT_FMT_XLSX } ct_format;
 
+enum { CT_TABLE_PERIODS = 400 };
+
 typedef struct {
     ct_out *out;
     const ct_series *series;
@@ -23,6 +25,12 @@ typedef struct {
     char prefix[1024];
     size_t suffix_len;    /* ",name,valid_from,valid_to," for the same unit */
     char suffix[1024];
+    int period_pos;       /* the row's place among its unit's periods */
+    struct {              /* the periods as text, by that place (every unit has the same) */
+        ct_period period;
+        unsigned char len;
+        char text[CT_PERIOD_BUF];
+    } periods[CT_TABLE_PERIODS];
 } ct_table;
 
 void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f);

@@ -458,6 +458,118 @@ static void test_temporary(void)
     ct_diags_free(&d);
 }
 
+/* Integers, and the six decimals written two digits at a time. */
+static void test_integers(void)
+{
+    char b[32];
+    const struct { long long v; const char *text; } cases[] = {
+        {0, "0"}, {7, "7"}, {10, "10"}, {99, "99"}, {100, "100"}, {101, "101"}, {-1, "-1"},
+        {-10, "-10"}, {12345, "12345"}, {-2147483648LL, "-2147483648"}, {2147483647, "2147483647"},
+        {9223372036854775807LL, "9223372036854775807"}, {-9223372036854775807LL - 1, "-9223372036854775808"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = ct_out_format_integer(cases[i].v, b);
+        CHECK_STR(b, cases[i].text);
+        CHECK_INT(n, strlen(cases[i].text));
+        if (cases[i].v > -1000000000000LL && cases[i].v < 1000000000000LL)
+            CHECK_STR(num((double)cases[i].v), cases[i].text);
+    }
+    CHECK_STR(num(12.340005), "12.340005");
+    CHECK_STR(num(7.05), "7.05");
+    CHECK_STR(num(1.1), "1.1");
+    CHECK_STR(num(3.000102), "3.000102");
+    CHECK_STR(num(-0.120034), "-0.120034");
+    CHECK_STR(num(123456.654321), "123456.654321");
+}
+
+/* The text test_write_behind writes, line by line (the same each time). */
+static size_t behind_line(int i, char *buf)
+{
+    if (i % 997 == 0) { /* now and then a block larger than a buffer */
+        size_t n = 300000 + (size_t)i;
+        for (size_t k = 0; k < n; k++) buf[k] = (char)('a' + (k + (size_t)i) % 26);
+        buf[n] = '\n';
+        return n + 1;
+    }
+    return (size_t)snprintf(buf, 64, "%d,row %d,%d\n", i, i * 7, i % 13);
+}
+
+/* Write-behind: the file holds every byte in order, through buffers handed
+ * to the writer thread; abort leaves nothing; a full device is an error. */
+static void test_write_behind(void)
+{
+    enum { LINES = 60000 };
+    char p[128];
+    snprintf(p, sizeof p, "%s/behind.csv", dir);
+    static char line[400000];
+    ct_diags d;
+    ct_diags_init(&d);
+    ct_out *o = ct_out_open(p, &d);
+    CHECK(o != NULL);
+    size_t total = 0;
+    if (o) {
+        ct_out_write_behind(o);
+        for (int i = 0; i < LINES; i++) {
+            size_t n = behind_line(i, line);
+            total += n;
+            if (i % 3 == 0 && n < 64) { /* in place, as the compute table writes */
+                char *b = ct_out_reserve(o, 64);
+                memcpy(b, line, n);
+                ct_out_advance(o, n);
+            } else if (i % 3 == 1 && n < 64) {
+                for (size_t k = 0; k < n; k++) ct_out_char(o, line[k]);
+            } else {
+                ct_out_write(o, line, n);
+            }
+        }
+        CHECK_INT(ct_out_commit(o, &d), CT_OK);
+    }
+    CHECK_INT(d.n_errors, 0);
+    FILE *f = fopen(p, "rb");
+    CHECK(f != NULL);
+    if (f) {
+        size_t got = 0, bad_line = 0;
+        int bad = 0;
+        for (int i = 0; i < LINES && !bad; i++) {
+            static char back[400000];
+            size_t n = behind_line(i, line);
+            size_t r = fread(back, 1, n, f);
+            got += r;
+            if (r != n || memcmp(back, line, n) != 0) { bad = 1; bad_line = (size_t)i; }
+        }
+        if (bad) fprintf(stderr, "write-behind: the file differs from line %zu on\n", bad_line);
+        CHECK(!bad);
+        CHECK(fgetc(f) == EOF);
+        CHECK_INT(got, total);
+        fclose(f);
+    }
+    unlink(p);
+
+    /* abort after several buffers: no file, no temporary file */
+    o = ct_out_open(p, &d);
+    CHECK(o != NULL);
+    if (o) {
+        ct_out_write_behind(o);
+        for (int i = 0; i < 200000; i++) ct_out_puts(o, "0123456789");
+        ct_out_abort(o);
+    }
+    CHECK_INT(files_in(dir), 0);
+
+    /* a full device: the error of the writer thread is the commit's */
+    if (access("/dev/full", W_OK) == 0) {
+        o = ct_out_open("/dev/full", &d);
+        CHECK(o != NULL);
+        if (o) {
+            ct_out_write_behind(o);
+            for (int i = 0; i < 200000; i++) ct_out_puts(o, "0123456789");
+            CHECK_INT(ct_out_commit(o, &d), CT_EIO);
+        }
+        CHECK_INT(d.n_errors, 1);
+        if (d.n) CHECK_STR(d.items[0].file, "/dev/full");
+        CHECK(DIAGS_HAVE(d, "No space left"));
+    }
+    ct_diags_free(&d);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/ct_out_XXXXXX");
@@ -471,6 +583,8 @@ int main(void)
     test_escaping();
     test_whole_or_nothing();
     test_stdout();
+    test_integers();
+    test_write_behind();
     rmdir(dir);
     return test_report("test_output");
 }
