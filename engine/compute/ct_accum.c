@@ -6,25 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ct_series_value and ct_series_unit_valid, inlined in the loops below. */
-static const int per_year[CT_PT_COUNT] = {1, 2, 4, 12};
-
-static inline double value_at(const ct_series *s, int m, int u, ct_period p)
-{
-    const double *v = s->metrics[m].vals[p.type];
-    if (!v) return NAN;
-    int np = s->n_periods[p.type];
-    int i = (p.year - s->year0) * per_year[p.type] + p.sub;
-    if (i < 0 || i >= np) return NAN;
-    return v[(size_t)s->level_pos[u] * (size_t)np + (size_t)i];
-}
-
-static inline int valid_at(const ct_series *s, int u, ct_period p)
-{
-    int len = 12 / per_year[p.type], first = p.year * 12 + p.sub * len;
-    return first <= s->valid_last[u] && first + len - 1 >= s->valid_first[u];
-}
-
 typedef struct {
     const ct_series *s;
     ct_period p;
@@ -42,7 +23,7 @@ static double lookup(const ct_cond *leaf, void *vctx)
     int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
     if (at < 0) return NAN;
     if (s->has_approx && ct_geo_approx(s, leaf->ref, at, e->p)) ((eval_ctx *)vctx)->apx = 1;
-    return value_at(s, leaf->ref, at, e->p);
+    return ct_series_value(s, leaf->ref, at, e->p);
 }
 
 static int eval_apx(const ct_series *s, const ct_cond *c, int unit, ct_period p, unsigned char *apx)
@@ -62,7 +43,7 @@ int ct_accum_eval(const ct_series *s, const ct_cond *c, int unit, ct_period p)
 /* Whether a base unit is counted at p: it exists then and passes `among`. */
 static int counted(const ct_series *s, const ct_indicator *ind, int u, ct_period p)
 {
-    if (!valid_at(s, u, p)) return 0;
+    if (!ct_series_unit_valid(s, u, p)) return 0;
     return !ind->among.cond || ct_accum_eval(s, ind->among.cond, u, p) == 1;
 }
 
@@ -93,9 +74,9 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         return;
     }
     case CT_KIND_RATIO: {
-        if (valid_at(s, u, p)) a->exp[i]++;
-        double x = value_at(s, ind->numerator.index, u, p);
-        double y = value_at(s, ind->denominator.index, u, p);
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
+        double x = ct_series_value(s, ind->numerator.index, u, p);
+        double y = ct_series_value(s, ind->denominator.index, u, p);
         if (isnan(x) || isnan(y)) return;
         if (s->has_approx && (ct_geo_approx(s, ind->numerator.index, u, p) || ct_geo_approx(s, ind->denominator.index, u, p)))
             a->apx[i] = 1;
@@ -105,8 +86,8 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         return;
     }
     case CT_KIND_SUM: {
-        if (valid_at(s, u, p)) a->exp[i]++;
-        double x = value_at(s, ind->metric.index, u, p);
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
+        double x = ct_series_value(s, ind->metric.index, u, p);
         if (isnan(x)) return;
         if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, p)) a->apx[i] = 1;
         a->num[i] += x;
@@ -114,7 +95,7 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         return;
     }
     case CT_KIND_FREQUENCY: {
-        if (valid_at(s, u, p)) a->exp[i]++;
+        if (ct_series_unit_valid(s, u, p)) a->exp[i]++;
         int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
         ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
         int met = 0, any = 0, due = 0;
@@ -122,7 +103,7 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         for (int j = 0; j < k; j++, sp.sub++) {
             if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
             due++;
-            double x = value_at(s, ind->metric.index, u, sp);
+            double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
             if (s->has_approx && ct_geo_approx(s, ind->metric.index, u, sp)) a->apx[i] = 1;
             any = 1;

@@ -226,23 +226,6 @@ int ct_series_n_periods(const ct_series *s, ct_ptype t)
     return s->n_periods[t]; /* zero until observations are loaded */
 }
 
-double ct_series_value(const ct_series *s, int m, int u, ct_period p)
-{
-    const ct_metric *mt = &s->metrics[m];
-    const double *v = mt->vals[p.type];
-    if (!v) return NAN;
-    int np = ct_series_n_periods(s, (ct_ptype)p.type);
-    int i = ct_period_index(p, s->year0);
-    if (i < 0 || i >= np) return NAN;
-    return v[ct_series_cell(s, mt, s->level_pos[u], i)];
-}
-
-int ct_series_unit_valid(const ct_series *s, int u, ct_period p)
-{
-    return ct_period_first_month(p) <= s->valid_last[u] &&
-           ct_period_last_month(p) >= s->valid_first[u];
-}
-
 int ct_series_in_subtree(const ct_series *s, int u, int top)
 {
     return s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->level[top]] == top;

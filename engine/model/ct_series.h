@@ -4,6 +4,7 @@
 #ifndef CT_SERIES_H
 #define CT_SERIES_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "../core/ct_arena.h"
@@ -159,10 +160,24 @@ static inline size_t ct_series_cell(const ct_series *s, const ct_metric *mt, int
 }
 
 /* The value of metric m for unit u (of the metric's level) at period p, or NaN. */
-double ct_series_value(const ct_series *s, int m, int u, ct_period p);
+static inline double ct_series_value(const ct_series *s, int m, int u, ct_period p)
+{
+    static const int per_year[CT_PT_COUNT] = {1, 2, 4, 12};
+    const ct_metric *mt = &s->metrics[m];
+    const double *v = mt->vals[p.type];
+    if (!v) return NAN;
+    int i = (p.year - s->year0) * per_year[p.type] + p.sub;
+    if (i < 0 || i >= s->n_periods[p.type]) return NAN;
+    return v[ct_series_cell(s, mt, s->level_pos[u], i)];
+}
 
 /* Whether unit u exists during period p (valid_from / valid_to). */
-int ct_series_unit_valid(const ct_series *s, int u, ct_period p);
+static inline int ct_series_unit_valid(const ct_series *s, int u, ct_period p)
+{
+    static const int months[CT_PT_COUNT] = {12, 6, 3, 1};
+    int len = months[p.type], first = p.year * 12 + p.sub * len;
+    return first <= s->valid_last[u] && first + len - 1 >= s->valid_first[u];
+}
 
 /* Whether unit u lies in the subtree of unit top. */
 int ct_series_in_subtree(const ct_series *s, int u, int top);
