@@ -91,6 +91,9 @@ cat "$data/units.csv" "$data/observations.csv" > /dev/null
 timed() {
     local name=$1; shift
     echo "== $name: $*"
+    # the previous round's output goes first, untimed: replacing a file of
+    # hundreds of megabytes costs the kernel a fraction of a second
+    rm -f "$work/$name.csv"
     if ! /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"; then
         echo "run.sh: $name failed:" >&2
         tail -n 20 "$work/$name.err" >&2
