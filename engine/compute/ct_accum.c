@@ -99,7 +99,7 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         int k = ct_ptype_per_year(ind->per) / ct_ptype_per_year((ct_ptype)p.type);
         ct_period sp = {p.year, (unsigned char)ind->per, (unsigned char)(p.sub * k)};
         int met = 0, any = 0, due = 0;
-        int until = ct_compute_asof_month(s);
+        int until = ct_series_asof_month(s);
         for (int j = 0; j < k; j++, sp.sub++) {
             if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
             due++;

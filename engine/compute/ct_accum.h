@@ -5,7 +5,25 @@
 #ifndef CT_ACCUM_H
 #define CT_ACCUM_H
 
-#include "ct_compute.h"
+#include "../load/ct_plan.h"
+#include "../model/ct_series.h"
+
+/* What a row of an indicator holds (flags: which parts are present). */
+enum {
+    CT_ROW_VALUE = 1,   /* value is present */
+    CT_ROW_NUM = 2,     /* numerator is present */
+    CT_ROW_DEN = 4,     /* denominator is present */
+    CT_ROW_COUNTS = 8,  /* reported and expected are present (unit-counting kinds) */
+    CT_ROW_COVER = 16,  /* reported/expected give the coverage (every kind but lua:
+                           for metric kinds, units with a value / units valid) */
+    CT_ROW_APPROX = 32  /* rests on a part link without a weight (see ct_geo.h) */
+};
+
+typedef struct {
+    double value, num, den;
+    int reported, expected;
+    unsigned flags;
+} ct_cell;
 
 /* Slots 0..n-1 of num, den (sums), rep, exp, cnt (counts) and apx (some
  * value rests on a part link without a weight). */

@@ -87,7 +87,7 @@ ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, c
 
 int ct_compute_asof_month(const ct_series *s)
 {
-    return s->cutoff_month != INT_MAX ? s->cutoff_month : s->last_month;
+    return ct_series_asof_month(s);
 }
 
 static void sum_up(const ct_series *s, int *v)

@@ -8,23 +8,9 @@
 #include "../core/ct_lang.h"
 #include "../load/ct_plan.h"
 #include "../model/ct_series.h"
+#include "ct_accum.h"
 
 
-enum {
-    CT_ROW_VALUE = 1,   /* value is present */
-    CT_ROW_NUM = 2,     /* numerator is present */
-    CT_ROW_DEN = 4,     /* denominator is present */
-    CT_ROW_COUNTS = 8,  /* reported and expected are present (unit-counting kinds) */
-    CT_ROW_COVER = 16,  /* reported/expected give the coverage (every kind but lua:
-                           for metric kinds, units with a value / units valid) */
-    CT_ROW_APPROX = 32  /* rests on a part link without a weight (see ct_geo.h) */
-};
-
-typedef struct {
-    double value, num, den;
-    int reported, expected;
-    unsigned flags;
-} ct_cell;
 
 typedef struct {
     const ct_plan *plan;

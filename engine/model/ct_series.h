@@ -4,6 +4,7 @@
 #ifndef CT_SERIES_H
 #define CT_SERIES_H
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 
@@ -172,6 +173,13 @@ static inline double ct_series_value(const ct_series *s, int m, int u, ct_period
 }
 
 /* Whether unit u exists during period p (valid_from / valid_to). */
+/* The last month the data speak for: the --as-of cut-off when there is one,
+ * else the last month with data. */
+static inline int ct_series_asof_month(const ct_series *s)
+{
+    return s->cutoff_month != INT_MAX ? s->cutoff_month : s->last_month;
+}
+
 static inline int ct_series_unit_valid(const ct_series *s, int u, ct_period p)
 {
     static const int months[CT_PT_COUNT] = {12, 6, 3, 1};

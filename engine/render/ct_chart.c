@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ct_chart_multiples.h"
-#include "ct_chart_status.h"
-#include "ct_chart_trajectory.h"
 
 /* ---- ct_chart_words ------------------------------------------------------------------------- */
 
@@ -479,14 +476,5 @@ void ct_chart_layer(ct_plot_buf *plot, const char **sep, const char *spec, const
     ct_plot_buf_printf(plot, "%s%s title ", *sep, spec);
     ct_plot_gp_string(plot, title);
     *sep = ", \\\n  ";
-}
-
-void ct_plot_script(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
-{
-    switch (c->kind) {
-    case CT_CHART_TRAJECTORY: ct_chart_trajectory(c, st, b); break;
-    case CT_CHART_MULTIPLES: ct_chart_multiples(c, st, b); break;
-    case CT_CHART_STATUS: ct_chart_status(c, st, b); break;
-    }
 }
 

@@ -1,7 +1,8 @@
 /* What every chart script shares: the words of the charts, the style, the
- * preamble (theme, terminal, output), axes, datablocks; and ct_plot_script,
- * which writes a chart's script by its kind (ct_chart_trajectory.c,
- * ct_chart_multiples.c, ct_chart_status.c: a new kind goes beside them). */
+ * preamble (theme, terminal, output), axes, datablocks. Each kind of chart
+ * writes its script with them (ct_chart_trajectory.c, ct_chart_multiples.c,
+ * ct_chart_status.c: a new kind goes beside them); ct_plot_script picks the
+ * kind. */
 #ifndef CT_CHART_H
 #define CT_CHART_H
 
@@ -34,10 +35,6 @@ typedef struct {
     ct_plot_format format;
 } ct_plot_style;
 
-/* Writes the complete gnuplot script of a chart into b: it loads the theme
- * (OUT/theme.gp, by a path relative to the script) and writes the chart
- * beside the script, whatever the folder gnuplot runs in. */
-void ct_plot_script(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b);
 
 /* ---- pieces the chart kinds share ---- */
 

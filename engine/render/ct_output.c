@@ -378,3 +378,23 @@ void ct_out_json_string(ct_out *o, const char *s)
     }
     ct_out_char(o, '"');
 }
+
+void ct_out_html(ct_out *o, const char *s)
+{
+    const char *p = s ? s : "", *run = p;
+    for (; *p; p++) {
+        const char *rep = NULL;
+        switch (*p) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        ct_out_write(o, run, (size_t)(p - run));
+        ct_out_puts(o, rep);
+        run = p + 1;
+    }
+    ct_out_write(o, run, (size_t)(p - run));
+}

@@ -57,4 +57,7 @@ size_t ct_out_format_csv_field(const char *s, char *buf, size_t size);
 /* A JSON string with its quotes. */
 void ct_out_json_string(ct_out *o, const char *s);
 
+/* s with & < > " ' escaped for HTML text and attribute values. */
+void ct_out_html(ct_out *o, const char *s);
+
 #endif

@@ -12,5 +12,6 @@
 #include "ct_gnuplot.h"
 #include "ct_plot_buf.h"
 #include "ct_plot_data.h"
+#include "ct_plot_script.h"
 
 #endif

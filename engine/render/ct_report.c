@@ -8,26 +8,6 @@
 
 #include "../compute/ct_compute.h"
 
-void ct_report_escape(ct_out *o, const char *s)
-{
-    const char *p = s ? s : "", *run = p;
-    for (; *p; p++) {
-        const char *rep = NULL;
-        switch (*p) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        ct_out_write(o, run, (size_t)(p - run));
-        ct_out_puts(o, rep);
-        run = p + 1;
-    }
-    ct_out_write(o, run, (size_t)(p - run));
-}
-
 typedef struct {
     const char *title, *generated, *summary, *targets_total, *plans, *status_chart, *targets, *charts,
         *feasibility, *no_findings, *completeness, *completeness_intro, *all_reported, *not_reported, *unit,
@@ -117,7 +97,7 @@ typedef struct {
     const rwords *w;
 } rctx;
 
-static void esc(rctx *r, const char *s) { ct_report_escape(r->o, s); }
+static void esc(rctx *r, const char *s) { ct_out_html(r->o, s); }
 static void puts_(rctx *r, const char *s) { ct_out_puts(r->o, s); }
 
 /* A number for the page: counts without decimals, others with at most 4 significant digits. */

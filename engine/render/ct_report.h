@@ -39,7 +39,4 @@ typedef struct {
  * CT_OK, or CT_EIO with an error in d. */
 ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags *d);
 
-/* s with & < > " ' escaped for HTML text and attribute values. */
-void ct_report_escape(ct_out *o, const char *s);
-
 #endif

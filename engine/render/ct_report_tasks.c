@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ct_report.h"
+#include "ct_output.h"
 
 typedef struct {
     const char *tasks, *tasks_intro, *late, *on_time, *task, *expected, *status;
@@ -68,27 +68,27 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 snprintf(buf, sizeof buf, "%s %s%%", w->expected, exp);
                 snprintf(intro, sizeof intro, w->tasks_intro, y1, buf);
                 ct_out_puts(o, "<h3>");
-                ct_report_escape(o, w->tasks);
+                ct_out_html(o, w->tasks);
                 ct_out_puts(o, "</h3>\n<p class=\"meta\">");
-                ct_report_escape(o, intro);
+                ct_out_html(o, intro);
                 ct_out_puts(o, "</p><div class=\"tw\"><table><thead><tr><th>");
-                ct_report_escape(o, w->task);
+                ct_out_html(o, w->task);
                 ct_out_puts(o, "</th>");
                 for (int j = 0; j < np; j++) {
                     char pb[CT_PERIOD_BUF];
                     ct_period_format(per[j], pb);
                     ct_out_puts(o, "<th>");
-                    ct_report_escape(o, pb);
+                    ct_out_html(o, pb);
                     ct_out_puts(o, "</th>");
                 }
                 ct_out_puts(o, "<th>");
-                ct_report_escape(o, w->status);
+                ct_out_html(o, w->status);
                 ct_out_puts(o, "</th></tr></thead><tbody>\n");
             }
             ct_out_puts(o, "<tr><td class=\"ind\">");
-            ct_report_escape(o, (s->name[k] && s->name[k][0] ? s->name[k] : s->code[k]));
+            ct_out_html(o, (s->name[k] && s->name[k][0] ? s->name[k] : s->code[k]));
             ct_out_puts(o, " <span class=\"meta\">");
-            ct_report_escape(o, s->code[k]);
+            ct_out_html(o, s->code[k]);
             ct_out_puts(o, "</span></td>");
             double latest = NAN;
             int lj = -1;
@@ -97,7 +97,7 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 char b[32];
                 num(v, b, sizeof b);
                 ct_out_puts(o, "<td class=\"num\">");
-                ct_report_escape(o, isfinite(v) ? b : "—");
+                ct_out_html(o, isfinite(v) ? b : "—");
                 ct_out_puts(o, "</td>");
                 if (isfinite(v)) { latest = v; lj = j; }
             }
@@ -105,7 +105,7 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
             double expect = end > start ? 100.0 * (due - start) / (end - start) : 100;
             int late = isfinite(latest) && latest + 1e-9 < (expect > 100 ? 100 : expect);
             ct_out_puts(o, late ? "<td class=\"late\">" : "<td>");
-            ct_report_escape(o, late ? w->late : w->on_time);
+            ct_out_html(o, late ? w->late : w->on_time);
             ct_out_puts(o, "</td></tr>\n");
         }
         if (rows) ct_out_puts(o, "</tbody></table></div>\n");
