@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_failures, test_checks;
@@ -33,6 +34,16 @@ static inline int diags_have(const ct_diags *d, const char *text)
         if (strstr(d->items[i].msg, text)) return 1;
     return 0;
 }
+
+/* Writes n bytes of text to path; a test that cannot write its input stops. */
+static inline void test_write(const char *path, const char *text, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) { perror(path); exit(2); }
+    if (fwrite(text, 1, n, f) != n || fclose(f) != 0) { perror(path); exit(2); }
+}
+
+static inline void test_write_text(const char *path, const char *text) { test_write(path, text, strlen(text)); }
 
 static inline int test_report(const char *name)
 {

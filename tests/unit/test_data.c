@@ -12,14 +12,6 @@
 static char dir[64];
 static char units_path[128], obs_path[128], plan_path[128];
 
-static void write_file(const char *p, const char *text)
-{
-    FILE *f = fopen(p, "wb");
-    if (!f) { perror(p); exit(2); }
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Units: the province 01 (no parent: under the implicit root VN), two
  * districts and three communes; 00001 stops after 2017S1, 00004 starts in
  * July 2016. high_risk is numeric; note has a non-number on line 4. */
@@ -151,7 +143,7 @@ static void test_units_errors(void)
         {"code,name,level,parent\n01,A,province,\n011,B,district\n", "3 fields where the header has 4", 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        write_file(units_path, cases[i].csv);
+        test_write_text(units_path, cases[i].csv);
         ct_series s;
         ct_diags d;
         ct_series_init(&s);
@@ -172,7 +164,7 @@ static void test_units_errors(void)
     }
 
     /* a single national unit is the root, no VN is added */
-    write_file(units_path, "code,name,level,parent\nVN0,Vi\xE1\xBB\x87t Nam,national,\n01,A,province,VN0\n");
+    test_write_text(units_path, "code,name,level,parent\nVN0,Vi\xE1\xBB\x87t Nam,national,\n01,A,province,VN0\n");
     ct_series s;
     ct_diags d;
     ct_series_init(&s);
@@ -192,7 +184,7 @@ static void test_units_errors(void)
     CHECK_INT(d.n_errors, 1);
     ct_series_free(&s);
     ct_diags_free(&d);
-    write_file(units_path, units_csv);
+    test_write_text(units_path, units_csv);
 }
 
 /* Observations with every roll-up rule. */
@@ -240,7 +232,7 @@ static void load_all(ct_series *s, ct_diags *d, ct_status *units_st, ct_status *
 
 static void test_rollups(void)
 {
-    write_file(obs_path, obs_csv);
+    test_write_text(obs_path, obs_csv);
     ct_series s;
     ct_diags d;
     ct_status ust, ost;
@@ -308,7 +300,7 @@ static void test_rollups(void)
 /* Loads obs text against the standard units and declarations. */
 static ct_status obs_case(const char *text, ct_series *s, ct_diags *d)
 {
-    write_file(obs_path, text);
+    test_write_text(obs_path, text);
     ct_status ust, ost;
     load_all(s, d, &ust, &ost);
     CHECK_INT(ust, CT_OK);
@@ -491,8 +483,8 @@ static const char *plan_yaml =
 
 static void test_cells(void)
 {
-    write_file(obs_path, obs_csv);
-    write_file(plan_path, plan_yaml);
+    test_write_text(obs_path, obs_csv);
+    test_write_text(plan_path, plan_yaml);
     ct_series s;
     ct_diags d;
     ct_status ust, ost, pst = CT_EIO;
@@ -697,7 +689,7 @@ int main(void)
     snprintf(units_path, sizeof units_path, "%s/units.csv", dir);
     snprintf(obs_path, sizeof obs_path, "%s/observations.csv", dir);
     snprintf(plan_path, sizeof plan_path, "%s/plan.yaml", dir);
-    write_file(units_path, units_csv);
+    test_write_text(units_path, units_csv);
     test_units();
     test_units_errors();
     test_rollups();

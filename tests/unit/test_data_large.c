@@ -20,14 +20,6 @@ static char units_path[128], obs_path[128];
 
 enum { COMMUNES = 1200, FIRST_YEAR = 2011, YEARS = 15 };
 
-static void write_file(const char *p, const char *text, size_t n)
-{
-    FILE *f = fopen(p, "wb");
-    if (!f) { perror(p); exit(2); }
-    fwrite(text, 1, n, f);
-    fclose(f);
-}
-
 /* A growing text. */
 typedef struct {
     char *p;
@@ -66,7 +58,7 @@ static void add_rows(text *t, int c0, int c1)
 
 static void load(const text *t, size_t split_bytes, ct_series *s, ct_diags *d, ct_status *st)
 {
-    write_file(obs_path, t->p, t->n);
+    test_write(obs_path, t->p, t->n);
     ct_series_init(s);
     ct_diags_init(d);
     s->obs_split_bytes = split_bytes;
@@ -246,7 +238,7 @@ int main(void)
     text u = {0};
     add(&u, "code,name,level,parent\n01,P,province,\n001,D,district,01\n");
     for (int c = 0; c < COMMUNES; c++) add(&u, "c%04d,C,commune,001\n", c);
-    write_file(units_path, u.p, u.n);
+    test_write(units_path, u.p, u.n);
     free(u.p);
     test_clean();
     test_unseen();

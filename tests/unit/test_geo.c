@@ -15,14 +15,6 @@
 static char dir[64];
 static char units_path[128], obs_path[128], succ_path[128];
 
-static void write_file(const char *p, const char *text)
-{
-    FILE *f = fopen(p, "wb");
-    if (!f) { perror(p); exit(2); }
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Three old communes A (10001), B (10002), C (10003) until 2025S1; from
  * 2025S2 the code 10001 names X, made of all of A and B, and 10009 names Y,
  * made of 40 % of C; the rest of C goes to X with no weight given. */
@@ -188,9 +180,9 @@ int main(void)
     snprintf(units_path, sizeof units_path, "%s/units.csv", dir);
     snprintf(obs_path, sizeof obs_path, "%s/observations.csv", dir);
     snprintf(succ_path, sizeof succ_path, "%s/successions.csv", dir);
-    write_file(units_path, units_csv);
-    write_file(obs_path, obs_csv);
-    write_file(succ_path, succ_csv);
+    test_write_text(units_path, units_csv);
+    test_write_text(obs_path, obs_csv);
+    test_write_text(succ_path, succ_csv);
     test_reused_codes();
     test_carry();
     test_as_reported_and_merge_needed();

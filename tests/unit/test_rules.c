@@ -38,10 +38,7 @@ static void write_file(const char *name, const char *text)
 {
     char p[512];
     path_of(p, sizeof p, name);
-    FILE *f = fopen(p, "wb");
-    if (!f) { perror(p); exit(2); }
-    fputs(text, f);
-    fclose(f);
+    test_write_text(p, text);
 }
 
 static int exists(const char *name)
