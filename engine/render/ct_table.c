@@ -8,17 +8,18 @@ static const char *const columns[] = {"plan", "indicator", "unit", "level", "per
                                       "name", "valid_from", "valid_to", "approximate"};
 enum { N_COLUMNS = 14 };
 
-void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
+static void table_init(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
 {
+    memset(t, 0, sizeof *t);
     t->out = out;
     t->series = s;
     t->format = f;
-    t->rows = 0;
-    t->prefix_ind = NULL;
     t->prefix_unit = -1;
-    t->prefix_len = 0;
-    t->period_pos = 0;
-    memset(t->periods, 0, sizeof t->periods);
+}
+
+void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
+{
+    table_init(t, out, s, f);
     if (f == CT_FMT_JSON) {
         ct_rec_begin(&t->rec, out, 1, columns, N_COLUMNS);
         return;
@@ -30,20 +31,14 @@ void ct_table_begin(ct_table *t, ct_out *out, const ct_series *s, ct_format f)
     ct_out_char(out, '\n');
 }
 
-/* "plan,indicator,unit,level," is the same for every period of a unit:
- * it is formatted once and copied. */
 void ct_table_begin_xlsx(ct_table *t, ct_xlsx *x, const ct_series *s)
 {
-    t->out = NULL;
-    t->series = s;
-    t->format = CT_FMT_XLSX;
-    t->rows = 0;
-    t->prefix_ind = NULL;
-    t->prefix_unit = -1;
-    t->prefix_len = 0;
+    table_init(t, NULL, s, CT_FMT_XLSX);
     ct_rec_begin_xlsx(&t->rec, x, columns, N_COLUMNS);
 }
 
+/* "plan,indicator,unit,level," is the same for every period of a unit:
+ * it is formatted once and copied. */
 static void csv_prefix(ct_table *t, const ct_row *r)
 {
     const ct_series *s = t->series;
