@@ -166,18 +166,25 @@ void ct_chart_preamble(const ct_chart *c, const ct_plot_style *st, const char *w
     ct_chart_set_string(b, "set output", out, NULL);
 }
 
+void ct_chart_target_value(const ct_assessment *a, char *buf, size_t size)
+{
+    const ct_target *t = a->target;
+    ct_chart_num_label(a->target_value, buf, size);
+    if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
+        char m[40];
+        ct_chart_num_label(t->max, m, sizeof m);
+        size_t l = strlen(buf);
+        snprintf(buf + l, size - l, "–%s", m);
+    }
+}
+
 /* The target's text for its label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
 void ct_chart_target_label(const ct_assessment *a, char *buf, size_t size)
 {
     const ct_target *t = a->target;
     int pct = ct_indicator_is_percent(a->ind);
-    char v[128], m[40];
-    ct_chart_num_label(a->target_value, v, sizeof v);
-    if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
-        ct_chart_num_label(t->max, m, sizeof m);
-        size_t l = strlen(v);
-        snprintf(v + l, sizeof v - l, "–%s", m);
-    }
+    char v[128];
+    ct_chart_target_value(a, v, sizeof v);
     if (t->each_period && t->from && t->to && t->from != t->to)
         snprintf(buf, size, "%s%s — %d–%d", v, pct ? "%" : "", t->from, t->to);
     else

@@ -57,6 +57,8 @@ void ct_chart_set_string(ct_plot_buf *b, const char *cmd, const char *text, cons
 const char *ct_chart_base_name(const char *rel);
 /* The start of every script: locating itself, the theme, the terminal, the output. */
 void ct_chart_preamble(const ct_chart *c, const ct_plot_style *st, const char *width, const char *height, ct_plot_buf *b);
+/* The target's value: "75", or a range "90–95". */
+void ct_chart_target_value(const ct_assessment *a, char *buf, size_t size);
 /* A target's label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
 void ct_chart_target_label(const ct_assessment *a, char *buf, size_t size);
 

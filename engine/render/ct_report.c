@@ -101,13 +101,6 @@ static void esc(rctx *r, const char *s) { ct_out_html(r->o, s); }
 static void puts_(rctx *r, const char *s) { ct_out_puts(r->o, s); }
 
 /* A number for the page: counts without decimals, others with at most 4 significant digits. */
-static void fmt_num(double v, char *buf, size_t size)
-{
-    if (!isfinite(v)) { snprintf(buf, size, "–"); return; }
-    if (fabs(v) >= 1000 || (fabs(v - round(v)) < 1e-9 && fabs(v) >= 1)) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
-}
-
 static const char *status_class(const char *st)
 {
     int n;
@@ -189,13 +182,8 @@ static void unit_label(rctx *r, const ct_series *s, int u, int meta)
 static void target_text(const ct_assessment *a, char *buf, size_t size)
 {
     const ct_target *t = a->target;
-    char v[128], m[40];
-    fmt_num(a->target_value, v, sizeof v);
-    if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
-        fmt_num(t->max, m, sizeof m);
-        size_t l = strlen(v);
-        snprintf(v + l, sizeof v - l, "–%s", m);
-    }
+    char v[128];
+    ct_chart_target_value(a, v, sizeof v);
     const char *pct = ct_indicator_is_percent(a->ind) ? "%" : "";
     const char *op = a->ind->direction < 0 ? "≤ " : "";
     if (t->each_period && t->from && t->to && t->from != t->to)
@@ -209,7 +197,7 @@ static void value_cell(rctx *r, int has, double v, ct_period p, const char *pct)
     puts_(r, "<td class=\"num\">");
     if (has) {
         char b1[48], pb[CT_PERIOD_BUF], buf[120];
-        fmt_num(v, b1, sizeof b1);
+        ct_chart_num_label(v, b1, sizeof b1);
         ct_period_format(p, pb);
         snprintf(buf, sizeof buf, "%s%s", b1, pct);
         esc(r, buf);
@@ -274,9 +262,9 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
                 puts_(r, "</span>");
             }
             if (!a->evaluated && isfinite(a->projected)) {
-                fmt_num(a->projected, b1, sizeof b1);
-                fmt_num(a->lower, b2, sizeof b2);
-                fmt_num(a->upper, b3, sizeof b3);
+                ct_chart_num_label(a->projected, b1, sizeof b1);
+                ct_chart_num_label(a->lower, b2, sizeof b2);
+                ct_chart_num_label(a->upper, b3, sizeof b3);
                 if (isfinite(a->lower) && isfinite(a->upper))
                     snprintf(buf, sizeof buf, "%s %d: %s%s [%s–%s]", w->projected, a->target_year, b1, pct, b2, b3);
                 else
