@@ -103,7 +103,7 @@ ct_status ct_csv_open(ct_csv *r, const char *path, ct_diags *d)
         return CT_OK;
     }
     /* read, not mapped: a file cut short while it is read is an error, not
-     * a SIGBUS; anonymous pages so that ct_csv_release_read can drop them */
+     * a SIGBUS */
     void *m = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) {
         ct_error_at(d, path, 0, 0, "cannot read: %s", strerror(errno));
@@ -237,18 +237,6 @@ ct_status ct_csv_rewind(ct_csv *r)
     ct_status st = refill(r, 0, 1);
     if (st == CT_OK && r->size >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
     return st;
-}
-
-void ct_csv_release_read(ct_csv *r)
-{
-    const size_t chunk = (size_t)32 << 20, margin = (size_t)1 << 20;
-    long pg = sysconf(_SC_PAGESIZE);
-    /* keep the last megabyte: the fields of recent rows may still be in use */
-    if (r->stream || r->pos < margin) return;
-    size_t upto = (r->pos - margin) & ~((size_t)pg - 1);
-    if (r->data == empty_data || upto < r->released + chunk) return;
-    madvise(r->data + r->released, upto - r->released, MADV_DONTNEED);
-    r->released = upto;
 }
 
 static void skip_line(ct_csv *r)

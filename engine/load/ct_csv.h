@@ -20,7 +20,6 @@ typedef struct {
     const char *path;
     char *data;          /* the text (anonymous pages, writable: "" is unescaped in place) */
     size_t size, pos;
-    size_t released;     /* bytes before this offset were returned to the kernel */
     int line;            /* line where the next row starts (1-based) */
     int row_line;        /* line where the last row returned started */
     /* streaming (ct_csv_stream); stream 0 when the file is read whole */
@@ -62,9 +61,6 @@ static inline size_t ct_csv_tell(const ct_csv *r) { return r->base + r->pos; }
  * of fields in the row (which may exceed max: only max are stored), 0 at end
  * of file, or -1 on a syntax error (added to d; the reader skips to the next line). */
 int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d);
-
-/* Frees the pages already read, so that a large file does not stay resident. */
-void ct_csv_release_read(ct_csv *r);
 
 /* Helpers shared by the data folder's readers ------------------------- */
 
