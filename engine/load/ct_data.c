@@ -192,11 +192,7 @@ static ct_status sample_span(const ct_series *s, ct_csv *r, const int *col, int 
             ct_rows_span part;
             memset(&part, 0, sizeof part);
             st = ct_rows_scan(s, &wr, col, ncols, from + SAMPLE_BYTES, finest, &part);
-            if (part.any) {
-                if (!sp->any || part.first_month < sp->first_month) sp->first_month = part.first_month;
-                if (!sp->any || part.last_month > sp->last_month) sp->last_month = part.last_month;
-                sp->any = 1;
-            }
+            ct_rows_span_merge(sp, &part, 1); /* only the months size the arrays */
             ct_csv_close(&wr);
             if (st != CT_OK) st = CT_OK; /* a window that cannot be read: the pass will tell */
         }
@@ -290,11 +286,8 @@ static void *metric_job_run(void *arg)
             ct_series_rollup(s, m);
             continue;
         }
-        for (int t = 0; t < CT_PT_COUNT; t++) {
-            if (!mt->vals[t]) continue;
-            size_t cells = (size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)t);
-            for (size_t i = 0; i < cells; i++) j->filled += !isnan(mt->vals[t][i]);
-        }
+        for (int t = 0; t < CT_PT_COUNT; t++)
+            for (size_t i = 0; mt->vals[t] && i < ct_series_n_cells(s, mt, t); i++) j->filled += !isnan(mt->vals[t][i]);
     }
     return NULL;
 }
@@ -428,8 +421,7 @@ static ct_status read_all_rows(ct_rows_pass *ps, int *col, int *ncols, size_t sp
         for (int m = 0; m < ps->s->n_metrics; m++)
             for (int t = 0; t < CT_PT_COUNT; t++) {
                 ct_metric *mt = &ps->s->metrics[m];
-                size_t n = mt->vals[t] ? (size_t)ps->s->level_size[mt->level] * (size_t)ct_series_n_periods(ps->s, (ct_ptype)t) : 0;
-                for (size_t i = 0; i < n; i++) mt->vals[t][i] = NAN;
+                for (size_t i = 0; mt->vals[t] && i < ct_series_n_cells(ps->s, mt, t); i++) mt->vals[t][i] = NAN;
             }
         st = pass_restart(ps, col, ncols, store, &ps->diags);
         if (st != CT_OK) return st;

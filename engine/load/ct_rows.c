@@ -182,7 +182,7 @@ static double *grow_metric(ct_rows_pass *ps, ct_metric *mt, int t)
     for (int k = 0; k <= t; k++) {
         got = __atomic_load_n(&mt->vals[k], __ATOMIC_ACQUIRE);
         if (got) continue;
-        got = ct_series_new_cells((size_t)s->level_size[mt->level] * (size_t)ct_series_n_periods(s, (ct_ptype)k));
+        got = ct_series_new_cells(ct_series_n_cells(s, mt, k));
         if (!got) break;
         __atomic_store_n(&mt->vals[k], got, __ATOMIC_RELEASE);
     }

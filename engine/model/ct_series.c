@@ -326,10 +326,9 @@ double *ct_series_new_cells(size_t cells)
 ct_status ct_series_alloc_metric(ct_series *s, int m, int finest)
 {
     ct_metric *mt = &s->metrics[m];
-    size_t units = (size_t)s->level_size[mt->level];
     for (int t = 0; t <= finest; t++) {
         if (mt->vals[t]) continue;
-        mt->vals[t] = ct_series_new_cells(units * (size_t)ct_series_n_periods(s, (ct_ptype)t));
+        mt->vals[t] = ct_series_new_cells(ct_series_n_cells(s, mt, t));
         if (!mt->vals[t]) return CT_ENOMEM;
     }
     return CT_OK;

@@ -160,6 +160,13 @@ static inline size_t ct_series_cell(const ct_series *s, const ct_metric *mt, int
     return (size_t)idx * (size_t)s->level_size[mt->level] + (size_t)pos;
 }
 
+/* The cells of a metric's array of period type t: its level's units x the
+ * periods of that type. */
+static inline size_t ct_series_n_cells(const ct_series *s, const ct_metric *mt, int t)
+{
+    return (size_t)s->level_size[mt->level] * (size_t)s->n_periods[t];
+}
+
 /* The value of metric m for unit u (of the metric's level) at period p, or NaN. */
 static inline double ct_series_value(const ct_series *s, int m, int u, ct_period p)
 {
