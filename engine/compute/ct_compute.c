@@ -85,11 +85,6 @@ ct_status ct_compute_approximate(const ct_plan *plan, const ct_indicator *ind, c
     return CT_OK;
 }
 
-int ct_compute_asof_month(const ct_series *s)
-{
-    return ct_series_asof_month(s);
-}
-
 static void sum_up(const ct_series *s, int *v)
 {
     if (!v) return;

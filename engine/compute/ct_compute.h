@@ -64,10 +64,6 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
 ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
                         const ct_series *s, int unit, ct_period p);
 
-/* The last month the data speak for: the --as-of cut-off when there is one,
- * else the last month with data. Sub-periods after it are not yet due. */
-int ct_compute_asof_month(const ct_series *s);
-
 /* Counts over the base units of a unit-counting indicator at period p, for
  * every unit at once (arrays of s->n_units ints, overwritten): units valid
  * at p whose `among` cannot be evaluated for lack of data (among_unknown),

@@ -181,7 +181,7 @@ static inline double ct_series_value(const ct_series *s, int m, int u, ct_period
 
 /* Whether unit u exists during period p (valid_from / valid_to). */
 /* The last month the data speak for: the --as-of cut-off when there is one,
- * else the last month with data. */
+ * else the last month with data. Sub-periods after it are not yet due. */
 static inline int ct_series_asof_month(const ct_series *s)
 {
     return s->cutoff_month != INT_MAX ? s->cutoff_month : s->last_month;

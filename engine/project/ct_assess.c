@@ -607,7 +607,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
     ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
     /* years, and the baseline's own period when it is finer */
     f.finest = plan->has_baseline ? plan->baseline.type : CT_PT_YEAR;
-    int asof = ct_compute_asof_month(s);
+    int asof = ct_series_asof_month(s);
     double min_cov = opt && opt->min_coverage > 0 ? opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
     ct_yearly *u = malloc(sizeof *u);
     if (!u) return CT_ENOMEM;
@@ -651,7 +651,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
 {
     ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
     f.finest = CT_PT_YEAR;
-    int asof = ct_compute_asof_month(s);
+    int asof = ct_series_asof_month(s);
     if (!(min_coverage > 0)) min_coverage = CT_ASSESS_MIN_COVERAGE;
     ct_yearly *u = malloc(sizeof *u);
     if (!u) return CT_ENOMEM;

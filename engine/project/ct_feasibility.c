@@ -34,7 +34,7 @@ static ct_status region_of(const ct_plan *plan, const ct_indicator *ind, const c
     ct_grid g;
     ct_status st = ct_compute_grid(plan, ind, s, &f, &g);
     if (st != CT_OK) return st;
-    if (g.n_units > 0) ct_yearly_read(plan, &g, 0, ct_compute_asof_month(s), min_cov, &rv->u);
+    if (g.n_units > 0) ct_yearly_read(plan, &g, 0, ct_series_asof_month(s), min_cov, &rv->u);
     ct_grid_free(&g);
     const ct_yearly *u = &rv->u;
     if (!u->has_baseline) return CT_OK;

@@ -450,7 +450,7 @@ static void plan_anchor(rctx *r, const ct_plan *p)
 }
 
 /* The as-of month of the report: --as-of, else the last month with data. */
-static int report_asof_month(const ct_plot_plan *pp) { return ct_compute_asof_month(pp->s); }
+static int report_asof_month(const ct_plot_plan *pp) { return ct_series_asof_month(pp->s); }
 
 static void month_label(int month, char *buf, size_t size)
 {
