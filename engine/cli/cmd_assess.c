@@ -139,7 +139,8 @@ static int write_assessment(const ct_assessment *a, void *ctx)
     ct_rec_number(r, a->projected);
     ct_rec_number(r, a->lower);
     ct_rec_number(r, a->upper);
-    ct_rec_text(r, a->status);
+    const char *colour, *label = ct_assess_look(a, a->lang, &colour);
+    ct_rec_status(r, a->status, a->label[0] ? label : NULL, colour);
     ct_rec_text(r, a->note);
     ct_rec_int(r, a->met_year, a->met_year != 0);
     ct_rec_text(r, ct_proj_method_name(a->method));

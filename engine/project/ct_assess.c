@@ -37,6 +37,13 @@ const char *ct_assess_status_label(const char *status, ct_lang lang)
     return lang == CT_LANG_EN ? status_en[i] : status_vi[i];
 }
 
+const char *ct_assess_look(const ct_assessment *a, ct_lang lang, const char **colour)
+{
+    if (colour) *colour = a && a->colour[0] ? a->colour : NULL;
+    if (a && a->label[0]) return a->label;
+    return ct_assess_status_label(a ? a->status : NULL, lang);
+}
+
 int ct_assess_status_is_evaluation(const char *status)
 {
     int i = status_index(status);

@@ -35,6 +35,8 @@ typedef struct {
     ct_lang lang;                 /* the language of the note */
     const char *status;           /* achieved, on_track, ... or a rule's status */
     char status_buf[48];          /* a status set by a rule lives here */
+    char label[128];              /* a rule's display label for its status ("": none) */
+    char colour[8];               /* a rule's colour, "#rrggbb" ("": the theme's) */
     char note[900];
 } ct_assessment;
 
@@ -59,6 +61,13 @@ extern const char *const ct_assess_statuses[CT_ASSESS_N_STATUSES];
 /* The words a report uses for a status (Đạt, Cơ bản đạt, ...; Achieved...);
  * a status a rule returned is its own word. */
 const char *ct_assess_status_label(const char *status, ct_lang lang);
+
+/* How a row's status is shown, for every view (report chips and legends,
+ * chart legends, the workbook): the label a rule gave, else the status's
+ * words in lang (a rule's status without a label is its code); *colour gets
+ * the rule's "#rrggbb", or NULL for the theme's colour of the status. colour
+ * may be NULL. The strings live in a or in static tables. */
+const char *ct_assess_look(const ct_assessment *a, ct_lang lang, const char **colour);
 
 /* Whether a status is the verdict of an evaluation (achieved, nearly
  * achieved, not achieved) rather than of monitoring. */

@@ -40,6 +40,15 @@ const char *ct_plot_status_label(const char *status, ct_plot_lang lang)
     return ct_assess_status_label(status, lang);
 }
 
+const char *ct_plot_row_look(const ct_assessment *a, ct_plot_lang lang, char *colour_buf, size_t size)
+{
+    const char *colour;
+    const char *label = ct_assess_look(a, lang, &colour);
+    if (colour) snprintf(colour_buf, size, "\"%s\"", colour); /* validated #rrggbb: nothing to escape */
+    else snprintf(colour_buf, size, "%s", ct_plot_status_var(a->status));
+    return label;
+}
+
 int ct_chart_status_index(const char *status)
 {
     for (int i = 0; i < CT_ASSESS_N_STATUSES; i++)

@@ -27,6 +27,11 @@ const char *ct_plot_status_label(const char *status, ct_plot_lang lang);
 /* The theme colour variable of a status ("c_at_risk"; "c_other" if unknown). */
 const char *ct_plot_status_var(const char *status);
 
+/* A row's status as a chart shows it (ct_assess_look): its label in lang,
+ * and in colour_buf the gnuplot colour: the rule's "\"#rrggbb\"" or the
+ * theme's variable. Returns the label. */
+const char *ct_plot_row_look(const ct_assessment *a, ct_plot_lang lang, char *colour_buf, size_t size);
+
 /* The contract's statuses (ct_assess_statuses), in summary order; n is set to their number. */
 const char *const *ct_plot_statuses(int *n);
 

@@ -67,7 +67,9 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
         snprintf(sfx, sizeof sfx, "_%d", k);
         ct_chart_blocks have;
         ct_chart_series_blocks(ps, sfx, b, &have);
-        const char *stv = ct_plot_status_var(ct_plot_final_status(ps));
+        char stv[32];
+        if (ps && ps->final >= 0) ct_plot_row_look(&ps->assess[ps->final], st->lang, stv, sizeof stv);
+        else snprintf(stv, sizeof stv, "%s", ct_plot_status_var(ct_plot_final_status(ps)));
         ct_chart_set_string(b, "set title", ct_chart_unit_title(s, kids[k]), NULL);
         ct_plot_buf_printf(b, "set object 1 rectangle from graph 0, graph 1.0 to graph 1, graph 1.035 fc rgb %s "
                               "fs solid noborder front clip\nunset object 1\n"

@@ -27,19 +27,33 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
     int nst;
     const char *const *sts = ct_plot_statuses(&nst);
     int present[CT_ASSESS_N_STATUSES + 1] = {0};
-    /* one datablock per status; cells at (column, row from the top) */
-    for (int si = 0; si <= nst; si++) {
+    /* a rule's own statuses: each distinct one (code, label, colour) gets
+     * its datablock and legend entry; past CT_CHART_RULE_STATUSES they share
+     * the theme's "other" colour without an entry */
+    enum { CT_CHART_RULE_STATUSES = 12 };
+    const ct_assessment *own[CT_CHART_RULE_STATUSES];
+    int n_own = 0;
+    for (int si = 0; si <= nst + CT_CHART_RULE_STATUSES; si++) {
         int opened = 0;
         for (int j = 0; j < cols; j++)
             for (int r = 0; r < rows; r++) {
                 const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
                 if (!ps) continue;
                 int idx = ct_chart_status_index(ct_plot_final_status(ps));
-                if ((si < nst && idx != si) || (si == nst && idx >= 0)) continue;
+                if (idx < 0) { /* which rule status, found on the first pass */
+                    const ct_assessment *a = &ps->assess[ps->final];
+                    int k = 0;
+                    while (k < n_own && (strcmp(own[k]->status, a->status) || strcmp(own[k]->label, a->label) ||
+                                         strcmp(own[k]->colour, a->colour)))
+                        k++;
+                    if (k == n_own && si == 0 && n_own < CT_CHART_RULE_STATUSES) own[n_own++] = a;
+                    idx = k < n_own ? nst + 1 + k : nst;
+                }
+                if (idx != si) continue;
                 if (!opened) { ct_plot_buf_printf(b, "$st%d << EOD\n", si); opened = 1; }
                 ct_plot_buf_printf(b, "%d %d\n", j + 1, rows - r);
             }
-        if (opened) { ct_chart_block_end(b); present[si] = 1; }
+        if (opened) { ct_chart_block_end(b); if (si <= nst) present[si] = 1; }
     }
     /* the latest value in each cell, with its year when it is not the year
      * most cells show (a 2015 baseline among 2020 values says so) */
@@ -113,6 +127,13 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
         sep = ", \\\n  ";
     }
     if (present[nst]) ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb c_other fs solid notitle", sep, nst);
+    for (int k = 0; k < n_own; k++) {
+        char col[32];
+        const char *label = ct_plot_row_look(own[k], st->lang, col, sizeof col);
+        ct_plot_buf_printf(&plot, "%s$st%d using 1:2:(0.47):(0.44) with boxxyerror fc rgb %s fs solid title ", sep,
+                           nst + 1 + k, col);
+        ct_plot_gp_string(&plot, label);
+    }
     if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",7.5\" notitle", sep);
     /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
     ct_plot_buf_printf(&plot, "%s'+' using (1):(1) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep);

@@ -85,7 +85,9 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         if (!isfinite(a->target_value)) continue;
         ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
         ct_chart_num_data(&plot, a->target_value);
-        ct_plot_buf_printf(&plot, ") every ::0::0 with points pt 13 ps 2.0 lc rgb %s notitle", ct_plot_status_var(a->status));
+        char col[32];
+        ct_plot_row_look(a, st->lang, col, sizeof col);
+        ct_plot_buf_printf(&plot, ") every ::0::0 with points pt 13 ps 2.0 lc rgb %s notitle", col);
         if (first_target) {   /* one neutral legend entry for the markers */
             ct_plot_buf_puts(&plot, ", \\\n  keyentry with points pt 13 ps 1.6 lc rgb c_muted title ");
             ct_plot_gp_string(&plot, w->target);
@@ -95,9 +97,10 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
     }
     if (ps->final >= 0) {
         const ct_assessment *a = &ps->assess[ps->final];
-        char tl[200];
-        snprintf(tl, sizeof tl, w->final_status, a->target_year, ct_plot_status_label(a->status, st->lang));
-        ct_plot_buf_printf(&plot, "%skeyentry with boxes fc rgb %s title ", sep, ct_plot_status_var(a->status));
+        char tl[300], col[32];
+        const char *label = ct_plot_row_look(a, st->lang, col, sizeof col);
+        snprintf(tl, sizeof tl, w->final_status, a->target_year, label);
+        ct_plot_buf_printf(&plot, "%skeyentry with boxes fc rgb %s title ", sep, col);
         ct_plot_gp_string(&plot, tl);
         sep = ", \\\n  ";
     }

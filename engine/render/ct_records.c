@@ -59,6 +59,12 @@ void ct_rec_text(ct_rec *r, const char *text)
     }
 }
 
+void ct_rec_status(ct_rec *r, const char *code, const char *label, const char *colour)
+{
+    if (r->xlsx) ct_xlsx_status(r->xlsx, code, label, colour);
+    else ct_rec_text(r, code);
+}
+
 void ct_rec_number(ct_rec *r, double v)
 {
     if (r->xlsx) { ct_xlsx_number(r->xlsx, v); return; }

@@ -24,6 +24,9 @@ void ct_rec_begin_xlsx(ct_rec *r, ct_xlsx *x, const char *const *columns, int n_
 /* Fields of the current row, in column order; NULL text and NaN numbers are empty (null). */
 void ct_rec_text(ct_rec *r, const char *text);
 void ct_rec_number(ct_rec *r, double v);
+/* A status: its code in CSV and JSON; in a workbook, the rule's label (when
+ * not NULL) in the rule's colour "#rrggbb" (when not NULL). */
+void ct_rec_status(ct_rec *r, const char *code, const char *label, const char *colour);
 void ct_rec_int(ct_rec *r, long v, int present);
 /* A yes/no field: CSV 1 or empty, JSON true or false, Excel 1 or empty. */
 void ct_rec_flag(ct_rec *r, int on);

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../compute/ct_compute.h"
@@ -124,7 +125,34 @@ static void chip_n(rctx *r, const char *status, int count)
     puts_(r, "</span>");
 }
 
-static void chip(rctx *r, const char *status) { chip_n(r, status, -1); }
+
+/* A row's status: its label and colour through ct_assess_look (a rule's own,
+ * else the theme's for the status). */
+static void chip_look(rctx *r, const ct_assessment *a, int count)
+{
+    const char *colour;
+    const char *label = ct_assess_look(a, r->in->lang, &colour);
+    ct_out_puts(r->o, "<span class=\"chip s-");
+    puts_(r, status_class(a->status));
+    puts_(r, "\"");
+    if (colour) { /* the rule's "#rrggbb", validated; dark text on a light colour */
+        unsigned v = (unsigned)strtoul(colour + 1, NULL, 16);
+        double lum = 0.299 * (v >> 16 & 255) + 0.587 * (v >> 8 & 255) + 0.114 * (v & 255);
+        puts_(r, " style=\"background:");
+        esc(r, colour);
+        puts_(r, lum > 140 ? ";color:#111\"" : ";color:#fff\"");
+    }
+    puts_(r, ">");
+    if (count >= 0) {
+        char num[24];
+        snprintf(num, sizeof num, "%d ", count);
+        puts_(r, num);
+    }
+    esc(r, label);
+    puts_(r, "</span>");
+}
+
+static void chip(rctx *r, const ct_assessment *a) { chip_look(r, a, -1); }
 
 /* The chart of a kind for a plan, indicator and unit, if it was rendered. */
 static const ct_chart *find_chart(const ct_report_input *in, const ct_plot_plan *pp, ct_chart_kind k, int ind, int unit)
@@ -254,7 +282,7 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
             value_cell(r, a->has_baseline, a->baseline_value, a->baseline_period, pct);
             value_cell(r, a->has_latest, a->latest_value, a->latest_period, pct);
             puts_(r, "<td class=\"st\">");
-            chip(r, a->status);
+            chip(r, a);
             if (isfinite(a->probability)) {
                 snprintf(buf, sizeof buf, "%s %.0f%%", w->probability, 100 * a->probability);
                 puts_(r, "<span class=\"sub\">");
@@ -285,6 +313,8 @@ static void unit_table(rctx *r, const ct_plot_plan *pp, int u)
 typedef struct {
     int n[2][CT_ASSESS_N_STATUSES + 1];
     int total;
+    const ct_assessment *own;   /* the rule's status counted apart, if only one */
+    int own_mixed;
 } counts_t;
 
 static void count_unit(const ct_plot_plan *pp, int u, counts_t *c)
@@ -300,6 +330,8 @@ static void count_unit(const ct_plot_plan *pp, int u, counts_t *c)
             for (int j = 0; j < n; j++)
                 if (a->status && !strcmp(a->status, sts[j])) idx = j;
             c->n[a->evaluated ? 0 : 1][idx]++;
+            if (idx == n && !c->own) c->own = a;
+            else if (idx == n && (strcmp(c->own->status, a->status) || strcmp(c->own->label, a->label))) c->own_mixed = 1;
             c->total++;
         }
     }
@@ -307,9 +339,17 @@ static void count_unit(const ct_plot_plan *pp, int u, counts_t *c)
 
 static int has_targets(const ct_plot_plan *pp, int u)
 {
-    counts_t c = {{{0}}, 0};
+    counts_t c = {{{0}}, 0, NULL, 0};
     count_unit(pp, u, &c);
     return c.total > 0;
+}
+
+/* A count's chip; a rule's statuses (status NULL) under its label when they are all one. */
+static void chip_count(rctx *r, const counts_t *c, const char *status, int count)
+{
+    if (status) chip_n(r, status, count);
+    else if (c->own && !c->own_mixed) chip_look(r, c->own, count);
+    else chip_n(r, "other", count);
 }
 
 /* Chips of the counts: evaluations (Đạt, Cơ bản đạt, Không đạt), monitoring
@@ -324,7 +364,7 @@ static void chips_counts(rctx *r, const counts_t *c, int big)
         for (int g = 0; g < 2; g++)
             for (int j = 0; j <= n; j++) {
                 if (j == 7 || j == 8 || !c->n[g][j]) continue;
-                chip_n(r, j < n ? sts[j] : "other", c->n[g][j]);
+                chip_count(r, c, j < n ? sts[j] : NULL, c->n[g][j]);
                 puts_(r, " ");
             }
         if (nodata) { chip_n(r, sts[7], nodata); puts_(r, " "); }
@@ -344,7 +384,7 @@ static void chips_counts(rctx *r, const counts_t *c, int big)
         if (g < 2) {
             /* a rule's own status counts apart, in the group of its row */
             for (int j = 0; j <= n; j++)
-                if (j != 7 && j != 8 && c->n[g][j]) { chip_n(r, j < n ? sts[j] : "other", c->n[g][j]); puts_(r, " "); }
+                if (j != 7 && j != 8 && c->n[g][j]) { chip_count(r, c, j < n ? sts[j] : NULL, c->n[g][j]); puts_(r, " "); }
         } else {
             if (nodata) { chip_n(r, sts[7], nodata); puts_(r, " "); }
             if (na) chip_n(r, sts[8], na);
@@ -370,7 +410,7 @@ static void unit_section(rctx *r, const ct_plot_plan *pp, int pos)
     const ct_series *s = pp->s;
     int u = pp->units[pos];
     if (!subtree_has_targets(pp, pos)) return;
-    counts_t c = {{{0}}, 0};
+    counts_t c = {{{0}}, 0, NULL, 0};
     count_unit(pp, u, &c);
     puts_(r, "<details><summary>");
     unit_label(r, s, u, 1);
@@ -496,7 +536,7 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         puts_(r, "</p></section>\n");
         return;
     }
-    counts_t c = {{{0}}, 0};
+    counts_t c = {{{0}}, 0, NULL, 0};
     count_unit(pp, pp->root, &c);
     chips_counts(r, &c, 1);
 
@@ -513,7 +553,7 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
     for (int k = 1; k < pp->n_units && !below; k++) below = subtree_has_targets(pp, k);
     const ct_chart *sc = find_chart(r->in, pp, CT_CHART_STATUS, -1, -1);
     if (below) {
-        counts_t cb = {{{0}}, 0};
+        counts_t cb = {{{0}}, 0, NULL, 0};
         for (int k = 1; k < pp->n_units; k++) count_unit(pp, pp->units[k], &cb);
         puts_(r, "<h3>");
         esc(r, w->below);
@@ -720,7 +760,7 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     for (size_t i = 0; i < in->n_plans; i++) {
         const ct_plot_plan *pp = &in->plans[i];
         if (pp->root < 0) continue;
-        counts_t c = {{{0}}, 0};
+        counts_t c = {{{0}}, 0, NULL, 0};
         count_unit(pp, pp->root, &c);
         puts_(&r, "<h3><a href=\"#");
         plan_anchor(&r, pp->plan);

@@ -44,6 +44,9 @@ struct ct_xlsx {
     int n_sheets;
     sheet *cur;
     lxw_format *header, *status_fmt[N_PALETTE], *other_status;
+    lxw_color_t rule_rgb[16];   /* the colours rules gave, each with its format */
+    lxw_format *rule_fmt[16];
+    int n_rule_fmt;
     int failed;            /* a problem already reported in err */
     char err[256];
 };
@@ -250,6 +253,35 @@ void ct_xlsx_text(ct_xlsx *x, const char *text)
             if (!strcmp(text, palette[i].status)) f = x->status_fmt[i];
     }
     lxw_error e = worksheet_write_string(x->cur->ws, x->cur->row, (lxw_col_t)c, text, f);
+    if (e) fail(x, "cannot write a cell", e);
+    widen(x->cur, c, text_width(text));
+}
+
+/* The format of a rule's colour, made on first use (past 16 colours: the "other" one). */
+static lxw_format *rule_format(ct_xlsx *x, const char *colour)
+{
+    lxw_color_t rgb = (lxw_color_t)strtoul(colour + 1, NULL, 16);
+    for (int i = 0; i < x->n_rule_fmt; i++)
+        if (x->rule_rgb[i] == rgb) return x->rule_fmt[i];
+    if (x->n_rule_fmt == 16) return x->other_status;
+    lxw_format *f = workbook_add_format(x->wb);
+    if (!f) return x->other_status;
+    format_set_pattern(f, LXW_PATTERN_SOLID);
+    format_set_bg_color(f, rgb);
+    double lum = 0.299 * (rgb >> 16 & 255) + 0.587 * (rgb >> 8 & 255) + 0.114 * (rgb & 255);
+    format_set_font_color(f, lum > 140 ? 0x000000 : 0xFFFFFF);
+    x->rule_rgb[x->n_rule_fmt] = rgb;
+    x->rule_fmt[x->n_rule_fmt++] = f;
+    return f;
+}
+
+void ct_xlsx_status(ct_xlsx *x, const char *code, const char *label, const char *colour)
+{
+    if (!colour || x->col != x->status_col) { ct_xlsx_text(x, label ? label : code); return; }
+    int c = cell(x);
+    if (c < 0 || !code || !*code) return;
+    const char *text = label ? label : code;
+    lxw_error e = worksheet_write_string(x->cur->ws, x->cur->row, (lxw_col_t)c, text, rule_format(x, colour));
     if (e) fail(x, "cannot write a cell", e);
     widen(x->cur, c, text_width(text));
 }

@@ -24,6 +24,9 @@ void ct_xlsx_columns(ct_xlsx *x, const char *const *columns, int n_columns);
 /* Fields of the current row in column order; NULL text and NaN are empty cells. */
 void ct_xlsx_text(ct_xlsx *x, const char *text);
 void ct_xlsx_number(ct_xlsx *x, double v);
+/* The status cell of a row: the rule's label when it gave one (else the
+ * code), filled with the rule's colour "#rrggbb" (NULL: the palette's). */
+void ct_xlsx_status(ct_xlsx *x, const char *code, const char *label, const char *colour);
 void ct_xlsx_end_row(ct_xlsx *x);
 
 /* Finishes the workbook and renames it into place; frees x. */

@@ -1,0 +1,51 @@
+#!/bin/sh
+# A rule's labelled status reaches every view through one function: the
+# report's chips (row and counts), the trajectory chart's legend and marker,
+# the status overview's legend, and the workbook's status cell (its label in
+# the rule's colour, read back with openpyxl); in the language asked for.
+# usage: run_labels.sh CHITIEU SOURCE_DIR
+set -u
+bin=$1
+src=$(cd "$2" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+cd "$src" || exit 1
+cat >"$tmp/label.lua" <<'LUA'
+assess_rule("conditional", function(a)
+  if a.status == "achieved" then
+    return { status = "dat_co_dieu_kien", colour = "#2a9d8f",
+             label = { vi = "Đạt có điều kiện", en = "Achieved, conditionally" } }
+  end
+end)
+LUA
+plan=indicators/thanh-hoa-2016-2020.yaml
+"$bin" report $plan --data data --out "$tmp/vi" --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report vi"
+"$bin" report $plan --data data --out "$tmp/en" --lang en --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report en"
+grep -q 'style="background:#2a9d8f;color:#fff">Đạt có điều kiện</span>' "$tmp/vi/index.html" || fail "row chip (vi)"
+grep -q 'style="background:#2a9d8f;color:#fff">[0-9]* Đạt có điều kiện</span>' "$tmp/vi/index.html" || fail "count chip (vi)"
+grep -q '>Achieved, conditionally</span>' "$tmp/en/index.html" || fail "row chip (en)"
+grep -q 'dat_co_dieu_kien' "$tmp/vi/index.html" && fail "the code shows in the report"
+grep -q "fc rgb \"#2a9d8f\" fs solid title 'Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/status.gp" || fail "overview legend"
+grep -q "keyentry with boxes fc rgb \"#2a9d8f\" title 'Mục tiêu 2020: Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/clean_communes/38.gp" ||
+  fail "trajectory legend"
+grep -q "title '2020 target: Achieved, conditionally'" "$tmp/en/thanh-hoa-2016-2020/clean_communes/38.gp" || fail "trajectory legend (en)"
+"$bin" assess $plan --data data --rules "$tmp/label.lua" --format xlsx -o "$tmp/a.xlsx" || fail "assess xlsx"
+"$bin" assess $plan --data data --rules "$tmp/label.lua" -o "$tmp/a.csv" || fail "assess csv"
+grep -q ',dat_co_dieu_kien,' "$tmp/a.csv" || fail "the CSV keeps the code"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  /usr/bin/python3 - "$tmp/a.xlsx" <<'PY' || fail "workbook status cells"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+head = [c.value for c in ws[1]]
+col = head.index("Tình trạng") + 1
+cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+own = [c for c in cells if c.value == "Đạt có điều kiện"]
+assert own, "no labelled status cell"
+assert all(c.fill.fgColor.rgb.endswith("2A9D8F") for c in own), own[0].fill.fgColor.rgb
+assert not [c for c in cells if c.value == "dat_co_dieu_kien"], "a code in the workbook"
+PY
+fi
+[ $fails -eq 0 ] && echo "labels: all views show the rule's label"
+exit $fails
