@@ -17,6 +17,7 @@ typedef struct {
     const char *const *rules;
     size_t n_rules;
     int help, feasibility;
+    int quiet_rules;      /* --quiet-rules: the rules' log(...) is dropped */
 } cli_args;
 
 /* Parses argv (after the command name) accepting only the options listed

@@ -41,7 +41,7 @@ static int allowed_option(const char *name, const char *const *allowed)
 
 int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const char *const *allowed)
 {
-    static const char *const everywhere[] = {"--rules", "--as-of", "--geography", NULL};
+    static const char *const everywhere[] = {"--rules", "--as-of", "--geography", "--quiet-rules", NULL};
     memset(a, 0, sizeof *a);
     a->plans = calloc((size_t)argc + 1, sizeof *a->plans);
     a->rules = calloc((size_t)argc + 1, sizeof *a->rules);
@@ -59,6 +59,7 @@ int cli_parse_args(const char *cmd, int argc, char **argv, cli_args *a, const ch
         if (!allowed_option(name, allowed) && !allowed_option(name, everywhere))
             return cli_usage_error(cmd, "unknown option '%s'", arg);
         if (!strcmp(name, "--feasibility")) { a->feasibility = 1; continue; }
+        if (!strcmp(name, "--quiet-rules")) { a->quiet_rules = 1; continue; }
         const char *value;
         if (eq) value = eq + 1;
         else if (i + 1 < argc) value = argv[++i];
@@ -109,6 +110,7 @@ int cli_load(cli_session *ss, const cli_args *a, const char *cmd)
     if (a->geography && ct_geo_parse(a->geography, &ss->geo_month) != 0)
         return cli_usage_error(cmd, "--geography must be a period such as 2025S2, or as-reported, not '%s'", a->geography);
     int bad = cli_session_load(ss, a->plans, a->n_plans, a->data);
+    ss->quiet_rules = a->quiet_rules;
     bad |= cli_session_rules(ss, a->rules, a->n_rules);
     return bad ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 }

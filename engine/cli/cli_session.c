@@ -138,6 +138,13 @@ static int env_limit(cli_session *ss, const char *name, double max, double *out)
     return 0;
 }
 
+/* A rule's log(...): on stderr at once, where the rule's author looks. */
+static void log_to_stderr(void *ctx, const char *file, int line, const char *text)
+{
+    (void)ctx;
+    fprintf(stderr, "%s:%d: log: %s\n", file, line, text);
+}
+
 int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
 {
     int needed = n > 0;
@@ -154,6 +161,7 @@ int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
     ct_rules_limits lim = {(long long)ins, secs, (size_t)(mb * 1048576.0)};
     ss->rules = ct_rules_new(&ss->series, &lim);
     if (!ss->rules) return 1;
+    if (!ss->quiet_rules) ct_rules_set_log(ss->rules, log_to_stderr, NULL);
     int bad = 0;
     for (size_t i = 0; i < n; i++) bad |= ct_rules_load(ss->rules, files[i], &ss->diags) != CT_OK;
     for (size_t i = 0; i < ss->n_plans; i++) bad |= ct_rules_attach_plan(ss->rules, ss->plans[i], &ss->diags) != CT_OK;

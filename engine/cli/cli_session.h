@@ -21,6 +21,7 @@ typedef struct {
     ct_diags diags;
     size_t n_observations;
     ct_rules *rules;      /* Lua rules, when any are named */
+    int quiet_rules;      /* the rules' log(...) is dropped */
     int geo_month;        /* --geography: CT_GEO_DEFAULT, CT_GEO_AS_REPORTED or a month */
 } cli_session;
 

@@ -30,6 +30,7 @@ typedef struct {
     int fn_ref;
     int level;                /* -1: every unit */
     ct_ptype ptype;
+    int series;               /* once per unit (the whole series), not per unit and period */
     char importance[16];
     int failed;
 } check_rule;
@@ -65,6 +66,8 @@ struct ct_rules {
     size_t n_lua_inds;
     ct_diags *diags;          /* where errors of kind: lua indicators go */
     rules_file *loading;      /* the file whose top level is running */
+    ct_rules_log_fn log;      /* where log(...) goes; NULL: nowhere */
+    void *log_ctx;
 };
 
 static rules_file *file_of(lua_State *L) { return ct_sandbox_of(L)->user; }
@@ -76,6 +79,15 @@ static char *dup_str(const char *s)
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (p) memcpy(p, s, n);
+    return p;
+}
+
+/* A copy of a rule's text with its control characters escaped (ct_sandbox_escape). */
+static char *dup_clean(const char *s)
+{
+    size_t n = strlen(s), size = n * 6 + 1;
+    char *p = malloc(size);
+    if (p) ct_sandbox_escape(s, n, p, size);
     return p;
 }
 
@@ -100,7 +112,7 @@ static int api_assess_rule(lua_State *L)
     assess_rule *a = &r->assess[r->n_assess];
     memset(a, 0, sizeof *a);
     a->file = file_of(L);
-    a->name = dup_str(name);
+    a->name = dup_clean(name);
     if (fn == 3 && lua_istable(L, 2) && lua_getfield(L, 2, "indicators") == LUA_TTABLE) {
         size_t n = lua_rawlen(L, -1);
         a->indicators = calloc(n ? n : 1, sizeof *a->indicators);
@@ -124,11 +136,12 @@ static int api_check_rule(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     int fn = lua_gettop(L);
     luaL_checktype(L, fn, LUA_TFUNCTION);
-    int level = -1;
+    int level = -1, series = 0;
     ct_ptype t = CT_PT_YEAR;
     const char *importance = "medium";
     if (fn == 3) {
         luaL_checktype(L, 2, LUA_TTABLE);
+        series = lua_getfield(L, 2, "series") != LUA_TNIL && lua_toboolean(L, -1);
         if (lua_getfield(L, 2, "level") == LUA_TSTRING) {
             level = ct_series_level(r->world.s, lua_tostring(L, -1));
             if (level < 0 && r->world.s->n_units > 0) return luaL_error(L, "check_rule %s: unknown level '%s'", name, lua_tostring(L, -1));
@@ -143,7 +156,8 @@ static int api_check_rule(lua_State *L)
     check_rule *c = &r->checks[r->n_checks];
     memset(c, 0, sizeof *c);
     c->file = file_of(L);
-    c->name = dup_str(name);
+    c->name = dup_clean(name);
+    c->series = series;
     c->level = level;
     c->ptype = t;
     snprintf(c->importance, sizeof c->importance, "%s", importance);
@@ -151,6 +165,40 @@ static int api_check_rule(lua_State *L)
     c->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     r->n_checks++;
     return 0;
+}
+
+/* log(...): its arguments as tostring gives them, joined by tabs, to the
+ * log function with the file and line of the call; control characters
+ * escaped. It costs 100 instructions plus one per byte, logged or not. */
+static int api_log(lua_State *L)
+{
+    rules_file *f = file_of(L);
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1) luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    ct_sandbox_charge(L, 100.0 + (double)len, "log");
+    if (!f->owner->log) return 0;
+    lua_Debug ar;
+    int line = lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0 ? ar.currentline : 0;
+    char clean[1200];
+    size_t k = ct_sandbox_escape(text, len > 1000 ? 1000 : len, clean, sizeof clean);
+    if (len > 1000 && k + 4 < sizeof clean) memcpy(clean + k, "\xE2\x80\xA6", 4); /* … */
+    f->owner->log(f->owner->log_ctx, f->path, line, clean);
+    return 0;
+}
+
+void ct_rules_set_log(ct_rules *r, ct_rules_log_fn fn, void *ctx)
+{
+    r->log = fn;
+    r->log_ctx = ctx;
 }
 
 /* ---- files ------------------------------------------------------------------------------ */
@@ -212,6 +260,8 @@ static void add_api(lua_State *L, void *ctx)
     lua_setfield(L, env, "assess_rule");
     lua_pushcfunction(L, api_check_rule);
     lua_setfield(L, env, "check_rule");
+    lua_pushcfunction(L, api_log);
+    lua_setfield(L, env, "log");
 }
 
 static rules_file *load_file(ct_rules *r, const char *path, ct_diags *d)
@@ -585,10 +635,12 @@ static int valid_colour(const char *s)
     return 1;
 }
 
+/* Adds a rule's note, its control characters escaped. */
 static void append_note(ct_assessment *a, const char *text)
 {
     size_t len = strlen(a->note);
-    snprintf(a->note + len, sizeof a->note - len, "%s%s", len ? "; " : "", text);
+    if (len && len + 2 < sizeof a->note) { memcpy(a->note + len, "; ", 3); len += 2; }
+    if (len + 1 < sizeof a->note) ct_sandbox_escape(text, strlen(text), a->note + len, sizeof a->note - len);
 }
 
 static void rule_failed(ct_assessment *a, const char *msg)
@@ -718,7 +770,7 @@ int ct_rules_n_checks(const ct_rules *r) { return (int)r->n_checks; }
 /* ---- data checks ------------------------------------------------------------------------- */
 
 typedef struct {
-    int fn_ref, unit;
+    int fn_ref, unit, series;
     ct_period period;
 } check_call;
 
@@ -727,56 +779,115 @@ static int push_check_call(lua_State *L, void *ctx)
     check_call *cc = ctx;
     lua_rawgeti(L, LUA_REGISTRYINDEX, cc->fn_ref);
     ct_rules_api_push_unit(L, cc->unit);
+    if (cc->series) return 1;
     ct_rules_api_push_period(L, cc->period);
     return 2;
+}
+
+static int valid_importance(const char *s) { return !strcmp(s, "high") || !strcmp(s, "medium") || !strcmp(s, "low"); }
+
+/* One violation from the value at idx (a string or {message, importance,
+ * period}); passes it to fn. 0, 1 when fn asked to stop, -1 on a result the
+ * rule should not have given (an error added to d). */
+static int take_violation(ct_rules *r, check_rule *c, int idx, const check_call *cc, ct_violation_fn fn, void *ctx,
+                          ct_diags *d)
+{
+    lua_State *L = c->file->sb.L;
+    const ct_series *s = r->world.s;
+    const char *message = NULL, *importance = c->importance;
+    ct_period p = cc->period;
+    int has_period = !cc->series, top = lua_gettop(L);
+    char pb[CT_PERIOD_BUF] = "";
+    if (has_period) ct_period_format(p, pb);
+    const char *why = NULL;
+    if (lua_type(L, idx) == LUA_TSTRING) message = lua_tostring(L, idx);
+    else { /* raw reads: no metamethod of the rule's runs outside the limits */
+        lua_pushliteral(L, "message");
+        if (lua_rawget(L, idx) == LUA_TSTRING) message = lua_tostring(L, -1);
+        lua_pushliteral(L, "importance");
+        if (lua_rawget(L, idx) == LUA_TSTRING) importance = lua_tostring(L, -1);
+        lua_pushliteral(L, "period");
+        int t = lua_rawget(L, idx);
+        if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+            size_t len;
+            const char *ps = lua_tolstring(L, -1, &len);
+            if (ct_period_parse(ps, len, &p) != 0) why = "returned a period that is not one (2016, 2016S1, 2016Q1, 2016-01)";
+            else { has_period = 1; ct_period_format(p, pb); }
+        } else if (t != LUA_TNIL) {
+            why = "returned a period that is not a string";
+        }
+    }
+    if (!why && !valid_importance(importance)) why = "returned an importance other than high, medium or low";
+    if (why) {
+        c->failed = 1;
+        ct_error_at(d, c->file->path, rule_line(L, c->fn_ref), 0, "rule %s %s (unit %s%s%s)", c->name, why,
+                    s->code[cc->unit], cc->series ? "" : ", period ", cc->series ? "" : pb);
+        lua_settop(L, top);
+        return -1;
+    }
+    char text[2000];
+    const char *m = message ? message : c->name;
+    ct_sandbox_escape(m, strlen(m), text, sizeof text);
+    ct_violation v = {c->name, c->file->path, cc->unit, p, importance, text, has_period};
+    int stop = fn(&v, ctx) != 0;
+    lua_settop(L, top);
+    return stop;
+}
+
+/* Runs one call of a check: the violations it returned (none, one, or a list of them). */
+static long check_once(ct_rules *r, check_rule *c, check_call *cc, ct_violation_fn fn, void *ctx, ct_diags *d, int *stop)
+{
+    const ct_series *s = r->world.s;
+    lua_State *L = c->file->sb.L;
+    char msg[600];
+    int line;
+    if (ct_sandbox_call(&c->file->sb, push_check_call, cc, 1, c->fn_ref, msg, sizeof msg, &line) != 0) {
+        char pb[CT_PERIOD_BUF] = "";
+        if (!cc->series) ct_period_format(cc->period, pb);
+        c->failed = 1;
+        ct_error_at(d, c->file->path, line, 0, "rule %s: %s (unit %s%s%s)", c->name, msg, s->code[cc->unit],
+                    cc->series ? "" : ", period ", pb);
+        return 0;
+    }
+    long found = 0;
+    int t = lua_type(L, -1), res = lua_gettop(L);
+    if (t == LUA_TTABLE && lua_rawlen(L, res) > 0) { /* a list of violations */
+        lua_Integer n = (lua_Integer)lua_rawlen(L, res);
+        for (lua_Integer i = 1; i <= n && !c->failed && !*stop; i++) {
+            int et = lua_rawgeti(L, res, i);
+            if (et == LUA_TSTRING || et == LUA_TTABLE) {
+                int rc = take_violation(r, c, lua_gettop(L), cc, fn, ctx, d);
+                found += rc >= 0;
+                *stop = rc > 0;
+            }
+            lua_settop(L, res);
+        }
+    } else if (t == LUA_TSTRING || t == LUA_TTABLE) {
+        int rc = take_violation(r, c, res, cc, fn, ctx, d);
+        found += rc >= 0;
+        *stop = rc > 0;
+    }
+    lua_settop(L, res - 1);
+    return found;
 }
 
 static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx, ct_diags *d)
 {
     const ct_series *s = r->world.s;
-    lua_State *L = c->file->sb.L;
     long found = 0;
-    int np = ct_series_n_periods(s, c->ptype);
-    for (int u = 0; u < s->n_units && !c->failed; u++) {
+    int np = ct_series_n_periods(s, c->ptype), stop = 0;
+    for (int u = 0; u < s->n_units && !c->failed && !stop; u++) {
         if (c->level >= 0 && s->level[u] != c->level) continue;
-        for (int i = 0; i < np; i++) {
+        if (c->series) {
+            check_call cc = {c->fn_ref, u, 1, {0, 0, 0}};
+            found += check_once(r, c, &cc, fn, ctx, d, &stop);
+            continue;
+        }
+        for (int i = 0; i < np && !c->failed && !stop; i++) {
             ct_period p = ct_period_from_index(c->ptype, s->year0, i);
             if (!ct_series_unit_valid(s, u, p)) continue;
-            check_call cc = {c->fn_ref, u, p};
-            char msg[600];
-            int line;
-            if (ct_sandbox_call(&c->file->sb, push_check_call, &cc, 1, c->fn_ref, msg, sizeof msg, &line) != 0) {
-                char pb[CT_PERIOD_BUF];
-                ct_period_format(p, pb);
-                c->failed = 1;
-                ct_error_at(d, c->file->path, line, 0, "rule %s: %s (unit %s, period %s)", c->name, msg, s->code[u], pb);
-                break;
-            }
-            int t = lua_type(L, -1);
-            if (t == LUA_TSTRING || t == LUA_TTABLE) {
-                const char *message = NULL, *importance = c->importance;
-                if (t == LUA_TSTRING) message = lua_tostring(L, -1);
-                else { /* raw reads: no metamethod of the rule's runs outside the limits */
-                    lua_pushliteral(L, "message");
-                    if (lua_rawget(L, -2) == LUA_TSTRING) message = lua_tostring(L, -1);
-                    lua_pushliteral(L, "importance");
-                    if (lua_rawget(L, -3) == LUA_TSTRING) importance = lua_tostring(L, -1);
-                    lua_pop(L, 2);
-                }
-                if (strcmp(importance, "high") && strcmp(importance, "medium") && strcmp(importance, "low")) {
-                    char pb[CT_PERIOD_BUF];
-                    ct_period_format(p, pb);
-                    c->failed = 1;
-                    ct_error_at(d, c->file->path, 0, 0, "rule %s returned importance '%s' (unit %s, period %s); use high, medium or low",
-                                c->name, importance, s->code[u], pb);
-                    lua_pop(L, 1);
-                    break;
-                }
-                ct_violation v = {c->name, c->file->path, u, p, importance, message ? message : c->name};
-                found++;
-                if (fn(&v, ctx) != 0) { lua_pop(L, 1); return found; }
-            }
-            lua_pop(L, 1);
+            check_call cc = {c->fn_ref, u, 0, p};
+            found += check_once(r, c, &cc, fn, ctx, d, &stop);
         }
     }
     return found;

@@ -46,6 +46,12 @@ ct_status ct_rules_attach_plan(ct_rules *r, ct_plan *plan, ct_diags *d);
  * the message in the note, and adds an error to d. */
 void ct_rules_assess(ct_rules *r, ct_assessment *a, ct_diags *d);
 
+/* Where log(...) of the rules goes: FILE and LINE of the call, and the text
+ * (control characters escaped). Without it, logs are dropped (still counted
+ * in the budget). Set it before loading files: their top level may log. */
+typedef void (*ct_rules_log_fn)(void *ctx, const char *file, int line, const char *text);
+void ct_rules_set_log(ct_rules *r, ct_rules_log_fn fn, void *ctx);
+
 /* The number of assess rules and check rules loaded. */
 int ct_rules_n_assess(const ct_rules *r);
 int ct_rules_n_checks(const ct_rules *r);
@@ -56,13 +62,14 @@ typedef struct {
     int unit;
     ct_period period;
     const char *importance;   /* "high", "medium" or "low" */
-    const char *message;
+    const char *message;      /* control characters escaped */
+    int has_period;           /* 0: a whole-series check that named no period */
 } ct_violation;
 
 typedef int (*ct_violation_fn)(const ct_violation *v, void *ctx);
 
 /* Runs every check rule over the data: each rule over the units of its level
- * and the periods of its type. Failing rules add errors to d. Returns the
+ * and the periods of its type (a whole-series rule, once per unit). Failing rules add errors to d. Returns the
  * number of violations, or -1 on out-of-memory. */
 long ct_rules_check(ct_rules *r, ct_violation_fn fn, void *ctx, ct_diags *d);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../project/ct_proj.h"
+#include "ct_rules_stats.h"
 
 enum { MAX_INDICATOR_DEPTH = 8 };
 
@@ -320,112 +320,83 @@ static int data_levels(lua_State *L)
     return 1;
 }
 
-/* ---- statistics helpers --------------------------------------------------------- */
-
-/* The numbers of a list (nil holes and non-numbers skipped), sorted if asked. */
-static int numbers_of(lua_State *L, int idx, double *out, int max)
+/* data.metrics(): the names of the metrics a rule can read, in the order
+ * they were declared. */
+static int data_metrics(lua_State *L)
 {
-    luaL_checktype(L, idx, LUA_TTABLE);
-    ct_sandbox_charge(L, (double)lua_rawlen(L, idx), "stats");
-    int n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        if (lua_type(L, -1) == LUA_TNUMBER && n < max) out[n++] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
+    const ct_series *s = world_of(L)->s;
+    lua_newtable(L);
+    int k = 0;
+    for (int m = 0; m < s->n_metrics; m++) {
+        if (!s->metrics[m].used || s->metrics[m].level < 0) continue;
+        lua_pushlstring(L, s->metrics[m].name, s->metrics[m].name_len);
+        lua_rawseti(L, -2, ++k);
     }
-    return n;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-enum { MAX_STAT_VALUES = 100000 };
-
-static int stats_mean(lua_State *L)
-{
-    luaL_checktype(L, 1, LUA_TTABLE);
-    double *v = lua_newuserdatauv(L, MAX_STAT_VALUES * sizeof *v, 0); /* freed by the collector, even on an error */
-    int n = numbers_of(L, 1, v, MAX_STAT_VALUES);
-    double sum = 0;
-    for (int i = 0; i < n; i++) sum += v[i];
-    ct_rules_api_push_number(L, n ? sum / n : NAN);
     return 1;
 }
 
-/* stats.quantile(values, q): linear interpolation between order statistics (R type 7). */
-static int stats_quantile(lua_State *L)
+/* ---- periods ------------------------------------------------------------------- */
+
+/* p moved by n periods of its own type. */
+static ct_period period_shift(ct_period p, long n)
 {
-    double q = luaL_checknumber(L, 2);
-    if (!(q >= 0 && q <= 1)) return luaL_error(L, "quantile must be within 0 and 1");
-    luaL_checktype(L, 1, LUA_TTABLE);
-    double *v = lua_newuserdatauv(L, MAX_STAT_VALUES * sizeof *v, 0); /* freed by the collector, even on an error */
-    int n = numbers_of(L, 1, v, MAX_STAT_VALUES);
-    if (n == 0) { lua_pushnil(L); return 1; }
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    double h = (n - 1) * q;
-    int lo = (int)floor(h);
-    double r = lo + 1 < n ? v[lo] + (h - lo) * (v[lo + 1] - v[lo]) : v[lo];
-    lua_pushnumber(L, r);
+    int per = ct_ptype_per_year((ct_ptype)p.type);
+    long i = (long)p.year * per + p.sub + n;
+    long y = i >= 0 ? i / per : -((-i + per - 1) / per);
+    p.year = (short)y;
+    p.sub = (unsigned char)(i - y * per);
+    return p;
+}
+
+static ct_period shifted(lua_State *L, int sign)
+{
+    ct_period p = check_period(L, 1);
+    lua_Integer n = luaL_optinteger(L, 2, 1);
+    if (n < -100000 || n > 100000) luaL_error(L, "periods: a shift of at most 100000 periods");
+    ct_period q = period_shift(p, sign * (long)n);
+    if (q.year < 1000 || q.year > 9999) luaL_error(L, "periods: the result is outside the years 1000-9999");
+    return q;
+}
+
+/* periods.previous(p [, n]) and periods.next(p [, n]): n periods (default 1) of p's type before or after. */
+static int periods_previous(lua_State *L) { ct_rules_api_push_period(L, shifted(L, -1)); return 1; }
+static int periods_next(lua_State *L) { ct_rules_api_push_period(L, shifted(L, 1)); return 1; }
+
+/* periods.type(p): "year", "half-year", "quarter" or "month". */
+static int periods_type(lua_State *L)
+{
+    lua_pushstring(L, ct_ptype_name((ct_ptype)check_period(L, 1).type));
     return 1;
 }
 
-/* stats.trend(series): least squares over {period = value} (or a list
- * indexed by year); returns {slope =, intercept =, n =, projected = f(year)}. */
-static int stats_trend(lua_State *L)
+/* periods.year(p): the year, as a number. */
+static int periods_year(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    double t[512], y[512];
-    int n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, 1) != 0 && n < 512) {
-        if (lua_type(L, -1) == LUA_TNUMBER) {
-            double x = NAN;
-            if (lua_type(L, -2) == LUA_TNUMBER) x = lua_tonumber(L, -2);
-            else if (lua_type(L, -2) == LUA_TSTRING) {
-                size_t len;
-                const char *k = lua_tolstring(L, -2, &len);
-                ct_period p;
-                if (ct_period_parse(k, len, &p) == 0)
-                    x = p.year - 1 + (p.sub + 1.0) / ct_ptype_per_year((ct_ptype)p.type);
-            }
-            if (isfinite(x)) { t[n] = x; y[n] = lua_tonumber(L, -1); n++; }
-        }
-        lua_pop(L, 1);
-    }
-    ct_proj_fit fit;
-    ct_proj_fit_series(CT_PM_LINEAR, t, y, n, &fit);
-    lua_createtable(L, 0, 3);
-    ct_rules_api_push_number(L, fit.ok ? fit.c1 : NAN);
-    lua_setfield(L, -2, "slope");
-    ct_rules_api_push_number(L, fit.ok ? fit.c0 : NAN);
-    lua_setfield(L, -2, "intercept");
-    lua_pushinteger(L, n);
-    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, check_period(L, 1).year);
     return 1;
 }
 
-static int stats_compound_rate(lua_State *L)
+/* periods.number(p): its place in the year, from 1 (2020S2: 2, 2020Q3: 3, 2020-07: 7, 2020: 1). */
+static int periods_number(lua_State *L)
 {
-    ct_rules_api_push_number(L, ct_proj_rate_compound(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3)));
+    lua_pushinteger(L, check_period(L, 1).sub + 1);
     return 1;
 }
 
-static int stats_linear_rate(lua_State *L)
+/* periods.months(p): its first and last month (1-12). */
+static int periods_months(lua_State *L)
 {
-    ct_rules_api_push_number(L, ct_proj_rate_linear(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3)));
-    return 1;
+    ct_period p = check_period(L, 1);
+    lua_pushinteger(L, ct_period_first_month(p) % 12 + 1);
+    lua_pushinteger(L, ct_period_last_month(p) % 12 + 1);
+    return 2;
 }
 
-/* stats.required_rate(baseline, target, years [, percent]): points a year
- * for a percentage, the compound rate otherwise (the assess method). */
-static int stats_required_rate(lua_State *L)
+/* periods.compare(a, b): -1, 0 or 1, by first month, then the coarser first. */
+static int periods_compare(lua_State *L)
 {
-    double b = luaL_checknumber(L, 1), t = luaL_checknumber(L, 2), years = luaL_checknumber(L, 3);
-    int pct = lua_toboolean(L, 4);
-    ct_rules_api_push_number(L, pct ? ct_proj_rate_linear(b, t, years) : ct_proj_rate_compound(b, t, years));
+    int c = ct_period_cmp(check_period(L, 1), check_period(L, 2));
+    lua_pushinteger(L, (c > 0) - (c < 0));
     return 1;
 }
 
@@ -439,7 +410,8 @@ void ct_rules_api_open(lua_State *L, ct_rules_api_state *st)
 void ct_rules_api_add(lua_State *L)
 {
     int env = lua_gettop(L);
-    static const luaL_Reg data_fns[] = {{"unit", data_unit}, {"periods", data_periods}, {"levels", data_levels}, {NULL, NULL}};
+    static const luaL_Reg data_fns[] = {{"unit", data_unit},     {"periods", data_periods}, {"levels", data_levels},
+                                        {"metrics", data_metrics}, {NULL, NULL}};
     luaL_newlib(L, data_fns);
     const ct_series *s = world_of(L)->s;
     if (s->n_units > 0) {
@@ -447,11 +419,13 @@ void ct_rules_api_add(lua_State *L)
         lua_setfield(L, -2, "root");
     }
     lua_setfield(L, env, "data");
-    static const luaL_Reg stats_fns[] = {{"mean", stats_mean}, {"quantile", stats_quantile}, {"trend", stats_trend},
-                                         {"compound_rate", stats_compound_rate}, {"linear_rate", stats_linear_rate},
-                                         {"required_rate", stats_required_rate}, {NULL, NULL}};
-    luaL_newlib(L, stats_fns);
-    lua_setfield(L, env, "stats");
+    static const luaL_Reg period_fns[] = {{"previous", periods_previous}, {"next", periods_next},
+                                          {"type", periods_type},         {"year", periods_year},
+                                          {"number", periods_number},     {"months", periods_months},
+                                          {"compare", periods_compare},   {NULL, NULL}};
+    luaL_newlib(L, period_fns);
+    lua_setfield(L, env, "periods");
+    ct_rules_stats_add(L);
 }
 
 void ct_rules_world_free(ct_rules_world *w)

@@ -535,16 +535,50 @@ static int trampoline(lua_State *L)
     return fr->nresults;
 }
 
-/* A message fit to print: no control bytes, at most max bytes. */
+/* A message fit to print: no control bytes (C1 controls, U+0080-U+009F,
+ * are two bytes in UTF-8), at most max bytes. */
 static void clean_message(const char *m, char *out, size_t size, size_t max)
 {
     size_t n = 0;
     if (max >= size) max = size - 1;
     for (; m && *m && n < max; m++) {
         unsigned char c = (unsigned char)*m;
+        if (c == 0xC2 && (unsigned char)m[1] >= 0x80 && (unsigned char)m[1] < 0xA0) { out[n++] = '?'; m++; continue; }
         out[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
     }
     out[n] = '\0';
+}
+
+size_t ct_sandbox_escape(const char *in, size_t len, char *out, size_t size)
+{
+    size_t n = 0;
+    if (size == 0) return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        char esc[8] = "";
+        if (c == '\n') snprintf(esc, sizeof esc, "\\n");
+        else if (c == '\r') snprintf(esc, sizeof esc, "\\r");
+        else if (c == '\t') snprintf(esc, sizeof esc, "\\t");
+        else if (c < 0x20 || c == 0x7f) snprintf(esc, sizeof esc, "\\x%02X", c);
+        else if (c == 0xC2 && i + 1 < len && (unsigned char)in[i + 1] >= 0x80 && (unsigned char)in[i + 1] < 0xA0)
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned char)in[++i]);
+        size_t el = esc[0] ? strlen(esc) : 1;
+        if (n + el >= size) { /* cut: not inside a character */
+            size_t k = n;
+            while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80) k--;
+            if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
+                unsigned lead = (unsigned char)out[k - 1];
+                size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+                if (n - (k - 1) < want) n = k - 1;
+            }
+            break;
+        }
+        if (esc[0]) memcpy(out + n, esc, el);
+        else out[n] = (char)c;
+        n += el;
+    }
+    out[n] = '\0';
+    return n;
 }
 
 /* Splits "CHUNK:LINE: text" into the line and the text. */

@@ -64,6 +64,13 @@ void ct_sandbox_push_env(lua_State *L);
  * raises the stop (never returns) when the budget or the time is spent. */
 void ct_sandbox_charge(lua_State *L, double cost, const char *what);
 
+/* Copies len bytes of a rule's text into out (size bytes, NUL-terminated,
+ * cut if need be) with the control characters escaped (\n, \t, \r, \xHH;
+ * C1 controls \u0080-\u009F), so that what a rule prints
+ * can neither start a line of its own nor drive a terminal. Returns the
+ * length written. */
+size_t ct_sandbox_escape(const char *in, size_t len, char *out, size_t size);
+
 /* Pushes a function and its arguments; returns the number of arguments. Runs
  * inside the protected call, so that running out of memory while building
  * the arguments is an error of the call, not an abort. */
