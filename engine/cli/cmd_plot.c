@@ -28,6 +28,7 @@
 static const char *const usage_plot =
     "usage: chitieu plot PLAN.yaml... --data DIR --out DIR [--format png|svg|pdf]\n"
     "                    [--level L] [--lang vi|en] [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
+    "                    [--rules FILE.lua]... [--quiet-rules]\n"
     "\n"
     "Draws progress charts with gnuplot, into DIR:\n"
     "  PLAN/INDICATOR/UNIT.png          reported series, planned path and targets,\n"
@@ -48,6 +49,9 @@ static const char *const usage_plot =
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the theme (default: plots/theme.gp of chitieu)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
+    "  --rules FILE     a Lua rules file whose assess_rule rules set the statuses\n"
+    "                   (and labels) the charts show (repeatable)\n"
+    "  --quiet-rules    drop what the rules print with log(...)\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
     "  -h, --help       this text\n"
     "\n"
@@ -445,9 +449,16 @@ static int run(const char *cmd, int report, int argc, char **argv)
         for (size_t i = 0; rules && i < a.n_rules; i++) rules[k++] = a.rules[i];
         for (size_t i = 0; rules && i < ss.n_plans; i++)
             for (size_t j = 0; j < ss.plans[i]->n_rules; j++) rules[k++] = ss.plans[i]->rules[j];
+        /* the data checks of the rules, for the data-quality section */
+        ct_report_violations viol = {0};
+        int checked = ss.rules && ss.has_data && ct_rules_n_checks(ss.rules) > 0;
+        if (checked && ct_rules_check(ss.rules, ct_report_violations_add, &viol, &ss.diags) < 0) viol.oom = 1;
+        if (viol.oom) { ct_error_at(&ss.diags, NULL, 0, 0, "report: out of memory"); bad = 1; }
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
-                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0};
+                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0,
+                              checked ? &viol : NULL};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
+        ct_report_violations_free(&viol);
         free(rules);
     }
     if (!bad) {

@@ -611,6 +611,7 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         puts_(r, "</li>\n");
     }
     if (nf) puts_(r, "</ul>\n");
+    ct_report_data_quality(r->o, pp->s, pp->root, r->in->violations, r->in->lang);
     completeness(r, pp);
     puts_(r, "</section>\n");
 }

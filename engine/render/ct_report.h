@@ -9,6 +9,7 @@
 
 #include "ct_output.h"
 #include "ct_plot.h"
+#include "ct_report_checks.h"
 
 /* One feasibility finding (text owned by the caller). */
 typedef struct {
@@ -32,6 +33,7 @@ typedef struct {
     const char *generated;     /* the date the report was made ("2026-11-30"); may be NULL */
     const char *const *rules;  /* the Lua rules files applied */
     size_t n_rules;
+    const ct_report_violations *violations; /* the data checks' findings; NULL: no check ran */
 } ct_report_input;
 
 
