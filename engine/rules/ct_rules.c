@@ -167,7 +167,7 @@ static int api_check_rule(lua_State *L)
     return 0;
 }
 
-/* log(...): its arguments as tostring gives them, joined by tabs, to the
+/* log(...): its arguments as tostring gives them, joined by spaces, to the
  * log function with the file and line of the call; control characters
  * escaped. It costs 100 instructions plus one per byte, logged or not. */
 static int api_log(lua_State *L)
@@ -177,7 +177,7 @@ static int api_log(lua_State *L)
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     for (int i = 1; i <= n; i++) {
-        if (i > 1) luaL_addchar(&b, '\t');
+        if (i > 1) luaL_addchar(&b, ' ');
         luaL_tolstring(L, i, NULL);
         luaL_addvalue(&b);
     }
@@ -851,7 +851,18 @@ static long check_once(ct_rules *r, check_rule *c, check_call *cc, ct_violation_
     }
     long found = 0;
     int t = lua_type(L, -1), res = lua_gettop(L);
-    if (t == LUA_TTABLE && lua_rawlen(L, res) > 0) { /* a list of violations */
+    int is_list = 0;
+    if (t == LUA_TTABLE) { /* one violation has a message, an importance or a period; else a list (maybe empty) */
+        int one = 0;
+        const char *const keys[] = {"message", "importance", "period"};
+        for (int k = 0; k < 3 && !one; k++) {
+            lua_pushstring(L, keys[k]);
+            one = lua_rawget(L, res) != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        is_list = !one;
+    }
+    if (is_list) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, res);
         for (lua_Integer i = 1; i <= n && !c->failed && !*stop; i++) {
             int et = lua_rawgeti(L, res, i);

@@ -47,5 +47,27 @@ assert all(c.fill.fgColor.rgb.endswith("2A9D8F") for c in own), own[0].fill.fgCo
 assert not [c for c in cells if c.value == "dat_co_dieu_kien"], "a code in the workbook"
 PY
 fi
-[ $fails -eq 0 ] && echo "labels: all views show the rule's label"
+# the data-quality section: every violation of the checks in the plan's
+# region, one row each, the same as check --format csv finds
+"$bin" report $plan --data data --out "$tmp/dq" --rules scripts/data_quality.lua >/dev/null 2>&1 || fail "report with checks"
+grep -q '<h3>Chất lượng số liệu</h3>' "$tmp/dq/index.html" || fail "data-quality heading"
+rows=$(grep -o '<td class="imp-[a-z]*">' "$tmp/dq/index.html" | wc -l)
+"$bin" check $plan --data data --rules scripts/data_quality.lua --format csv -o "$tmp/v.csv" >/dev/null 2>&1
+want=$(/usr/bin/python3 - "$tmp/v.csv" data/units.csv <<'PY'
+import csv, sys
+parent = {r["code"]: r["parent"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+def within(u):
+    while u:
+        if u == "38":
+            return True
+        u = parent.get(u, "")
+    return False
+print(sum(1 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if within(r["unit"])))
+PY
+)
+[ "$rows" -gt 0 ] && [ "$rows" -eq "$want" ] || fail "data-quality rows: $rows, check found $want"
+grep -q '<td class="imp-medium">trung bình</td><td>reported free of prostitution but with a public hotspot</td>' "$tmp/dq/index.html" ||
+  fail "a violation's row"
+grep -q 'Chất lượng số liệu' "$tmp/vi/index.html" && fail "a data-quality section without data checks"
+[ $fails -eq 0 ] && echo "labels: all views show the rule's label; the report lists the data checks' violations"
 exit $fails
