@@ -17,8 +17,10 @@ static double lookup(const ct_cond *leaf, void *vctx)
 {
     const eval_ctx *e = vctx;
     const ct_series *s = e->s;
-    if (leaf->ref_kind == CT_REF_ATTR)
-        return s->attr[(size_t)leaf->ref * (size_t)s->n_units + (size_t)e->unit];
+    if (leaf->ref_kind == CT_REF_ATTR) {
+        int u = leaf->attr_level ? s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)(leaf->attr_level - 1)] : e->unit;
+        return u >= 0 ? s->attr[(size_t)leaf->ref * (size_t)s->n_units + (size_t)u] : NAN;
+    }
     const ct_metric *mt = &s->metrics[leaf->ref];
     int at = s->anc[(size_t)e->unit * (size_t)s->n_levels + (size_t)mt->level];
     if (at < 0) return NAN;

@@ -3,8 +3,8 @@
 #include "../model/ct_geo.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +75,34 @@ static void use_cexpr(const ct_plan *plan, ct_series *s, const ct_cexpr *ce, ct_
     ct_cond_each_leaf(ce->cond, use_leaf, &c);
 }
 
+/* A plan whose indicators are all kind: lua names no metric the engine can
+ * see: its rules read them. Without metrics: of its own it reads every
+ * metric of metrics.csv (a rule naming another gets "unknown metric");
+ * without metrics.csv either, nothing could be read: an error, rather
+ * than a check that says ok and results that are empty. */
+static int lua_only(const ct_plan *plan)
+{
+    if (plan->n_metrics > 0 || plan->n_indicators == 0) return 0;
+    for (size_t i = 0; i < plan->n_indicators; i++)
+        if (plan->indicators[i].kind != CT_KIND_LUA) return 0;
+    return 1;
+}
+
+static void lua_only_metrics(const ct_plan *plan, ct_series *s, ct_diags *d)
+{
+    if (!lua_only(plan)) return;
+    int any = 0;
+    for (int m = 0; m < s->n_metrics; m++)
+        if (s->metrics[m].dict_file) {
+            any = 1;
+            ct_series_use_metric(s, m, s->metrics[m].dict_file, s->metrics[m].dict_line, 0, d);
+        }
+    if (!any)
+        ct_error_at(d, plan->path, plan->id_pos.line, plan->id_pos.col,
+                    "plan %s: its indicators are all kind: lua and it declares no metrics, and the data folder has no "
+                    "metrics.csv: declare under metrics: the metrics its rules read", plan->id ? plan->id : "?");
+}
+
 ct_status ct_bind_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
 {
     size_t before = d->n_errors;
@@ -92,6 +120,7 @@ ct_status ct_bind_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
         const ct_cexpr *ces[] = {&ind->condition, &ind->among, &ind->from, &ind->to};
         for (int k = 0; k < 4; k++) use_cexpr(plan, s, ces[k], d);
     }
+    lua_only_metrics(plan, s, d);
     return d->n_errors > before ? CT_EINPUT : CT_OK;
 }
 
@@ -99,6 +128,35 @@ ct_status ct_bind_declare(const ct_plan *plan, ct_series *s, ct_diags *d)
 static int metric_level_ok(const ct_series *s, int metric_level, int of_level)
 {
     return metric_level == of_level || s->level_above[of_level * s->n_levels + metric_level];
+}
+
+/* Whether some unit of level l has a value for attribute a. */
+static int level_has_attr(const ct_series *s, int l, int a)
+{
+    for (int k = 0; k < s->level_size[l]; k++)
+        if (isfinite(s->attr[(size_t)a * (size_t)s->n_units + (size_t)s->level_units[l][k]])) return 1;
+    return 0;
+}
+
+/* An attribute that no unit of the `of` level has (a district's high_risk
+ * in a condition on communes) is read from the nearest level above that has
+ * it; with none, an error rather than a condition that is never met. */
+static int attr_level(leaf_ctx *c, ct_cond *leaf, int a, const char *file, int line, int col)
+{
+    const ct_series *s = c->s;
+    int of = c->of_level;
+    if (level_has_attr(s, of, a)) return 0;
+    int best = -1, best_depth = -1;
+    for (int l = 0; l < s->n_levels; l++) {
+        if (l == of || !s->level_above[of * s->n_levels + l] || !level_has_attr(s, l, a)) continue;
+        int depth = s->level_size[l] ? s->depth[s->level_units[l][0]] : -1;
+        if (depth > best_depth) { best = l; best_depth = depth; }
+    }
+    if (best >= 0) { leaf->attr_level = best + 1; return 0; }
+    ct_error_at(c->d, file, line, col, "attribute '%s' in %s has no value for any %s unit nor for a level above it in %s",
+                leaf->name, c->key, s->level_name[of], s->units_path);
+    c->bad = 1;
+    return -1;
 }
 
 static int bind_leaf(ct_cond *leaf, void *vctx)
@@ -134,6 +192,7 @@ static int bind_leaf(ct_cond *leaf, void *vctx)
     if (attr >= 0) {
         leaf->ref_kind = CT_REF_ATTR;
         leaf->ref = attr;
+        if (c->of_level >= 0 && attr_level(c, leaf, attr, file, line, col) != 0) return 0;
         if (s->attr_bad_line[attr]) {
             ct_error_at(c->d, s->units_path, s->attr_bad_line[attr], 0,
                         "attribute '%s' is read by a condition (%s:%d) but '%s' is not a number",
@@ -323,6 +382,8 @@ ct_status ct_bind_plan(ct_plan *plan, const ct_series *s, ct_diags *d)
         int m = plan->metrics[i].name ? ct_series_metric(s, plan->metrics[i].name, strlen(plan->metrics[i].name)) : -1;
         if (m >= 0) plan->uses[m] = 1;
     }
+    for (int m = 0; lua_only(plan) && m < s->n_metrics; m++) /* what lua_only_metrics read for it */
+        if (s->metrics[m].dict_file) plan->uses[m] = 1;
     plan->region_unit = s->root;
     if (plan->region) {
         plan->region_unit = ct_series_unit_at(s, plan->region, strlen(plan->region), ct_geo_ref_month(s));

@@ -51,7 +51,7 @@ static ct_cond *node(parser *p, ct_cond_op op)
 {
     ct_cond *c = ct_arena_alloc(p->arena, sizeof *c);
     if (!c) fail(p, p->pos, "out of memory");
-    else c->op = op;
+    else { memset(c, 0, sizeof *c); c->op = op; }
     return c;
 }
 

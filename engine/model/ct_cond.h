@@ -24,6 +24,7 @@ struct ct_cond {
     double number;
     ct_ref_kind ref_kind; /* filled when the condition is bound to data */
     int ref;
+    int attr_level;       /* an attribute read from the unit's ancestor of level attr_level - 1; 0: its own */
 };
 
 /* Parses text into a tree allocated from arena. On a syntax error returns

@@ -77,6 +77,9 @@ static int unit_metric(lua_State *L)
     } else {
         m = ct_series_metric(s, name, len);
         if (m < 0) return luaL_error(L, "unknown metric '%s' (no loaded plan declares it)", name);
+        if (!s->metrics[m].used) /* its values were not kept: nil would be silently wrong */
+            return luaL_error(L, "metric '%s' is in metrics.csv but no loaded plan reads it; declare it under the "
+                              "plan's metrics:", name);
         /* keep the string alive while it is cached */
         lua_pushvalue(L, 2);
         lua_setfield(L, LUA_REGISTRYINDEX, "chitieu.metric_name");
@@ -145,6 +148,9 @@ static int unit_series(lua_State *L)
         return luaL_error(L, "period type must be year, half-year, quarter or month");
     int m = ct_series_metric(s, name, len);
     if (m < 0) return luaL_error(L, "unknown metric '%s'", name);
+    if (!s->metrics[m].used)
+        return luaL_error(L, "metric '%s' is in metrics.csv but no loaded plan reads it; declare it under the plan's "
+                          "metrics:", name);
     int at = s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->metrics[m].level];
     lua_newtable(L);
     if (at < 0) return 1;

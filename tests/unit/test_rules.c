@@ -1059,9 +1059,10 @@ static void isolated(const char *what, void (*fn)(void), unsigned seconds)
     }
 }
 
-/* A check rule returning a table whose __index raises an error: the engine
- * reads the returned fields raw, outside any protected call, so no metamethod
- * runs: the violation is reported with the rule's name as its message. */
+/* A check rule returning a table (a violation: it has an importance) whose
+ * __index raises an error: the engine reads the returned fields raw, outside
+ * any protected call, so no metamethod runs: the violation is reported with
+ * the rule's name as its message. */
 static void child_index_error(void)
 {
     ct_diags d;
@@ -1070,7 +1071,7 @@ static void child_index_error(void)
     ct_diags_init(&d);
     run_checks("idx.lua",
                "check_rule('idx', {level = 'national'}, function(u, p)\n"
-               "  return setmetatable({}, {__index = function() error('boom') end})\n"
+               "  return setmetatable({importance = 'low'}, {__index = function() error('boom') end})\n"
                "end)\n",
                NULL, &d, &f, &st);
     CHECK_INT(d.n_errors, 0);
@@ -1089,7 +1090,7 @@ static void child_index_loop(void)
     ct_diags_init(&d);
     run_checks("idxloop.lua",
                "check_rule('idx', {level = 'national'}, function(u, p)\n"
-               "  return setmetatable({}, {__index = function() while true do end end})\n"
+               "  return setmetatable({importance = 'low'}, {__index = function() while true do end end})\n"
                "end)\n",
                &small, &d, &f, &st);
     CHECK_INT(d.n_errors, 0);
