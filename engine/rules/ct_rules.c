@@ -563,6 +563,7 @@ static void push_assessment(lua_State *L, const ct_assessment *a)
     lua_setfield(L, -2, "evaluated");
     lua_pushinteger(L, a->points);
     lua_setfield(L, -2, "points");
+    set_string(L, "method", ct_proj_method_name(a->method));
     set_string(L, "status", a->status);
     set_string(L, "label", a->label[0] ? a->label : NULL);
     set_string(L, "note", a->note);
