@@ -1,6 +1,7 @@
 #include "ct_compute.h"
 #include "ct_accum.h"
 #include "ct_bind.h"
+#include "../load/ct_kind.h"
 #include "../model/ct_geo.h"
 
 #include <limits.h>
@@ -159,7 +160,7 @@ ct_cell ct_compute_cell(const ct_plan *plan, const ct_indicator *ind,
 {
     ct_cell none = {NAN, 0, 0, 0, 0, 0};
     if (ind->base_level < 0) return none;
-    if (ind->kind == CT_KIND_LUA) return custom_cell(ind, unit, p);
+    if (ct_kind_of(ind->kind)->needs_grid) return custom_cell(ind, unit, p);
     ct_accum a;
     ct_cell c = none;
     if (ct_accum_alloc(&a, s->n_units) == 0) {
@@ -243,7 +244,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
     g->periods = malloc((size_t)(np ? np : 1) * sizeof *g->periods);
     g->units = malloc((size_t)s->n_units * sizeof *g->units);
     ct_accum a[GRID_BLOCK];
-    int n_acc = ind->kind == CT_KIND_LUA ? 1 : GRID_BLOCK, acc_ok = 1;
+    int n_acc = ct_kind_of(ind->kind)->needs_grid ? 1 : GRID_BLOCK, acc_ok = 1;
     memset(a, 0, sizeof a);
     for (int k = 0; k < n_acc; k++)
         if (ct_accum_alloc(&a[k], s->n_units) != 0) acc_ok = 0;
@@ -255,7 +256,7 @@ ct_status ct_compute_grid(const ct_plan *plan, const ct_indicator *ind, const ct
         g->cells = malloc(((size_t)g->n_units * (size_t)np + 1) * sizeof *g->cells);
         if (!g->cells) st = CT_ENOMEM;
     }
-    if (st == CT_OK && ind->kind == CT_KIND_LUA) {
+    if (st == CT_OK && ct_kind_of(ind->kind)->needs_grid) {
         for (int j = 0; j < g->n_periods; j++) custom_column(ind, g, j, a[0].num);
     } else if (st == CT_OK) {
         for (int j0 = 0; j0 < g->n_periods; j0 += GRID_BLOCK) {
@@ -286,10 +287,7 @@ void ct_grid_free(ct_grid *g)
  * byte per base unit and period. */
 enum { BIT_EXP = 1, BIT_REP = 2, BIT_NUM = 4, BIT_DEN = 8, BIT_APX = 16 };
 
-static int counting_kind(const ct_indicator *ind)
-{
-    return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
-}
+static int counting_kind(const ct_indicator *ind) { return ct_kind_of(ind->kind)->counts_units; }
 
 /* One thread's accumulators: GRID_BLOCK of them over the slots (the units
  * above the base level that sums reach), GRID_BLOCK slots for a base
@@ -655,7 +653,7 @@ static ct_status stream_grid(const ct_plan *plan, const ct_indicator *ind, const
 ct_status ct_compute_indicator(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                                const ct_compute_filter *f, ct_row_fn fn, void *ctx)
 {
-    if (ind->kind == CT_KIND_LUA) return stream_grid(plan, ind, s, f, fn, ctx);
+    if (ct_kind_of(ind->kind)->needs_grid) return stream_grid(plan, ind, s, f, fn, ctx);
     work w;
     ct_status st = work_init(&w, s);
     if (st == CT_OK) st = stream_indicator(plan, ind, s, f, &w, fn, ctx);
@@ -670,7 +668,7 @@ ct_status ct_compute_plan(const ct_plan *plan, const ct_series *s,
     ct_status st = work_init(&w, s);
     for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
-        st = ind->kind == CT_KIND_LUA ? stream_grid(plan, ind, s, filter, fn, ctx)
+        st = ct_kind_of(ind->kind)->needs_grid ? stream_grid(plan, ind, s, filter, fn, ctx)
                                       : stream_indicator(plan, ind, s, filter, &w, fn, ctx);
     }
     work_free(&w);

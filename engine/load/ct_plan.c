@@ -1,4 +1,5 @@
 #include "ct_plan.h"
+#include "ct_kind.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -247,8 +248,6 @@ static void load_metrics(loader *L, const ct_ynode *map)
 
 /* ---- indicators --------------------------------------------------------- */
 
-static const char *const kind_names[] = {"share_of_units", "count_of_units", "ratio", "sum",
-                                         "transition_rate", "frequency", "lua"};
 
 static void load_cexpr(loader *L, const ct_ynode *map, const char *key, int required, ct_cexpr *out)
 {
@@ -377,24 +376,7 @@ static void load_targets(loader *L, const ct_ynode *list, ct_indicator *ind)
 static const char *const common_keys[] = {"id", "title", "kind", "direction", "unit", "description",
                                           "source", "missing", "targets"};
 
-static const char *const *kind_keys(ct_kind k)
-{
-    static const char *const share[] = {"of", "condition", "among", NULL};
-    static const char *const ratio[] = {"numerator", "denominator", "scale", NULL};
-    static const char *const sum[] = {"metric", NULL};
-    static const char *const trans[] = {"of", "from", "to", "among", NULL};
-    static const char *const freq[] = {"metric", "per", "at_least", NULL};
-    static const char *const lua[] = {"script", "function", "of", NULL};
-    switch (k) {
-    case CT_KIND_SHARE: case CT_KIND_COUNT: return share;
-    case CT_KIND_RATIO: return ratio;
-    case CT_KIND_SUM: return sum;
-    case CT_KIND_TRANSITION: return trans;
-    case CT_KIND_FREQUENCY: return freq;
-    case CT_KIND_LUA: return lua;
-    }
-    return sum;
-}
+static const char *const *kind_keys(ct_kind k) { return ct_kind_of(k)->keys; }
 
 static void load_kind_fields(loader *L, const ct_ynode *v, ct_indicator *ind)
 {
@@ -462,7 +444,11 @@ static void load_indicator(loader *L, const ct_ynode *v, ct_indicator *ind)
     const ct_ynode *kind = ct_ynode_get(v, "kind");
     int k = -1;
     if (!kind) errf(L, v, "missing required key 'kind'");
-    else k = lookup_word(L, kind, "kind", kind_names, 7);
+    else {
+        const char *words[CT_N_KINDS]; /* the descriptors' names, for the word and the message */
+        for (int i = 0; i < CT_N_KINDS; i++) words[i] = ct_kind_of((ct_kind)i)->name;
+        k = lookup_word(L, kind, "kind", words, CT_N_KINDS);
+    }
     const ct_ynode *dir = ct_ynode_get(v, "direction");
     if (dir) {
         static const char *const dirs[] = {"increase", "decrease"};
@@ -607,7 +593,7 @@ void ct_plan_free(ct_plan *p)
     free(p);
 }
 
-const char *ct_kind_name(ct_kind k) { return kind_names[k]; }
+const char *ct_kind_name(ct_kind k) { return ct_kind_of(k)->name; }
 const char *ct_over_time_name(ct_over_time o) { return over_times[o]; }
 const char *ct_metric_type_name(ct_metric_type t) { return metric_types[t]; }
 const char *ct_merge_name(ct_merge m) { return merges[m]; }
@@ -662,10 +648,11 @@ int ct_plan_last_year(const ct_plan *p)
 
 int ct_indicator_is_percent(const ct_indicator *ind)
 {
-    switch (ind->kind) {
-    case CT_KIND_SHARE: case CT_KIND_TRANSITION: case CT_KIND_FREQUENCY: return 1;
-    case CT_KIND_RATIO: return ind->scale == 100;
-    case CT_KIND_LUA: return ind->unit && strcmp(ind->unit, "%") == 0; /* the plan says so */
-    default: return 0;
+    switch (ct_kind_of(ind->kind)->percent) {
+    case CT_PCT_ALWAYS: return 1;
+    case CT_PCT_SCALE: return ind->scale == 100;
+    case CT_PCT_UNIT: return ind->unit && strcmp(ind->unit, "%") == 0; /* the plan says so */
+    case CT_PCT_NEVER: return 0;
     }
+    return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../load/ct_kind.h"
 #include "ct_yearly.h"
 
 enum { TREND_HORIZON = 2100 };
@@ -137,10 +138,7 @@ static double target_value(const ct_target *t, const ct_yearly *u)
     return NAN;
 }
 
-static int unit_counting(const ct_indicator *ind)
-{
-    return ind->kind == CT_KIND_SHARE || ind->kind == CT_KIND_COUNT || ind->kind == CT_KIND_TRANSITION;
-}
+static int unit_counting(const ct_indicator *ind) { return ct_kind_of(ind->kind)->counts_units; }
 
 /* The years over which "nothing to count" is judged: the span of an
  * each-period target, else the baseline to the target year; cut at the

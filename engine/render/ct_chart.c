@@ -1,5 +1,6 @@
 /* What every chart script shares: words, the preamble, axes, datablocks. */
 #include "ct_chart.h"
+#include "../load/ct_kind.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -480,7 +481,7 @@ const char *ct_chart_level_word(const char *level, ct_plot_lang lang)
 
 int ct_chart_nonnegative(const ct_indicator *ind)
 {
-    return ind->kind != CT_KIND_LUA;   /* units, shares, ratios and sums of counts */
+    return ct_kind_of(ind->kind)->adds_up;   /* units, shares, ratios and sums of counts; a rule's values may be anything */
 }
 
 const char *ct_chart_unit_title(const ct_series *s, int u) { return s->name[u] && s->name[u][0] ? s->name[u] : s->code[u]; }
