@@ -28,6 +28,7 @@ static const char *const usage =
     "                   the data) or as-reported (see docs/data-formats.md)\n"
     "  --rules FILE     a Lua rules file (repeatable; kind: lua indicators load\n"
     "                   their scripts themselves)\n"
+    "  --quiet-rules    drop what the rules print with log(...)\n"
     "  -o FILE          write to FILE (whole or not at all) instead of stdout\n"
     "  -h, --help       this text\n";
 
