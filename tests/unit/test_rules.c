@@ -28,6 +28,7 @@
 #include "model/ct_series.h"
 #include "project/ct_assess.h"
 #include "rules/ct_rules.h"
+#include "rules/ct_sandbox.h"
 #include "test.h"
 
 static char dir[128];
@@ -585,6 +586,119 @@ static void test_assess_rules(void)
     ct_rules_free(r);
     ct_diags_free(&d);
     for (size_t k = 0; k < S.plan->n_indicators; k++) S.plan->indicators[k].custom = NULL;
+}
+
+
+/* ---- labels, invalid results, log, escaping ------------------------------------------ */
+
+typedef struct {
+    int n;
+    char unit[16][16], status[16][48], label[16][128], colour[16][8], look[16][128];
+} labelled;
+
+static int keep_label(const ct_assessment *a, void *ctx)
+{
+    labelled *x = ctx;
+    if (x->n >= 16) return 0;
+    const char *colour, *look = ct_assess_look(a, a->lang, &colour);
+    snprintf(x->unit[x->n], sizeof x->unit[0], "%s", S.s.code[a->unit]);
+    snprintf(x->status[x->n], sizeof x->status[0], "%s", a->status);
+    snprintf(x->label[x->n], sizeof x->label[0], "%s", a->label);
+    snprintf(x->colour[x->n], sizeof x->colour[0], "%s", colour ? colour : "-");
+    snprintf(x->look[x->n], sizeof x->look[0], "%s", look);
+    x->n++;
+    return 0;
+}
+
+typedef struct {
+    int n;
+    char text[8][256];
+    int line[8];
+} logged;
+
+static void keep_log(void *ctx, const char *file, int line, const char *text)
+{
+    logged *l = ctx;
+    (void)file;
+    if (l->n >= 8) return;
+    snprintf(l->text[l->n], sizeof l->text[0], "%s", text);
+    l->line[l->n++] = line;
+}
+
+/* A status with a label per language and a colour; results that are not
+ * usable (a non-code status, a label that is not UTF-8 text, a bad colour, a
+ * label without a status) are errors of their row only, at the rule's line;
+ * log lines carry their line, escaped. */
+static void test_labels(void)
+{
+    ct_diags d;
+    ct_diags_init(&d);
+    write_file("labels.lua",
+               "log('loaded\\n\\27[2J', 1)\n"                                                    /* 1 */
+               "assess_rule('labels', function(a)\n"                                             /* 2 */
+               "  local u = a.unit.code\n"                                                       /* 3 */
+               "  if u == '01' then return {status = 'dat_co_dieu_kien', colour = '#2A9D8F',\n"  /* 4 */
+               "    label = {vi = 'Đạt có điều kiện', en = 'Achieved, conditionally'}}, 'n' end\n" /* 5 */
+               "  local en = a.lang == 'en'\n"                                                   /* 6 */
+               "  if u == '001' and not en then return {status = 'x', label = '\\192\\128 overlong'} end\n" /* 7 */
+               "  if u == '002' and not en then return {status = 'y', colour = '#12345G'} end\n" /* 8 */
+               "  if u == '001' then return {label = 'no status'} end\n"                        /* 9 */
+               "  if u == '002' then return '9lives' end\n"                                      /* 10 */
+               "  log('row', u)\n"                                                               /* 11 */
+               "end)\n");                                                                        /* 12 */
+    char p[512];
+    path_of(p, sizeof p, "labels.lua");
+    logged lg = {0};
+    ct_rules *r = ct_rules_new(&S.s, NULL);
+    ct_rules_set_log(r, keep_log, &lg);
+    CHECK_INT(ct_rules_load(r, p, &d), CT_OK);
+    CHECK_INT(ct_rules_attach_plan(r, S.plan, &d), CT_OK);
+    assess_rules_under_test = r;
+    assess_diags = &d;
+    for (int lang = 0; lang < 2; lang++) {
+        ct_assess_options opt = {CT_PM_AUTO, apply, NULL, lang ? CT_LANG_EN : CT_LANG_VI, 0, NULL};
+        labelled x;
+        memset(&x, 0, sizeof x);
+        CHECK_INT(ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_label, &x), CT_OK);
+        int k;
+        for (k = 0; k < x.n && strcmp(x.unit[k], "01"); k++) {}
+        CHECK(k < x.n);
+        if (k < x.n) {
+            CHECK_STR(x.status[k], "dat_co_dieu_kien");
+            CHECK_STR(x.label[k], lang ? "Achieved, conditionally" : "Đạt có điều kiện");
+            CHECK_STR(x.look[k], x.label[k]);
+            CHECK_STR(x.colour[k], "#2A9D8F");
+        }
+        for (k = 0; k < x.n && strcmp(x.unit[k], "001"); k++) {}
+        if (k < x.n) { CHECK_STR(x.status[k], "error"); CHECK_STR(x.label[k], ""); }
+        for (k = 0; k < x.n && strcmp(x.unit[k], "002"); k++) {}
+        if (k < x.n) CHECK_STR(x.status[k], "error");
+    }
+    /* each bad row is its own error, at the line of the rule's function; the rule goes on */
+    CHECK_INT(d.n_errors, 4);
+    const ct_diag *e = diag_with(&d, "label that is not UTF-8 text");
+    CHECK(e != NULL);
+    if (e) { CHECK_INT(e->line, 2); CHECK(strstr(e->msg, "unit 001") != NULL); }
+    CHECK(diag_with(&d, "returned colour '#12345G'") != NULL);
+    CHECK(diag_with(&d, "returned a label or a colour without a status") != NULL);
+    CHECK(diag_with(&d, "returned status '9lives'") != NULL);
+    /* the log: the top level's line escaped, then one per row the rule reached */
+    CHECK(lg.n >= 1);
+    if (lg.n >= 1) {
+        CHECK_STR(lg.text[0], "loaded\\n\\x1B[2J 1");
+        CHECK_INT(lg.line[0], 1);
+    }
+    ct_rules_free(r);
+    ct_diags_free(&d);
+    for (size_t k = 0; k < S.plan->n_indicators; k++) S.plan->indicators[k].custom = NULL;
+
+    /* a cut never splits a character; C1 controls are escaped */
+    char out[16];
+    CHECK_INT(ct_sandbox_escape("ab\xC2\x9B" "c", 5, out, sizeof out), 9);
+    CHECK_STR(out, "ab\\u009Bc");
+    CHECK_INT(ct_sandbox_escape("abcdefgh\xE1\xBA\xA1xyz", 14, out, 11), 8); /* "ạ" would not fit whole */
+    CHECK_STR(out, "abcdefgh");
+    CHECK_INT(ct_sandbox_escape("abcdefg\xE1\xBA\xA1", 10, out, 11), 10);   /* it fits: kept */
 }
 
 /* ---- check rules -------------------------------------------------------------------- */
@@ -1283,6 +1397,7 @@ int main(void)
     fprintf(stderr, "-- lua_indicators\n"); test_lua_indicators();
     fprintf(stderr, "-- assess_rules\n"); test_assess_rules();
     fprintf(stderr, "-- check_rules\n"); test_check_rules();
+    fprintf(stderr, "-- labels\n"); test_labels();
     fprintf(stderr, "-- escapes\n"); test_escapes();
     fprintf(stderr, "-- long_path\n"); test_long_path();
     isolated("a check rule returning a table whose __index errors", child_index_error, 20);
