@@ -52,6 +52,20 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
         ct_plot_gp_string(b, ct_plot_status_label(sts[i], st->lang));
         ct_plot_buf_printf(b, " at screen %.3f, screen _lh*%.1f left front\n", x + 0.024, row);
     }
+    /* the tenth place: a rule's own status (the first one among the panels), its label and colour */
+    for (int k = 0; k < nk && nst < 10; k++) {
+        const ct_plot_series *ps = ct_plot_get(pp, c->ind, kids[k]);
+        if (!ps || ps->final < 0 || ct_chart_status_index(ct_plot_final_status(ps)) >= 0) continue;
+        char col[32];
+        const char *label = ct_plot_row_look(&ps->assess[ps->final], st->lang, col, sizeof col);
+        double x = 0.12 + (nst % 5) * 0.175, row = nst < 5 ? 1.5 : 0.5;
+        ct_plot_buf_printf(b, "set object %d rectangle from screen %.3f, screen _lh*(%.1f-0.2) to screen %.3f, screen _lh*(%.1f+0.2) "
+                              "fc rgb %s fs solid noborder front\n", 101 + nst, x, row, x + 0.018, row, col);
+        ct_plot_buf_printf(b, "set label %d ", 102 + nst);
+        ct_plot_gp_string(b, label);
+        ct_plot_buf_printf(b, " at screen %.3f, screen _lh*%.1f left front\n", x + 0.024, row);
+        break;
+    }
     /* margins and spacing in pixels: room for a panel's title above it and
      * its tic labels below and to the left */
     ct_plot_buf_printf(b, "_pw = (%s)*1.0\n_ph = (%s)*1.0\n", wexpr, hexpr);

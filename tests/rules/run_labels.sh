@@ -1,6 +1,7 @@
 #!/bin/sh
 # A rule's labelled status reaches every view through one function: the
 # report's chips (row and counts), the trajectory chart's legend and marker,
+# the small multiples' legend,
 # the status overview's legend, and the workbook's status cell (its label in
 # the rule's colour, read back with openpyxl); in the language asked for.
 # usage: run_labels.sh CHITIEU SOURCE_DIR
@@ -31,6 +32,7 @@ grep -q "fc rgb \"#2a9d8f\" fs solid title 'Đạt có điều kiện'" "$tmp/vi
 grep -q "keyentry with boxes fc rgb \"#2a9d8f\" title 'Mục tiêu 2020: Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/clean_communes/38.gp" ||
   fail "trajectory legend"
 grep -q "title '2020 target: Achieved, conditionally'" "$tmp/en/thanh-hoa-2016-2020/clean_communes/38.gp" || fail "trajectory legend (en)"
+grep -q "set label 111 'Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/clean_communes/38-district.gp" || fail "small multiples legend"
 "$bin" assess $plan --data data --rules "$tmp/label.lua" --format xlsx -o "$tmp/a.xlsx" || fail "assess xlsx"
 "$bin" assess $plan --data data --rules "$tmp/label.lua" -o "$tmp/a.csv" || fail "assess csv"
 grep -q ',dat_co_dieu_kien,' "$tmp/a.csv" || fail "the CSV keeps the code"
