@@ -72,6 +72,16 @@ struct ct_rules {
 
 static rules_file *file_of(lua_State *L) { return ct_sandbox_of(L)->user; }
 
+/* The first line of the rule's function: where an error about what it
+ * returned points (the return itself has run by then). */
+static int rule_line(lua_State *L, int fn_ref)
+{
+    lua_Debug ar;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
+    if (!lua_getinfo(L, ">S", &ar)) return 0; /* ">" pops the function */
+    return ar.linedefined > 0 ? ar.linedefined : 0;
+}
+
 /* ---- registration of rules ---------------------------------------------------------- */
 
 static char *dup_str(const char *s)
@@ -412,7 +422,7 @@ static int lua_indicator_values(void *ctx, const int *units, int n, ct_period p,
         else if (t == LUA_TBOOLEAN) values[i] = lua_toboolean(L, -1);
         else if (t != LUA_TNIL) {
             li->failed = 1;
-            ct_error_at(li->owner->diags, f->path, 0, 0,
+            ct_error_at(li->owner->diags, f->path, rule_line(L, li->fn_ref), 0,
                         "indicator %s (function %s) returned a %s for unit %s; return a number, a boolean or nil",
                         li->ind->id, li->ind->function, lua_typename(L, t), li->owner->world.s->code[units[i]]);
             rc = -1;
@@ -650,16 +660,6 @@ static void rule_failed(ct_assessment *a, const char *msg)
     a->status = a->status_buf;
     a->label[0] = a->colour[0] = '\0';
     snprintf(a->note, sizeof a->note, "%s", msg);
-}
-
-/* The first line of the rule's function: where an error about what it
- * returned points (the return itself has run by then). */
-static int rule_line(lua_State *L, int fn_ref)
-{
-    lua_Debug ar;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
-    if (!lua_getinfo(L, ">S", &ar)) return 0; /* ">" pops the function */
-    return ar.linedefined > 0 ? ar.linedefined : 0;
 }
 
 /* A field of the result table, raw (no metamethod of the rule's runs outside the limits). */
