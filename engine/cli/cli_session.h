@@ -16,7 +16,11 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_INPUT = 1, CLI_EXIT_USAGE = 2 };
 typedef struct {
     ct_plan **plans;
     size_t n_plans;
-    ct_series series;
+    ct_series series;     /* the first plan's map (every plan's with --geography) */
+    ct_series *more;      /* the further maps of plans judged on their own */
+    size_t n_more;
+    int *plan_month;      /* per plan: the month of its map (CT_GEO_AS_REPORTED: none) */
+    int *plan_series;     /* per plan: 0 the series above, k more[k - 1] */
     int has_data;
     ct_diags diags;
     size_t n_observations;
@@ -31,6 +35,9 @@ void cli_session_free(cli_session *ss);
  * the plans to it. Keeps going after errors so that all are reported.
  * Returns 0 when there were no errors. */
 int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *data_dir);
+
+/* The data a plan is computed on: its own map's, or --geography's. */
+ct_series *cli_session_series(cli_session *ss, size_t plan);
 
 /* Loads the rules files named on the command line and by the plans, and
  * connects kind: lua indicators to their functions. Returns 0 when fine. */

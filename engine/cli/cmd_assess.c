@@ -216,8 +216,13 @@ static int run_command(const command *c, int argc, char **argv,
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            /* each plan on its own map */
+            w.s = cli_session_series(&ss, i);
+            w.apx_ind = NULL;
+            if (ss.rules) ct_rules_use_series(ss.rules, w.s);
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
+        }
         ct_rec_end(&w.rec);
         free(w.apx);
         bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
@@ -239,19 +244,20 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
 {
     (void)a;
     ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage,
-                             ss->series.geography};
+                             w->s->geography};
     if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
         opt.custom = apply_rules;
         opt.custom_ctx = ss;
     }
-    return ct_assess_plan(plan, &ss->series, f, &opt, write_assessment, w);
+    return ct_assess_plan(plan, w->s, f, &opt, write_assessment, w);
 }
 
 static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_args *a,
                              const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
+    (void)ss;
     int to = a->to ? atoi(a->to) : ct_plan_last_year(plan);
-    return ct_assess_project(plan, &ss->series, f, m, to, w->min_coverage, write_projection, w);
+    return ct_assess_project(plan, w->s, f, m, to, w->min_coverage, write_projection, w);
 }
 
 int cmd_assess(int argc, char **argv)

@@ -61,8 +61,14 @@ int cmd_compute(int argc, char **argv)
             ct_table_begin(&t, out.out, &ss.series, fmt);
         }
         ct_status st = CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
-            st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            /* each plan on its own map */
+            const ct_series *s = cli_session_series(&ss, i);
+            if (ss.rules) ct_rules_use_series(ss.rules, s);
+            t.series = s;
+            t.prefix_unit = -1;
+            st = ct_compute_plan(ss.plans[i], s, &filter, ct_table_row, &t);
+        }
         ct_table_end(&t);
         bad |= ss.diags.n_errors > 0; /* a failing lua indicator: empty values; exit 1 */
         if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "compute failed: %s", ct_status_str(st));

@@ -270,6 +270,24 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
 }
 
 /* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+/* "2025S1" when every plan is on one map, else each plan's map after its id:
+ * "2020S2 (thanh-hoa-2016-2020), 2025S1 (hau-giang-2021-2025)". */
+static void maps_label(cli_session *ss, char *buf, size_t size)
+{
+    int one = 1;
+    for (size_t i = 1; i < ss->n_plans; i++)
+        one &= strcmp(cli_session_series(ss, i)->geography, cli_session_series(ss, 0)->geography) == 0;
+    if (one) { snprintf(buf, size, "%s", cli_session_series(ss, 0)->geography); return; }
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ss->n_plans && n + 1 < size; i++) {
+        int w = snprintf(buf + n, size - n, "%s%s (%s)", i ? ", " : "", cli_session_series(ss, i)->geography,
+                         ss->plans[i]->id ? ss->plans[i]->id : ss->plans[i]->path);
+        if (w < 0) break;
+        n += (size_t)w < size - n ? (size_t)w : size - n - 1;
+    }
+}
+
 static void apply_rules(void *ctx, ct_assessment *a)
 {
     cli_session *ss = ctx;
@@ -356,7 +374,11 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     size_t covered = 0;
     for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &pps[i]);
+        /* each plan on its own map */
+        const ct_series *ps = cli_session_series(&ss, i);
+        aopt.geography = ps->geography;
+        if (ss.rules) ct_rules_use_series(ss.rules, ps);
+        ct_status st = ct_plot_collect(ss.plans[i], ps, &scope, &aopt, &pps[i]);
         if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
         if (st == CT_OK && pps[i].root >= 0) covered++;
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
@@ -425,7 +447,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && !bad) {
         for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
-            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, min_cov, keep_finding, &fi);
+            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], cli_session_series(&ss, i), style.lang, min_cov, keep_finding, &fi);
         if (fi.oom) bad = 1;
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
@@ -445,8 +467,11 @@ static int run(const char *cmd, int report, int argc, char **argv)
         for (size_t i = 0; rules && i < a.n_rules; i++) rules[k++] = a.rules[i];
         for (size_t i = 0; rules && i < ss.n_plans; i++)
             for (size_t j = 0; j < ss.plans[i]->n_rules; j++) rules[k++] = ss.plans[i]->rules[j];
+        /* the map each plan was judged on: one, or each plan's */
+        char geo[1024];
+        maps_label(&ss, geo, sizeof geo);
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
-                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0};
+                              geo, date[0] ? date : NULL, rules, rules ? k : 0};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
         free(rules);
     }

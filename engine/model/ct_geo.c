@@ -30,6 +30,17 @@ static int data_month(const ct_series *s)
     return m < s->cutoff_month ? m : s->cutoff_month;
 }
 
+int ct_geo_plan_month(const ct_series *s, const char *region, int last_year)
+{
+    int m = data_month(s);
+    if (last_year > 0 && last_year < INT_MAX / 12 - 1 && last_year * 12 + 11 < m) m = last_year * 12 + 11;
+    if (!region) return m;
+    int u = ct_series_unit_at(s, region, strlen(region), m);
+    /* a region that closed before: the last map it was on */
+    if (u >= 0 && s->orig_first[u] <= m && s->orig_last[u] < m) m = s->orig_last[u];
+    return m;
+}
+
 int ct_geo_ref_month(const ct_series *s)
 {
     return s->geo_month != CT_GEO_AS_REPORTED ? s->geo_month : data_month(s);

@@ -26,6 +26,13 @@ void ct_geo_label(int month, char buf[CT_PERIOD_BUF]);
  * --unit): the geography's, or else the last month of data up to --as-of. */
 int ct_geo_ref_month(const ct_series *s);
 
+/* A plan's own map: the last month of data up to --as-of and up to the end
+ * of the plan's last year (last_year <= 0: no limit), or, where the plan's
+ * region (its code; NULL: the root) no longer exists then, the last month it
+ * existed. Needs the units and the observations loaded, before
+ * ct_geo_apply. */
+int ct_geo_plan_month(const ct_series *s, const char *region, int last_year);
+
 /* Chooses the geography (a month, CT_GEO_DEFAULT: the last month of data up
  * to the cut-off, or CT_GEO_AS_REPORTED), carries every metric's values
  * onto it when there are successions, then rolls metrics up to coarser

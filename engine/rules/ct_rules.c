@@ -155,6 +155,11 @@ static int api_check_rule(lua_State *L)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+void ct_rules_use_series(ct_rules *r, const ct_series *s)
+{
+    r->world.s = s;
+}
+
 ct_rules *ct_rules_new(const ct_series *s, const ct_rules_limits *limits)
 {
     ct_rules *r = calloc(1, sizeof *r);
