@@ -31,6 +31,8 @@ void cli_session_free(cli_session *ss)
     free(ss->more);
     free(ss->plan_month);
     free(ss->plan_series);
+    if (ss->as_reported) ct_series_free(ss->as_reported);
+    free(ss->as_reported);
     ct_diags_free(&ss->diags);
 }
 
@@ -150,6 +152,24 @@ static int load_data(cli_session *ss, const char *data_dir)
     return bad;
 }
 
+ct_series *cli_session_as_reported(cli_session *ss)
+{
+    if (ss->as_reported || ss->as_reported_failed || !ss->data_dir) return ss->as_reported;
+    ct_series *s = malloc(sizeof *s);
+    if (!s) { ss->as_reported_failed = 1; return NULL; }
+    ct_series_init(s);
+    s->cutoff_month = ss->series.cutoff_month;
+    s->obs_split_bytes = ss->series.obs_split_bytes;
+    if (load_series(ss, s, ss->data_dir, CT_GEO_AS_REPORTED, -1) != 0) {
+        ct_series_free(s);
+        free(s);
+        ss->as_reported_failed = 1;
+        return NULL;
+    }
+    ss->as_reported = s;
+    return s;
+}
+
 ct_series *cli_session_series(cli_session *ss, size_t plan)
 {
     int g = ss->plan_series && plan < ss->n_plans ? ss->plan_series[plan] : 0;
@@ -174,6 +194,7 @@ int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *d
             }
         ss->plans[ss->n_plans++] = p;
     }
+    ss->data_dir = data_dir;
     if (data_dir) bad |= load_data(ss, data_dir);
     else
         for (size_t i = 0; i < ss->n_plans; i++) bad |= ct_plan_check_refs(ss->plans[i], &ss->diags) != CT_OK;

@@ -21,6 +21,10 @@ typedef struct {
     size_t n_more;
     int *plan_month;      /* per plan: the month of its map (CT_GEO_AS_REPORTED: none) */
     int *plan_series;     /* per plan: 0 the series above, k more[k - 1] */
+    ct_series *as_reported; /* the data on the units of each period, read when a
+                             * verdict is compared (cli_compare); NULL until then */
+    int as_reported_failed;
+    const char *data_dir;
     int has_data;
     ct_diags diags;
     size_t n_observations;
@@ -38,6 +42,10 @@ int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *d
 
 /* The data a plan is computed on: its own map's, or --geography's. */
 ct_series *cli_session_series(cli_session *ss, size_t plan);
+
+/* The data on the units of each period (nothing carried), read on first
+ * use; NULL when it cannot be read. */
+ct_series *cli_session_as_reported(cli_session *ss);
 
 /* Loads the rules files named on the command line and by the plans, and
  * connects kind: lua indicators to their functions. Returns 0 when fine. */

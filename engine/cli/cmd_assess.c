@@ -8,6 +8,7 @@
 #include "../project/ct_assess.h"
 #include "../render/ct_records.h"
 #include "cli.h"
+#include "cli_compare.h"
 
 static const char *const usage_assess =
     "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--min-coverage F]\n"
@@ -83,6 +84,7 @@ typedef struct {
     double min_coverage;
     const ct_indicator *apx_ind; /* the indicator whose approximate units apx marks */
     unsigned char *apx;
+    size_t plan_index;           /* the plan being written, in the session */
 } writer;
 
 /* Whether a row's values rest on a part link without a weight (one
@@ -212,7 +214,7 @@ static int run_command(const command *c, int argc, char **argv,
     cli_output out = {0};
     if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
     if (!bad) {
-        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL};
+        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL, 0};
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
@@ -220,6 +222,7 @@ static int run_command(const command *c, int argc, char **argv,
             /* each plan on its own map */
             w.s = cli_session_series(&ss, i);
             w.apx_ind = NULL;
+            w.plan_index = i;
             if (ss.rules) ct_rules_use_series(ss.rules, w.s);
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
         }
@@ -249,7 +252,17 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
         opt.custom = apply_rules;
         opt.custom_ctx = ss;
     }
-    return ct_assess_plan(plan, w->s, f, &opt, write_assessment, w);
+    /* a status that differs as reported says so */
+    cli_compare *cmp = NULL;
+    ct_status st = cli_compare_new(&cmp, ss, w->plan_index, f, &opt);
+    if (st != CT_OK) return st;
+    if (cmp) {
+        opt.custom = cli_compare_hook;
+        opt.custom_ctx = cmp;
+    }
+    st = ct_assess_plan(plan, w->s, f, &opt, write_assessment, w);
+    cli_compare_free(cmp);
+    return st;
 }
 
 static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_args *a,

@@ -17,6 +17,7 @@
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
 #include "cli.h"
+#include "cli_compare.h"
 
 #ifndef CHITIEU_THEME_REL
 #define CHITIEU_THEME_REL "../share/chitieu/plots/theme.gp"
@@ -378,7 +379,15 @@ static int run(const char *cmd, int report, int argc, char **argv)
         const ct_series *ps = cli_session_series(&ss, i);
         aopt.geography = ps->geography;
         if (ss.rules) ct_rules_use_series(ss.rules, ps);
-        ct_status st = ct_plot_collect(ss.plans[i], ps, &scope, &aopt, &pps[i]);
+        ct_assess_options o = aopt;
+        cli_compare *cmp = NULL;
+        ct_status st = cli_compare_new(&cmp, &ss, i, &filter, &aopt);
+        if (cmp) {
+            o.custom = cli_compare_hook;
+            o.custom_ctx = cmp;
+        }
+        if (st == CT_OK) st = ct_plot_collect(ss.plans[i], ps, &scope, &o, &pps[i]);
+        cli_compare_free(cmp);
         if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
         if (st == CT_OK && pps[i].root >= 0) covered++;
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }

@@ -538,6 +538,8 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
         a->latest_period = (ct_period){(short)u->y[k].year, CT_PT_YEAR, 0};
     }
     a->evaluated = ct_yearly_complete(a->target_year, u->asof_month);
+    const ct_year_value *yv = a->evaluated && !t->each_period ? ct_yearly_at(u, a->target_year) : NULL;
+    a->year_value = yv ? yv->value : NAN;
     trend(a, u, c);
     if (!not_applicable(a, u, c)) {
         if (a->evaluated) evaluate(a, u, c);

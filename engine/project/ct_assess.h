@@ -36,6 +36,7 @@ typedef struct {
     const char *status;           /* achieved, on_track, ... or a rule's status */
     char status_buf[48];          /* a status set by a rule lives here */
     char note[900];
+    double year_value;            /* an evaluation's value of the target year; NaN: none */
 } ct_assessment;
 
 typedef int (*ct_assess_fn)(const ct_assessment *a, void *ctx);
