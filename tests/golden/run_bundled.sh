@@ -13,16 +13,29 @@ cd "$root" || exit 2
 # as reported: Thanh Hóa's 635 communes of 2015, before the 2019-2020 mergers
 "$bin" compute indicators/*.yaml --data data --periods year --geography as-reported -o "$tmp/as-reported.csv" ||
   { echo "compute --geography as-reported failed"; exit 1; }
+"$bin" compute indicators/*.yaml --data data --periods year --geography 2025S2 -o "$tmp/2025S2.csv" ||
+  { echo "compute --geography 2025S2 failed"; exit 1; }
 fail=0
 # each plan alone on the shared folder (metrics.csv declares the others' metrics)
 for plan in indicators/*.yaml; do
   "$bin" assess "$plan" --data data -o "$tmp/one.csv" > "$tmp/one.out" 2>&1 || { echo "assess $plan alone failed:"; cat "$tmp/one.out"; fail=1; }
 done
-# Hậu Giang closed on 2025-07-01: its plan is followed onto the 28 communes of Cần Thơ its
-# 75 communes became (2025S2 reported by the new communes), and says so
+# Hậu Giang closed on 2025-07-01: by default its plan is judged on its own last map
+# (2025S1, its 75 communes), and where the verdict differs as reported the note says so;
+# with --geography 2025S2 it is followed onto the 28 communes of Cần Thơ its 75 communes
+# became (2025S2 reported by the new communes), and says so
 "$bin" assess indicators/hau-giang-2021-2025.yaml --data data --level province --lang en -o "$tmp/hg.csv" || fail=1
-grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*followed onto the 28 commune units its units became' "$tmp/hg.csv" ||
-  { echo "Hậu Giang's assessment is not followed across the reform:"; grep communes_propaganda "$tmp/hg.csv"; fail=1; }
+grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*,2025S1,' "$tmp/hg.csv" ||
+  { echo "Hậu Giang's plan is not judged on its own map (2025S1):"; grep communes_propaganda "$tmp/hg.csv"; fail=1; }
+"$bin" assess indicators/hau-giang-2021-2025.yaml --data data --level province --lang en --geography 2025S2 -o "$tmp/hg2.csv" || fail=1
+grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*followed onto the 28 commune units its units became' "$tmp/hg2.csv" ||
+  { echo "Hậu Giang's assessment is not followed across the reform:"; grep communes_propaganda "$tmp/hg2.csv"; fail=1; }
+# each plan on its own map in one run: Thanh Hóa on 2020S2, Hậu Giang on 2025S1
+"$bin" assess indicators/*.yaml --data data --level province -o "$tmp/maps.csv" || fail=1
+for want in thanh-hoa-2016-2020:2020S2 hau-giang-2021-2025:2025S1 national-2021-2025:2025S2; do
+  awk -F, -v p="${want%%:*}" -v g="${want##*:}" '$1 == p && $0 !~ ","g"," { bad = 1 } END { exit bad }' "$tmp/maps.csv" ||
+    { echo "plan ${want%%:*} is not judged on ${want##*:}"; fail=1; }
+done
 # every indicator has at least one value at its plan's region
 for plan in indicators/*.yaml; do
   id=$(sed -n 's/^  id: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$plan" | head -n 1)
@@ -34,10 +47,11 @@ for plan in indicators/*.yaml; do
   done
 done
 # the independently derived values
-# (on the default geography, or as reported when the last column says so)
+# (on the default geography, each plan's own map, or on the one the last column names)
 tail -n +2 tests/golden/bundled/expected.csv | while IFS=, read -r plan ind unit period want geo; do
   out=$tmp/all.csv
   [ "$geo" = as-reported ] && out=$tmp/as-reported.csv
+  [ "$geo" = 2025S2 ] && out=$tmp/2025S2.csv
   got=$(awk -F, -v p="$plan" -v i="$ind" -v u="$unit" -v t="$period" '$1 == p && $2 == i && $3 == u && $5 == t { print $6 }' "$out")
   if ! awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (g == "" || d > 1e-6 || d < -1e-6) exit 1 }'; then
     echo "$plan $ind $unit $period ${geo:-default geography}: expected $want, got '${got}'"; echo x >> "$tmp/bad"
