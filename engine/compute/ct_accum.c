@@ -102,6 +102,7 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         int until = ct_series_asof_month(s);
         for (int j = 0; j < k; j++, sp.sub++) {
             if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
+            if (!ct_series_unit_valid(s, u, sp)) continue; /* not due before it opened or after it closed */
             due++;
             double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;

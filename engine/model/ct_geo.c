@@ -363,8 +363,11 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         for (int u = 0; u < s->n_units; u++) {
             /* its own destination: valid then, or ended without successor */
             s->in_geo[u] = (unsigned char)(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u);
+            /* valid since ever (its predecessors' data are carried onto it),
+             * and until it closed: what later units reported is not carried
+             * back, so a unit that closed within a year has part of it */
             s->valid_first[u] = s->in_geo[u] ? INT_MIN : INT_MAX;
-            s->valid_last[u] = s->in_geo[u] ? INT_MAX : INT_MIN;
+            s->valid_last[u] = s->in_geo[u] ? s->orig_last[u] : INT_MIN;
         }
     }
     /* without successions, loading rolled the values up already */

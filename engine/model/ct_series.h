@@ -52,7 +52,8 @@ typedef struct {
     int *level, *parent, *depth, *line;
     int *level_pos;       /* position among the units of its level */
     int *valid_first, *valid_last; /* month range (see ct_period_first_month); a
-                                    * geography makes its units valid throughout */
+                                    * geography makes its units valid from the start
+                                    * (data carried onto them) until they closed */
     int *orig_first, *orig_last; /* the validity written in units.csv (INT_MIN/INT_MAX: open) */
     const char **valid_from_text, **valid_to_text; /* canonical periods, NULL when open */
     int *same_next;       /* the next unit with the same code, by validity; -1 */
