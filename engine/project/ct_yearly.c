@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../model/ct_geo.h"
+
 int ct_yearly_complete(int year, int asof_month)
 {
     ct_period p = {(short)year, CT_PT_YEAR, 0};
@@ -60,6 +62,29 @@ void ct_yearly_read(const ct_plan *plan, const ct_grid *g, int i, int asof_month
         fill(&u->y[u->n++], p, c, min_coverage);
     }
     if (plan->has_baseline && !u->has_baseline) u->baseline_period = plan->baseline;
+}
+
+void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s, int unit)
+{
+    if (ind->kind != CT_KIND_SUM || !ct_geo_in(s, unit)) return;
+    int first = s->valid_first[unit], last = s->valid_last[unit];
+    for (int k = 0; k < u->n; k++) {
+        ct_year_value *v = &u->y[k];
+        int y0 = v->year * 12, y1 = y0 + 11;
+        int a = first > y0 ? first : y0, b = last < y1 ? last : y1;
+        if (!v->has_value || (a == y0 && b == y1) || b < a) continue;
+        v->part_months = b - a + 1;
+        v->part_first = a;
+        v->part_last = b;
+        v->set_aside = 1;
+        v->usable = 0;
+    }
+    if (u->has_baseline && u->baseline_period.type == CT_PT_YEAR)
+        for (int k = 0; k < u->n; k++)
+            if (u->y[k].year == u->baseline_period.year && u->y[k].part_months) {
+                u->has_baseline = 0;
+                u->baseline_set_aside = 1;
+            }
 }
 
 const ct_year_value *ct_yearly_at(const ct_yearly *u, int year)
