@@ -333,8 +333,11 @@ ct_status ct_bind_plan(ct_plan *plan, const ct_series *s, ct_diags *d)
         }
     }
     plan->territory = NULL;
-    if (!ct_geo_in(s, plan->region_unit)) {
-        /* the region closed before the geography: followed onto what it became */
+    int r = plan->region_unit;
+    if (!ct_geo_in(s, r) || (s->in_geo && s->orig_last[r] < s->level_geo[s->level[r]])) {
+        /* the region closed before the geography: followed onto what it became,
+         * through its own link or, without one (it is then kept as reported),
+         * through its units' own successions */
         plan->territory = ct_arena_alloc(&plan->arena, (size_t)s->n_units);
         if (!plan->territory) return CT_ENOMEM;
         memset(plan->territory, 0, (size_t)s->n_units);

@@ -105,7 +105,7 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     const int *base = s->level_units[ind->of_level];
     for (int k = 0; k < s->level_size[ind->of_level]; k++) {
         int u = base[k];
-        if (!ct_series_in_subtree(s, u, plan->region_unit) || !ct_series_unit_valid(s, u, p)) continue;
+        if (!ct_accum_contributes(plan, s, u) || !ct_series_unit_valid(s, u, p)) continue;
         int among = ind->among.cond ? ct_accum_eval(s, ind->among.cond, u, p) : 1;
         if (among < 0 && among_unknown) among_unknown[u] = 1;
         if (among != 1 || !ind->from.cond) continue;
@@ -116,6 +116,17 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     sum_up(s, among_unknown);
     sum_up(s, from_in);
     sum_up(s, from_known);
+    if (plan->territory) {
+        /* a closed region: what its units became lies under other parents */
+        int r = plan->region_unit;
+        for (int k = 0; k < s->level_size[ind->of_level]; k++) {
+            int u = base[k];
+            if (!plan->territory[u] || u == r || ct_series_in_subtree(s, u, r)) continue;
+            if (among_unknown) among_unknown[r] += among_unknown[u];
+            if (from_in) from_in[r] += from_in[u];
+            if (from_known) from_known[r] += from_known[u];
+        }
+    }
     return CT_OK;
 }
 
