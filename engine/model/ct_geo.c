@@ -366,8 +366,10 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
             /* valid since ever (its predecessors' data are carried onto it),
              * and until it closed: what later units reported is not carried
              * back, so a unit that closed within a year has part of it */
-            s->valid_first[u] = s->in_geo[u] ? INT_MIN : INT_MAX;
-            s->valid_last[u] = s->in_geo[u] ? s->orig_last[u] : INT_MIN;
+            /* a unit outside it keeps its own validity: only a closed region's
+             * figures about itself are read from it (ct_accum_contributes) */
+            s->valid_first[u] = s->in_geo[u] ? INT_MIN : s->orig_first[u];
+            s->valid_last[u] = s->orig_last[u];
         }
     }
     /* without successions, loading rolled the values up already */

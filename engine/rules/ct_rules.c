@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ct_rules.h"
 
+#include "../model/ct_geo.h"
+
 #include <lauxlib.h>
 #include <limits.h>
 #include <lua.h>
@@ -636,7 +638,8 @@ static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx,
         if (c->level >= 0 && s->level[u] != c->level) continue;
         for (int i = 0; i < np; i++) {
             ct_period p = ct_period_from_index(c->ptype, s->year0, i);
-            if (!ct_series_unit_valid(s, u, p)) continue;
+            /* the units of the geography in use, each once */
+            if (!ct_geo_in(s, u) || !ct_series_unit_valid(s, u, p)) continue;
             check_call cc = {c->fn_ref, u, p};
             char msg[600];
             int line;
