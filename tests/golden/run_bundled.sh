@@ -30,6 +30,16 @@ grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*,2025S1
 "$bin" assess indicators/hau-giang-2021-2025.yaml --data data --level province --lang en --geography 2025S2 -o "$tmp/hg2.csv" || fail=1
 grep -q '^hau-giang-2021-2025,communes_propaganda_pct,93,province,2025,.*followed onto the 28 commune units its units became' "$tmp/hg2.csv" ||
   { echo "Hậu Giang's assessment is not followed across the reform:"; grep communes_propaganda "$tmp/hg2.csv"; fail=1; }
+# without a link for the province itself (the official table links communes only), 93 is
+# still followed onto the communes its communes became: the same figures as with it
+mkdir "$tmp/nolink" && cp data/*.csv "$tmp/nolink/" && grep -v '^2025S2,93,92,whole' data/successions.csv > "$tmp/nolink/successions.csv"
+"$bin" compute indicators/hau-giang-2021-2025.yaml --data "$tmp/nolink" --periods year --geography 2025S2 --unit 93 -o "$tmp/nolink.csv" || fail=1
+"$bin" compute indicators/hau-giang-2021-2025.yaml --data data --periods year --geography 2025S2 --unit 93 -o "$tmp/link.csv" || fail=1
+grep -c '' "$tmp/nolink/successions.csv" | grep -qx "$(($(grep -c '' data/successions.csv) - 1))" || { echo "the region's link was not removed"; fail=1; }
+for ind in communes_propaganda_pct media_province_quarterly_pct staff_trained_province_pct; do
+  a=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/link.csv"); b=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/nolink.csv")
+  [ -n "$a" ] && [ "$a" = "$b" ] || { echo "93 without its own link differs for $ind:"; echo "$a"; echo "$b"; fail=1; }
+done
 # each plan on its own map in one run: Thanh Hóa on 2020S2, Hậu Giang on 2025S1
 "$bin" assess indicators/*.yaml --data data --level province -o "$tmp/maps.csv" || fail=1
 for want in thanh-hoa-2016-2020:2020S2 hau-giang-2021-2025:2025S1 national-2021-2025:2025S2; do
