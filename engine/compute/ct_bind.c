@@ -280,7 +280,10 @@ static void plan_span(ct_plan *plan, const ct_series *s)
         for (int t = 0; t <= mt->finest && mt->vals[t]; t++) {
             int np = ct_series_n_periods(s, (ct_ptype)t), len = 12 / ct_ptype_per_year((ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
-                if (!ct_bind_in_plan(plan, s, units[k])) continue;
+                int u = units[k];
+                /* a unit of an abolished level counts towards the new unit it reaches */
+                if (!ct_bind_in_plan(plan, s, u) && !(s->reach && s->reach[u] >= 0 && ct_bind_in_plan(plan, s, s->reach[u])))
+                    continue;
                 const double *v = mt->vals[t];
                 int first = 0, last = np - 1;
                 while (first < np && isnan(v[ct_series_cell(s, mt, k, first)])) first++;

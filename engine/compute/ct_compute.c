@@ -116,6 +116,9 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     sum_up(s, among_unknown);
     sum_up(s, from_in);
     sum_up(s, from_known);
+    ct_accum_reach_counts(s, ind->of_level, among_unknown);
+    ct_accum_reach_counts(s, ind->of_level, from_in);
+    ct_accum_reach_counts(s, ind->of_level, from_known);
     if (plan->territory) {
         /* a closed region: what its units became lies under other parents */
         int r = plan->region_unit;
@@ -465,6 +468,14 @@ typedef struct {
 /* base contributions (units x periods) from which a second thread helps */
 #define PARALLEL_MIN ((size_t)1 << 16)
 
+/* Whether blocks go over every unit rather than through the slots: a closed
+ * region adds the units its units became, and units of an abolished level
+ * add into the new units they reach (ct_series.reach), both off the tree. */
+static int full_path(const ct_plan *plan, const ct_series *s)
+{
+    return plan->territory || s->reach;
+}
+
 static int is_grid_unit(const ct_plan *plan, const ct_series *s, int bl, int u)
 {
     return s->level[u] != bl || (plan->territory && u == plan->region_unit);
@@ -543,7 +554,7 @@ static void run_blocks(const blocks *b)
 {
     for (int j0 = b->first * GRID_BLOCK; j0 < b->np; j0 += b->step * GRID_BLOCK) {
         int nb = b->np - j0 < GRID_BLOCK ? b->np - j0 : GRID_BLOCK;
-        if (b->plan->territory) full_block(b, j0, nb);
+        if (full_path(b->plan, b->s)) full_block(b, j0, nb);
         else slot_block(b, j0, nb);
     }
 }
@@ -596,11 +607,11 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     int counting = counting_kind(ind), n_contrib = 0;
     for (int k = 0; k < s->level_size[bl]; k++)
         if (ct_accum_contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
-    int n_seq = 0, n_slots = plan->territory ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
+    int n_seq = 0, n_slots = full_path(plan, s) ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
     size_t pn = (size_t)np, n_bits = (size_t)s->level_size[bl] * pn;
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
         (counting && reserve((void **)&w->bits, &w->bits_cap, n_bits + 1, 1) != 0) ||
-        work_accumulators(w, s, n_slots, plan->territory != NULL) != 0)
+        work_accumulators(w, s, n_slots, full_path(plan, s)) != 0)
         return CT_ENOMEM;
     if (counting) memset(w->bits, 0, n_bits);
     blocks job[2];

@@ -345,6 +345,59 @@ static int rollup_approx(ct_series *s, ct_metric *mt)
     return 0;
 }
 
+/* Whether unit u is kept on the map as it was reported: it closed before
+ * the map's month for its level, without passing into any other unit. */
+static int kept_closed(const ct_series *s, int u)
+{
+    return s->in_geo[u] && s->orig_last[u] < s->level_geo[s->level[u]];
+}
+
+/* Where a unit that closed without a successor (a district, on 2025-07-01)
+ * reaches on the map when its parent closed too: the unit of its parent's
+ * level that its own units passed into (the new province of its communes);
+ * the one most of them went to when they went to several, and then
+ * approximate. */
+static int find_reach(ct_series *s)
+{
+    int n = s->n_units, nl = s->n_levels;
+    int candidates = 0;
+    for (int u = 0; u < n && !candidates; u++) candidates = kept_closed(s, u);
+    if (!candidates) return 0;
+    s->reach = malloc((size_t)n * sizeof *s->reach);
+    int *votes = calloc((size_t)n, sizeof *votes);
+    s->reach_apx = calloc((size_t)n, 1);
+    if (!s->reach || !votes || !s->reach_apx) { free(votes); return -1; }
+    for (int u = 0; u < n; u++) s->reach[u] = -1;
+    for (int c = 0; c < n; c++) {
+        if (!s->dest_len[c] || kept_closed(s, c)) continue;
+        for (int l = 0; l < nl; l++) {
+            int u = s->anc[(size_t)c * (size_t)nl + (size_t)l];
+            if (u < 0 || u == c || !kept_closed(s, u)) continue;
+            int p = s->parent[u];
+            if (p < 0 || (s->in_geo[p] && !kept_closed(s, p))) continue; /* its parent is still on the map */
+            for (int j = 0; j < s->dest_len[c]; j++) {
+                int dv = s->dest_unit[s->dest_start[c] + j];
+                int pv = s->anc[(size_t)dv * (size_t)nl + (size_t)s->level[p]];
+                if (pv < 0 || pv == p || kept_closed(s, pv) || !s->in_geo[pv]) continue;
+                /* a majority vote: the parent most of its units went to */
+                if (s->reach[u] == pv) votes[u]++;
+                else if (votes[u] == 0) { if (s->reach[u] >= 0) s->reach_apx[u] = 1; s->reach[u] = pv; votes[u] = 1; }
+                else { votes[u]--; s->reach_apx[u] = 1; }
+            }
+        }
+    }
+    free(votes);
+    int any = 0;
+    for (int u = 0; u < n && !any; u++) any = s->reach[u] >= 0;
+    if (!any) { /* nothing reaches elsewhere: the usual paths */
+        free(s->reach);
+        free(s->reach_apx);
+        s->reach = NULL;
+        s->reach_apx = NULL;
+    }
+    return 0;
+}
+
 ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
 {
     int rc = 0;
@@ -371,6 +424,7 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
             s->valid_first[u] = s->in_geo[u] ? INT_MIN : s->orig_first[u];
             s->valid_last[u] = s->orig_last[u];
         }
+        if (find_reach(s) != 0) return CT_ENOMEM;
     }
     /* without successions, loading rolled the values up already */
     for (int m = 0; s->n_links && m < s->n_metrics; m++) {

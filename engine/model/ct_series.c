@@ -50,6 +50,8 @@ void ct_series_free(ct_series *s)
     free(s->dest_w);
     free(s->dest_apx);
     free(s->level_geo);
+    free(s->reach);
+    free(s->reach_apx);
     ct_strmap_free(&s->unit_map);
     ct_strmap_free(&s->level_map);
     ct_strmap_free(&s->attr_map);

@@ -93,6 +93,10 @@ typedef struct {
     int *dest_len;
     double *dest_w;       /* the share of u's quantities that goes there */
     unsigned char *dest_apx; /* resting on a part link without a weight */
+    int *reach;           /* per unit of an abolished level whose parent is not on the
+                           * map: the unit of its parent's level on the map that its
+                           * units passed into (a district's new province); -1; NULL: none */
+    unsigned char *reach_apx; /* its units went to several: approximate */
 
     /* observations.csv files of at least this many bytes are read by two
      * threads, each over half the file (0: never; ct_series_init sets
