@@ -10,6 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$root" || exit 2
 "$bin" check indicators/*.yaml --data data > "$tmp/check.out" 2>&1 || { echo "check failed:"; cat "$tmp/check.out"; exit 1; }
 "$bin" compute indicators/*.yaml --data data --periods year -o "$tmp/all.csv" || { echo "compute failed"; exit 1; }
+# a 2026 plan for the new Cần Thơ reads the district-level figures of the districts that closed
+"$bin" compute tests/golden/bundled/can-tho-2026.yaml --data data --periods year | tail -n +2 >> "$tmp/all.csv" ||
+  { echo "compute can-tho-2026.yaml failed"; exit 1; }
 # as reported: Thanh Hóa's 635 communes of 2015, before the 2019-2020 mergers
 "$bin" compute indicators/*.yaml --data data --periods year --geography as-reported -o "$tmp/as-reported.csv" ||
   { echo "compute --geography as-reported failed"; exit 1; }

@@ -221,6 +221,11 @@ rows = [
     ('phu-tho-2015', 'communes_propaganda_pct', '25', 2015, share('25', 'commune', 'has_propaganda', 2015, year_max)),
     ('phu-tho-2015', 'cases_handled_pct', '25', 2014, ratio('25', 'district', 'cases_handled', 'cases_detected', 2014)),
     ('ha-noi-2024', 'staff_trained_pct', '01', 2024, ratio('01', 'district', 'staff_trained', 'staff_total', 2024)),
+    # a 2026 plan for the new Cần Thơ (tests/golden/bundled/can-tho-2026.yaml): the districts
+    # of Hậu Giang closed on 2025-07-01 with no successor, all their communes went to 92,
+    # so their district-level figures are 92's baseline
+    ('can-tho-2026-districts', 'staff_trained_pct', '92', 2021, ratio('93', 'district', 'staff_trained', 'staff_total', 2021)),
+    ('can-tho-2026-districts', 'staff_trained_pct', '92', 2025, ratio('93', 'district', 'staff_trained', 'staff_total', 2025)),
 ]
 with open(os.path.join(os.path.dirname(__file__), 'expected.csv'), 'w', newline='') as f:
     w = csv.writer(f, lineterminator='\n')
