@@ -82,9 +82,9 @@ ct_status cli_compare_new(cli_compare **out, cli_session *ss, size_t plan, const
         o.custom = NULL;
         o.custom_ctx = NULL;
         o.geography = ar->geography;
-        if (ss->rules) ct_rules_use_series(ss->rules, ar);
+        if (ss->rules) { ct_rules_use_series(ss->rules, ar); ct_rules_plan_series(ss->rules, p, ar); }
         st = ct_assess_plan(p, ar, f, &o, keep_row, c);
-        if (ss->rules) ct_rules_use_series(ss->rules, own);
+        if (ss->rules) { ct_rules_use_series(ss->rules, own); ct_rules_plan_series(ss->rules, p, own); }
     }
     ct_status back = ct_bind_plan(p, own, &scratch);
     ct_diags_free(&scratch);

@@ -249,6 +249,10 @@ int cli_session_rules(cli_session *ss, const char *const *files, size_t n)
     if (!ss->rules) return 1;
     int bad = 0;
     for (size_t i = 0; i < n; i++) bad |= ct_rules_load(ss->rules, files[i], &ss->diags) != CT_OK;
-    for (size_t i = 0; i < ss->n_plans; i++) bad |= ct_rules_attach_plan(ss->rules, ss->plans[i], &ss->diags) != CT_OK;
+    for (size_t i = 0; i < ss->n_plans; i++) {
+        bad |= ct_rules_attach_plan(ss->rules, ss->plans[i], &ss->diags) != CT_OK;
+        /* each plan's indicators read on its own map */
+        if (ss->has_data) ct_rules_plan_series(ss->rules, ss->plans[i], cli_session_series(ss, i));
+    }
     return bad;
 }

@@ -43,6 +43,15 @@ for ind in communes_propaganda_pct media_province_quarterly_pct staff_trained_pr
   a=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/link.csv"); b=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/nolink.csv")
   [ -n "$a" ] && [ "$a" = "$b" ] || { echo "93 without its own link differs for $ind:"; echo "$a"; echo "$b"; fail=1; }
 done
+# a Lua indicator over unit:units("commune") counts each commune of the map once: Thanh Hóa's
+# healthy communes (scripts/healthy_commune.lua) equal the same share computed by the engine
+for geo in "" "--geography as-reported"; do
+  # shellcheck disable=SC2086
+  "$bin" compute tests/golden/bundled/healthy-builtin.yaml indicators/thanh-hoa-2016-2020.yaml --data data --periods year --unit 38 $geo -o "$tmp/healthy.csv" || fail=1
+  awk -F, '$2 == "healthy_builtin_pct" { b[$5] = $6 } $2 == "healthy_communes_pct" { l[$5] = $6 }
+    END { n = 0; for (y in b) { n++; if (b[y] != l[y]) { print "healthy communes " y ": built-in " b[y] ", Lua " l[y]; bad = 1 } } exit bad || n < 6 }' "$tmp/healthy.csv" ||
+    { echo "the Lua count of healthy communes differs from the built-in count ${geo:-on the default map}"; fail=1; }
+done
 # each plan on its own map in one run: Thanh Hóa on 2020S2, Hậu Giang on 2025S1
 "$bin" assess indicators/*.yaml --data data --level province -o "$tmp/maps.csv" || fail=1
 for want in thanh-hoa-2016-2020:2020S2 hau-giang-2021-2025:2025S1 national-2021-2025:2025S2; do
