@@ -22,7 +22,14 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
 {
     buf[0] = '\0';
     int l = s->level[unit];
-    if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
+    if (plan->territory && unit == plan->region_unit && s->orig_first[unit] > s->geo_month) {
+        /* a unit of a later map: it does not exist yet on this one */
+        char first[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_first[unit] + 5 - s->orig_first[unit] % 6, first);
+        snprintf(buf, size, CT_TR(lang, "%s does not exist yet in geography %s: it begins in %s",
+                           "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s"),
+                 s->name[unit], s->geography, first);
+    } else if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->orig_last[unit], last);
         snprintf(buf, size, CT_TR(lang, "%s no longer exists in geography %s: its own figures, as reported until %s",

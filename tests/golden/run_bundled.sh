@@ -43,6 +43,10 @@ for ind in communes_propaganda_pct media_province_quarterly_pct staff_trained_pr
   a=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/link.csv"); b=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/nolink.csv")
   [ -n "$a" ] && [ "$a" = "$b" ] || { echo "93 without its own link differs for $ind:"; echo "$a"; echo "$b"; fail=1; }
 done
+# on a map before it began, the new Cần Thơ does not exist yet (not "no longer")
+"$bin" assess tests/golden/bundled/can-tho-2026.yaml --data data --geography 2025S1 --lang en -o "$tmp/early.csv" || fail=1
+grep -q 'Thành phố Cần Thơ does not exist yet in geography 2025S1: it begins in 2025S2' "$tmp/early.csv" ||
+  { echo "a unit not yet existing is not said to be so:"; cat "$tmp/early.csv"; fail=1; }
 # a Lua indicator over unit:units("commune") counts each commune of the map once: Thanh Hóa's
 # healthy communes (scripts/healthy_commune.lua) equal the same share computed by the engine
 for geo in "" "--geography as-reported"; do
