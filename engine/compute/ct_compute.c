@@ -230,6 +230,14 @@ static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_ser
         for (int k = 0; k < s->level_size[ind->base_level]; k++) {
             int b = s->level_units[ind->base_level][k];
             if (!s->in_geo[b]) continue;
+            if (s->reach && s->reach[b] >= 0) {
+                /* a closed unit under a closed parent: shown under the unit it
+                 * reaches on the map (Hậu Giang's districts under the new
+                 * Cần Thơ), not under a province that is no longer there */
+                live[b] = 1;
+                for (int v = s->reach[b]; v >= 0; v = s->parent[v]) live[v] = 1;
+                continue;
+            }
             const int *a = s->anc + (size_t)b * (size_t)s->n_levels;
             for (int l = 0; l < s->n_levels; l++)
                 if (a[l] >= 0) live[a[l]] = 1;
