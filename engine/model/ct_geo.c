@@ -361,7 +361,7 @@ static int find_reach(ct_series *s)
 {
     int n = s->n_units, nl = s->n_levels;
     int candidates = 0;
-    for (int u = 0; u < n && !candidates; u++) candidates = kept_closed(s, u);
+    for (int u = 0; u < n && !candidates; u++) candidates = s->in_geo[u] && s->orig_last[u] < s->geo_month;
     if (!candidates) return 0;
     s->reach = malloc((size_t)n * sizeof *s->reach);
     int *votes = calloc((size_t)n, sizeof *votes);
@@ -372,7 +372,9 @@ static int find_reach(ct_series *s)
         if (!s->dest_len[c] || kept_closed(s, c)) continue;
         for (int l = 0; l < nl; l++) {
             int u = s->anc[(size_t)c * (size_t)nl + (size_t)l];
-            if (u < 0 || u == c || !kept_closed(s, u)) continue;
+            /* closed before the map's month: kept as reported, or on the last
+             * map of its abolished level */
+            if (u < 0 || u == c || !s->in_geo[u] || s->orig_last[u] >= s->geo_month) continue;
             int p = s->parent[u];
             if (p < 0 || (s->in_geo[p] && !kept_closed(s, p))) continue; /* its parent is still on the map */
             for (int j = 0; j < s->dest_len[c]; j++) {
