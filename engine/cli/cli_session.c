@@ -27,7 +27,10 @@ void cli_session_free(cli_session *ss)
     free(ss->plans);
     ct_rules_free(ss->rules);
     ct_series_free(&ss->series);
-    for (size_t i = 0; i < ss->n_more; i++) ct_series_free(&ss->more[i]);
+    for (size_t i = 0; i < ss->n_more; i++) {
+        ct_series_free(ss->more[i]);
+        free(ss->more[i]);
+    }
     free(ss->more);
     free(ss->plan_month);
     free(ss->plan_series);
@@ -137,10 +140,13 @@ static int load_data(cli_session *ss, const char *data_dir)
         }
     for (size_t i = 1; i < ss->n_plans && !bad; i++) {
         if (ss->plan_series[i] >= 0) continue;
-        ct_series *more = realloc(ss->more, (ss->n_more + 1) * sizeof *more);
+        /* each series is allocated alone: a loaded series is not moved */
+        ct_series **more = realloc(ss->more, (ss->n_more + 1) * sizeof *more);
         if (!more) return 1;
         ss->more = more;
-        ct_series *s = &ss->more[ss->n_more++];
+        ct_series *s = malloc(sizeof *s);
+        if (!s) return 1;
+        ss->more[ss->n_more++] = s;
         ct_series_init(s);
         s->cutoff_month = ss->series.cutoff_month;
         s->obs_split_bytes = ss->series.obs_split_bytes;
@@ -149,6 +155,13 @@ static int load_data(cli_session *ss, const char *data_dir)
             if (ss->plan_series[j] < 0 && ss->plan_month[j] == ss->plan_month[i]) ss->plan_series[j] = group;
         bad |= load_series(ss, s, data_dir, ss->plan_month[i], group);
     }
+    /* after a failed load, a plan left without a map is bound to the first
+     * (its structures stay whole; the command reports the failure) */
+    for (size_t i = 0; i < ss->n_plans; i++)
+        if (ss->plan_series[i] < 0) {
+            ss->plan_series[i] = 0;
+            (void)ct_bind_plan(ss->plans[i], &ss->series, &ss->diags);
+        }
     return bad;
 }
 
@@ -173,7 +186,7 @@ ct_series *cli_session_as_reported(cli_session *ss)
 ct_series *cli_session_series(cli_session *ss, size_t plan)
 {
     int g = ss->plan_series && plan < ss->n_plans ? ss->plan_series[plan] : 0;
-    return g > 0 ? &ss->more[g - 1] : &ss->series;
+    return g > 0 ? ss->more[g - 1] : &ss->series;
 }
 
 int cli_session_load(cli_session *ss, char **plan_paths, size_t n, const char *data_dir)

@@ -17,10 +17,10 @@ typedef struct {
     ct_plan **plans;
     size_t n_plans;
     ct_series series;     /* the first plan's map (every plan's with --geography) */
-    ct_series *more;      /* the further maps of plans judged on their own */
+    ct_series **more;     /* the further maps of plans judged on their own */
     size_t n_more;
     int *plan_month;      /* per plan: the month of its map (CT_GEO_AS_REPORTED: none) */
-    int *plan_series;     /* per plan: 0 the series above, k more[k - 1] */
+    int *plan_series;     /* per plan: 0 the series above, k *more[k - 1] */
     ct_series *as_reported; /* the data on the units of each period, read when a
                              * verdict is compared (cli_compare); NULL until then */
     int as_reported_failed;
