@@ -511,6 +511,13 @@ static void partial_note(ct_assessment *a, const ct_yearly *u)
 {
     for (int k = 0; k < u->n; k++) {
         const ct_year_value *v = &u->y[k];
+        if (v->completed) {
+            int m = v->part_last + 1;
+            NOTE(a, "%d completed from %d-%02d with the figures of the %d units its units became",
+                 "năm %d được bổ sung từ %d-%02d bằng số liệu của %d đơn vị kế thừa các đơn vị của nó", v->year, m / 12,
+                 m % 12 + 1, v->completed);
+            continue;
+        }
         if (!v->part_months) continue;
         int closed = v->part_last < v->year * 12 + 11;
         int m = closed ? v->part_last : v->part_first;
@@ -646,7 +653,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             if (!row_applies(s, ind, g.units[k])) continue;
             ct_yearly_read(plan, &g, k, asof, min_cov, u);
-            ct_yearly_partial(u, ind, s, g.units[k]);
+            ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
             for (size_t j = 0; j < ind->n_targets; j++) {
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
@@ -689,7 +696,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
         int band = method == CT_PM_TRANSITION && ct_assess_transition_band(plan, ind, &lo, &hi);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             ct_yearly_read(plan, &g, k, asof, min_coverage, u);
-            ct_yearly_partial(u, ind, s, g.units[k]);
+            ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
             int last = ct_yearly_latest(u, 0);
             if (last < 0) continue;
             ct_proj_fit fit;

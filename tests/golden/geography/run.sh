@@ -28,6 +28,14 @@ done
 # the same figures as reported are not one series: the assessment says where the break is
 "$bin" assess "$ex/hau-giang.yaml" --data "$ex/data" --geography as-reported --lang en -o "$tmp/ar.csv" || { echo "assess as-reported failed"; exit 1; }
 grep -q "a break: the commune units change in 2025-07" "$tmp/ar.csv" || { echo "no break noted as reported"; fail=1; }
+# a sum over half a year: the closed region's last year completed from the wards its communes
+# became (4 + 1 = 5); a district that closed has its half-year set aside, and the note says so
+"$bin" assess "$ex/hau-giang.yaml" --data "$ex/data" --lang en -o "$tmp/own.csv" || { echo "assess failed"; exit 1; }
+grep -q '^hau-giang-example,cases,93,province,2025,8,2024,16,2025,5,.*2025 completed from 2025-07 with the figures of the 2 units its units became' "$tmp/own.csv" ||
+  { echo "Hậu Giang's last year is not completed:"; grep ',cases,' "$tmp/own.csv"; fail=1; }
+"$bin" assess "$ex/can-tho.yaml" --data "$ex/data" --lang en --geography 2025S1 -o "$tmp/ct.csv" || { echo "assess failed"; exit 1; }
+grep -q '^can-tho-example,cases,918,district,2025,.*insufficient_data,"no usable value for 2025; set aside: 2025: 6 of 12 months, until the unit closed in 2025-06"' "$tmp/ct.csv" ||
+  { echo "a district's half-year is not set aside:"; grep ',cases,918,' "$tmp/ct.csv"; fail=1; }
 # the output docs/data-formats.md quotes
 doc=$root/docs/data-formats.md
 awk '/^<!-- output: compute hau-giang.yaml can-tho.yaml --data data --periods year --level province --geography 2025S2/ { on = 1; next } on && /^```$/ { if (seen) exit; seen = 1; next } on && seen { print }' "$doc" > "$tmp/doc.csv"
