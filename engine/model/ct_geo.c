@@ -192,6 +192,50 @@ static int find_dests(ct_series *s)
     return rc;
 }
 
+/* A unit that closed before the map with no link of its own, at a level
+ * the map still has (a province that closed in 2025 when successions.csv
+ * holds its communes' links only, as the official table does), passes whole
+ * into the unit of its level that its own units passed into: the one most
+ * of them went to, approximate when they went to several. */
+static int derive_whole(ct_series *s)
+{
+    int n = s->n_units, nl = s->n_levels;
+    int any = 0;
+    for (int u = 0; u < n && !any; u++)
+        any = s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u && s->orig_last[u] < s->level_geo[s->level[u]];
+    if (!any) return 0;
+    int *votes = calloc((size_t)n, sizeof *votes), *best = malloc((size_t)n * sizeof *best);
+    unsigned char *split = calloc((size_t)n, 1);
+    if (!votes || !best || !split) { free(votes); free(best); free(split); return -1; }
+    for (int k = 0; k < n; k++) best[k] = -1;
+    for (int c = 0; c < n; c++) {
+        if (!s->dest_len[c]) continue;
+        for (int l = 0; l < nl; l++) {
+            int u = s->anc[(size_t)c * (size_t)nl + (size_t)l];
+            if (u < 0 || u == c) continue;
+            if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u) || s->orig_last[u] >= s->level_geo[l]) continue;
+            for (int j = 0; j < s->dest_len[c]; j++) {
+                int dv = s->dest_unit[s->dest_start[c] + j];
+                if (dv == c) continue; /* kept as it was: not passed anywhere */
+                int pv = s->anc[(size_t)dv * (size_t)nl + (size_t)l];
+                if (pv < 0 || pv == u || !valid_at(s, pv, s->level_geo[l])) continue;
+                if (best[u] == pv) votes[u]++;
+                else if (votes[u] == 0) { if (best[u] >= 0) split[u] = 1; best[u] = pv; votes[u] = 1; }
+                else { votes[u]--; split[u] = 1; }
+            }
+        }
+    }
+    for (int u = 0; u < n; u++)
+        if (best[u] >= 0) {
+            s->dest_unit[s->dest_start[u]] = best[u];
+            s->dest_apx[s->dest_start[u]] = split[u];
+        }
+    free(votes);
+    free(best);
+    free(split);
+    return 0;
+}
+
 /* Whether some value of metric m comes from a unit other than its destination. */
 static int crosses(const ct_series *s, const ct_metric *mt)
 {
@@ -267,6 +311,11 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
         for (int i = 0; i < np; i++) {
             if (fm[i] > s->orig_last[u] || lm[i] < s->orig_first[u]) continue;
             double v = old[ct_series_cell(s, mt, k, i)];
+            /* a unit that began within the period and reported nothing for it
+             * is not a missing part: its predecessors speak for the period (a
+             * 2025 figure of Hậu Giang carried onto the new Cần Thơ) */
+            if (isnan(v) && s->orig_first[u] > fm[i] && s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u)
+                continue;
             for (int j = 0; j < s->dest_len[u]; j++) {
                 int at = s->dest_start[u] + j;
                 size_t c = ct_series_cell(s, mt, s->level_pos[s->dest_unit[at]], i);
@@ -410,7 +459,7 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
     } else {
         s->geo_month = month;
         ct_geo_label(month, s->geography);
-        if (level_months(s, month) != 0 || find_dests(s) != 0) return CT_ENOMEM;
+        if (level_months(s, month) != 0 || find_dests(s) != 0 || derive_whole(s) != 0) return CT_ENOMEM;
         rc = carry(s, d);
         if (rc < 0) return CT_ENOMEM;
         s->in_geo = malloc((size_t)s->n_units);

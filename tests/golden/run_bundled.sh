@@ -39,7 +39,7 @@ mkdir "$tmp/nolink" && cp data/*.csv "$tmp/nolink/" && grep -v '^2025S2,93,92,wh
 "$bin" compute indicators/hau-giang-2021-2025.yaml --data "$tmp/nolink" --periods year --geography 2025S2 --unit 93 -o "$tmp/nolink.csv" || fail=1
 "$bin" compute indicators/hau-giang-2021-2025.yaml --data data --periods year --geography 2025S2 --unit 93 -o "$tmp/link.csv" || fail=1
 grep -c '' "$tmp/nolink/successions.csv" | grep -qx "$(($(grep -c '' data/successions.csv) - 1))" || { echo "the region's link was not removed"; fail=1; }
-for ind in communes_propaganda_pct media_province_quarterly_pct staff_trained_province_pct; do
+for ind in communes_propaganda_pct media_province_quarterly_pct staff_trained_province_pct staff_trained_local_pct; do
   a=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/link.csv"); b=$(grep "^hau-giang-2021-2025,$ind,93,province," "$tmp/nolink.csv")
   [ -n "$a" ] && [ "$a" = "$b" ] || { echo "93 without its own link differs for $ind:"; echo "$a"; echo "$b"; fail=1; }
 done
@@ -55,6 +55,15 @@ for geo in "" "--geography as-reported"; do
   awk -F, '$2 == "healthy_builtin_pct" { b[$5] = $6 } $2 == "healthy_communes_pct" { l[$5] = $6 }
     END { n = 0; for (y in b) { n++; if (b[y] != l[y]) { print "healthy communes " y ": built-in " b[y] ", Lua " l[y]; bad = 1 } } exit bad || n < 6 }' "$tmp/healthy.csv" ||
     { echo "the Lua count of healthy communes differs from the built-in count ${geo:-on the default map}"; fail=1; }
+done
+# the new Cần Thơ's baseline of Hậu Giang's own province-level figures (2025: 49 of 68), with
+# the province's link or, as the official table gives them, through its communes' links only
+printf '%s\n' 'plan:' '  id: ct-prov' '  title: "t"' '  region: "92"' '  baseline: 2025' '  horizon: 2030' \
+  'indicators:' '  - id: staff_prov_pct' '    title: "t"' '    kind: ratio' '    numerator: staff_trained_prov' \
+  '    denominator: staff_total_prov' '    targets:' '      - {year: 2030, value: 90}' > "$tmp/ct-prov.yaml"
+for d in data "$tmp/nolink"; do
+  "$bin" compute "$tmp/ct-prov.yaml" --data "$d" --periods year | grep -q '^ct-prov,staff_prov_pct,92,province,2025,72.058824,49,68,' ||
+    { echo "Hậu Giang's 2025 province figures do not reach the new Cần Thơ ($d)"; fail=1; }
 done
 # each plan on its own map in one run: Thanh Hóa on 2020S2, Hậu Giang on 2025S1
 "$bin" assess indicators/*.yaml --data data --level province -o "$tmp/maps.csv" || fail=1
