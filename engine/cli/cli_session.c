@@ -34,7 +34,8 @@ void cli_session_free(cli_session *ss)
     free(ss->more);
     free(ss->plan_month);
     free(ss->plan_series);
-    if (ss->as_reported) ct_series_free(ss->as_reported);
+    if (ss->as_reported && ss->as_reported_view) ct_geo_view_free(ss->as_reported);
+    else if (ss->as_reported) ct_series_free(ss->as_reported);
     free(ss->as_reported);
     ct_diags_free(&ss->diags);
 }
@@ -123,6 +124,7 @@ static int load_data(cli_session *ss, const char *data_dir)
     int first_month = ss->geo_month;
     for (size_t i = 0; i < ss->n_plans; i++) ss->plan_series[i] = first_month == CT_GEO_DEFAULT ? -1 : 0;
     if (first_month == CT_GEO_DEFAULT && ss->n_plans) ss->plan_series[0] = 0;
+    ss->series.keep_raw = ss->compare;
     int bad = load_series(ss, &ss->series, data_dir, first_month, 0);
     if (first_month != CT_GEO_DEFAULT || !ss->has_data) {
         for (size_t i = 0; i < ss->n_plans; i++)
@@ -170,6 +172,13 @@ ct_series *cli_session_as_reported(cli_session *ss)
     if (ss->as_reported || ss->as_reported_failed || !ss->data_dir) return ss->as_reported;
     ct_series *s = malloc(sizeof *s);
     if (!s) { ss->as_reported_failed = 1; return NULL; }
+    if (ss->series.keep_raw && ss->has_data) {
+        /* the values as reported are at hand: no second reading of the files */
+        if (ct_geo_as_reported(&ss->series, s) != CT_OK) { free(s); ss->as_reported_failed = 1; return NULL; }
+        ss->as_reported = s;
+        ss->as_reported_view = 1;
+        return s;
+    }
     ct_series_init(s);
     s->cutoff_month = ss->series.cutoff_month;
     s->obs_split_bytes = ss->series.obs_split_bytes;

@@ -24,6 +24,9 @@ typedef struct {
     ct_series *as_reported; /* the data on the units of each period, read when a
                              * verdict is compared (cli_compare); NULL until then */
     int as_reported_failed;
+    int as_reported_view; /* as_reported is a view of series (ct_geo_as_reported) */
+    int compare;          /* set before loading by the commands that compare the
+                           * maps: the first series keeps its values as reported */
     const char *data_dir;
     int has_data;
     ct_diags diags;

@@ -353,6 +353,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
 
     cli_session ss;
     cli_session_init(&ss);
+    ss.compare = 1; /* each status compared as reported */
     rc = cli_load(&ss, &a, cmd);
     ct_compute_filter filter;
     if (rc == 0) rc = cli_filter(&a, &ss.series, cmd, &filter);

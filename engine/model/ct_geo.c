@@ -345,7 +345,8 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     }
     free(have); free(want); free(fm); free(lm);
     if (rc != 0) { free(nv); free(apx); return rc; }
-    free(mt->vals[t]);
+    if (s->keep_raw) mt->raw[t] = mt->vals[t];
+    else free(mt->vals[t]);
     mt->vals[t] = nv;
     mt->approx[t] = apx;
     return 0;
@@ -484,6 +485,55 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         ct_series_rollup(s, m);
     }
     return rc ? CT_EINPUT : CT_OK;
+}
+
+ct_status ct_geo_as_reported(const ct_series *s, ct_series *view)
+{
+    memcpy(view, s, sizeof *view);
+    view->metrics = malloc((size_t)(s->n_metrics ? s->n_metrics : 1) * sizeof *view->metrics);
+    view->valid_first = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof(int));
+    view->valid_last = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof(int));
+    if (!view->metrics || !view->valid_first || !view->valid_last) {
+        free(view->metrics); free(view->valid_first); free(view->valid_last);
+        memset(view, 0, sizeof *view);
+        return CT_ENOMEM;
+    }
+    if (s->n_metrics) memcpy(view->metrics, s->metrics, (size_t)s->n_metrics * sizeof *view->metrics);
+    if (s->n_units) {
+        memcpy(view->valid_first, s->orig_first, (size_t)s->n_units * sizeof(int));
+        memcpy(view->valid_last, s->orig_last, (size_t)s->n_units * sizeof(int));
+    }
+    for (int m = 0; m < s->n_metrics; m++) {
+        ct_metric *mt = &view->metrics[m];
+        int carried = 0;
+        for (int t = 0; t < CT_PT_COUNT; t++) {
+            mt->approx[t] = NULL;
+            if (mt->raw[t]) { mt->vals[t] = mt->raw[t]; carried = 1; }
+            mt->raw[t] = NULL;
+        }
+        /* the values as reported, rolled up as loading would have */
+        if (carried && mt->used) ct_series_rollup(view, m);
+    }
+    view->geo_month = CT_GEO_AS_REPORTED;
+    strcpy(view->geography, "as-reported");
+    view->level_geo = NULL;
+    view->in_geo = NULL;
+    view->dest_start = view->dest_unit = view->dest_len = NULL;
+    view->dest_w = NULL;
+    view->dest_apx = NULL;
+    view->reach = NULL;
+    view->reach_apx = NULL;
+    view->has_approx = 0;
+    view->keep_raw = 0;
+    return CT_OK;
+}
+
+void ct_geo_view_free(ct_series *view)
+{
+    free(view->metrics);
+    free(view->valid_first);
+    free(view->valid_last);
+    memset(view, 0, sizeof *view);
 }
 
 void ct_geo_territory(const ct_series *s, int top, unsigned char *mark)

@@ -41,6 +41,14 @@ int ct_geo_plan_month(const ct_series *s, const char *region, int last_year);
  * declaration. Returns CT_OK, CT_EINPUT or CT_ENOMEM. */
 ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d);
 
+/* A view of s as reported (every period on its own units), sharing s's
+ * units and the values of metrics that were not carried: the carried ones
+ * are the values kept as reported (s->keep_raw), rolled up here (which
+ * leaves s's own values alone). Valid while s lives; freed with
+ * ct_geo_view_free, never ct_series_free. CT_OK or CT_ENOMEM. */
+ct_status ct_geo_as_reported(const ct_series *s, ct_series *view);
+void ct_geo_view_free(ct_series *view);
+
 /* Whether unit u belongs to the geography (every unit, as reported). */
 int ct_geo_in(const ct_series *s, int u);
 

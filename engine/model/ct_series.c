@@ -33,6 +33,7 @@ void ct_series_free(ct_series *s)
         for (int t = 0; t < CT_PT_COUNT; t++) {
             free(s->metrics[m].vals[t]);
             free(s->metrics[m].approx[t]);
+            free(s->metrics[m].raw[t]);
         }
     free(s->metrics);
     free(s->anc);

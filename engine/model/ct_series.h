@@ -31,6 +31,7 @@ typedef struct {
     double *vals[4];      /* per period type: n_periods(type) x level_size, a period's
                            * units side by side (ct_series_cell); NULL if none */
     unsigned char *approx[4]; /* cells that rest on a part link without a weight; NULL if none */
+    double *raw[4];       /* with keep_raw: the values as reported, before they were carried */
 } ct_metric;
 
 /* A succession: at month `month` unit `from` passed (whole or in part) into `to`. */
@@ -102,6 +103,10 @@ typedef struct {
      * threads, each over half the file (0: never; ct_series_init sets
      * CT_SERIES_SPLIT_BYTES) */
     size_t obs_split_bytes;
+
+    /* keep each carried metric's values as reported (ct_metric.raw), for
+     * ct_geo_as_reported (set before ct_geo_apply) */
+    int keep_raw;
 
     /* observations of periods ending after this month are ignored (--as-of) */
     int cutoff_month;
