@@ -13,7 +13,7 @@ assess_rule("best and worst district", function(a)
   local best, worst, missing, n, only_0_100 = nil, nil, 0, 0, true
   for _, d in ipairs(a.unit:children("district")) do
     n = n + 1
-    local v = d:indicator(a.indicator.id, year)
+    local v = d:indicator(a.indicator.id, year, a.plan)
     if v == nil then
       missing = missing + 1
     else
@@ -41,7 +41,7 @@ assess_rule("spread between districts", { indicators = { "clean_communes_pct", "
     if a.unit.level ~= "province" or a.latest.period == nil then return nil end
     local values = {}
     for _, d in ipairs(a.unit:units("district")) do
-      values[#values + 1] = d:indicator(a.indicator.id, a.latest.period)
+      values[#values + 1] = d:indicator(a.indicator.id, a.latest.period, a.plan)
     end
     local q1, med, q3 = stats.quantile(values, 0.25), stats.quantile(values, 0.5), stats.quantile(values, 0.75)
     if med == nil then return nil end

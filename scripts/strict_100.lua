@@ -23,7 +23,7 @@ assess_rule("strict-100", function(a)
 
   -- 1. kept up: the year before must be at the target too
   local prev = nil
-  if before ~= a.baseline.period then prev = a.unit:indicator(a.indicator.id, before) end
+  if before ~= a.baseline.period then prev = a.unit:indicator(a.indicator.id, before, a.plan) end
   if prev ~= nil and prev < 100 then
     return "achieved_not_sustained", string.format("%s was %.1f%%: 100%% not yet held two years running", before, prev)
   end
@@ -31,7 +31,7 @@ assess_rule("strict-100", function(a)
   -- 2. no unit directly below far from the bar
   local below = {}
   for _, child in ipairs(a.unit:children()) do
-    local v = child:indicator(a.indicator.id, year)
+    local v = child:indicator(a.indicator.id, year, a.plan)
     if v ~= nil and v < BAR then
       below[#below + 1] = string.format("%s %.1f%%", child.name, v)
     end

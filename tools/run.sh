@@ -31,7 +31,9 @@ import csv, sys
 from collections import Counter, defaultdict
 evaluation = ("achieved", "nearly_achieved", "not_achieved")
 per_plan = defaultdict(lambda: [Counter(), Counter()])
+maps = defaultdict(set)  # each plan is judged on its own map (column geography)
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    maps[r["plan"]].add(r["geography"])
     if r["level"] not in ("province", "national"):
         continue
     per_plan[r["plan"]][0 if r["status"] in evaluation else 1][r["status"]] += 1
@@ -39,5 +41,6 @@ print("targets at province and national level, as of the last period with data:"
 for plan, (ev, mon) in sorted(per_plan.items()):
     e = ", ".join(f"{k} {v}" for k, v in sorted(ev.items())) or "none"
     m = ", ".join(f"{k} {v}" for k, v in sorted(mon.items())) or "none"
-    print(f"  {plan}\n    evaluated: {e}\n    monitored or without a verdict: {m}")
+    g = ", ".join(sorted(maps[plan]))
+    print(f"  {plan} (judged on the map of {g})\n    evaluated: {e}\n    monitored or without a verdict: {m}")
 PY

@@ -8,6 +8,7 @@
 #include "../project/ct_assess.h"
 #include "../render/ct_records.h"
 #include "cli.h"
+#include "cli_compare.h"
 
 static const char *const usage_assess =
     "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--min-coverage F]\n"
@@ -33,8 +34,8 @@ static const char *const usage_assess =
     "                   last period with data)\n"
     "  --min-coverage F set aside yearly values reported by fewer than this share\n"
     "                   of the units that should report (0-1, default 0.8)\n"
-    "  --geography G    the units to compute on: a period (default: the latest in\n"
-    "                   the data) or as-reported (see docs/data-formats.md)\n"
+    "  --geography G    the units to compute on: a period (default: each plan's\n"
+    "                   own map) or as-reported (see docs/data-formats.md)\n"
     "  --lang L         language of the notes: vi (default) or en\n"
     "  --rules FILE     a Lua rules file whose assess_rule functions may set a\n"
     "                   status (with a label and a colour) and a note (repeatable)\n"
@@ -84,6 +85,7 @@ typedef struct {
     double min_coverage;
     const ct_indicator *apx_ind; /* the indicator whose approximate units apx marks */
     unsigned char *apx;
+    size_t plan_index;           /* the plan being written, in the session */
 } writer;
 
 /* Whether a row's values rest on a part link without a weight (one
@@ -206,6 +208,7 @@ static int run_command(const command *c, int argc, char **argv,
     if (rc) { cli_args_free(&a); return rc; }
     cli_session ss;
     cli_session_init(&ss);
+    ss.compare = strcmp(c->name, "assess") == 0; /* assess compares each status as reported */
     rc = cli_load(&ss, &a, c->name);
     ct_compute_filter filter;
     if (rc == 0) rc = cli_filter(&a, &ss.series, c->name, &filter);
@@ -214,12 +217,18 @@ static int run_command(const command *c, int argc, char **argv,
     cli_output out = {0};
     if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
     if (!bad) {
-        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL};
+        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL, 0};
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            /* each plan on its own map */
+            w.s = cli_session_series(&ss, i);
+            w.apx_ind = NULL;
+            w.plan_index = i;
+            if (ss.rules) ct_rules_use_series(ss.rules, w.s);
             st = run(ss.plans[i], &ss, &a, &filter, method, &w);
+        }
         ct_rec_end(&w.rec);
         free(w.apx);
         bad |= ss.diags.n_errors > 0; /* a failing rule: its rows say error; exit 1 */
@@ -241,19 +250,30 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
 {
     (void)a;
     ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage,
-                             ss->series.geography};
+                             w->s->geography};
     if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
         opt.custom = apply_rules;
         opt.custom_ctx = ss;
     }
-    return ct_assess_plan(plan, &ss->series, f, &opt, write_assessment, w);
+    /* a status that differs as reported says so */
+    cli_compare *cmp = NULL;
+    ct_status st = cli_compare_new(&cmp, ss, w->plan_index, f, &opt);
+    if (st != CT_OK) return st;
+    if (cmp) {
+        opt.custom = cli_compare_hook;
+        opt.custom_ctx = cmp;
+    }
+    st = ct_assess_plan(plan, w->s, f, &opt, write_assessment, w);
+    cli_compare_free(cmp);
+    return st;
 }
 
 static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_args *a,
                              const ct_compute_filter *f, ct_proj_method m, writer *w)
 {
+    (void)ss;
     int to = a->to ? atoi(a->to) : ct_plan_last_year(plan);
-    return ct_assess_project(plan, &ss->series, f, m, to, w->min_coverage, write_projection, w);
+    return ct_assess_project(plan, w->s, f, m, to, w->min_coverage, write_projection, w);
 }
 
 int cmd_assess(int argc, char **argv)

@@ -149,7 +149,7 @@ int cmd_check(int argc, char **argv)
     if (violations > 0) fprintf(summary, "%ld violation%s of the data checks\n", violations, violations == 1 ? "" : "s");
     if (a.feasibility && !bad)
         for (size_t i = 0; i < ss.n_plans; i++)
-            ct_feasibility_plan(ss.plans[i], ss.has_data ? &ss.series : NULL, lang, min_cov, print_finding, summary);
+            ct_feasibility_plan(ss.plans[i], ss.has_data ? cli_session_series(&ss, i) : NULL, lang, min_cov, print_finding, summary);
     fprintf(summary, "%s (%zu error%s, %zu warning%s)\n", bad ? "FAILED" : "ok", n_errors, n_errors == 1 ? "" : "s",
             n_warnings, n_warnings == 1 ? "" : "s");
     cli_args_free(&a);

@@ -24,8 +24,8 @@ static const char *const usage =
     "  --periods TYPE   finest periods to print: year, half-year, quarter or month\n"
     "                   (default: as fine as the data are reported)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
-    "  --geography G    the units to compute on: a period (default: the latest in\n"
-    "                   the data) or as-reported (see docs/data-formats.md)\n"
+    "  --geography G    the units to compute on: a period (default: each plan's\n"
+    "                   own map) or as-reported (see docs/data-formats.md)\n"
     "  --rules FILE     a Lua rules file (repeatable; kind: lua indicators load\n"
     "                   their scripts themselves)\n"
     "  --quiet-rules    drop what the rules print with log(...)\n"
@@ -62,8 +62,14 @@ int cmd_compute(int argc, char **argv)
             ct_table_begin(&t, out.out, &ss.series, fmt);
         }
         ct_status st = CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
-            st = ct_compute_plan(ss.plans[i], &ss.series, &filter, ct_table_row, &t);
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            /* each plan on its own map */
+            const ct_series *s = cli_session_series(&ss, i);
+            if (ss.rules) ct_rules_use_series(ss.rules, s);
+            t.series = s;
+            t.prefix_unit = -1;
+            st = ct_compute_plan(ss.plans[i], s, &filter, ct_table_row, &t);
+        }
         ct_table_end(&t);
         bad |= ss.diags.n_errors > 0; /* a failing lua indicator: empty values; exit 1 */
         if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "compute failed: %s", ct_status_str(st));

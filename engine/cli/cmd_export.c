@@ -101,11 +101,11 @@ int cmd_export(int argc, char **argv)
         ct_dhis2_out_begin(&e.w, out);
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
-            st = ct_compute_plan(ss.plans[i], &ss.series, &filter, export_row, &e);
+            st = ct_compute_plan(ss.plans[i], cli_session_series(&ss, i), &filter, export_row, &e);
         if (targets) {
             ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL};
             for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
-                st = ct_assess_plan(ss.plans[i], &ss.series, &filter, &opt, export_target, &e);
+                st = ct_assess_plan(ss.plans[i], cli_session_series(&ss, i), &filter, &opt, export_target, &e);
         }
         ct_dhis2_out_end(&e.w);
         ct_strmap_free(&e.seen);

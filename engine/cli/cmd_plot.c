@@ -17,6 +17,7 @@
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
 #include "cli.h"
+#include "cli_compare.h"
 
 #ifndef CHITIEU_THEME_REL
 #define CHITIEU_THEME_REL "../share/chitieu/plots/theme.gp"
@@ -276,6 +277,24 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
 }
 
 /* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+/* "2025S1" when every plan is on one map, else each plan's map after its id:
+ * "2020S2 (thanh-hoa-2016-2020), 2025S1 (hau-giang-2021-2025)". */
+static void maps_label(cli_session *ss, char *buf, size_t size)
+{
+    int one = 1;
+    for (size_t i = 1; i < ss->n_plans; i++)
+        one &= strcmp(cli_session_series(ss, i)->geography, cli_session_series(ss, 0)->geography) == 0;
+    if (one) { snprintf(buf, size, "%s", cli_session_series(ss, 0)->geography); return; }
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ss->n_plans && n + 1 < size; i++) {
+        int w = snprintf(buf + n, size - n, "%s%s (%s)", i ? ", " : "", cli_session_series(ss, i)->geography,
+                         ss->plans[i]->id ? ss->plans[i]->id : ss->plans[i]->path);
+        if (w < 0) break;
+        n += (size_t)w < size - n ? (size_t)w : size - n - 1;
+    }
+}
+
 static void apply_rules(void *ctx, ct_assessment *a)
 {
     cli_session *ss = ctx;
@@ -340,6 +359,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
 
     cli_session ss;
     cli_session_init(&ss);
+    ss.compare = 1; /* each status compared as reported */
     rc = cli_load(&ss, &a, cmd);
     ct_compute_filter filter;
     if (rc == 0) rc = cli_filter(&a, &ss.series, cmd, &filter);
@@ -362,7 +382,19 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     size_t covered = 0;
     for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &pps[i]);
+        /* each plan on its own map */
+        const ct_series *ps = cli_session_series(&ss, i);
+        aopt.geography = ps->geography;
+        if (ss.rules) ct_rules_use_series(ss.rules, ps);
+        ct_assess_options o = aopt;
+        cli_compare *cmp = NULL;
+        ct_status st = cli_compare_new(&cmp, &ss, i, &filter, &aopt);
+        if (cmp) {
+            o.custom = cli_compare_hook;
+            o.custom_ctx = cmp;
+        }
+        if (st == CT_OK) st = ct_plot_collect(ss.plans[i], ps, &scope, &o, &pps[i]);
+        cli_compare_free(cmp);
         if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
         if (st == CT_OK && pps[i].root >= 0) covered++;
         if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
@@ -431,7 +463,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && !bad) {
         for (size_t i = 0; !fi.oom && i < ss.n_plans; i++)
-            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], &ss.series, style.lang, min_cov, keep_finding, &fi);
+            if (pps[i].root >= 0) ct_feasibility_plan(ss.plans[i], cli_session_series(&ss, i), style.lang, min_cov, keep_finding, &fi);
         if (fi.oom) bad = 1;
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
@@ -456,8 +488,11 @@ static int run(const char *cmd, int report, int argc, char **argv)
         int checked = ss.rules && ss.has_data && ct_rules_n_checks(ss.rules) > 0;
         if (checked && ct_rules_check(ss.rules, ct_report_violations_add, &viol, &ss.diags) < 0) viol.oom = 1;
         if (viol.oom) { ct_error_at(&ss.diags, NULL, 0, 0, "report: out of memory"); bad = 1; }
+        /* the map each plan was judged on: one, or each plan's */
+        char geo[1024];
+        maps_label(&ss, geo, sizeof geo);
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
-                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0,
+                              geo, date[0] ? date : NULL, rules, rules ? k : 0,
                               checked ? &viol : NULL};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
         ct_report_violations_free(&viol);

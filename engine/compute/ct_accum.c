@@ -104,6 +104,7 @@ void ct_accum_contribute(const ct_indicator *ind, const ct_series *s, int u, ct_
         int until = ct_series_asof_month(s);
         for (int j = 0; j < k; j++, sp.sub++) {
             if (ct_period_last_month(sp) > until) break; /* not over yet as of the as-of period */
+            if (!ct_series_unit_valid(s, u, sp)) continue; /* not due before it opened or after it closed */
             due++;
             double x = ct_series_value(s, ind->metric.index, u, sp);
             if (isnan(x)) continue;
@@ -213,7 +214,49 @@ void ct_accum_clear(ct_accum *a, int n)
 int ct_accum_contributes(const ct_plan *plan, const ct_series *s, int u)
 {
     if (s->in_geo && !s->in_geo[u] && u != plan->region_unit) return 0;
-    return ct_bind_in_plan(plan, s, u);
+    if (ct_bind_in_plan(plan, s, u)) return 1;
+    /* a unit of an abolished level counts towards the unit its units passed into */
+    return s->reach && s->reach[u] >= 0 && ct_bind_in_plan(plan, s, s->reach[u]);
+}
+
+/* Calls fn for the units a base unit u of an abolished level reaches beyond
+ * its own ancestors: its reach and the reach's ancestors up to the first
+ * that is an ancestor of u's parent (which the parent chain already has). */
+static void each_reached(const ct_series *s, int u, void (*fn)(void *, int, int), void *ctx)
+{
+    int r = s->reach ? s->reach[u] : -1;
+    if (r < 0) return;
+    int p = s->parent[u];
+    for (int v = r; v >= 0; v = s->parent[v]) {
+        if (p >= 0 && ct_series_in_subtree(s, p, v)) break;
+        fn(ctx, v, u);
+    }
+}
+
+typedef struct {
+    ct_accum *a;
+    const ct_series *s;
+} reach_ctx;
+
+static void reach_add(void *vctx, int v, int u)
+{
+    reach_ctx *c = vctx;
+    ct_accum_add(c->a, v, c->a, u);
+    if (c->s->reach_apx[u]) c->a->apx[v] = 1;
+}
+
+void ct_accum_reach_counts(const ct_series *s, int level, int *v)
+{
+    if (!s->reach || !v) return;
+    for (int k = 0; k < s->level_size[level]; k++) {
+        int u = s->level_units[level][k], r = s->reach[u];
+        if (r < 0 || !v[u]) continue;
+        int p = s->parent[u];
+        for (int w = r; w >= 0; w = s->parent[w]) {
+            if (p >= 0 && ct_series_in_subtree(s, p, w)) break;
+            v[w] += v[u];
+        }
+    }
 }
 
 /* Adds a's base contributions up the hierarchy (and, for a closed region,
@@ -224,6 +267,12 @@ static void sum_upward(const ct_plan *plan, const ct_indicator *ind, const ct_se
         int u = s->order[k], par = s->parent[u];
         if (par < 0) continue;
         ct_accum_add(a, par, a, u);
+    }
+    if (s->reach) {
+        /* units of an abolished level: towards the new units above them too */
+        reach_ctx rc = {a, s};
+        const int *base = s->level_units[ind->base_level];
+        for (int k = 0; k < s->level_size[ind->base_level]; k++) each_reached(s, base[k], reach_add, &rc);
     }
     if (plan->territory) {
         /* a closed region: what its units became lies under other parents */

@@ -68,6 +68,11 @@ ct_cell ct_accum_cell(const ct_indicator *ind, const ct_accum *a, int i);
 void ct_accum_block(const ct_plan *plan, const ct_indicator *ind, const ct_series *s,
                     const ct_period *p, int nb, ct_accum *a, const int *list, int n_list);
 
+/* Adds, for the units of `level` of an abolished level, their counts v[u]
+ * into the units they reach on the map beyond their own ancestors (a
+ * district's new province; ct_series.reach). */
+void ct_accum_reach_counts(const ct_series *s, int level, int *v);
+
 /* Condition c for unit u at period p: 1, 0, or -1 when data are missing. */
 int ct_accum_eval(const ct_series *s, const ct_cond *c, int unit, ct_period p);
 

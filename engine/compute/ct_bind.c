@@ -339,7 +339,10 @@ static void plan_span(ct_plan *plan, const ct_series *s)
         for (int t = 0; t <= mt->finest && mt->vals[t]; t++) {
             int np = ct_series_n_periods(s, (ct_ptype)t), len = 12 / ct_ptype_per_year((ct_ptype)t);
             for (int k = 0; k < s->level_size[mt->level]; k++) {
-                if (!ct_bind_in_plan(plan, s, units[k])) continue;
+                int u = units[k];
+                /* a unit of an abolished level counts towards the new unit it reaches */
+                if (!ct_bind_in_plan(plan, s, u) && !(s->reach && s->reach[u] >= 0 && ct_bind_in_plan(plan, s, s->reach[u])))
+                    continue;
                 const double *v = mt->vals[t];
                 int first = 0, last = np - 1;
                 while (first < np && isnan(v[ct_series_cell(s, mt, k, first)])) first++;
@@ -394,8 +397,11 @@ ct_status ct_bind_plan(ct_plan *plan, const ct_series *s, ct_diags *d)
         }
     }
     plan->territory = NULL;
-    if (!ct_geo_in(s, plan->region_unit)) {
-        /* the region closed before the geography: followed onto what it became */
+    int r = plan->region_unit;
+    if (!ct_geo_in(s, r) || (s->in_geo && s->orig_last[r] < s->level_geo[s->level[r]])) {
+        /* the region closed before the geography: followed onto what it became,
+         * through its own link or, without one (it is then kept as reported),
+         * through its units' own successions */
         plan->territory = ct_arena_alloc(&plan->arena, (size_t)s->n_units);
         if (!plan->territory) return CT_ENOMEM;
         memset(plan->territory, 0, (size_t)s->n_units);

@@ -23,7 +23,14 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
 {
     buf[0] = '\0';
     int l = s->level[unit];
-    if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
+    if (plan->territory && unit == plan->region_unit && s->orig_first[unit] > s->geo_month) {
+        /* a unit of a later map: it does not exist yet on this one */
+        char first[CT_PERIOD_BUF];
+        ct_geo_label(s->orig_first[unit] + 5 - s->orig_first[unit] % 6, first);
+        snprintf(buf, size, CT_TR(lang, "%s does not exist yet in geography %s: it begins in %s",
+                           "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s"),
+                 s->name[unit], s->geography, first);
+    } else if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->orig_last[unit], last);
         snprintf(buf, size, CT_TR(lang, "%s no longer exists in geography %s: its own figures, as reported until %s",
@@ -106,7 +113,7 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     const int *base = s->level_units[ind->of_level];
     for (int k = 0; k < s->level_size[ind->of_level]; k++) {
         int u = base[k];
-        if (!ct_series_in_subtree(s, u, plan->region_unit) || !ct_series_unit_valid(s, u, p)) continue;
+        if (!ct_accum_contributes(plan, s, u) || !ct_series_unit_valid(s, u, p)) continue;
         int among = ind->among.cond ? ct_accum_eval(s, ind->among.cond, u, p) : 1;
         if (among < 0 && among_unknown) among_unknown[u] = 1;
         if (among != 1 || !ind->from.cond) continue;
@@ -117,6 +124,20 @@ ct_status ct_compute_base_counts(const ct_plan *plan, const ct_indicator *ind, c
     sum_up(s, among_unknown);
     sum_up(s, from_in);
     sum_up(s, from_known);
+    ct_accum_reach_counts(s, ind->of_level, among_unknown);
+    ct_accum_reach_counts(s, ind->of_level, from_in);
+    ct_accum_reach_counts(s, ind->of_level, from_known);
+    if (plan->territory) {
+        /* a closed region: what its units became lies under other parents */
+        int r = plan->region_unit;
+        for (int k = 0; k < s->level_size[ind->of_level]; k++) {
+            int u = base[k];
+            if (!plan->territory[u] || u == r || ct_series_in_subtree(s, u, r)) continue;
+            if (among_unknown) among_unknown[r] += among_unknown[u];
+            if (from_in) from_in[r] += from_in[u];
+            if (from_known) from_known[r] += from_known[u];
+        }
+    }
     return CT_OK;
 }
 
@@ -210,6 +231,14 @@ static int list_units(const ct_plan *plan, const ct_indicator *ind, const ct_ser
         for (int k = 0; k < s->level_size[ind->base_level]; k++) {
             int b = s->level_units[ind->base_level][k];
             if (!s->in_geo[b]) continue;
+            if (s->reach && s->reach[b] >= 0) {
+                /* a closed unit under a closed parent: shown under the unit it
+                 * reaches on the map (Hậu Giang's districts under the new
+                 * Cần Thơ), not under a province that is no longer there */
+                live[b] = 1;
+                for (int v = s->reach[b]; v >= 0; v = s->parent[v]) live[v] = 1;
+                continue;
+            }
             const int *a = s->anc + (size_t)b * (size_t)s->n_levels;
             for (int l = 0; l < s->n_levels; l++)
                 if (a[l] >= 0) live[a[l]] = 1;
@@ -452,6 +481,14 @@ typedef struct {
 /* base contributions (units x periods) from which a second thread helps */
 #define PARALLEL_MIN ((size_t)1 << 16)
 
+/* Whether blocks go over every unit rather than through the slots: a closed
+ * region adds the units its units became, and units of an abolished level
+ * add into the new units they reach (ct_series.reach), both off the tree. */
+static int full_path(const ct_plan *plan, const ct_series *s)
+{
+    return plan->territory || s->reach;
+}
+
 static int is_grid_unit(const ct_plan *plan, const ct_series *s, int bl, int u)
 {
     return s->level[u] != bl || (plan->territory && u == plan->region_unit);
@@ -530,7 +567,7 @@ static void run_blocks(const blocks *b)
 {
     for (int j0 = b->first * GRID_BLOCK; j0 < b->np; j0 += b->step * GRID_BLOCK) {
         int nb = b->np - j0 < GRID_BLOCK ? b->np - j0 : GRID_BLOCK;
-        if (b->plan->territory) full_block(b, j0, nb);
+        if (full_path(b->plan, b->s)) full_block(b, j0, nb);
         else slot_block(b, j0, nb);
     }
 }
@@ -583,11 +620,11 @@ static ct_status stream_indicator(const ct_plan *plan, const ct_indicator *ind, 
     int counting = counting_kind(ind), n_contrib = 0;
     for (int k = 0; k < s->level_size[bl]; k++)
         if (ct_accum_contributes(plan, s, s->level_units[bl][k])) w->contrib[n_contrib++] = s->level_units[bl][k];
-    int n_seq = 0, n_slots = plan->territory ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
+    int n_seq = 0, n_slots = full_path(plan, s) ? 0 : make_slots(plan, ind, s, w, n, n_contrib, &n_seq);
     size_t pn = (size_t)np, n_bits = (size_t)s->level_size[bl] * pn;
     if (reserve((void **)&w->cells, &w->cells_cap, (size_t)n_grid * pn + 1, sizeof *w->cells) != 0 ||
         (counting && reserve((void **)&w->bits, &w->bits_cap, n_bits + 1, 1) != 0) ||
-        work_accumulators(w, s, n_slots, plan->territory != NULL) != 0)
+        work_accumulators(w, s, n_slots, full_path(plan, s)) != 0)
         return CT_ENOMEM;
     if (counting) memset(w->bits, 0, n_bits);
     blocks job[2];

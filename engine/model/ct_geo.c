@@ -30,6 +30,17 @@ static int data_month(const ct_series *s)
     return m < s->cutoff_month ? m : s->cutoff_month;
 }
 
+int ct_geo_plan_month(const ct_series *s, const char *region, int last_year)
+{
+    int m = data_month(s);
+    if (last_year > 0 && last_year < INT_MAX / 12 - 1 && last_year * 12 + 11 < m) m = last_year * 12 + 11;
+    if (!region) return m;
+    int u = ct_series_unit_at(s, region, strlen(region), m);
+    /* a region that closed before: the last map it was on */
+    if (u >= 0 && s->orig_first[u] <= m && s->orig_last[u] < m) m = s->orig_last[u];
+    return m;
+}
+
 int ct_geo_ref_month(const ct_series *s)
 {
     return s->geo_month != CT_GEO_AS_REPORTED ? s->geo_month : data_month(s);
@@ -181,6 +192,50 @@ static int find_dests(ct_series *s)
     return rc;
 }
 
+/* A unit that closed before the map with no link of its own, at a level
+ * the map still has (a province that closed in 2025 when successions.csv
+ * holds its communes' links only, as the official table does), passes whole
+ * into the unit of its level that its own units passed into: the one most
+ * of them went to, approximate when they went to several. */
+static int derive_whole(ct_series *s)
+{
+    int n = s->n_units, nl = s->n_levels;
+    int any = 0;
+    for (int u = 0; u < n && !any; u++)
+        any = s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u && s->orig_last[u] < s->level_geo[s->level[u]];
+    if (!any) return 0;
+    int *votes = calloc((size_t)n, sizeof *votes), *best = malloc((size_t)n * sizeof *best);
+    unsigned char *split = calloc((size_t)n, 1);
+    if (!votes || !best || !split) { free(votes); free(best); free(split); return -1; }
+    for (int k = 0; k < n; k++) best[k] = -1;
+    for (int c = 0; c < n; c++) {
+        if (!s->dest_len[c]) continue;
+        for (int l = 0; l < nl; l++) {
+            int u = s->anc[(size_t)c * (size_t)nl + (size_t)l];
+            if (u < 0 || u == c) continue;
+            if (!(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u) || s->orig_last[u] >= s->level_geo[l]) continue;
+            for (int j = 0; j < s->dest_len[c]; j++) {
+                int dv = s->dest_unit[s->dest_start[c] + j];
+                if (dv == c) continue; /* kept as it was: not passed anywhere */
+                int pv = s->anc[(size_t)dv * (size_t)nl + (size_t)l];
+                if (pv < 0 || pv == u || !valid_at(s, pv, s->level_geo[l])) continue;
+                if (best[u] == pv) votes[u]++;
+                else if (votes[u] == 0) { if (best[u] >= 0) split[u] = 1; best[u] = pv; votes[u] = 1; }
+                else { votes[u]--; split[u] = 1; }
+            }
+        }
+    }
+    for (int u = 0; u < n; u++)
+        if (best[u] >= 0) {
+            s->dest_unit[s->dest_start[u]] = best[u];
+            s->dest_apx[s->dest_start[u]] = split[u];
+        }
+    free(votes);
+    free(best);
+    free(split);
+    return 0;
+}
+
 /* Whether some value of metric m comes from a unit other than its destination. */
 static int crosses(const ct_series *s, const ct_metric *mt)
 {
@@ -256,6 +311,11 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
         for (int i = 0; i < np; i++) {
             if (fm[i] > s->orig_last[u] || lm[i] < s->orig_first[u]) continue;
             double v = old[ct_series_cell(s, mt, k, i)];
+            /* a unit that began within the period and reported nothing for it
+             * is not a missing part: its predecessors speak for the period (a
+             * 2025 figure of Hậu Giang carried onto the new Cần Thơ) */
+            if (isnan(v) && s->orig_first[u] > fm[i] && s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u)
+                continue;
             for (int j = 0; j < s->dest_len[u]; j++) {
                 int at = s->dest_start[u] + j;
                 size_t c = ct_series_cell(s, mt, s->level_pos[s->dest_unit[at]], i);
@@ -285,7 +345,8 @@ static int carry_type(ct_series *s, ct_metric *mt, int t, int rule)
     }
     free(have); free(want); free(fm); free(lm);
     if (rc != 0) { free(nv); free(apx); return rc; }
-    free(mt->vals[t]);
+    if (s->keep_raw) mt->raw[t] = mt->vals[t];
+    else free(mt->vals[t]);
     mt->vals[t] = nv;
     mt->approx[t] = apx;
     return 0;
@@ -334,6 +395,61 @@ static int rollup_approx(ct_series *s, ct_metric *mt)
     return 0;
 }
 
+/* Whether unit u is kept on the map as it was reported: it closed before
+ * the map's month for its level, without passing into any other unit. */
+static int kept_closed(const ct_series *s, int u)
+{
+    return s->in_geo[u] && s->orig_last[u] < s->level_geo[s->level[u]];
+}
+
+/* Where a unit that closed without a successor (a district, on 2025-07-01)
+ * reaches on the map when its parent closed too: the unit of its parent's
+ * level that its own units passed into (the new province of its communes);
+ * the one most of them went to when they went to several, and then
+ * approximate. */
+static int find_reach(ct_series *s)
+{
+    int n = s->n_units, nl = s->n_levels;
+    int candidates = 0;
+    for (int u = 0; u < n && !candidates; u++) candidates = s->in_geo[u] && s->orig_last[u] < s->geo_month;
+    if (!candidates) return 0;
+    s->reach = malloc((size_t)n * sizeof *s->reach);
+    int *votes = calloc((size_t)n, sizeof *votes);
+    s->reach_apx = calloc((size_t)n, 1);
+    if (!s->reach || !votes || !s->reach_apx) { free(votes); return -1; }
+    for (int u = 0; u < n; u++) s->reach[u] = -1;
+    for (int c = 0; c < n; c++) {
+        if (!s->dest_len[c] || kept_closed(s, c)) continue;
+        for (int l = 0; l < nl; l++) {
+            int u = s->anc[(size_t)c * (size_t)nl + (size_t)l];
+            /* closed before the map's month: kept as reported, or on the last
+             * map of its abolished level */
+            if (u < 0 || u == c || !s->in_geo[u] || s->orig_last[u] >= s->geo_month) continue;
+            int p = s->parent[u];
+            if (p < 0 || (s->in_geo[p] && !kept_closed(s, p))) continue; /* its parent is still on the map */
+            for (int j = 0; j < s->dest_len[c]; j++) {
+                int dv = s->dest_unit[s->dest_start[c] + j];
+                int pv = s->anc[(size_t)dv * (size_t)nl + (size_t)s->level[p]];
+                if (pv < 0 || pv == p || kept_closed(s, pv) || !s->in_geo[pv]) continue;
+                /* a majority vote: the parent most of its units went to */
+                if (s->reach[u] == pv) votes[u]++;
+                else if (votes[u] == 0) { if (s->reach[u] >= 0) s->reach_apx[u] = 1; s->reach[u] = pv; votes[u] = 1; }
+                else { votes[u]--; s->reach_apx[u] = 1; }
+            }
+        }
+    }
+    free(votes);
+    int any = 0;
+    for (int u = 0; u < n && !any; u++) any = s->reach[u] >= 0;
+    if (!any) { /* nothing reaches elsewhere: the usual paths */
+        free(s->reach);
+        free(s->reach_apx);
+        s->reach = NULL;
+        s->reach_apx = NULL;
+    }
+    return 0;
+}
+
 ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
 {
     int rc = 0;
@@ -344,7 +460,7 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
     } else {
         s->geo_month = month;
         ct_geo_label(month, s->geography);
-        if (level_months(s, month) != 0 || find_dests(s) != 0) return CT_ENOMEM;
+        if (level_months(s, month) != 0 || find_dests(s) != 0 || derive_whole(s) != 0) return CT_ENOMEM;
         rc = carry(s, d);
         if (rc < 0) return CT_ENOMEM;
         s->in_geo = malloc((size_t)s->n_units);
@@ -352,9 +468,15 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         for (int u = 0; u < s->n_units; u++) {
             /* its own destination: valid then, or ended without successor */
             s->in_geo[u] = (unsigned char)(s->dest_len[u] == 1 && s->dest_unit[s->dest_start[u]] == u);
-            s->valid_first[u] = s->in_geo[u] ? INT_MIN : INT_MAX;
-            s->valid_last[u] = s->in_geo[u] ? INT_MAX : INT_MIN;
+            /* valid since ever (its predecessors' data are carried onto it),
+             * and until it closed: what later units reported is not carried
+             * back, so a unit that closed within a year has part of it */
+            /* a unit outside it keeps its own validity: only a closed region's
+             * figures about itself are read from it (ct_accum_contributes) */
+            s->valid_first[u] = s->in_geo[u] ? INT_MIN : s->orig_first[u];
+            s->valid_last[u] = s->orig_last[u];
         }
+        if (find_reach(s) != 0) return CT_ENOMEM;
     }
     /* without successions, loading rolled the values up already */
     for (int m = 0; s->n_links && m < s->n_metrics; m++) {
@@ -363,6 +485,55 @@ ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d)
         ct_series_rollup(s, m);
     }
     return rc ? CT_EINPUT : CT_OK;
+}
+
+ct_status ct_geo_as_reported(const ct_series *s, ct_series *view)
+{
+    memcpy(view, s, sizeof *view);
+    view->metrics = malloc((size_t)(s->n_metrics ? s->n_metrics : 1) * sizeof *view->metrics);
+    view->valid_first = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof(int));
+    view->valid_last = malloc((size_t)(s->n_units ? s->n_units : 1) * sizeof(int));
+    if (!view->metrics || !view->valid_first || !view->valid_last) {
+        free(view->metrics); free(view->valid_first); free(view->valid_last);
+        memset(view, 0, sizeof *view);
+        return CT_ENOMEM;
+    }
+    if (s->n_metrics) memcpy(view->metrics, s->metrics, (size_t)s->n_metrics * sizeof *view->metrics);
+    if (s->n_units) {
+        memcpy(view->valid_first, s->orig_first, (size_t)s->n_units * sizeof(int));
+        memcpy(view->valid_last, s->orig_last, (size_t)s->n_units * sizeof(int));
+    }
+    for (int m = 0; m < s->n_metrics; m++) {
+        ct_metric *mt = &view->metrics[m];
+        int carried = 0;
+        for (int t = 0; t < CT_PT_COUNT; t++) {
+            mt->approx[t] = NULL;
+            if (mt->raw[t]) { mt->vals[t] = mt->raw[t]; carried = 1; }
+            mt->raw[t] = NULL;
+        }
+        /* the values as reported, rolled up as loading would have */
+        if (carried && mt->used) ct_series_rollup(view, m);
+    }
+    view->geo_month = CT_GEO_AS_REPORTED;
+    strcpy(view->geography, "as-reported");
+    view->level_geo = NULL;
+    view->in_geo = NULL;
+    view->dest_start = view->dest_unit = view->dest_len = NULL;
+    view->dest_w = NULL;
+    view->dest_apx = NULL;
+    view->reach = NULL;
+    view->reach_apx = NULL;
+    view->has_approx = 0;
+    view->keep_raw = 0;
+    return CT_OK;
+}
+
+void ct_geo_view_free(ct_series *view)
+{
+    free(view->metrics);
+    free(view->valid_first);
+    free(view->valid_last);
+    memset(view, 0, sizeof *view);
 }
 
 void ct_geo_territory(const ct_series *s, int top, unsigned char *mark)

@@ -26,6 +26,13 @@ void ct_geo_label(int month, char buf[CT_PERIOD_BUF]);
  * --unit): the geography's, or else the last month of data up to --as-of. */
 int ct_geo_ref_month(const ct_series *s);
 
+/* A plan's own map: the last month of data up to --as-of and up to the end
+ * of the plan's last year (last_year <= 0: no limit), or, where the plan's
+ * region (its code; NULL: the root) no longer exists then, the last month it
+ * existed. Needs the units and the observations loaded, before
+ * ct_geo_apply. */
+int ct_geo_plan_month(const ct_series *s, const char *region, int last_year);
+
 /* Chooses the geography (a month, CT_GEO_DEFAULT: the last month of data up
  * to the cut-off, or CT_GEO_AS_REPORTED), carries every metric's values
  * onto it when there are successions, then rolls metrics up to coarser
@@ -33,6 +40,14 @@ int ct_geo_ref_month(const ct_series *s);
  * values must cross a change without a merge rule is an error naming its
  * declaration. Returns CT_OK, CT_EINPUT or CT_ENOMEM. */
 ct_status ct_geo_apply(ct_series *s, int month, ct_diags *d);
+
+/* A view of s as reported (every period on its own units), sharing s's
+ * units and the values of metrics that were not carried: the carried ones
+ * are the values kept as reported (s->keep_raw), rolled up here (which
+ * leaves s's own values alone). Valid while s lives; freed with
+ * ct_geo_view_free, never ct_series_free. CT_OK or CT_ENOMEM. */
+ct_status ct_geo_as_reported(const ct_series *s, ct_series *view);
+void ct_geo_view_free(ct_series *view);
 
 /* Whether unit u belongs to the geography (every unit, as reported). */
 int ct_geo_in(const ct_series *s, int u);

@@ -33,6 +33,7 @@ void ct_series_free(ct_series *s)
         for (int t = 0; t < CT_PT_COUNT; t++) {
             free(s->metrics[m].vals[t]);
             free(s->metrics[m].approx[t]);
+            free(s->metrics[m].raw[t]);
         }
     free(s->metrics);
     free(s->anc);
@@ -50,6 +51,8 @@ void ct_series_free(ct_series *s)
     free(s->dest_w);
     free(s->dest_apx);
     free(s->level_geo);
+    free(s->reach);
+    free(s->reach_apx);
     ct_strmap_free(&s->unit_map);
     ct_strmap_free(&s->level_map);
     ct_strmap_free(&s->attr_map);

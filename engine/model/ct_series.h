@@ -31,6 +31,7 @@ typedef struct {
     double *vals[4];      /* per period type: n_periods(type) x level_size, a period's
                            * units side by side (ct_series_cell); NULL if none */
     unsigned char *approx[4]; /* cells that rest on a part link without a weight; NULL if none */
+    double *raw[4];       /* with keep_raw: the values as reported, before they were carried */
 } ct_metric;
 
 /* A succession: at month `month` unit `from` passed (whole or in part) into `to`. */
@@ -52,7 +53,8 @@ typedef struct {
     int *level, *parent, *depth, *line;
     int *level_pos;       /* position among the units of its level */
     int *valid_first, *valid_last; /* month range (see ct_period_first_month); a
-                                    * geography makes its units valid throughout */
+                                    * geography makes its units valid from the start
+                                    * (data carried onto them) until they closed */
     int *orig_first, *orig_last; /* the validity written in units.csv (INT_MIN/INT_MAX: open) */
     const char **valid_from_text, **valid_to_text; /* canonical periods, NULL when open */
     int *same_next;       /* the next unit with the same code, by validity; -1 */
@@ -92,11 +94,19 @@ typedef struct {
     int *dest_len;
     double *dest_w;       /* the share of u's quantities that goes there */
     unsigned char *dest_apx; /* resting on a part link without a weight */
+    int *reach;           /* per unit of an abolished level whose parent is not on the
+                           * map: the unit of its parent's level on the map that its
+                           * units passed into (a district's new province); -1; NULL: none */
+    unsigned char *reach_apx; /* its units went to several: approximate */
 
     /* observations.csv files of at least this many bytes are read by two
      * threads, each over half the file (0: never; ct_series_init sets
      * CT_SERIES_SPLIT_BYTES) */
     size_t obs_split_bytes;
+
+    /* keep each carried metric's values as reported (ct_metric.raw), for
+     * ct_geo_as_reported (set before ct_geo_apply) */
+    int keep_raw;
 
     /* observations of periods ending after this month are ignored (--as-of) */
     int cutoff_month;

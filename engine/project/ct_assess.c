@@ -493,7 +493,7 @@ static void set_aside_note(ct_assessment *a, const ct_yearly *u, const char *lev
     const char *units = level_words(level, a->lang, 1, lw, sizeof lw);
     for (int k = 0; k < u->n && len < sizeof text - 1; k++) {
         const ct_year_value *v = &u->y[k];
-        if (!v->set_aside) continue;
+        if (!v->set_aside || v->part_months) continue;
         int j = k;
         while (j + 1 < u->n && u->y[j + 1].set_aside && u->y[j + 1].year == u->y[j].year + 1 &&
                u->y[j + 1].reported == v->reported && u->y[j + 1].expected == v->expected)
@@ -508,6 +508,33 @@ static void set_aside_note(ct_assessment *a, const ct_yearly *u, const char *lev
     }
     if (len) NOTE(a, "set aside for coverage below %g%%: %s", "loại khỏi đánh giá vì độ bao phủ dưới %g%%: %s",
                   min_coverage * 100, text);
+}
+
+/* "2025: 6 of 12 months, until the unit closed in 2025-06": a sum over part
+ * of a year, set aside (ct_yearly_partial). */
+static void partial_note(ct_assessment *a, const ct_yearly *u)
+{
+    for (int k = 0; k < u->n; k++) {
+        const ct_year_value *v = &u->y[k];
+        if (v->completed) {
+            int m = v->part_last + 1;
+            NOTE(a, "%d completed from %d-%02d with the figures of the %d units its units became",
+                 "năm %d được bổ sung từ %d-%02d bằng số liệu của %d đơn vị kế thừa các đơn vị của nó", v->year, m / 12,
+                 m % 12 + 1, v->completed);
+            continue;
+        }
+        if (!v->part_months) continue;
+        int closed = v->part_last < v->year * 12 + 11;
+        int m = closed ? v->part_last : v->part_first;
+        char when[16];
+        snprintf(when, sizeof when, "%d-%02d", m / 12, m % 12 + 1);
+        if (closed)
+            NOTE(a, "set aside: %d: %d of 12 months, until the unit closed in %s",
+                 "loại khỏi đánh giá: %d: %d/12 tháng, đến khi đơn vị kết thúc vào %s", v->year, v->part_months, when);
+        else
+            NOTE(a, "set aside: %d: %d of 12 months, from when the unit began in %s",
+                 "loại khỏi đánh giá: %d: %d/12 tháng, từ khi đơn vị bắt đầu vào %s", v->year, v->part_months, when);
+    }
 }
 
 static void upper_aim_note(ct_assessment *a, const ct_yearly *u)
@@ -543,6 +570,8 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
         a->latest_period = (ct_period){(short)u->y[k].year, CT_PT_YEAR, 0};
     }
     a->evaluated = ct_yearly_complete(a->target_year, u->asof_month);
+    const ct_year_value *yv = a->evaluated && !t->each_period ? ct_yearly_at(u, a->target_year) : NULL;
+    a->year_value = yv ? yv->value : NAN;
     trend(a, u, c);
     if (!not_applicable(a, u, c)) {
         if (a->evaluated) evaluate(a, u, c);
@@ -551,6 +580,7 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
         upper_aim_note(a, u);
         trend_notes(a);
         set_aside_note(a, u, c->s->level_name[a->ind->base_level], min_cov);
+        partial_note(a, u);
     }
     if (!strcmp(a->status, "not_applicable")) a->probability = a->coverage = NAN;
     if (a->evaluated) a->probability = NAN;
@@ -628,6 +658,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             if (!row_applies(s, ind, g.units[k])) continue;
             ct_yearly_read(plan, &g, k, asof, min_cov, u);
+            ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
             for (size_t j = 0; j < ind->n_targets; j++) {
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
@@ -670,6 +701,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
         int band = method == CT_PM_TRANSITION && ct_assess_transition_band(plan, ind, &lo, &hi);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             ct_yearly_read(plan, &g, k, asof, min_coverage, u);
+            ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
             int last = ct_yearly_latest(u, 0);
             if (last < 0) continue;
             ct_proj_fit fit;

@@ -38,6 +38,7 @@ typedef struct {
     char label[128];              /* a rule's display label for its status ("": none) */
     char colour[8];               /* a rule's colour, "#rrggbb" ("": the theme's) */
     char note[900];
+    double year_value;            /* an evaluation's value of the target year; NaN: none */
 } ct_assessment;
 
 typedef int (*ct_assess_fn)(const ct_assessment *a, void *ctx);

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../model/ct_geo.h"
+
 int ct_yearly_complete(int year, int asof_month)
 {
     ct_period p = {(short)year, CT_PT_YEAR, 0};
@@ -60,6 +62,77 @@ void ct_yearly_read(const ct_plan *plan, const ct_grid *g, int i, int asof_month
         fill(&u->y[u->n++], p, c, min_coverage);
     }
     if (plan->has_baseline && !u->has_baseline) u->baseline_period = plan->baseline;
+}
+
+/* The rest of year `year` after month `closed` of a region that closed
+ * then: the sum of metric m over the units of its level that began at
+ * closed + 1 and were made of the region's units only (each link into them
+ * from the region, whole or with a weight; a part link's share of a unit
+ * that passed into several is its weight). NaN when some successor was
+ * also made of units outside the region, or a share is unknown. */
+static double completion(const ct_series *s, int m, int region, int closed, int year, int *n_units)
+{
+    const ct_metric *mt = &s->metrics[m];
+    ct_period yp = {(short)year, CT_PT_YEAR, 0};
+    double sum = 0;
+    int n = 0;
+    for (int k = 0; k < s->level_size[mt->level]; k++) {
+        int v = s->level_units[mt->level][k];
+        if (s->orig_first[v] != closed + 1) continue;
+        int from_region = 0, from_outside = 0, unknown = 0;
+        double share = 0;
+        for (int i = 0; i < s->n_links; i++) {
+            const ct_link *l = &s->links[i];
+            if (l->to != v || l->month != closed + 1) continue;
+            if (!ct_series_in_subtree(s, l->from, region)) { from_outside = 1; continue; }
+            from_region = 1;
+            if (l->whole) share = 1;
+            else if (isnan(l->weight)) unknown = 1;
+            else share = 1; /* the part's weighted share is in v's value as a whole */
+        }
+        if (!from_region) continue;
+        if (from_outside || unknown) return NAN; /* not the region's alone: approximate */
+        double x = ct_series_value(s, m, v, yp);
+        if (isnan(x)) return NAN;
+        sum += share * x;
+        n++;
+    }
+    *n_units = n;
+    return n ? sum : NAN;
+}
+
+void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s, int unit, int is_region)
+{
+    if (ind->kind != CT_KIND_SUM || !ct_geo_in(s, unit)) return;
+    int first = s->valid_first[unit], last = s->valid_last[unit];
+    for (int k = 0; k < u->n; k++) {
+        ct_year_value *v = &u->y[k];
+        int y0 = v->year * 12, y1 = y0 + 11;
+        int a = first > y0 ? first : y0, b = last < y1 ? last : y1;
+        if (!v->has_value || (a == y0 && b == y1) || b < a) continue;
+        int n = 0;
+        double rest = is_region && a == y0 && b < y1 && ind->metric.index >= 0
+                          ? completion(s, ind->metric.index, unit, b, v->year, &n) : NAN;
+        if (isfinite(rest)) {
+            /* whole again: what its units became reported the rest of the year */
+            v->value += rest;
+            v->num += rest;
+            v->completed = n;
+            v->part_last = b;
+            continue;
+        }
+        v->part_months = b - a + 1;
+        v->part_first = a;
+        v->part_last = b;
+        v->set_aside = 1;
+        v->usable = 0;
+    }
+    if (u->has_baseline && u->baseline_period.type == CT_PT_YEAR)
+        for (int k = 0; k < u->n; k++)
+            if (u->y[k].year == u->baseline_period.year && u->y[k].part_months) {
+                u->has_baseline = 0;
+                u->baseline_set_aside = 1;
+            }
 }
 
 const ct_year_value *ct_yearly_at(const ct_yearly *u, int year)

@@ -21,6 +21,11 @@ typedef struct {
     double coverage;       /* reported / expected, NaN when unknown */
     int set_aside;         /* has a value, but coverage below the minimum */
     int usable;            /* has a value and is not set aside */
+    int part_months;       /* a sum over part of the year only (the unit opened or
+                            * closed within it): its months, and set aside; 0: whole */
+    int part_first, part_last; /* those months (ct_period_first_month's scale) */
+    int completed;         /* a closed region's last year, completed from the units
+                            * its units became: how many of them */
 } ct_year_value;
 
 typedef struct {
@@ -43,6 +48,16 @@ int ct_yearly_complete(int year, int asof_month);
  * when finer); min_coverage in 0-1. */
 void ct_yearly_read(const ct_plan *plan, const ct_grid *g, int i, int asof_month, double min_coverage,
                     ct_yearly *u);
+
+/* Sets aside the years of a `sum` indicator in which unit u of the
+ * geography was valid for part of the year only (it opened or closed within
+ * it): a sum over six months is not compared with whole years. A unit that
+ * is followed onto other units (a closed region) is not partial. A plan's
+ * region (is_region) that closed within the year has it completed instead
+ * from the units its units passed into when each of them was made of the
+ * region's units only (whole links, or parts with a weight); otherwise the
+ * year stays set aside. */
+void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s, int unit, int is_region);
 
 /* The usable year y, or NULL. */
 const ct_year_value *ct_yearly_at(const ct_yearly *u, int year);

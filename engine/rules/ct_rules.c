@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ct_rules.h"
 
+#include "../model/ct_geo.h"
+
 #include <lauxlib.h>
 #include <limits.h>
 #include <lua.h>
@@ -152,6 +154,17 @@ void ct_rules_set_log(ct_rules *r, ct_rules_log_fn fn, void *ctx)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+void ct_rules_use_series(ct_rules *r, const ct_series *s)
+{
+    r->world.s = s;
+}
+
+void ct_rules_plan_series(ct_rules *r, const ct_plan *plan, const ct_series *s)
+{
+    for (size_t i = 0; i < r->world.n_plans; i++)
+        if (r->world.plans[i] == plan) r->world.plan_series[i] = s;
+}
+
 ct_rules *ct_rules_new(const ct_series *s, const ct_rules_limits *limits)
 {
     ct_rules *r = calloc(1, sizeof *r);
@@ -188,6 +201,7 @@ void ct_rules_free(ct_rules *r)
     free(r->checks);
     free(r->files);
     free((void *)r->world.plans);
+    free((void *)r->world.plan_series);
     ct_rules_world_free(&r->world);
     free(r);
 }
@@ -413,7 +427,10 @@ ct_status ct_rules_attach_plan(ct_rules *r, ct_plan *plan, ct_diags *d)
 {
     ct_status st = CT_OK;
     r->diags = d;
-    if (grow((void **)&r->world.plans, r->world.n_plans, sizeof *r->world.plans)) return CT_ENOMEM;
+    if (grow((void **)&r->world.plans, r->world.n_plans, sizeof *r->world.plans) ||
+        grow((void **)&r->world.plan_series, r->world.n_plans, sizeof *r->world.plan_series))
+        return CT_ENOMEM;
+    r->world.plan_series[r->world.n_plans] = NULL;
     r->world.plans[r->world.n_plans++] = plan;
     for (size_t i = 0; i < plan->n_rules; i++) {
         char path[1024], why[120];

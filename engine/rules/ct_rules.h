@@ -31,6 +31,14 @@ typedef struct {
 ct_rules *ct_rules_new(const ct_series *s, const ct_rules_limits *limits);
 void ct_rules_free(ct_rules *r);
 
+/* The data the rules read from now on: another map of the same units and
+ * metrics (each plan is computed on its own map). */
+void ct_rules_use_series(ct_rules *r, const ct_series *s);
+
+/* The map an attached plan is computed on: unit:indicator(id, period, plan)
+ * reads that plan's indicator there (NULL: the data of ct_rules_use_series). */
+void ct_rules_plan_series(ct_rules *r, const ct_plan *plan, const ct_series *s);
+
 /* Loads a rules file (text only) into its own sandbox and runs its top
  * level, which registers assess_rule and check_rule functions. A file
  * already loaded is not loaded twice. Errors are added to d. */

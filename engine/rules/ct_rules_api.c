@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ct_rules_stats.h"
+#include "../model/ct_geo.h"
+#include "../project/ct_proj.h"
 
 enum { MAX_INDICATOR_DEPTH = 8 };
 
@@ -106,33 +108,79 @@ static int unit_attribute(lua_State *L)
     return 1;
 }
 
-static const ct_indicator *find_indicator(const ct_rules_world *r, const char *id, const ct_plan **plan)
+/* The indicator `id` of plan `plan_id` (NULL: of whichever loaded plan has
+ * it, an error when several do); raises a Lua error when there is none. */
+static const ct_indicator *find_indicator(lua_State *L, const ct_rules_world *r, const char *id, const char *plan_id,
+                                          size_t *plan_index)
 {
-    for (size_t i = 0; i < r->n_plans; i++)
-        for (size_t k = 0; k < r->plans[i]->n_indicators; k++) {
-            const ct_indicator *ind = &r->plans[i]->indicators[k];
-            if (ind->id && strcmp(ind->id, id) == 0) { *plan = r->plans[i]; return ind; }
+    const ct_indicator *found = NULL;
+    int plan_known = 0;
+    for (size_t i = 0; i < r->n_plans; i++) {
+        const ct_plan *p = r->plans[i];
+        if (plan_id && !(p->id && strcmp(p->id, plan_id) == 0)) continue;
+        plan_known = 1;
+        for (size_t k = 0; k < p->n_indicators; k++) {
+            const ct_indicator *ind = &p->indicators[k];
+            if (!ind->id || strcmp(ind->id, id) != 0) continue;
+            if (found)
+                luaL_error(L, "indicator '%s' is in plans %s and %s: name the plan, unit:indicator('%s', period, '%s')", id,
+                           r->plans[*plan_index]->id ? r->plans[*plan_index]->id : "?", p->id ? p->id : "?", id,
+                           r->plans[*plan_index]->id ? r->plans[*plan_index]->id : "?");
+            found = ind;
+            *plan_index = i;
         }
-    return NULL;
+    }
+    if (plan_id && !plan_known) luaL_error(L, "unknown plan '%s'", plan_id);
+    if (!found && plan_id) luaL_error(L, "plan '%s' has no indicator '%s'", plan_id, id);
+    if (!found) luaL_error(L, "unknown indicator '%s'", id);
+    return found;
 }
 
-/* unit:indicator(id, period): an indicator's value, or nil. */
-static int unit_indicator(lua_State *L)
+/* The cell of unit:indicator(id, period [, plan]) on the map of its plan. */
+static ct_cell indicator_cell(lua_State *L)
 {
     ct_rules_world *r = world_of(L);
     int u = check_unit(L, 1);
     const char *id = luaL_checkstring(L, 2);
     ct_period p = check_period(L, 3);
-    const ct_plan *plan;
-    const ct_indicator *ind = find_indicator(r, id, &plan);
-    if (!ind) return luaL_error(L, "unknown indicator '%s'", id);
-    if (r->indicator_depth >= MAX_INDICATOR_DEPTH) return luaL_error(L, "indicators read one another too deeply (a cycle?)");
+    const char *plan_id = lua_isnoneornil(L, 4) ? NULL : luaL_checkstring(L, 4);
+    size_t i = 0;
+    const ct_indicator *ind = find_indicator(L, r, id, plan_id, &i);
+    const ct_plan *plan = r->plans[i];
+    const ct_series *s = r->plan_series && r->plan_series[i] ? r->plan_series[i] : r->s;
+    if (r->indicator_depth >= MAX_INDICATOR_DEPTH) luaL_error(L, "indicators read one another too deeply (a cycle?)");
     r->indicator_depth++;
-    ct_cell c = ct_compute_cell(plan, ind, r->s, u, p);
+    ct_cell c = ct_compute_cell(plan, ind, s, u, p);
     r->indicator_depth--;
     ct_sandbox_run *run = ct_sandbox_of(L)->run;
-    if (run->tripped) { lua_pushstring(L, run->trip_msg); return lua_error(L); } /* the budget is the caller's */
+    if (run->tripped) { lua_pushstring(L, run->trip_msg); lua_error(L); } /* the budget is the caller's */
+    return c;
+}
+
+/* unit:indicator(id, period [, plan]): an indicator's value, or nil. */
+static int unit_indicator(lua_State *L)
+{
+    ct_cell c = indicator_cell(L);
     ct_rules_api_push_number(L, (c.flags & CT_ROW_VALUE) ? c.value : NAN);
+    return 1;
+}
+
+/* unit:indicator_detail(id, period [, plan]): {value, numerator, denominator,
+ * reported, expected} as compute prints them (nil where empty). */
+static int unit_indicator_detail(lua_State *L)
+{
+    ct_cell c = indicator_cell(L);
+    lua_createtable(L, 0, 5);
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_VALUE) ? c.value : NAN);
+    lua_setfield(L, -2, "value");
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_NUM) ? c.num : NAN);
+    lua_setfield(L, -2, "numerator");
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_DEN) ? c.den : NAN);
+    lua_setfield(L, -2, "denominator");
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_COUNTS) ? (double)c.reported : NAN);
+    lua_setfield(L, -2, "reported");
+    ct_rules_api_push_number(L, (c.flags & CT_ROW_COUNTS) ? (double)c.expected : NAN);
+    lua_setfield(L, -2, "expected");
     return 1;
 }
 
@@ -204,13 +252,17 @@ static int unit_children(lua_State *L)
     int k = 0;
     for (int c = r->first_child[u]; c >= 0; c = r->next_sibling[c]) {
         if (level >= 0 && r->s->level[c] != level) continue;
+        if (!ct_geo_in(r->s, c)) continue; /* the units of the map in use */
         ct_rules_api_push_unit(L, c);
         lua_rawseti(L, -2, ++k);
     }
     return 1;
 }
 
-/* unit:units(level): every unit of that level in the subtree (itself included). */
+/* unit:units(level): every unit of that level in the subtree (itself
+ * included) on the map in use, each once: an old commune merged into a new
+ * one is not listed beside it. A unit that is no longer on the map (a
+ * closed province) lists the units of the map its units became. */
 static int unit_units(lua_State *L)
 {
     const ct_series *s = world_of(L)->s;
@@ -218,14 +270,22 @@ static int unit_units(lua_State *L)
     int level = optional_level(L, 2);
     if (level < 0) return luaL_error(L, "unit:units needs a level");
     ct_sandbox_charge(L, s->level_size[level], "unit:units");
+    unsigned char *mark = NULL;
+    if (s->in_geo && (!s->in_geo[u] || s->orig_last[u] < s->level_geo[s->level[u]])) {
+        ct_sandbox_charge(L, s->n_units, "unit:units");
+        mark = calloc((size_t)s->n_units, 1);
+        if (!mark) return luaL_error(L, "out of memory");
+        ct_geo_territory(s, u, mark);
+    }
     lua_newtable(L);
     int k = 0;
     for (int i = 0; i < s->level_size[level]; i++) {
         int c = s->level_units[level][i];
-        if (!ct_series_in_subtree(s, c, u)) continue;
+        if (!ct_geo_in(s, c) || !(mark ? mark[c] : ct_series_in_subtree(s, c, u))) continue;
         ct_rules_api_push_unit(L, c);
         lua_rawseti(L, -2, ++k);
     }
+    free(mark);
     return 1;
 }
 
@@ -251,6 +311,8 @@ static int unit_index(lua_State *L)
     else if (!strcmp(key, "level")) lua_pushstring(L, s->level_name[s->level[u]]);
     else if (!strcmp(key, "parent")) ct_rules_api_push_unit(L, s->parent[u]);
     else if (!strcmp(key, "depth")) lua_pushinteger(L, s->depth[u]);
+    else if (!strcmp(key, "valid_from")) { if (s->valid_from_text[u]) lua_pushstring(L, s->valid_from_text[u]); else lua_pushnil(L); }
+    else if (!strcmp(key, "valid_to")) { if (s->valid_to_text[u]) lua_pushstring(L, s->valid_to_text[u]); else lua_pushnil(L); }
     else lua_pushnil(L);
     return 1;
 }
@@ -267,6 +329,7 @@ static void register_unit_type(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         {"metric", unit_metric},     {"attribute", unit_attribute}, {"indicator", unit_indicator},
+        {"indicator_detail", unit_indicator_detail},
         {"series", unit_series},     {"children", unit_children},   {"units", unit_units},
         {"is_within", unit_within},  {NULL, NULL}};
     luaL_newmetatable(L, UNIT_MT);

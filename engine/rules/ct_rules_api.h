@@ -15,6 +15,7 @@
 typedef struct {
     const ct_series *s;
     const ct_plan **plans;    /* owned by the set of rules */
+    const ct_series **plan_series; /* per plan: the map it is computed on (NULL: s) */
     size_t n_plans;
     int *first_child, *next_sibling;   /* built on first use; ct_rules_world_free */
     int indicator_depth;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ct_rules_impl.h"
+#include "../model/ct_geo.h"
 
 typedef struct {
     int fn_ref, unit, series;
@@ -127,6 +128,8 @@ static long run_check(ct_rules *r, check_rule *c, ct_violation_fn fn, void *ctx,
     int np = ct_series_n_periods(s, c->ptype), stop = 0;
     for (int u = 0; u < s->n_units && !c->failed && !stop; u++) {
         if (c->level >= 0 && s->level[u] != c->level) continue;
+        /* the units of the geography in use, each once */
+        if (!ct_geo_in(s, u)) continue;
         if (c->series) {
             check_call cc = {c->fn_ref, u, 1, {0, 0, 0}};
             found += check_once(r, c, &cc, fn, ctx, d, &stop);

@@ -139,9 +139,13 @@ static void test_carry(void)
     CHECK_NUM(V(&s, "avg", "10001", "2025S2", "2024S1"), 5, 1e-9);
     CHECK_NUM(V(&s, "top", "10001", "2025S2", "2024S1"), 9, 0);
     CHECK_NUM(V(&s, "low", "10001", "2025S2", "2024S1"), 2, 0);
-    /* the geography's units are valid throughout, the old ones never */
+    /* the geography's units are valid from the start (their predecessors'
+     * data are theirs); the old ones keep their own validity but are not of
+     * the geography (only a closed region's own figures are read from them) */
     CHECK(ct_series_unit_valid(&s, U(&s, "10001", "2025S2"), P("2016")));
-    CHECK(!ct_series_unit_valid(&s, U(&s, "10002", "2024S1"), P("2024S1")));
+    CHECK(ct_series_unit_valid(&s, U(&s, "10002", "2024S1"), P("2024S1")));
+    CHECK(!ct_series_unit_valid(&s, U(&s, "10002", "2024S1"), P("2025S2")));
+    CHECK(!ct_geo_in(&s, U(&s, "10002", "2024S1")));
     CHECK(!ct_geo_in(&s, U(&s, "10003", "2024S1")));
     ct_series_free(&s);
     ct_diags_free(&d);
@@ -173,6 +177,35 @@ static void test_as_reported_and_merge_needed(void)
     CHECK_INT(ct_geo_parse("2025H2", &month), -1);
 }
 
+/* A plan's own map: the last month of data up to the end of its last year,
+ * or the last month its region existed; on the map of 2025S1 the old
+ * communes are valid until they closed, and a unit that passed into another
+ * at 2025S2 has only the first half of 2025. */
+static void test_plan_map(void)
+{
+    ct_series s;
+    ct_diags d;
+    load(&s, &d, 1, "all");
+    int end = ct_period_last_month(P("2025S2"));
+    CHECK_INT(ct_geo_plan_month(&s, NULL, 0), end);                      /* the root: the data's end */
+    CHECK_INT(ct_geo_plan_month(&s, "01", 2024), ct_period_last_month(P("2024S2"))); /* its last year */
+    CHECK_INT(ct_geo_plan_month(&s, "01", 2030), end);
+    CHECK_INT(ct_geo_plan_month(&s, "10002", 2025), ct_period_last_month(P("2025S1"))); /* B closed */
+    CHECK_INT(ct_geo_plan_month(&s, "10001", 2025), end);                /* the code is X's by then */
+    CHECK_INT(ct_geo_apply(&s, ct_geo_plan_month(&s, "10002", 2025), &d), CT_OK);
+    CHECK_STR(s.geography, "2025S1");
+    int b = U(&s, "10002", "2024S1");
+    CHECK(ct_geo_in(&s, b));
+    CHECK(ct_series_unit_valid(&s, b, P("2016")));
+    CHECK(ct_series_unit_valid(&s, b, P("2025S1")));
+    CHECK(!ct_series_unit_valid(&s, b, P("2025S2")));
+    CHECK(ct_series_unit_valid(&s, b, P("2025")));
+    CHECK(!ct_geo_in(&s, U(&s, "10001", "2025S2")));                    /* later units: not carried back */
+    CHECK_NUM(V(&s, "n", "10001", "2024S1", "2025"), NAN, 0);
+    ct_series_free(&s);
+    ct_diags_free(&d);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/ct_geo_XXXXXX");
@@ -186,6 +219,7 @@ int main(void)
     test_reused_codes();
     test_carry();
     test_as_reported_and_merge_needed();
+    test_plan_map();
     unlink(units_path);
     unlink(obs_path);
     unlink(succ_path);

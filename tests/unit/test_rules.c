@@ -1296,35 +1296,51 @@ static void child_nested_limits(void)
  * fail. Expected: the assess rule fails with the memory error; no abort. */
 static void child_memory_full(void)
 {
-    ct_diags d;
-    ct_diags_init(&d);
-    ct_rules_limits lim = {(long long)1e9, 10, (size_t)2 << 20};
-    ct_rules *r = ct_rules_new(&S.s, &lim);
-    char p[512];
-    write_file("full.lua",
-               "assess_rule('full', function(a) return nil end)\n"
-               "keep = false\n"
-               "local i = 0\n"
-               "-- a list of small strings up to half a KiB under the cap: pcall no\n"
-               "-- longer catches the cap, so the file stops just short of it\n"
-               "while collectgarbage('count') < 2048 - 0.5 do i = i + 1; keep = {keep, string.rep('x', 40) .. i} end\n");
-    path_of(p, sizeof p, "full.lua");
-    CHECK_INT(ct_rules_load(r, p, &d), CT_OK);
-    assess_rules_under_test = r;
-    assess_diags = &d;
-    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
-    assessed x;
-    memset(&x, 0, sizeof x);
-    ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_row, &x);
-    /* the arguments of each call are built inside the protected call: when
-     * they do not fit under the cap, the rule fails with the memory error,
-     * and the process goes on */
-    CHECK_INT(x.n, 3);
-    CHECK(d.n_errors <= 1);
-    if (d.n_errors) CHECK(diag_with(&d, "memory cap of 2 MiB exceeded") != NULL);
-    if (x.n > 0 && d.n_errors) CHECK_STR(x.status[0], "error");
-    ct_rules_free(r);
-    ct_diags_free(&d);
+    /* How close to the cap a file can stop depends on what the engine
+     * itself allocates after the file ran, which changes as the API grows:
+     * the file stops a little further below the cap each try, until it
+     * loads (it always does by 16 KiB below). */
+    static const double margins_kib[] = {0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16};
+    int loaded = 0;
+    for (size_t m = 0; m < sizeof margins_kib / sizeof *margins_kib && !loaded; m++) {
+        ct_diags d;
+        ct_diags_init(&d);
+        ct_rules_limits lim = {(long long)1e9, 10, (size_t)2 << 20};
+        ct_rules *r = ct_rules_new(&S.s, &lim);
+        char p[512], text[600];
+        snprintf(text, sizeof text,
+                 "assess_rule('full', function(a) return nil end)\n"
+                 "keep = false\n"
+                 "local i = 0\n"
+                 "-- a list of small strings up to a margin under the cap: pcall no\n"
+                 "-- longer catches the cap, so the file stops just short of it\n"
+                 "while collectgarbage('count') < 2048 - %g do i = i + 1; keep = {keep, string.rep('x', 40) .. i} end\n",
+                 margins_kib[m]);
+        write_file("full.lua", text);
+        path_of(p, sizeof p, "full.lua");
+        if (ct_rules_load(r, p, &d) == CT_OK) {
+            loaded = 1;
+            assess_rules_under_test = r;
+            assess_diags = &d;
+            ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
+            assessed x;
+            memset(&x, 0, sizeof x);
+            ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_row, &x);
+            /* the arguments of each call are built inside the protected call: when
+             * they do not fit under the cap, the rule fails with the memory error,
+             * and the process goes on */
+            CHECK_INT(x.n, 3);
+            CHECK(d.n_errors <= 1);
+            if (d.n_errors) CHECK(diag_with(&d, "memory cap of 2 MiB exceeded") != NULL);
+            if (x.n > 0 && d.n_errors) CHECK_STR(x.status[0], "error");
+        } else {
+            /* a file that does not fit fails with the cap's own message */
+            CHECK(diag_with(&d, "memory cap of 2 MiB exceeded") != NULL);
+        }
+        ct_rules_free(r);
+        ct_diags_free(&d);
+    }
+    CHECK(loaded);
 }
 
 /* Pattern matching runs in C, where the instruction hook never fires: a

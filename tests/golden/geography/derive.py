@@ -3,8 +3,10 @@
 (docs/data-formats.md, "A worked example"): reads its CSV files, carries the
 half-year values of the old units onto the units valid in 2025S2 by each
 metric's merge rule, and prints the yearly region figures the docs quote:
-plan,indicator,unit,period,value,approximate. Written from the docs' rules,
-not from the program's code."""
+plan,indicator,unit,period,value,approximate,geography (`2025S2`: with
+--geography 2025S2; empty: on the plan's own map, the default, which for
+Hậu Giang is 2025S1, its units as they were until it closed). Written from
+the docs' rules, not from the program's code."""
 import csv
 import sys
 from collections import defaultdict
@@ -19,6 +21,9 @@ def rows(name):
 
 
 def month(period, last):
+    if "Q" in period:
+        y, q = period.split("Q")
+        return int(y) * 12 + (int(q) - 1) * 3 + (2 if last else 0)
     y, h = period.split("S") if "S" in period else (period, None)
     y = int(y)
     if h is None:
@@ -104,13 +109,13 @@ for u in units:
             hau_giang_communes.add((d["code"], d["lo"]))
 can_tho_communes = {(u["code"], u["lo"]) for u in units if u["level"] == "commune" and u["lo"] <= G <= u["hi"]}
 
-print("plan,indicator,unit,period,value,approximate")
+print("plan,indicator,unit,period,value,approximate,geography")
 for year in ("2024", "2025"):
     # is_clean: over_time last -> the year's second half
     clean = carried("is_clean", year + "S2")
     n = sum(1 for k in hau_giang_communes if k in clean)
     k = sum(1 for c in hau_giang_communes if c in clean and clean[c][0] == 1)
-    print(f"hau-giang-example,clean_communes_pct,93,{year},{100 * k / n:g},")
+    print(f"hau-giang-example,clean_communes_pct,93,{year},{100 * k / n:g},,2025S2")
     # cases: over_time sum -> both halves
     for plan, region, members in (("hau-giang-example", "93", hau_giang_communes), ("can-tho-example", "92", can_tho_communes)):
         total, apx = 0.0, False
@@ -120,4 +125,61 @@ for year in ("2024", "2025"):
                 if key in c:
                     total += c[key][0]
                     apx = apx or c[key][1]
-        print(f"{plan},cases,{region},{year},{total:g},{'1' if apx else ''}")
+        print(f"{plan},cases,{region},{year},{total:g},{'1' if apx else ''},2025S2")
+
+
+# Staff trained (district level). Districts no longer exist in 2025S2: each district counts
+# on its last figures (2024's own, 2025 from 2025S1) towards the province of 2025S2 its
+# communes all went to: Vị Thanh (930, whose province closed) towards Cần Thơ, whose own
+# district Bình Thuỷ (918) is there already; the yearly value is the last reported (last).
+def staff(district, year, metric):
+    v = obs[metric].get((district, -10**9, year))
+    if v is None:
+        v = obs[metric].get((district, -10**9, year + "S1"))
+    return v
+
+
+def reaches(district):
+    """The province of 2025S2 a district counts towards."""
+    d = next(u for u in units if u["code"] == district)
+    if d["parent"] == "92":
+        return "92"
+    provinces = {dd["parent"] for u in units if u["level"] == "commune" and u["parent"] == district
+                 for dd, _, _ in dests(u)}
+    assert len(provinces) == 1, provinces
+    return provinces.pop()
+
+
+for year in ("2024", "2025"):
+    for plan, region, districts in (("hau-giang-example", "93", ["930"]),
+                                    ("can-tho-example", "92", [d for d in ("930", "918") if reaches(d) == "92"])):
+        t = sum(staff(d, year, "staff_trained") for d in districts)
+        n = sum(staff(d, year, "staff_total") for d in districts)
+        print(f"{plan},staff_trained_pct,{region},{year},{100 * t / n:g},,2025S2")
+
+# Media (province level, quarterly, kind frequency): Hậu Giang's own figures, every
+# quarter while it existed (to 2025-06): 2024 has 4 quarters due, 2025 only 2.
+def media(year):
+    due = [q for q in range(1, 5) if month(year, True) - (4 - q) * 3 <= next(u["hi"] for u in units if u["code"] == "93")]
+    met = sum(1 for q in due if obs["media_posts"].get(("93", -10**9, f"{year}Q{q}"), 0) >= 1)
+    return 100 * met / len(due)
+
+
+for year in ("2024", "2025"):
+    print(f"hau-giang-example,media_quarterly_pct,93,{year},{media(year):g},,2025S2")
+
+# On Hậu Giang's own map (2025S1, the default): its six communes and its district as they
+# were; 2025 is made of the half-year they existed. clean: the last half-year of the year
+# in which they existed; cases: the half-years they existed (2025: 2025S1 only, 6 months).
+old_communes = [u for u in units if u["level"] == "commune" and u["parent"] == "930"]
+for year in ("2024", "2025"):
+    halves = [h for h in (year + "S1", year + "S2") if month(h, True) <= old_communes[0]["hi"]]
+    last = halves[-1]
+    vals = [obs["is_clean"].get((u["code"], u["lo"], last)) for u in old_communes]
+    vals = [v for v in vals if v is not None]
+    print(f"hau-giang-example,clean_communes_pct,93,{year},{100 * sum(1 for v in vals if v == 1) / len(vals):g},,")
+    total = sum(obs["cases"].get((u["code"], u["lo"], h), 0) for u in old_communes for h in halves)
+    print(f"hau-giang-example,cases,93,{year},{total:g},,")
+    print(f"hau-giang-example,staff_trained_pct,93,{year},"
+          f"{100 * staff('930', year, 'staff_trained') / staff('930', year, 'staff_total'):g},,")
+    print(f"hau-giang-example,media_quarterly_pct,93,{year},{media(year):g},,")
