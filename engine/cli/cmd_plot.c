@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <sys/wait.h>
 
 #include "../core/ct_file.h"
 #include "../project/ct_assess.h"
@@ -84,18 +87,20 @@ static const char *const usage_report =
     "  -h, --help       this text\n";
 
 typedef struct {
-    const char *lang, *jobs, *theme;
+    const char *lang, *jobs, *theme, *charts_dir, *agency, *doc_number, *date;
 } own_opts;
 
-/* Takes --lang, --jobs and --theme (and their =VALUE forms) out of argv. */
+/* Takes --lang, --jobs, --theme and the report's own options (and their
+ * =VALUE forms) out of argv. */
 static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_rest, own_opts *o)
 {
-    static const char *const names[] = {"--lang", "--jobs", "--theme"};
+    static const char *const names[] = {"--lang", "--jobs", "--theme", "--charts-dir", "--agency", "--doc-number", "--date"};
+    int n_names = !strcmp(cmd, "report") ? 7 : 3;
     *n_rest = 0;
     for (int i = 0; i < argc; i++) {
         int hit = -1;
         const char *value = NULL;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < n_names; k++) {
             size_t l = strlen(names[k]);
             if (!strncmp(argv[i], names[k], l) && (argv[i][l] == '\0' || argv[i][l] == '=')) {
                 hit = k;
@@ -108,6 +113,10 @@ static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_
         if (hit == 0) o->lang = value;
         if (hit == 1) o->jobs = value;
         if (hit == 2) o->theme = value;
+        if (hit == 3) o->charts_dir = value;
+        if (hit == 4) o->agency = value;
+        if (hit == 5) o->doc_number = value;
+        if (hit == 6) o->date = value;
     }
     return 0;
 }
@@ -276,6 +285,99 @@ static void apply_rules(void *ctx, ct_assessment *a)
     ct_rules_assess(ss->rules, a, &ss->diags);
 }
 
+/* Removes a folder the browser made (its profile) and everything in it. */
+static void remove_tree(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir) { remove(path); return; }
+    struct dirent *e;
+    char p[PATH_MAX + 300];
+    while ((e = readdir(dir))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
+        else remove(p);
+    }
+    closedir(dir);
+    rmdir(path);
+}
+
+/* Removes the charts drawn for the page (their scripts, images, folders and theme). */
+static void remove_charts(const char *dir, const ct_chart *charts, size_t n, const char *ext)
+{
+    char p[PATH_MAX + 640];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(p, sizeof p, "%s/%s.gp", dir, charts[i].rel);
+        remove(p);
+        snprintf(p, sizeof p, "%s/%s.%s", dir, charts[i].rel, ext);
+        remove(p);
+    }
+    for (size_t i = 0; i < n; i++) {   /* the folders, deepest first; a folder still in use stays */
+        snprintf(p, sizeof p, "%s/%s", dir, charts[i].rel);
+        for (char *sl = strrchr(p, '/'); sl && sl > p + strlen(dir); sl = strrchr(p, '/')) {
+            *sl = '\0';
+            rmdir(p);
+        }
+    }
+    snprintf(p, sizeof p, "%s/theme.gp", dir);
+    remove(p);
+    rmdir(dir);
+}
+
+/* The headless browser that prints the PDF: $CHITIEU_CHROMIUM, or chromium
+ * (Debian), chromium-browser, google-chrome in PATH; NULL if none. */
+static const char *find_browser(void)
+{
+    const char *env = getenv("CHITIEU_CHROMIUM");
+    if (env && env[0]) return find_program(env) ? env : NULL;
+    static const char *const names[] = {"chromium", "chromium-browser", "google-chrome"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (find_program(names[i])) return names[i];
+    return NULL;
+}
+
+/* Prints html to pdf (whole or not at all: written in tmpdir, renamed into place). */
+static int print_pdf(const char *html, const char *tmpdir, const char *pdf, const char *cmd, ct_diags *d)
+{
+    const char *browser = find_browser();
+    if (!browser) {
+        ct_error_at(d, NULL, 0, 0, "%s --format pdf: no headless browser found (chromium): install it (Debian: apt-get "
+                                   "install chromium) or set CHITIEU_CHROMIUM to its path", cmd);
+        return -1;
+    }
+    char tmp[PATH_MAX + 32], arg_out[PATH_MAX + 64], url[2 * PATH_MAX + 16], profile[PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s/print.pdf", tmpdir);
+    snprintf(arg_out, sizeof arg_out, "--print-to-pdf=%s", tmp);
+    snprintf(url, sizeof url, "file://%s", html);
+    snprintf(profile, sizeof profile, "--user-data-dir=%s/profile", tmpdir);
+    char *const argv[] = {(char *)browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                          "--no-first-run", profile, arg_out, url, NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+        execvp(browser, argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !is_file(tmp)) {
+        ct_error_at(d, pdf, 0, 0, "%s could not print the report to PDF (exit status %d)", browser,
+                    pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        remove(tmp);
+        return -1;
+    }
+    char rm[PATH_MAX + 64];
+    snprintf(rm, sizeof rm, "%s/profile", tmpdir);
+    remove_tree(rm);
+    if (rename(tmp, pdf)) {
+        ct_error_at(d, pdf, 0, 0, "cannot write: %s", strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 static int run(const char *cmd, int report, int argc, char **argv)
 {
     own_opts own = {0};
@@ -286,14 +388,17 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (rc) { free(rest); return rc; }
     static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
                                                "--geography", NULL};
-    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit",
+    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit", "--format",
                                                  "--as-of", "--rules", "--geography", "--min-coverage", NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
     ct_plot_style style = {CT_PLOT_VI, report ? CT_PLOT_SVG : CT_PLOT_PNG};
-    int jobs = 2;
-    if (a.format && ct_plot_format_parse(a.format, &style.format))
+    int jobs = 2, pdf = 0;
+    if (report && a.format) {
+        if (!strcmp(a.format, "pdf")) pdf = 1;
+        else if (strcmp(a.format, "html")) rc = cli_usage_error(cmd, "--format must be html or pdf, not '%s'", a.format);
+    } else if (a.format && ct_plot_format_parse(a.format, &style.format))
         rc = cli_usage_error(cmd, "--format must be png, svg or pdf, not '%s'", a.format);
     if (!rc && own.lang && ct_plot_lang_parse(own.lang, &style.lang))
         rc = cli_usage_error(cmd, "--lang must be vi or en, not '%s'", own.lang);
@@ -346,7 +451,9 @@ static int run(const char *cmd, int report, int argc, char **argv)
     char **scripts = NULL, **dirs = NULL, **gps = NULL;
     int *rendered = NULL;
     findings fi = {0};
-    char outabs[PATH_MAX];
+    char outabs[PATH_MAX], chartabs[PATH_MAX];
+    const char *chart_shown = a.out;   /* the charts' folder as the user named it */
+    int temp_charts = 0;               /* the charts live in a folder removed at the end */
     if (!pps) bad = 1;
     ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
     ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
@@ -369,9 +476,27 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_error_at(&ss.diags, a.out, 0, 0, "cannot create the output folder: %s", strerror(errno));
         bad = 1;
     }
+    if (!bad && !report) snprintf(chartabs, sizeof chartabs, "%s", outabs);
+    else if (!bad && own.charts_dir) {
+        /* the report keeps its charts and their scripts there too */
+        chart_shown = own.charts_dir;
+        if (make_dirs(own.charts_dir, 1) || !realpath(own.charts_dir, chartabs)) {
+            ct_error_at(&ss.diags, own.charts_dir, 0, 0, "cannot create the charts folder: %s", strerror(errno));
+            bad = 1;
+        }
+    } else if (!bad) {
+        /* the page holds its charts: they are drawn in a folder of their own, removed after */
+        if (snprintf(chartabs, sizeof chartabs, "%s/.charts-XXXXXX", outabs) >= (int)sizeof chartabs || !mkdtemp(chartabs)) {
+            ct_error_at(&ss.diags, a.out, 0, 0, "cannot create a temporary folder for the charts: %s", strerror(errno));
+            bad = 1;
+        } else {
+            temp_charts = 1;
+            chart_shown = chartabs;
+        }
+    }
     if (!bad) {
         char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/theme.gp", outabs);
+        snprintf(path, sizeof path, "%s/theme.gp", chartabs);
         if (copy_file(theme, path, &ss.diags)) bad = 1;
     }
     if (!bad && n_charts) {
@@ -387,8 +512,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_plot_buf b = {0};
         ct_plot_script(&charts[i], &style, &b);
         char gp[PATH_MAX + 600], dir[PATH_MAX + 600], shown[PATH_MAX + 600];
-        snprintf(gp, sizeof gp, "%s/%s.gp", outabs, charts[i].rel);
-        snprintf(shown, sizeof shown, "%s/%s.gp", a.out, charts[i].rel);
+        snprintf(gp, sizeof gp, "%s/%s.gp", chartabs, charts[i].rel);
+        snprintf(shown, sizeof shown, "%s/%s.gp", chart_shown, charts[i].rel);
         snprintf(dir, sizeof dir, "%s", gp);
         *strrchr(dir, '/') = '\0';
         if (b.oom) { ct_plot_buf_free(&b); bad = 1; break; }
@@ -412,11 +537,11 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (st != CT_OK) bad = 1;
         for (size_t i = 0; i < n_charts; i++) {
             char f[PATH_MAX + 600];
-            snprintf(f, sizeof f, "%s/%s.%s", outabs, charts[i].rel, ext);
+            snprintf(f, sizeof f, "%s/%s.%s", chartabs, charts[i].rel, ext);
             rendered[i] = !jobv[i].failed && is_file(f);
             if (rendered[i] && !chart_complete(f, style.format)) {
                 char shown[PATH_MAX + 600];
-                snprintf(shown, sizeof shown, "%s/%s.%s", a.out, charts[i].rel, ext);
+                snprintf(shown, sizeof shown, "%s/%s.%s", chart_shown, charts[i].rel, ext);
                 ct_error_at(&ss.diags, shown, 0, 0, "chart not written whole (is the disk full?)");
                 rendered[i] = 0;
                 bad = 1;
@@ -430,9 +555,10 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
         /* the report is written even when some charts failed: it shows what exists */
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/index.html", a.out);
-        /* the date it was made: today, or $SOURCE_DATE_EPOCH for a reproducible build */
+        char path[PATH_MAX + 32];
+        if (pdf) snprintf(path, sizeof path, "%s/index.html", chartabs);   /* printed, then removed */
+        else snprintf(path, sizeof path, "%s/index.html", a.out);
+        /* the date it was made: --date, today, or $SOURCE_DATE_EPOCH for a reproducible build */
         char date[32] = "";
         const char *sde = getenv("SOURCE_DATE_EPOCH");
         time_t now = sde && sde[0] ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
@@ -445,15 +571,23 @@ static int run(const char *cmd, int report, int argc, char **argv)
         for (size_t i = 0; rules && i < a.n_rules; i++) rules[k++] = a.rules[i];
         for (size_t i = 0; rules && i < ss.n_plans; i++)
             for (size_t j = 0; j < ss.plans[i]->n_rules; j++) rules[k++] = ss.plans[i]->rules[j];
-        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
-                              ss.series.geography, date[0] ? date : NULL, rules, rules ? k : 0};
+        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, chartabs, fi.items, fi.n, style.lang, a.as_of,
+                              ss.series.geography, own.date ? own.date : date[0] ? date : NULL, own.agency,
+                              own.doc_number, rules, rules ? k : 0};
         if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
         free(rules);
+        if (!bad && pdf) {
+            char pdfpath[PATH_MAX + 32];
+            snprintf(pdfpath, sizeof pdfpath, "%s/index.pdf", a.out);
+            if (print_pdf(path, chartabs, pdfpath, cmd, &ss.diags)) bad = 1;
+            remove(path);
+        }
     }
+    if (temp_charts) remove_charts(chartabs, charts, n_charts, ext);
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
-        if (report) printf("%s/index.html: report with %zu charts\n", a.out, ok);
+        if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
         else printf("%s: %zu charts\n", a.out, ok);
     }
     for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);

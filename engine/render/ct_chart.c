@@ -72,12 +72,12 @@ const ct_chart_words ct_chart_words_en = {
 
 const ct_chart_words *ct_chart_words_of(ct_plot_lang l) { return l == CT_PLOT_EN ? &ct_chart_words_en : &ct_chart_words_vi; }
 
-/* A number for a label: at most 4 significant digits, no trailing zeros. */
-void ct_chart_num_label(double v, char *buf, size_t size)
+/* A number for a label: the language's one rule (ct_lang_number). */
+void ct_chart_num_label(double v, ct_plot_lang lang, char *buf, size_t size) { ct_lang_number(lang, v, buf, size); }
+
+void ct_chart_period(ct_period p, ct_plot_lang lang, char *buf, size_t size)
 {
-    if (!isfinite(v)) { snprintf(buf, size, "–"); return; }
-    if (fabs(v) >= 1000) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
+    ct_lang_period(lang, p.year, 12 / ct_ptype_per_year((ct_ptype)p.type), p.sub, buf, size);
 }
 
 /* A number for a datablock: plain, enough digits. */
@@ -166,25 +166,25 @@ void ct_chart_preamble(const ct_chart *c, const ct_plot_style *st, const char *w
     ct_chart_set_string(b, "set output", out, NULL);
 }
 
-void ct_chart_target_value(const ct_assessment *a, char *buf, size_t size)
+void ct_chart_target_value(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size)
 {
     const ct_target *t = a->target;
-    ct_chart_num_label(a->target_value, buf, size);
+    ct_chart_num_label(a->target_value, lang, buf, size);
     if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
         char m[40];
-        ct_chart_num_label(t->max, m, sizeof m);
+        ct_chart_num_label(t->max, lang, m, sizeof m);
         size_t l = strlen(buf);
         snprintf(buf + l, size - l, "–%s", m);
     }
 }
 
 /* The target's text for its label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
-void ct_chart_target_label(const ct_assessment *a, char *buf, size_t size)
+void ct_chart_target_label(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size)
 {
     const ct_target *t = a->target;
     int pct = ct_indicator_is_percent(a->ind);
     char v[128];
-    ct_chart_target_value(a, v, sizeof v);
+    ct_chart_target_value(a, lang, v, sizeof v);
     if (t->each_period && t->from && t->to && t->from != t->to)
         snprintf(buf, size, "%s%s — %d–%d", v, pct ? "%" : "", t->from, t->to);
     else

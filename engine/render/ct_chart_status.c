@@ -64,8 +64,8 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
             const ct_assessment *a = &ps->assess[ps->final];
             if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
             char v[48], yr[16] = "";
-            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f%%", a->latest_value);
-            else ct_chart_num_label(a->latest_value, v, sizeof v);
+            ct_chart_num_label(a->latest_value, st->lang, v, sizeof v);
+            if (ct_indicator_is_percent(ps->ind)) strcat(v, "%");
             if (a->latest_period.year != common) snprintf(yr, sizeof yr, " ('%02d)", a->latest_period.year % 100);
             ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, yr);
         }

@@ -43,7 +43,7 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         const ct_assessment *a = &ps->assess[k];
         if (!isfinite(a->target_value)) continue;
         char lab[128];
-        ct_chart_target_label(a, lab, sizeof lab);
+        ct_chart_target_label(a, st->lang, lab, sizeof lab);
         ct_plot_buf_printf(b, "set label %d ", k + 1);
         ct_plot_gp_string(b, lab);
         ct_plot_buf_printf(b, " at %d,", a->target_year);
@@ -67,8 +67,8 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         double lo = 0, hi = 0;
         char tl[160], a1[32], a2[32];
         ct_chart_band_rates(ps, &lo, &hi);
-        ct_chart_num_label(lo, a1, sizeof a1);
-        ct_chart_num_label(hi, a2, sizeof a2);
+        ct_chart_num_label(lo, st->lang, a1, sizeof a1);
+        ct_chart_num_label(hi, st->lang, a2, sizeof a2);
         snprintf(tl, sizeof tl, w->transition, a1, a2);
         ct_plot_buf_printf(&plot, "%s$tband using 1:2:3 with filledcurves fc rgb c_transition fs transparent solid "
                                   "0.45 title ", sep);
