@@ -115,7 +115,9 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
       "%s: %d mục tiêu đã đến hạn được đánh giá và %d mục tiêu chưa đến hạn được theo dõi.") \
     X(WORST, "Furthest from the target", "Các mục tiêu còn cách xa nhất") \
     X(FOLLOW_UP, "To follow up", "Cần đôn đốc") \
-    X(FOLLOW_UP_UNITS, "%s: %s", "%s: %s") \
+    X(N_BEHIND, "%s (%d targets)", "%s (%d mục tiêu)") \
+    X(AND_MORE, "and %d more", "và %d đơn vị khác") \
+    X(FOLLOW_UP_BEHIND, "behind on the final targets: %s", "chậm ở các mục tiêu cuối kỳ: %s") \
     X(FOLLOW_UP_SILENT, "did not report: %s", "chưa báo cáo: %s") \
     X(NOTHING_TO_FOLLOW, "No target is behind.", "Không có mục tiêu nào chậm.") \
     X(PROB_EXPLAIN, "the status compares the pace so far with the pace needed; the probability is that of the projected trend", \

@@ -20,8 +20,8 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
 
     ct_plot_buf title = {0};
     ct_chart_wrap(ind->title ? ind->title : ind->id, 80, &title);
-    ct_plot_buf_printf(&title, "\n%s (%s %s) · %s", ct_chart_unit_title(s, c->unit),
-                       ct_chart_level_word(s->level_name[s->level[c->unit]], st->lang), s->code[c->unit], c->pp->plan->id);
+    /* the unit by its own name ("Thị xã Bỉm Sơn"): no code, no level word that its name may contradict */
+    ct_plot_buf_printf(&title, "\n%s", ct_chart_unit_title(s, c->unit));
     ct_chart_set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
     ct_plot_buf_puts(b, "unset xlabel\n");   /* the years speak for themselves; the legend sits there */

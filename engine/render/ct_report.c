@@ -293,7 +293,7 @@ static void findings(ct_rctx *r, const ct_plan *plan)
             ct_rp_esc(r, f->ind->title ? f->ind->title : f->ind->id);
             ct_rp_puts(r, "</strong>: ");
         }
-        ct_rp_esc(r, f->text);
+        ct_rp_note(r, f->text);
         ct_rp_puts(r, "</li>\n");
     }
     if (nf) ct_rp_puts(r, "</ul>\n");
@@ -494,7 +494,7 @@ static void summary_page(ct_rctx *r)
         ct_rp_puts(r, "<li><b>");
         ct_rp_esc(r, pp->plan->title ? pp->plan->title : pp->plan->id);
         ct_rp_puts(r, "</b>: ");
-        if (nb) ct_rp_esc(r, behind);
+        if (nb) ct_rp_printf(r, RW(r, FOLLOW_UP_BEHIND), behind);
         if (nb && silent[0]) ct_rp_puts(r, "; ");
         if (silent[0]) ct_rp_printf(r, RW(r, FOLLOW_UP_SILENT), silent);
         ct_rp_puts(r, "</li>\n");

@@ -80,6 +80,15 @@ static void write_svg(ct_rctx *r, const char *svg, const char *caption)
     while (*p) {
         const char *insert = NULL;
         size_t keep = 0;
+        if (titled && starts(p, "<title>")) {
+            /* a layer's title: gnuplot's own name for it ("gnuplot_plot_3", "$obs using 1:2"), not for a reader */
+            const char *e = strstr(p, "</title>");
+            if (e) {
+                ct_out_write(r->o, run, (size_t)(p - run));
+                p = run = e + strlen("</title>");
+                continue;
+            }
+        }
         if (!titled && starts(p, "<title>")) {
             const char *e = strstr(p, "</title>");
             if (e) {

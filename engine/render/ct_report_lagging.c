@@ -171,32 +171,63 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
 static void add_name(char *list, size_t size, const char *name)
 {
     size_t l = strlen(list);
-    if (strstr(list, name)) return;   /* a unit behind on several targets is named once */
     if (l + strlen(name) + 3 >= size) return;
     snprintf(list + l, size - l, "%s%s", l ? ", " : "", name);
 }
 
+typedef struct {
+    int unit, n;
+} unit_count;
+
+static int by_count(const void *x, const void *y)
+{
+    const unit_count *a = x, *b = y;
+    return a->n != b->n ? b->n - a->n : a->unit - b->unit;
+}
+
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize)
 {
-    (void)r;
     behind[0] = silent[0] = '\0';
-    int nb = 0;
     if (pp->root < 0) return 0;
+    int nu = pp->s->n_units;
+    unit_count *late = calloc((size_t)nu, sizeof *late), *none = calloc((size_t)nu, sizeof *none);
+    if (!late || !none) { free(late); free(none); return 0; }
+    for (int u = 0; u < nu; u++) late[u].unit = none[u].unit = u;
+    /* per unit below: how many of the final targets it is behind on, or did not report */
     for (int i = 0; i < pp->n_ind; i++) {
         const ct_plot_series *rs = ct_plot_get(pp, i, pp->root);
         if (!rs || rs->final < 0) continue;
-        const ct_assessment *ra = &rs->assess[rs->final];
         lag_row *rows = NULL;
-        int n = collect(pp, i, ra, &rows);
+        int n = collect(pp, i, &rs->assess[rs->final], &rows);
         for (int k = 0; k < n; k++) {
-            const char *name = ct_rp_unit_name(pp->s, rows[k].unit);
-            if (!isfinite(rows[k].gap)) add_name(silent, ssize, name);
-            else if (ct_rp_behind(rows[k].a->status) && rows[k].gap > 1e-9 && !strstr(behind, name)) {
-                add_name(behind, bsize, name);
-                nb++;
-            }
+            if (!isfinite(rows[k].gap)) none[rows[k].unit].n++;
+            else if (ct_rp_behind(rows[k].a->status) && rows[k].gap > 1e-9) late[rows[k].unit].n++;
         }
         free(rows);
     }
+    qsort(late, (size_t)nu, sizeof *late, by_count);
+    qsort(none, (size_t)nu, sizeof *none, by_count);
+    int nb = 0, shown = 0;
+    char item[300];
+    for (int u = 0; u < nu && late[u].n > 0; u++, nb++)
+        if (shown < 10) {
+            snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_N_BEHIND), ct_rp_unit_name(pp->s, late[u].unit), late[u].n);
+            add_name(behind, bsize, item);
+            shown++;
+        }
+    if (nb > shown) {
+        snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_AND_MORE), nb - shown);
+        add_name(behind, bsize, item);
+    }
+    shown = 0;
+    int ns = 0;
+    for (int u = 0; u < nu && none[u].n > 0; u++, ns++)
+        if (shown < 10) { add_name(silent, ssize, ct_rp_unit_name(pp->s, none[u].unit)); shown++; }
+    if (ns > shown) {
+        snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_AND_MORE), ns - shown);
+        add_name(silent, ssize, item);
+    }
+    free(late);
+    free(none);
     return nb;
 }

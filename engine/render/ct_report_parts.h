@@ -59,6 +59,8 @@ void ct_rp_chips_counts(ct_rctx *r, const ct_rp_counts *c, int big);
 /* ct_report_table.c */
 /* The target in the plan's own terms and its number: "giảm 50% (≤ 266,5) năm 2020". */
 void ct_rp_target_text(const ct_rctx *r, const ct_assessment *a, char *buf, size_t size);
+/* A note (or a finding) with its numbers and periods as the page says them. */
+void ct_rp_note(ct_rctx *r, const char *note);
 void ct_rp_unit_table(ct_rctx *r, const ct_plot_plan *pp, int u);
 void ct_rp_unit_section(ct_rctx *r, const ct_plot_plan *pp, int pos);
 

@@ -75,8 +75,8 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 ct_out_html(o, w->task);
                 ct_out_puts(o, "</th>");
                 for (int j = 0; j < np; j++) {
-                    char pb[CT_PERIOD_BUF];
-                    ct_period_format(per[j], pb);
+                    char pb[64];
+                    ct_chart_period(per[j], lang, pb, sizeof pb);
                     ct_out_puts(o, "<th>");
                     ct_out_html(o, pb);
                     ct_out_puts(o, "</th>");
