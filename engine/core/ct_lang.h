@@ -133,7 +133,19 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(EACH_YEAR, "each year %d–%d", "mỗi năm %d–%d") \
     X(INCREASE_BY, "up by %s", "tăng %s") \
     X(DECREASE_BY, "down by %s", "giảm %s") \
-    X(POINTS, "%s points", "%s điểm phần trăm")
+    X(POINTS, "%s points", "%s điểm phần trăm") \
+    X(XLSX_OVERVIEW, "Overview", "Tổng quan") \
+    X(XLSX_TITLE, "Indicators and targets (chitieu)", "Chỉ tiêu và mục tiêu (chitieu)") \
+    X(XLSX_MIN_COVERAGE, "Lowest coverage of a row", "Tỷ lệ báo cáo thấp nhất") \
+    X(XLSX_SHEET, "Sheet (plan)", "Trang tính (kế hoạch)") \
+    X(XLSX_ROWS, "Rows", "Số dòng") \
+    X(XLSX_BEHIND, "Rows behind their target", "Số dòng chậm so với mục tiêu") \
+    X(XLSX_STATUS_CODE, "Status code", "Mã tình trạng") \
+    X(XLSX_LEVEL, "Level", "Cấp") \
+    X(XLSX_TARGET_YEAR, "Target year", "Năm mục tiêu") \
+    X(XLSX_PERIOD, "Period", "Kỳ") \
+    X(XLSX_GAP, "Gap", "Chênh lệch") \
+    X(LAGGING_SHEET, "Lagging units", "Đơn vị chậm")
 
 typedef enum {
 #define CT_MSG_ENUM(id, en, vi) CT_M_##id,
