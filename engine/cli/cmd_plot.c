@@ -60,7 +60,8 @@ static const char *const usage_report =
     "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--unit CODE] [--as-of PERIOD]\n"
     "                      [--rules FILE.lua]... [--level L] [--lang vi|en] [--geography G]\n"
     "                      [--min-coverage F] [--format html|pdf] [--charts-dir DIR]\n"
-    "                      [--agency TEXT] [--doc-number TEXT] [--date DATE] [--jobs N] [--theme FILE]\n"
+    "                      [--agency TEXT] [--doc-number TEXT] [--date DATE] [--each LEVEL]\n"
+    "                      [--jobs N] [--theme FILE]\n"
     "\n"
     "Writes DIR/index.html, one self-contained file (styles inside, every chart\n"
     "inline as SVG): the progress report of one unit, to read on a phone, print on\n"
@@ -90,20 +91,23 @@ static const char *const usage_report =
     "  --agency TEXT    the issuing agency, at the top of the first page\n"
     "  --doc-number T   the document's number (\"12/BC-SLĐTBXH\")\n"
     "  --date DATE      the date of the document (YYYY-MM-DD, in words; default: today)\n"
+    "  --each LEVEL     one report per unit of LEVEL (under --unit), DIR/CODE.html,\n"
+    "                   and DIR/index.html listing them; gnuplot on every core\n"
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the chart theme (default: plots/theme.gp of chitieu)\n"
     "  -h, --help       this text\n";
 
 typedef struct {
-    const char *lang, *jobs, *theme, *charts_dir, *agency, *doc_number, *date;
+    const char *lang, *jobs, *theme, *charts_dir, *agency, *doc_number, *date, *each;
 } own_opts;
 
 /* Takes --lang, --jobs, --theme and the report's own options (and their
  * =VALUE forms) out of argv. */
 static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_rest, own_opts *o)
 {
-    static const char *const names[] = {"--lang", "--jobs", "--theme", "--charts-dir", "--agency", "--doc-number", "--date"};
-    int n_names = !strcmp(cmd, "report") ? 7 : 3;
+    static const char *const names[] = {"--lang",   "--jobs",       "--theme", "--charts-dir",
+                                        "--agency", "--doc-number", "--date",  "--each"};
+    int n_names = !strcmp(cmd, "report") ? 8 : 3;
     *n_rest = 0;
     for (int i = 0; i < argc; i++) {
         int hit = -1;
@@ -125,6 +129,7 @@ static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_
         if (hit == 4) o->agency = value;
         if (hit == 5) o->doc_number = value;
         if (hit == 6) o->date = value;
+        if (hit == 7) o->each = value;
     }
     return 0;
 }
@@ -452,7 +457,39 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (rc == 0) rc = cli_filter(&a, &ss.series, cmd, &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); free(rest); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    ct_plot_plan *pps = calloc(ss.n_plans ? ss.n_plans : 1, sizeof *pps);
+    /* --each LEVEL: one report per unit of that level (under --unit), in one run */
+    int *each = NULL, n_each = 0;
+    if (!bad && own.each) {
+        const ct_series *s = &ss.series;
+        int lv = -1;
+        for (int l = 0; l < s->n_levels; l++)
+            if (!strcmp(s->level_name[l], own.each)) lv = l;
+        if (lv < 0) {
+            rc = cli_usage_error(cmd, "--each: no level '%s' in the data", own.each);
+            cli_args_free(&a); free(rest); cli_finish(&ss, 0);
+            return rc;
+        }
+        if (pdf) {
+            rc = cli_usage_error(cmd, "%s", "--each writes HTML pages: --format pdf is for one report");
+            cli_args_free(&a); free(rest); cli_finish(&ss, 0);
+            return rc;
+        }
+        each = calloc((size_t)s->n_units + 1, sizeof *each);
+        if (!each) bad = 1;
+        for (int k = 0; each && k < s->n_units; k++) {
+            int u = s->order ? s->order[k] : k;
+            if (s->level[u] != lv || (s->in_geo && !s->in_geo[u])) continue;
+            if (filter.unit >= 0 && s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->level[filter.unit]] != filter.unit) continue;
+            each[n_each++] = u;
+        }
+        if (!own.jobs) {   /* a batch: every core */
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+            jobs = n > 1 ? (n > 64 ? 64 : (int)n) : 1;
+        }
+    }
+    size_t n_rep = own.each ? (size_t)n_each : 1;
+    ct_plot_plan *pps = calloc((n_rep ? n_rep : 1) * (ss.n_plans ? ss.n_plans : 1), sizeof *pps);
+    unsigned char *rep_ok = calloc(n_rep ? n_rep : 1, 1);   /* per report: some plan covers its unit */
     ct_chart *charts = NULL;
     size_t n_charts = 0, cap = 0;
     ct_plot_job *jobv = NULL;
@@ -462,7 +499,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     char outabs[PATH_MAX], chartabs[PATH_MAX];
     const char *chart_shown = a.out;   /* the charts' folder as the user named it */
     int temp_charts = 0;               /* the charts live in a folder removed at the end */
-    if (!pps) bad = 1;
+    if (!pps || !rep_ok) bad = 1;
     ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
     ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
     if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
@@ -470,13 +507,40 @@ static int run(const char *cmd, int report, int argc, char **argv)
         aopt.custom_ctx = &ss;
     }
     size_t covered = 0;
-    for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        ct_status st = ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &pps[i]);
-        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
-        if (st == CT_OK && pps[i].root >= 0) covered++;
-        if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+    /* a batch collects each plan once, for every unit, and reports on each through a view */
+    ct_plot_plan *whole = own.each ? calloc(ss.n_plans ? ss.n_plans : 1, sizeof *whole) : NULL;
+    if (own.each && !whole) bad = 1;
+    for (size_t i = 0; !bad && own.each && i < ss.n_plans; i++)
+        if (ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, &whole[i]) != CT_OK) {
+            ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(CT_ENOMEM));
+            bad = 1;
+        }
+    for (size_t r = 0; !bad && r < n_rep; r++) {
+        for (size_t i = 0; !bad && i < ss.n_plans; i++) {
+            size_t from = n_charts;
+            ct_plot_plan *pp = &pps[r * ss.n_plans + i];
+            ct_status st = own.each ? ct_plot_view(&whole[i], each[r], pp)
+                                    : ct_plot_collect(ss.plans[i], &ss.series, &scope, &aopt, pp);
+            if (st == CT_OK) st = ct_plot_list_charts(pp, report, &charts, &n_charts, &cap);
+            if (st == CT_OK && pp->root >= 0) { covered++; rep_ok[r] = 1; }
+            if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+            /* a batch keeps each unit's charts in a folder of its own (each has a PLAN/status) */
+            for (size_t c = from; own.each && c < n_charts; c++) {
+                char part[128], rel[sizeof charts[c].rel];
+                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                if (snprintf(rel, sizeof rel, "%s/%s", part, charts[c].rel) >= (int)sizeof rel) {
+                    ct_error_at(&ss.diags, NULL, 0, 0, "%s: a chart's path is too long: %s", cmd, charts[c].rel);
+                    bad = 1;
+                }
+                memcpy(charts[c].rel, rel, sizeof rel);
+            }
+        }
     }
-    if (!bad && filter.unit >= 0 && covered == 0) {
+    if (!bad && own.each && covered == 0) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "%s: --each %s: no plan given covers a unit of that level", cmd, own.each);
+        bad = 1;
+    }
+    if (!bad && !own.each && filter.unit >= 0 && covered == 0) {
         ct_error_at(&ss.diags, NULL, 0, 0, "%s: --unit %s: no plan given covers this unit", cmd, a.unit);
         bad = 1;
     }
@@ -563,9 +627,6 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
         /* the report is written even when some charts failed: it shows what exists */
-        char path[PATH_MAX + 32];
-        if (pdf) snprintf(path, sizeof path, "%s/index.html", chartabs);   /* printed, then removed */
-        else snprintf(path, sizeof path, "%s/index.html", a.out);
         /* the date it was made: --date, today, or $SOURCE_DATE_EPOCH for a reproducible build */
         char date[32] = "";
         const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -582,20 +643,47 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, chartabs, fi.items, fi.n, style.lang, a.as_of,
                               ss.series.geography, own.date ? own.date : date[0] ? date : NULL, own.agency,
                               own.doc_number, rules, rules ? k : 0};
-        if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
-        free(rules);
-        if (!bad && pdf) {
-            char pdfpath[PATH_MAX + 32];
-            snprintf(pdfpath, sizeof pdfpath, "%s/index.pdf", a.out);
-            if (print_pdf(path, chartabs, pdfpath, cmd, &ss.diags)) bad = 1;
-            remove(path);
+        ct_report_index_item *items = own.each ? calloc(n_rep ? n_rep : 1, sizeof *items) : NULL;
+        char (*hrefs)[160] = own.each ? calloc(n_rep ? n_rep : 1, sizeof *hrefs) : NULL;
+        size_t n_items = 0;
+        int wbad = own.each && (!items || !hrefs);   /* writing failed (a chart that failed still leaves a page) */
+        for (size_t r = 0; !wbad && r < n_rep; r++) {
+            char path[PATH_MAX + 192];
+            in.plans = &pps[r * ss.n_plans];
+            if (own.each) {
+                if (!rep_ok[r]) continue;
+                char part[128];
+                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                snprintf(hrefs[r], sizeof hrefs[r], "%s.html", part);
+                snprintf(path, sizeof path, "%s/%s", a.out, hrefs[r]);
+                items[n_items++] = (ct_report_index_item){in.plans, ss.n_plans, hrefs[r]};
+            } else if (pdf) snprintf(path, sizeof path, "%s/index.html", chartabs);   /* printed, then removed */
+            else snprintf(path, sizeof path, "%s/index.html", a.out);
+            if (ct_report_write(&in, path, &ss.diags) != CT_OK) wbad = 1;
+            if (!wbad && pdf) {
+                char pdfpath[PATH_MAX + 32];
+                snprintf(pdfpath, sizeof pdfpath, "%s/index.pdf", a.out);
+                if (print_pdf(path, chartabs, pdfpath, cmd, &ss.diags)) wbad = 1;
+                remove(path);
+            }
         }
+        if (!wbad && own.each) {
+            char path[PATH_MAX + 32];
+            snprintf(path, sizeof path, "%s/index.html", a.out);
+            if (ct_report_index_write(&in, items, n_items, path, &ss.diags) != CT_OK) wbad = 1;
+            else n_each = (int)n_items;
+        }
+        if (wbad) bad = 1;
+        free(items);
+        free(hrefs);
+        free(rules);
     }
     if (temp_charts) remove_charts(chartabs, charts, n_charts, ext);
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
-        if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
+        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, ok);
+        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
         else printf("%s: %zu charts\n", a.out, ok);
     }
     for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);
@@ -611,8 +699,12 @@ static int run(const char *cmd, int report, int argc, char **argv)
     free(jobv);
     free(rendered);
     free(charts);
-    for (size_t i = 0; pps && i < ss.n_plans; i++) ct_plot_plan_free(&pps[i]);
+    for (size_t i = 0; pps && i < n_rep * ss.n_plans; i++) ct_plot_plan_free(&pps[i]);
     free(pps);
+    for (size_t i = 0; whole && i < ss.n_plans; i++) ct_plot_plan_free(&whole[i]);
+    free(whole);
+    free(rep_ok);
+    free(each);
     cli_args_free(&a);
     free(rest);
     return cli_finish(&ss, bad);

@@ -309,11 +309,14 @@ int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_ch
          * and the chart says so (ct_chart_zoom_note) */
         double clo = isfinite(core->lo) ? core->lo : 0, chi = isfinite(core->hi) ? core->hi : 100;
         double floor5 = floor((clo - 5) / 5) * 5;
+        /* a share above 100 % (more inspected than at risk) keeps the axis open above it */
+        double top = chi > 100 ? ceil(chi / 5) * 5 : 100;
+        if (floor5 >= top) floor5 = top - 10;
         if (!small && floor5 >= 40) {
-            double range = 100 - floor5;
+            double range = top - floor5;
             int step = range <= 30 ? 5 : 10;
-            ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,100 format \"%%g%%%%\"\n", floor5,
-                               100 + range * 0.12, floor5, step);
+            ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,%g format \"%%g%%%%\"\n", floor5,
+                               top + range * 0.12, floor5, step, top);
             return 1;
         }
         double ceil5 = ceil((chi * 1.25 + 1) / 5) * 5;
@@ -322,8 +325,8 @@ int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_ch
             ct_plot_buf_printf(b, "set yrange [0:%g]\nset ytics 0,%d,%g format \"%%g%%%%\"\n", ceil5 * 1.12, step, ceil5);
             return 2;
         }
-        ct_plot_buf_printf(b, "set yrange [0:%s]\nset ytics 0,%d,100 format \"%%g%%%%\"\n", small ? "118" : "112",
-                           small ? 25 : 20);
+        ct_plot_buf_printf(b, "set yrange [0:%g]\nset ytics 0,%d,%g format \"%%g%%%%\"\n", top * (small ? 1.18 : 1.12),
+                           small ? 25 : 20, top);
         return 0;
     }
     double lo = e->lo, hi = e->hi;

@@ -670,3 +670,66 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     ct_rp_puts(r, "</p>\n</body>\n</html>\n");
     return ct_out_commit(o, d);
 }
+
+ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index_item *items, size_t n,
+                                const char *path, ct_diags *d)
+{
+    ct_out *o = ct_out_open(path, d);
+    if (!o) return CT_EIO;
+    ct_rctx rc = {o, in, 0}, *r = &rc;
+    ct_rp_puts(r, "<!DOCTYPE html>\n<html lang=\"");
+    ct_rp_puts(r, in->lang == CT_PLOT_EN ? "en" : "vi");
+    ct_rp_puts(r, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    ct_rp_esc(r, RW(r, TITLE));
+    ct_rp_puts(r, "</title>\n<style>\n");
+    for (size_t i = 0; i < sizeof css / sizeof *css; i++) ct_rp_puts(r, css[i]);
+    ct_rp_puts(r, "</style>\n</head>\n<body>\n<header><h1>");
+    ct_rp_esc(r, RW(r, TITLE));
+    ct_rp_puts(r, "</h1>\n<dl class=\"head\">");
+    char buf[400];
+    if (in->generated) {
+        head_item(r, RW(r, MADE_ON));
+        date_words(r, in->generated, buf, sizeof buf);
+        ct_rp_esc(r, buf);
+        ct_rp_puts(r, "</dd>");
+    }
+    if (in->geography && in->geography[0]) {
+        head_item(r, RW(r, GEOGRAPHY));
+        period_text_words(r, in->geography, buf, sizeof buf);
+        ct_rp_esc(r, buf);
+        ct_rp_puts(r, "</dd>");
+    }
+    ct_rp_puts(r, "</dl></header>\n<div class=\"tw\"><table><thead><tr><th>");
+    ct_rp_esc(r, RW(r, UNIT));
+    ct_rp_puts(r, "</th><th>");
+    ct_rp_esc(r, RW(r, AS_OF));
+    ct_rp_puts(r, "</th><th>");
+    ct_rp_esc(r, RW(r, STATUS));
+    ct_rp_puts(r, "</th></tr></thead><tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        const ct_report_index_item *it = &items[k];
+        ct_rp_counts c = {{{0}}, 0};
+        const ct_plot_plan *first = NULL;
+        for (size_t i = 0; i < it->n_plans; i++)
+            if (it->plans[i].root >= 0) {
+                if (!first) first = &it->plans[i];
+                ct_rp_count_unit(&it->plans[i], it->plans[i].root, &c);
+            }
+        if (!first) continue;
+        asof_t a = plan_asof(r, first);
+        ct_rp_puts(r, "<tr><td><a href=\"");
+        ct_rp_esc(r, it->href);
+        ct_rp_puts(r, "\">");
+        ct_rp_esc(r, ct_rp_unit_name(first->s, first->root));
+        ct_rp_puts(r, "</a></td><td>");
+        ct_rp_esc(r, a.words);
+        ct_rp_puts(r, "</td><td>");
+        ct_rp_chips_counts(r, &c, 0);
+        ct_rp_puts(r, "</td></tr>\n");
+    }
+    ct_rp_puts(r, "</tbody></table></div>\n<p class=\"meta\">");
+    ct_rp_esc(r, RW(r, MADE_WITH));
+    ct_rp_puts(r, "</p>\n</body>\n</html>\n");
+    return ct_out_commit(o, d);
+}

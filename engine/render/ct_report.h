@@ -45,4 +45,17 @@ typedef struct {
  * CT_OK, or CT_EIO with an error in d. */
 ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags *d);
 
+/* One unit's report in a batch (chitieu report --each LEVEL). */
+typedef struct {
+    const ct_plot_plan *plans;   /* the unit's plans (n_plans of them) */
+    size_t n_plans;
+    const char *href;            /* its file, relative to the index */
+} ct_report_index_item;
+
+/* Writes the index page of a batch: one line per unit with a link to its
+ * report and its status counts, evaluated apart from monitored (whole or not
+ * at all). Header fields of in are used as for a report; in->plans is unused. */
+ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index_item *items, size_t n,
+                                const char *path, ct_diags *d);
+
 #endif

@@ -232,6 +232,21 @@ grep -q '01T01</span></td><td class="num">50</td><td class="num">100</td><td>ÄÃ
   || say "report ha-noi: 01T01 not on time at 50 % and 100 %"
 grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
 
+# 10b. a batch: one report per province and an index; each the same page as that
+# unit's own report (but for the ids that keep its charts apart)
+SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --each province --out "$tmp/each" >"$tmp/out" 2>"$tmp/err" \
+  || { say "report --each province: failed"; head -3 "$tmp/err"; }
+grep -q '4 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")"
+for c in 01 25 38 92; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
+[ "$(ls -A "$tmp/each" | wc -l)" -eq 5 ] || say "report --each: files left: $(ls -A "$tmp/each")"
+for c in 01 25 38 92; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
+SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --unit 38 --out "$tmp/each38" >/dev/null 2>&1
+sed 's/c[0-9]*-/c-/g; s/fig-38-/fig-/g' "$tmp/each/38.html" >"$tmp/a.html"
+sed 's/c[0-9]*-/c-/g' "$tmp/each38/index.html" >"$tmp/b.html"
+cmp -s "$tmp/a.html" "$tmp/b.html" || { say "report --each: 38.html differs from --unit 38"; diff "$tmp/a.html" "$tmp/b.html" | head -5; }
+"$bin" report indicators/*.yaml --data data --each nosuchlevel --out "$tmp/each2" >/dev/null 2>&1
+[ $? -eq 2 ] || say "report --each with an unknown level: not a usage error"
+
 # 11. PDF: through headless Chromium where it is installed; a clear error where it is not
 CHITIEU_CHROMIUM=/nonexistent/chromium "$bin" report indicators/ha-noi-2024.yaml --data data --unit 01 --format pdf \
   --out "$tmp/rep_nopdf" >/dev/null 2>"$tmp/err"
