@@ -379,20 +379,30 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         snprintf(name, sizeof name, "plan%s", sfx);
         ct_chart_block_begin(b, name);
         const ct_assessment *a0 = &ps->assess[order[0]];
+        /* the path never goes the wrong way: where the baseline (or an earlier
+         * target) already beats a target, the plan is to hold that level */
+        int dir = ps->ind->direction < 0 ? -1 : 1, have_level = 0;
+        double level = 0;
         if (a0->has_baseline && isfinite(a0->baseline_value)) {
             ct_plot_buf_printf(b, "%d ", a0->baseline_period.year);
             ct_chart_num_data(b, a0->baseline_value);
             ct_plot_buf_puts(b, "\n");
+            level = a0->baseline_value;
+            have_level = 1;
         }
         for (int i = 0; i < no; i++) {
             const ct_assessment *a = &ps->assess[order[i]];
+            double v = a->target_value;
+            if (have_level && (v - level) * dir < 0) v = level;
+            level = v;
+            have_level = 1;
             if (a->target->each_period && a->target->from && a->target->from < a->target_year) {
                 ct_plot_buf_printf(b, "%d ", a->target->from);
-                ct_chart_num_data(b, a->target_value);
+                ct_chart_num_data(b, v);
                 ct_plot_buf_puts(b, "\n");
             }
             ct_plot_buf_printf(b, "%d ", a->target_year);
-            ct_chart_num_data(b, a->target_value);
+            ct_chart_num_data(b, v);
             ct_plot_buf_puts(b, "\n");
         }
         ct_chart_block_end(b);

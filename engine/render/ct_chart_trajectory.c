@@ -48,7 +48,10 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         ct_plot_gp_string(b, lab);
         ct_plot_buf_printf(b, " at %d,", a->target_year);
         ct_chart_num_data(b, a->target_value);
-        ct_plot_buf_puts(b, " offset 0,1.25 center front boxed textcolor rgb c_text\n");
+        /* on an axis zoomed to its top, a label above a target near 100 % would fall off the chart: below it */
+        int below = zoom == 1 && a->target_value >= 95;
+        ct_plot_buf_puts(b, below ? " offset 0,-1.25 center front boxed textcolor rgb c_text\n"
+                                  : " offset 0,1.25 center front boxed textcolor rgb c_text\n");
     }
     if (!have.obs) {
         ct_plot_buf_puts(b, "set label 90 ");
