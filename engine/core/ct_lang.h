@@ -123,6 +123,8 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(PROB_EXPLAIN, "the status compares the pace so far with the pace needed; the probability is that of the projected trend", \
       "tình trạng so sánh tốc độ đã đạt với tốc độ cần có; xác suất tính theo xu hướng dự báo") \
     X(PAGE, "Page", "Trang") \
+    X(NEG_PROGRESS, "moving away from the target (further from it than at the baseline)", \
+      "đi ngược lộ trình kế hoạch (xa mục tiêu hơn năm cơ sở)") \
     X(FROM_TO, "%d–%d", "%d–%d") \
     X(IN_YEAR, "in %d", "năm %d") \
     X(REACH, "reach %s", "đạt %s") \

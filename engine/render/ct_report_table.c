@@ -59,7 +59,20 @@ void ct_rp_note(ct_rctx *r, const char *note)
     char out[4096];
     size_t k = 0;
     const char *p = note ? note : "";
-    while (*p && k + 80 < sizeof out) {
+    while (*p && k + 200 < sizeof out) {
+        /* negative progress in words: "đạt -160.0% tiến độ kế hoạch" says the value moved away */
+        const char *neg = r->in->lang == CT_LANG_EN ? "-" : "đạt -";
+        const char *tail = r->in->lang == CT_LANG_EN ? "% of the planned progress" : "% tiến độ kế hoạch";
+        if (!strncmp(p, neg, strlen(neg)) && (p == note || p[-1] == ' ')) {
+            const char *q = p + strlen(neg);
+            char *end;
+            strtod(q, &end);
+            if (end > q && !strncmp(end, tail, strlen(tail))) {
+                k += (size_t)snprintf(out + k, sizeof out - k, "%s", RW(r, NEG_PROGRESS));
+                p = end + strlen(tail);
+                continue;
+            }
+        }
         if (p[0] == ' ' && p[1] == '(') {   /* " (communes_transformed_pct)": an id, said already by the words */
             const char *q = p + 2;
             int under = 0;
