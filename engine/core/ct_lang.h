@@ -147,7 +147,67 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(XLSX_TARGET_YEAR, "Target year", "Năm mục tiêu") \
     X(XLSX_PERIOD, "Period", "Kỳ") \
     X(XLSX_GAP, "Gap", "Chênh lệch") \
-    X(LAGGING_SHEET, "Lagging units", "Đơn vị chậm")
+    X(LAGGING_SHEET, "Lagging units", "Đơn vị chậm") \
+    X(TASKS, "Progress of the tasks", "Tiến độ các nhiệm vụ") \
+    X(TASKS_INTRO, "Completion (%%) by reporting period. Late: below an even pace from the plan's start to the end of %d (%s at the latest period).", \
+      "Mức độ hoàn thành (%%) theo kỳ báo cáo. Chậm: thấp hơn tiến độ đều từ đầu kế hoạch đến cuối năm %d (%s ở kỳ gần nhất).") \
+    X(TASK_LATE, "Late", "Chậm") \
+    X(TASK_ON_TIME, "On time", "Đúng hạn") \
+    X(TASK, "Task", "Nhiệm vụ") \
+    X(TASK_EXPECTED, "expected", "cần đạt") \
+    X(CH_REPORTED, "Reported", "Số liệu báo cáo") \
+    X(CH_PLAN, "Planned path", "Lộ trình kế hoạch") \
+    X(CH_TREND, "Projected trend", "Xu hướng dự báo") \
+    X(CH_BAND, "95% prediction band", "Khoảng dự báo 95%") \
+    X(CH_TARGET, "Target", "Mục tiêu") \
+    X(CH_TRANSITION, "Transition scenario %s–%s%% a year", "Kịch bản chuyển hóa %s–%s%%/năm") \
+    X(CH_YEAR, "Year", "Năm") \
+    X(CH_PERCENT, "Percent", "Tỷ lệ (%)") \
+    X(CH_COUNT, "Count", "Số lượng") \
+    X(CH_FINAL_STATUS, "%d target: %s", "Mục tiêu %d: %s") \
+    X(CH_MULTIPLES, "units under %s (same scale)", "các đơn vị trực thuộc %s (cùng thang đo)") \
+    X(CH_LEGEND_STATUS, "Status:", "Tình trạng:") \
+    X(CH_NO_DATA, "no data yet", "chưa có số liệu") \
+    X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
+    X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
+    X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
+    X(COL_PLAN, "plan", "Kế hoạch") \
+    X(COL_INDICATOR, "indicator", "Chỉ tiêu") \
+    X(COL_UNIT, "unit", "Mã đơn vị") \
+    X(COL_UNIT_NAME, "unit_name", "Tên đơn vị") \
+    X(COL_NAME, "name", "Tên đơn vị") \
+    X(COL_LEVEL, "level", "Cấp") \
+    X(COL_PERIOD, "period", "Kỳ") \
+    X(COL_VALUE, "value", "Giá trị") \
+    X(COL_NUMERATOR, "numerator", "Tử số") \
+    X(COL_DENOMINATOR, "denominator", "Mẫu số") \
+    X(COL_REPORTED, "reported", "Số đơn vị đã báo cáo") \
+    X(COL_EXPECTED, "expected", "Số đơn vị phải báo cáo") \
+    X(COL_TARGET_YEAR, "target_year", "Năm mục tiêu") \
+    X(COL_TARGET, "target", "Mục tiêu") \
+    X(COL_BASELINE_PERIOD, "baseline_period", "Kỳ gốc") \
+    X(COL_BASELINE_VALUE, "baseline_value", "Giá trị kỳ gốc") \
+    X(COL_LATEST_PERIOD, "latest_period", "Kỳ gần nhất") \
+    X(COL_LATEST_VALUE, "latest_value", "Giá trị gần nhất") \
+    X(COL_OBSERVED_RATE, "observed_rate", "Tốc độ thực tế") \
+    X(COL_REQUIRED_RATE, "required_rate", "Tốc độ cần đạt") \
+    X(COL_RATIO, "ratio", "Tỷ số tiến độ") \
+    X(COL_PROJECTED, "projected", "Dự báo năm mục tiêu") \
+    X(COL_LOWER, "lower", "Cận dưới (95%)") \
+    X(COL_UPPER, "upper", "Cận trên (95%)") \
+    X(COL_STATUS, "status", "Tình trạng") \
+    X(COL_NOTE, "note", "Ghi chú") \
+    X(COL_MET_YEAR, "met_year", "Năm dự kiến đạt") \
+    X(COL_METHOD, "method", "Phương pháp dự báo") \
+    X(COL_POINTS, "points", "Số năm có số liệu") \
+    X(COL_PROBABILITY, "probability", "Xác suất đạt") \
+    X(COL_COVERAGE, "coverage", "Tỷ lệ báo cáo") \
+    X(COL_GEOGRAPHY, "geography", "Địa giới") \
+    X(COL_YEAR, "year", "Năm") \
+    X(COL_LAST_PERIOD, "last_period", "Kỳ cuối") \
+    X(COL_LAST_VALUE, "last_value", "Giá trị cuối") \
+    X(COL_VALID_FROM, "valid_from", "Hiệu lực từ") \
+    X(COL_VALID_TO, "valid_to", "Hiệu lực đến")
 
 typedef enum {
 #define CT_MSG_ENUM(id, en, vi) CT_M_##id,

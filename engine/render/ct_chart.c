@@ -58,19 +58,20 @@ const char *ct_plot_status_var(const char *status)
 }
 
 
-const ct_chart_words ct_chart_words_vi = {
-    "Số liệu báo cáo", "Lộ trình kế hoạch", "Xu hướng dự báo", "Khoảng dự báo 95%", "Mục tiêu",
-    "Kịch bản chuyển hóa %s–%s%%/năm", "Năm", "Tỷ lệ (%)", "Số lượng", "Mục tiêu %d: %s",
-    "Tình trạng mục tiêu cuối cùng theo đơn vị", "các đơn vị trực thuộc %s (cùng thang đo)", "Tình trạng:",
-    "chưa có số liệu", "Khoảng mục tiêu của kế hoạch", "Trục dọc phóng to: không bắt đầu từ 0%",
-    "Trục dọc phóng to: không đến 100%"};
-const ct_chart_words ct_chart_words_en = {
-    "Reported", "Planned path", "Projected trend", "95% prediction band", "Target",
-    "Transition scenario %s–%s%% a year", "Year", "Percent", "Count", "%d target: %s",
-    "Status of the final target by unit", "units under %s (same scale)", "Status:", "no data yet",
-    "The plan's target range", "Zoomed axis: it does not start at 0%", "Zoomed axis: it does not reach 100%"};
-
-const ct_chart_words *ct_chart_words_of(ct_plot_lang l) { return l == CT_PLOT_EN ? &ct_chart_words_en : &ct_chart_words_vi; }
+/* The charts' words, from the catalogue (ct_lang.h); filled on each call with
+ * the same static texts, so that a call from any thread reads whole pointers. */
+const ct_chart_words *ct_chart_words_of(ct_plot_lang l)
+{
+    static ct_chart_words words[2];
+    ct_chart_words *w = &words[l == CT_PLOT_EN ? 1 : 0];
+    *w = (ct_chart_words){ct_msg(l, CT_M_CH_REPORTED), ct_msg(l, CT_M_CH_PLAN), ct_msg(l, CT_M_CH_TREND),
+                          ct_msg(l, CT_M_CH_BAND), ct_msg(l, CT_M_CH_TARGET), ct_msg(l, CT_M_CH_TRANSITION),
+                          ct_msg(l, CT_M_CH_YEAR), ct_msg(l, CT_M_CH_PERCENT), ct_msg(l, CT_M_CH_COUNT),
+                          ct_msg(l, CT_M_CH_FINAL_STATUS), ct_msg(l, CT_M_STATUS_CHART), ct_msg(l, CT_M_CH_MULTIPLES),
+                          ct_msg(l, CT_M_CH_LEGEND_STATUS), ct_msg(l, CT_M_CH_NO_DATA), ct_msg(l, CT_M_CH_RANGE),
+                          ct_msg(l, CT_M_CH_ZOOM_TOP), ct_msg(l, CT_M_CH_ZOOM_BOTTOM)};
+    return w;
+}
 
 /* A number for a label: the language's one rule (ct_lang_number). */
 void ct_chart_num_label(double v, ct_plot_lang lang, char *buf, size_t size) { ct_lang_number(lang, v, buf, size); }

@@ -70,25 +70,14 @@ struct ct_xlsx {
     char err[256];
 };
 
-static const struct { const char *column, *vi; } headers_vi[] = {
-    {"plan", "Kế hoạch"}, {"indicator", "Chỉ tiêu"}, {"unit", "Mã đơn vị"}, {"unit_name", "Tên đơn vị"},
-    {"name", "Tên đơn vị"}, {"level", "Cấp"}, {"period", "Kỳ"}, {"value", "Giá trị"},
-    {"numerator", "Tử số"}, {"denominator", "Mẫu số"}, {"reported", "Số đơn vị đã báo cáo"},
-    {"expected", "Số đơn vị phải báo cáo"}, {"target_year", "Năm mục tiêu"}, {"target", "Mục tiêu"},
-    {"baseline_period", "Kỳ gốc"}, {"baseline_value", "Giá trị kỳ gốc"}, {"latest_period", "Kỳ gần nhất"},
-    {"latest_value", "Giá trị gần nhất"}, {"observed_rate", "Tốc độ thực tế"},
-    {"required_rate", "Tốc độ cần đạt"}, {"ratio", "Tỷ số tiến độ"}, {"projected", "Dự báo năm mục tiêu"},
-    {"lower", "Cận dưới (95%)"}, {"upper", "Cận trên (95%)"}, {"status", "Tình trạng"},
-    {"note", "Ghi chú"}, {"met_year", "Năm dự kiến đạt"}, {"method", "Phương pháp dự báo"},
-    {"points", "Số năm có số liệu"}, {"probability", "Xác suất đạt"}, {"coverage", "Tỷ lệ báo cáo"},
-    {"geography", "Địa giới"}, {"year", "Năm"}, {"last_period", "Kỳ cuối"}, {"last_value", "Giá trị cuối"},
-    {"valid_from", "Hiệu lực từ"}, {"valid_to", "Hiệu lực đến"}};
 
+/* The headers are the catalogue's COL_ messages (ct_lang.h): English is the column's name. */
 const char *ct_xlsx_header(const char *column, ct_xlsx_lang lang)
 {
     if (lang == CT_XLSX_VI)
-        for (size_t i = 0; i < sizeof headers_vi / sizeof *headers_vi; i++)
-            if (!strcmp(headers_vi[i].column, column)) return headers_vi[i].vi;
+        for (int id = 0; id < CT_M_COUNT; id++)
+            if (!strncmp(ct_msg_name((ct_msg_id)id), "COL_", 4) && !strcmp(ct_msg(CT_LANG_EN, (ct_msg_id)id), column))
+                return ct_msg(CT_LANG_VI, (ct_msg_id)id);
     return column;
 }
 

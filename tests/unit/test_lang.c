@@ -41,7 +41,9 @@ static void test_periods_dates(void)
     CHECK_STR(ct_lang_date(CT_LANG_EN, 2026, 12, 6, b, sizeof b), "6 December 2026");
 }
 
-/* The printf conversions of a format, in order ("%d%s"); "%%" is not one. */
+/* The printf conversions of a format, in order ("%d%s"); "%%" is not one,
+ * nor a '%' in a plain text ("95% band", "Tỷ lệ (%)"): the catalogue's
+ * formats use only d, s, f, g and z/l sizes, without a space flag. */
 static void conversions(const char *f, char *out, size_t size)
 {
     size_t k = 0;
@@ -49,8 +51,9 @@ static void conversions(const char *f, char *out, size_t size)
         if (*p != '%') continue;
         p++;
         if (*p == '%') continue;
-        while (*p && strchr("0123456789.-+ #*lhz", *p)) p++;
+        while (*p && strchr("0123456789.-lz", *p)) p++;
         if (!*p) break;
+        if (!strchr("dsfgu", *p)) continue;
         out[k++] = '%';
         out[k++] = *p;
     }
@@ -78,6 +81,13 @@ static void test_catalogue(void)
     CHECK_STR(ct_msg(CT_LANG_VI, CT_M_AS_OF), "Số liệu đến");
     CHECK_STR(ct_msg_name(CT_M_AS_OF), "AS_OF");
     CHECK_STR(ct_msg(CT_LANG_VI, CT_M_COUNT), "");
+    /* the checker itself: it sees a conversion that differs */
+    char a[16], b[16];
+    conversions("%d of %s", a, sizeof a);
+    conversions("%s/%d", b, sizeof b);
+    CHECK(strcmp(a, b) != 0);
+    conversions("95% band, 100%% done, %.1f%%", a, sizeof a);
+    CHECK_STR(a, "%f");
 }
 
 int main(void)
