@@ -57,7 +57,7 @@ static const char *const css[] = {
     "ul.findings li{margin:.3rem 0}\n",
     "@media (max-width:640px){body{font-size:14px;padding:0 .6rem 2rem}.grid{grid-template-columns:1fr}"
     "td.note{min-width:10rem}h1{font-size:1.3rem}dl.head{grid-template-columns:1fr;gap:0;font-size:.9rem}dl.head dd{margin-bottom:.35rem}}\n",
-    "@media print{nav,.noprint{display:none}body{max-width:none;font-size:8.5pt;padding:0}table{font-size:8pt}"
+    "@media print{html{font-size:9pt}nav,.noprint{display:none}body{max-width:none;font-size:8.5pt;padding:0}table{font-size:8pt}"
     "th,td{padding:.2rem .3rem}td.ind{width:26%}td.note{width:30%;font-size:7.5pt}"
     "details{border:none;padding:0;margin:.1rem 0}summary{list-style:none;padding:.1rem 0}a{color:inherit;text-decoration:none}"
     "section.plan+section.plan h2.plan{page-break-before:always;break-before:page}"
