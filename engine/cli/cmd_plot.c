@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <sys/wait.h>
 
 #include "../core/ct_file.h"
 #include "../project/ct_assess.h"
@@ -54,6 +57,7 @@ static const char *const usage_plot =
     "                   (and labels) the charts show (repeatable)\n"
     "  --quiet-rules    drop what the rules print with log(...)\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
+    "                   (default: each plan's own map)\n"
     "  -h, --help       this text\n"
     "\n"
     "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";
@@ -61,15 +65,18 @@ static const char *const usage_plot =
 static const char *const usage_report =
     "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--unit CODE] [--as-of PERIOD]\n"
     "                      [--rules FILE.lua]... [--level L] [--lang vi|en] [--geography G]\n"
-    "                      [--min-coverage F] [--jobs N] [--theme FILE]\n"
+    "                      [--min-coverage F] [--format html|pdf] [--charts-dir DIR]\n"
+    "                      [--agency TEXT] [--doc-number TEXT] [--date DATE] [--each LEVEL]\n"
+    "                      [--jobs N] [--theme FILE]\n"
     "\n"
-    "Writes DIR/index.html, a self-contained progress report of one unit (no\n"
-    "external files but its charts, drawn beside it as SVG): what it covers (plans,\n"
-    "unit, as-of period, geography, date, coverage), the status counts (targets\n"
-    "evaluated apart from targets monitored), every target of the unit with its\n"
-    "status, probability and note, the units below it, the tasks of a plan tracked\n"
-    "as tasks, the charts, the plans' feasibility findings and data completeness.\n"
-    "It reads offline, on a phone, and prints.\n"
+    "Writes DIR/index.html, one self-contained file (styles inside, every chart\n"
+    "inline as SVG): the progress report of one unit, to read on a phone, print on\n"
+    "A4 with page numbers or send as it is. Its first page is a summary to read\n"
+    "aloud (targets evaluated and monitored, those furthest behind, the units to\n"
+    "follow up); then, per plan, every target of the unit with the plan's own\n"
+    "words, its status, probability and note, the units one level down lagging\n"
+    "behind each target, the units below, the tasks of a plan tracked as tasks,\n"
+    "the charts, the plan's feasibility findings and data completeness.\n"
     "\n"
     "options:\n"
     "  --data DIR       a folder with units.csv and observations.csv (required)\n"
@@ -85,24 +92,36 @@ static const char *const usage_report =
     "                   of the data, e.g. districts rather than communes)\n"
     "  --lang L         the report's language: vi (default) or en\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
+    "                   (default: each plan's own map)\n"
     "  --min-coverage F a yearly value with less coverage is set aside (default 0.8)\n"
+    "  --format F       html (default), or pdf: DIR/index.pdf printed by headless\n"
+    "                   Chromium (Debian: chromium; or $CHITIEU_CHROMIUM)\n"
+    "  --charts-dir DIR also keep the charts there (SVG, each with its .gp script)\n"
+    "  --agency TEXT    the issuing agency, at the top of the first page\n"
+    "  --doc-number T   the document's number (\"12/BC-SLĐTBXH\")\n"
+    "  --date DATE      the date of the document (YYYY-MM-DD, in words; default: today)\n"
+    "  --each LEVEL     one report per unit of LEVEL (under --unit), DIR/CODE.html,\n"
+    "                   and DIR/index.html listing them; gnuplot on every core\n"
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the chart theme (default: plots/theme.gp of chitieu)\n"
     "  -h, --help       this text\n";
 
 typedef struct {
-    const char *lang, *jobs, *theme;
+    const char *lang, *jobs, *theme, *charts_dir, *agency, *doc_number, *date, *each;
 } own_opts;
 
-/* Takes --lang, --jobs and --theme (and their =VALUE forms) out of argv. */
+/* Takes --lang, --jobs, --theme and the report's own options (and their
+ * =VALUE forms) out of argv. */
 static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_rest, own_opts *o)
 {
-    static const char *const names[] = {"--lang", "--jobs", "--theme"};
+    static const char *const names[] = {"--lang",   "--jobs",       "--theme", "--charts-dir",
+                                        "--agency", "--doc-number", "--date",  "--each"};
+    int n_names = !strcmp(cmd, "report") ? 8 : 3;
     *n_rest = 0;
     for (int i = 0; i < argc; i++) {
         int hit = -1;
         const char *value = NULL;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < n_names; k++) {
             size_t l = strlen(names[k]);
             if (!strncmp(argv[i], names[k], l) && (argv[i][l] == '\0' || argv[i][l] == '=')) {
                 hit = k;
@@ -115,6 +134,11 @@ static int take_own(const char *cmd, int argc, char **argv, char **rest, int *n_
         if (hit == 0) o->lang = value;
         if (hit == 1) o->jobs = value;
         if (hit == 2) o->theme = value;
+        if (hit == 3) o->charts_dir = value;
+        if (hit == 4) o->agency = value;
+        if (hit == 5) o->doc_number = value;
+        if (hit == 6) o->date = value;
+        if (hit == 7) o->each = value;
     }
     return 0;
 }
@@ -277,28 +301,125 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
 }
 
 /* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
-/* "2025S1" when every plan is on one map, else each plan's map after its id:
- * "2020S2 (thanh-hoa-2016-2020), 2025S1 (hau-giang-2021-2025)". */
-static void maps_label(cli_session *ss, char *buf, size_t size)
+/* One plan collected on its own map, each status compared as reported. */
+static ct_status collect_plan(cli_session *ss, size_t i, const ct_compute_filter *filter, const ct_plot_scope *scope,
+                              ct_assess_options aopt, ct_plot_plan *out)
 {
-    int one = 1;
-    for (size_t i = 1; i < ss->n_plans; i++)
-        one &= strcmp(cli_session_series(ss, i)->geography, cli_session_series(ss, 0)->geography) == 0;
-    if (one) { snprintf(buf, size, "%s", cli_session_series(ss, 0)->geography); return; }
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < ss->n_plans && n + 1 < size; i++) {
-        int w = snprintf(buf + n, size - n, "%s%s (%s)", i ? ", " : "", cli_session_series(ss, i)->geography,
-                         ss->plans[i]->id ? ss->plans[i]->id : ss->plans[i]->path);
-        if (w < 0) break;
-        n += (size_t)w < size - n ? (size_t)w : size - n - 1;
+    const ct_series *ps = cli_session_series(ss, i);
+    aopt.geography = ps->geography;
+    if (ss->rules) ct_rules_use_series(ss->rules, ps);
+    ct_assess_options o = aopt;
+    cli_compare *cmp = NULL;
+    /* charts and reports show the units under --unit too: compare them all */
+    ct_compute_filter all = *filter;
+    all.unit = all.level = -1;
+    ct_status st = cli_compare_new(&cmp, ss, i, &all, &aopt);
+    if (cmp) {
+        o.custom = cli_compare_hook;
+        o.custom_ctx = cmp;
     }
+    if (st == CT_OK) st = ct_plot_collect(ss->plans[i], ps, scope, &o, out);
+    cli_compare_free(cmp);
+    return st;
 }
 
 static void apply_rules(void *ctx, ct_assessment *a)
 {
     cli_session *ss = ctx;
     ct_rules_assess(ss->rules, a, &ss->diags);
+}
+
+/* Removes a folder the browser made (its profile) and everything in it. */
+static void remove_tree(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir) { remove(path); return; }
+    struct dirent *e;
+    char p[PATH_MAX + 300];
+    while ((e = readdir(dir))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(p);
+        else remove(p);
+    }
+    closedir(dir);
+    rmdir(path);
+}
+
+/* Removes the charts drawn for the page (their scripts, images, folders and theme). */
+static void remove_charts(const char *dir, const ct_chart *charts, size_t n, const char *ext)
+{
+    char p[PATH_MAX + 640];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(p, sizeof p, "%s/%s.gp", dir, charts[i].rel);
+        remove(p);
+        snprintf(p, sizeof p, "%s/%s.%s", dir, charts[i].rel, ext);
+        remove(p);
+    }
+    for (size_t i = 0; i < n; i++) {   /* the folders, deepest first; a folder still in use stays */
+        snprintf(p, sizeof p, "%s/%s", dir, charts[i].rel);
+        for (char *sl = strrchr(p, '/'); sl && sl > p + strlen(dir); sl = strrchr(p, '/')) {
+            *sl = '\0';
+            rmdir(p);
+        }
+    }
+    snprintf(p, sizeof p, "%s/theme.gp", dir);
+    remove(p);
+    rmdir(dir);
+}
+
+/* The headless browser that prints the PDF: $CHITIEU_CHROMIUM, or chromium
+ * (Debian), chromium-browser, google-chrome in PATH; NULL if none. */
+static const char *find_browser(void)
+{
+    const char *env = getenv("CHITIEU_CHROMIUM");
+    if (env && env[0]) return find_program(env) ? env : NULL;
+    static const char *const names[] = {"chromium", "chromium-browser", "google-chrome"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (find_program(names[i])) return names[i];
+    return NULL;
+}
+
+/* Prints html to pdf (whole or not at all: written in tmpdir, renamed into place). */
+static int print_pdf(const char *html, const char *tmpdir, const char *pdf, const char *cmd, ct_diags *d)
+{
+    const char *browser = find_browser();
+    if (!browser) {
+        ct_error_at(d, NULL, 0, 0, "%s --format pdf: no headless browser found (chromium): install it (Debian: apt-get "
+                                   "install chromium) or set CHITIEU_CHROMIUM to its path", cmd);
+        return -1;
+    }
+    char tmp[PATH_MAX + 32], arg_out[PATH_MAX + 64], url[2 * PATH_MAX + 16], profile[PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s/print.pdf", tmpdir);
+    snprintf(arg_out, sizeof arg_out, "--print-to-pdf=%s", tmp);
+    snprintf(url, sizeof url, "file://%s", html);
+    snprintf(profile, sizeof profile, "--user-data-dir=%s/profile", tmpdir);
+    char *const argv[] = {(char *)browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                          "--no-first-run", profile, arg_out, url, NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+        execvp(browser, argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !is_file(tmp)) {
+        ct_error_at(d, pdf, 0, 0, "%s could not print the report to PDF (exit status %d)", browser,
+                    pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        remove(tmp);
+        return -1;
+    }
+    char rm[PATH_MAX + 64];
+    snprintf(rm, sizeof rm, "%s/profile", tmpdir);
+    remove_tree(rm);
+    if (rename(tmp, pdf)) {
+        ct_error_at(d, pdf, 0, 0, "cannot write: %s", strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
 }
 
 static int run(const char *cmd, int report, int argc, char **argv)
@@ -311,14 +432,17 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (rc) { free(rest); return rc; }
     static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
                                                "--geography", NULL};
-    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit",
+    static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit", "--format",
                                                  "--as-of", "--rules", "--geography", "--min-coverage", NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
     ct_plot_style style = {CT_PLOT_VI, report ? CT_PLOT_SVG : CT_PLOT_PNG};
-    int jobs = 2;
-    if (a.format && ct_plot_format_parse(a.format, &style.format))
+    int jobs = 2, pdf = 0;
+    if (report && a.format) {
+        if (!strcmp(a.format, "pdf")) pdf = 1;
+        else if (strcmp(a.format, "html")) rc = cli_usage_error(cmd, "--format must be html or pdf, not '%s'", a.format);
+    } else if (a.format && ct_plot_format_parse(a.format, &style.format))
         rc = cli_usage_error(cmd, "--format must be png, svg or pdf, not '%s'", a.format);
     if (!rc && own.lang && ct_plot_lang_parse(own.lang, &style.lang))
         rc = cli_usage_error(cmd, "--lang must be vi or en, not '%s'", own.lang);
@@ -365,15 +489,55 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (rc == 0) rc = cli_filter(&a, &ss.series, cmd, &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); free(rest); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    ct_plot_plan *pps = calloc(ss.n_plans ? ss.n_plans : 1, sizeof *pps);
+    /* --each LEVEL: one report per unit of that level (under --unit), in one run */
+    int *each = NULL, n_each = 0;
+    if (!bad && own.each) {
+        const ct_series *s = &ss.series;
+        int lv = -1;
+        for (int l = 0; l < s->n_levels; l++)
+            if (!strcmp(s->level_name[l], own.each)) lv = l;
+        if (lv < 0) {
+            rc = cli_usage_error(cmd, "--each: no level '%s' in the data", own.each);
+            cli_args_free(&a); free(rest); cli_finish(&ss, 0);
+            return rc;
+        }
+        if (pdf) {
+            rc = cli_usage_error(cmd, "%s", "--each writes HTML pages: --format pdf is for one report");
+            cli_args_free(&a); free(rest); cli_finish(&ss, 0);
+            return rc;
+        }
+        each = calloc((size_t)s->n_units + 1, sizeof *each);
+        if (!each) bad = 1;
+        for (int k = 0; each && k < s->n_units; k++) {
+            int u = s->order ? s->order[k] : k;
+            /* a unit of the level on the map of any plan (each plan is on its own) */
+            int on_a_map = 0;
+            for (size_t i = 0; i < ss.n_plans && !on_a_map; i++) {
+                const ct_series *ps = cli_session_series(&ss, i);
+                on_a_map = !ps->in_geo || ps->in_geo[u];
+            }
+            if (s->level[u] != lv || !on_a_map) continue;
+            if (filter.unit >= 0 && s->anc[(size_t)u * (size_t)s->n_levels + (size_t)s->level[filter.unit]] != filter.unit) continue;
+            each[n_each++] = u;
+        }
+        if (!own.jobs) {   /* a batch: every core */
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+            jobs = n > 1 ? (n > 64 ? 64 : (int)n) : 1;
+        }
+    }
+    size_t n_rep = own.each ? (size_t)n_each : 1;
+    ct_plot_plan *pps = calloc((n_rep ? n_rep : 1) * (ss.n_plans ? ss.n_plans : 1), sizeof *pps);
+    unsigned char *rep_ok = calloc(n_rep ? n_rep : 1, 1);   /* per report: some plan covers its unit */
     ct_chart *charts = NULL;
     size_t n_charts = 0, cap = 0;
     ct_plot_job *jobv = NULL;
     char **scripts = NULL, **dirs = NULL, **gps = NULL;
     int *rendered = NULL;
     findings fi = {0};
-    char outabs[PATH_MAX];
-    if (!pps) bad = 1;
+    char outabs[PATH_MAX], chartabs[PATH_MAX];
+    const char *chart_shown = a.out;   /* the charts' folder as the user named it */
+    int temp_charts = 0;               /* the charts live in a folder removed at the end */
+    if (!pps || !rep_ok) bad = 1;
     ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
     ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
     if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
@@ -381,25 +545,40 @@ static int run(const char *cmd, int report, int argc, char **argv)
         aopt.custom_ctx = &ss;
     }
     size_t covered = 0;
-    for (size_t i = 0; !bad && i < ss.n_plans; i++) {
-        /* each plan on its own map */
-        const ct_series *ps = cli_session_series(&ss, i);
-        aopt.geography = ps->geography;
-        if (ss.rules) ct_rules_use_series(ss.rules, ps);
-        ct_assess_options o = aopt;
-        cli_compare *cmp = NULL;
-        ct_status st = cli_compare_new(&cmp, &ss, i, &filter, &aopt);
-        if (cmp) {
-            o.custom = cli_compare_hook;
-            o.custom_ctx = cmp;
+    /* a batch collects each plan once, for every unit, and reports on each through a view */
+    ct_plot_plan *whole = own.each ? calloc(ss.n_plans ? ss.n_plans : 1, sizeof *whole) : NULL;
+    if (own.each && !whole) bad = 1;
+    for (size_t i = 0; !bad && own.each && i < ss.n_plans; i++)
+        if (collect_plan(&ss, i, &filter, &scope, aopt, &whole[i]) != CT_OK) {
+            ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(CT_ENOMEM));
+            bad = 1;
         }
-        if (st == CT_OK) st = ct_plot_collect(ss.plans[i], ps, &scope, &o, &pps[i]);
-        cli_compare_free(cmp);
-        if (st == CT_OK) st = ct_plot_list_charts(&pps[i], report, &charts, &n_charts, &cap);
-        if (st == CT_OK && pps[i].root >= 0) covered++;
-        if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+    for (size_t r = 0; !bad && r < n_rep; r++) {
+        for (size_t i = 0; !bad && i < ss.n_plans; i++) {
+            size_t from = n_charts;
+            ct_plot_plan *pp = &pps[r * ss.n_plans + i];
+            ct_status st = own.each ? ct_plot_view(&whole[i], each[r], pp)
+                                    : collect_plan(&ss, i, &filter, &scope, aopt, pp);
+            if (st == CT_OK) st = ct_plot_list_charts(pp, report, &charts, &n_charts, &cap);
+            if (st == CT_OK && pp->root >= 0) { covered++; rep_ok[r] = 1; }
+            if (st != CT_OK) { ct_error_at(&ss.diags, NULL, 0, 0, "%s: %s", cmd, ct_status_str(st)); bad = 1; }
+            /* a batch keeps each unit's charts in a folder of its own (each has a PLAN/status) */
+            for (size_t c = from; own.each && c < n_charts; c++) {
+                char part[128], rel[sizeof charts[c].rel];
+                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                if (snprintf(rel, sizeof rel, "%s/%s", part, charts[c].rel) >= (int)sizeof rel) {
+                    ct_error_at(&ss.diags, NULL, 0, 0, "%s: a chart's path is too long: %s", cmd, charts[c].rel);
+                    bad = 1;
+                }
+                memcpy(charts[c].rel, rel, sizeof rel);
+            }
+        }
     }
-    if (!bad && filter.unit >= 0 && covered == 0) {
+    if (!bad && own.each && covered == 0) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "%s: --each %s: no plan given covers a unit of that level", cmd, own.each);
+        bad = 1;
+    }
+    if (!bad && !own.each && filter.unit >= 0 && covered == 0) {
         ct_error_at(&ss.diags, NULL, 0, 0, "%s: --unit %s: no plan given covers this unit", cmd, a.unit);
         bad = 1;
     }
@@ -407,9 +586,27 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_error_at(&ss.diags, a.out, 0, 0, "cannot create the output folder: %s", strerror(errno));
         bad = 1;
     }
+    if (!bad && !report) snprintf(chartabs, sizeof chartabs, "%s", outabs);
+    else if (!bad && own.charts_dir) {
+        /* the report keeps its charts and their scripts there too */
+        chart_shown = own.charts_dir;
+        if (make_dirs(own.charts_dir, 1) || !realpath(own.charts_dir, chartabs)) {
+            ct_error_at(&ss.diags, own.charts_dir, 0, 0, "cannot create the charts folder: %s", strerror(errno));
+            bad = 1;
+        }
+    } else if (!bad) {
+        /* the page holds its charts: they are drawn in a folder of their own, removed after */
+        if (snprintf(chartabs, sizeof chartabs, "%s/.charts-XXXXXX", outabs) >= (int)sizeof chartabs || !mkdtemp(chartabs)) {
+            ct_error_at(&ss.diags, a.out, 0, 0, "cannot create a temporary folder for the charts: %s", strerror(errno));
+            bad = 1;
+        } else {
+            temp_charts = 1;
+            chart_shown = chartabs;
+        }
+    }
     if (!bad) {
         char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/theme.gp", outabs);
+        snprintf(path, sizeof path, "%s/theme.gp", chartabs);
         if (copy_file(theme, path, &ss.diags)) bad = 1;
     }
     if (!bad && n_charts) {
@@ -425,8 +622,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_plot_buf b = {0};
         ct_plot_script(&charts[i], &style, &b);
         char gp[PATH_MAX + 600], dir[PATH_MAX + 600], shown[PATH_MAX + 600];
-        snprintf(gp, sizeof gp, "%s/%s.gp", outabs, charts[i].rel);
-        snprintf(shown, sizeof shown, "%s/%s.gp", a.out, charts[i].rel);
+        snprintf(gp, sizeof gp, "%s/%s.gp", chartabs, charts[i].rel);
+        snprintf(shown, sizeof shown, "%s/%s.gp", chart_shown, charts[i].rel);
         snprintf(dir, sizeof dir, "%s", gp);
         *strrchr(dir, '/') = '\0';
         if (b.oom) { ct_plot_buf_free(&b); bad = 1; break; }
@@ -450,11 +647,11 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (st != CT_OK) bad = 1;
         for (size_t i = 0; i < n_charts; i++) {
             char f[PATH_MAX + 600];
-            snprintf(f, sizeof f, "%s/%s.%s", outabs, charts[i].rel, ext);
+            snprintf(f, sizeof f, "%s/%s.%s", chartabs, charts[i].rel, ext);
             rendered[i] = !jobv[i].failed && is_file(f);
             if (rendered[i] && !chart_complete(f, style.format)) {
                 char shown[PATH_MAX + 600];
-                snprintf(shown, sizeof shown, "%s/%s.%s", a.out, charts[i].rel, ext);
+                snprintf(shown, sizeof shown, "%s/%s.%s", chart_shown, charts[i].rel, ext);
                 ct_error_at(&ss.diags, shown, 0, 0, "chart not written whole (is the disk full?)");
                 rendered[i] = 0;
                 bad = 1;
@@ -468,9 +665,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     }
     if (report && (pps && !fi.oom) && (!bad || n_charts)) {
         /* the report is written even when some charts failed: it shows what exists */
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/index.html", a.out);
-        /* the date it was made: today, or $SOURCE_DATE_EPOCH for a reproducible build */
+        /* the date it was made: --date, today, or $SOURCE_DATE_EPOCH for a reproducible build */
         char date[32] = "";
         const char *sde = getenv("SOURCE_DATE_EPOCH");
         time_t now = sde && sde[0] ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
@@ -488,20 +683,51 @@ static int run(const char *cmd, int report, int argc, char **argv)
         int checked = ss.rules && ss.has_data && ct_rules_n_checks(ss.rules) > 0;
         if (checked && ct_rules_check(ss.rules, ct_report_violations_add, &viol, &ss.diags) < 0) viol.oom = 1;
         if (viol.oom) { ct_error_at(&ss.diags, NULL, 0, 0, "report: out of memory"); bad = 1; }
-        /* the map each plan was judged on: one, or each plan's */
-        char geo[1024];
-        maps_label(&ss, geo, sizeof geo);
-        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, ext, fi.items, fi.n, style.lang, a.as_of,
-                              geo, date[0] ? date : NULL, rules, rules ? k : 0,
-                              checked ? &viol : NULL};
-        if (ct_report_write(&in, path, &ss.diags) != CT_OK) bad = 1;
+        ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, chartabs, fi.items, fi.n, style.lang, a.as_of,
+                              ss.series.geography, own.date ? own.date : date[0] ? date : NULL, own.agency,
+                              own.doc_number, rules, rules ? k : 0, checked ? &viol : NULL};
+        ct_report_index_item *items = own.each ? calloc(n_rep ? n_rep : 1, sizeof *items) : NULL;
+        char (*hrefs)[160] = own.each ? calloc(n_rep ? n_rep : 1, sizeof *hrefs) : NULL;
+        size_t n_items = 0;
+        int wbad = own.each && (!items || !hrefs);   /* writing failed (a chart that failed still leaves a page) */
+        for (size_t r = 0; !wbad && r < n_rep; r++) {
+            char path[PATH_MAX + 192];
+            in.plans = &pps[r * ss.n_plans];
+            if (own.each) {
+                if (!rep_ok[r]) continue;
+                char part[128];
+                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                snprintf(hrefs[r], sizeof hrefs[r], "%s.html", part);
+                snprintf(path, sizeof path, "%s/%s", a.out, hrefs[r]);
+                items[n_items++] = (ct_report_index_item){in.plans, ss.n_plans, hrefs[r]};
+            } else if (pdf) snprintf(path, sizeof path, "%s/index.html", chartabs);   /* printed, then removed */
+            else snprintf(path, sizeof path, "%s/index.html", a.out);
+            if (ct_report_write(&in, path, &ss.diags) != CT_OK) wbad = 1;
+            if (!wbad && pdf) {
+                char pdfpath[PATH_MAX + 32];
+                snprintf(pdfpath, sizeof pdfpath, "%s/index.pdf", a.out);
+                if (print_pdf(path, chartabs, pdfpath, cmd, &ss.diags)) wbad = 1;
+                remove(path);
+            }
+        }
+        if (!wbad && own.each) {
+            char path[PATH_MAX + 32];
+            snprintf(path, sizeof path, "%s/index.html", a.out);
+            if (ct_report_index_write(&in, items, n_items, path, &ss.diags) != CT_OK) wbad = 1;
+            else n_each = (int)n_items;
+        }
+        if (wbad) bad = 1;
+        free(items);
+        free(hrefs);
         ct_report_violations_free(&viol);
         free(rules);
     }
+    if (temp_charts) remove_charts(chartabs, charts, n_charts, ext);
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
-        if (report) printf("%s/index.html: report with %zu charts\n", a.out, ok);
+        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, ok);
+        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
         else printf("%s: %zu charts\n", a.out, ok);
     }
     for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);
@@ -517,8 +743,12 @@ static int run(const char *cmd, int report, int argc, char **argv)
     free(jobv);
     free(rendered);
     free(charts);
-    for (size_t i = 0; pps && i < ss.n_plans; i++) ct_plot_plan_free(&pps[i]);
+    for (size_t i = 0; pps && i < n_rep * ss.n_plans; i++) ct_plot_plan_free(&pps[i]);
     free(pps);
+    for (size_t i = 0; whole && i < ss.n_plans; i++) ct_plot_plan_free(&whole[i]);
+    free(whole);
+    free(rep_ok);
+    free(each);
     cli_args_free(&a);
     free(rest);
     return cli_finish(&ss, bad);

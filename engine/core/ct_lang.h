@@ -1,8 +1,13 @@
 /* The language of the words chitieu prints for people: notes, findings,
  * statuses and report text. Vietnamese is the default; English on request.
- * Column names, status ids and error messages stay English. */
+ * Column names, status ids and error messages stay English.
+ *
+ * Numbers, periods and dates a person reads are formatted here, one function
+ * per kind, so that a page, a chart and a workbook say them the same way. */
 #ifndef CT_LANG_H
 #define CT_LANG_H
+
+#include <stddef.h>
 
 typedef enum { CT_LANG_VI = 0, CT_LANG_EN = 1 } ct_lang;
 
@@ -14,5 +19,208 @@ const char *ct_lang_name(ct_lang lang);
 
 /* Picks the text of a pair written in both languages. */
 #define CT_TR(lang, en, vi) ((lang) == CT_LANG_EN ? (en) : (vi))
+
+/* A number for people, by the one precision rule: rounded to one decimal,
+ * ",0"/".0" dropped; thousands grouped. vi-VN: "1.234,5"; en: "1,234.5".
+ * Not finite: "–". Writes at most size bytes (NUL included); returns buf. */
+char *ct_lang_number(ct_lang lang, double v, char *buf, size_t size);
+
+/* A period in words. months: 12 a year, 6 a half-year, 3 a quarter, 1 a
+ * month; sub: its 0-based position in the year. vi: "năm 2025", "6 tháng đầu
+ * năm 2025", "6 tháng cuối năm 2025", "quý II/2026", "tháng 3/2026"; en:
+ * "2025", "first half of 2025", "second half of 2025", "Q2 2026", "March 2026".
+ * Returns buf. */
+char *ct_lang_period(ct_lang lang, int year, int months, int sub, char *buf, size_t size);
+
+/* A day in words: vi "ngày 6 tháng 12 năm 2026", en "6 December 2026"
+ * (month 1-12). Returns buf. */
+char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t size);
+
+/* ---- the catalogue of words ----------------------------------------------------
+ * Every word the report, the charts' report side and the command line show a
+ * person, once, in both languages: CT_MSG(ID, English, Vietnamese). A reader
+ * corrects a word here and nowhere else. A message with printf conversions
+ * has the same conversions, in the same order, in both languages (the test
+ * unit.lang checks it). To move a pair from elsewhere (such as the notes'
+ * CT_TR(lang, en, vi) pairs in engine/project/ct_assess.c), add a line here
+ * and replace the pair by ct_msg(lang, CT_M_ID). */
+#define CT_MESSAGES(X) \
+    X(TITLE, "Progress report on plan targets", "Báo cáo tiến độ thực hiện chỉ tiêu") \
+    X(MADE_WITH, "Made with chitieu", "Lập bằng chitieu") \
+    X(SUMMARY, "Summary", "Tóm tắt") \
+    X(N_TARGETS, "%d targets", "%d mục tiêu") \
+    X(PLANS, "Plans", "Kế hoạch") \
+    X(STATUS_CHART, "Status of the final target by unit", "Tình trạng mục tiêu cuối cùng theo đơn vị") \
+    X(TARGETS_OF, "Targets: %s", "Các mục tiêu: %s") \
+    X(CHARTS, "Charts", "Biểu đồ") \
+    X(FEASIBILITY, "Plan feasibility", "Tính khả thi của kế hoạch") \
+    X(COMPLETENESS, "Data completeness", "Mức độ đầy đủ số liệu") \
+    X(COMPLETENESS_INTRO, "Units that reported / units expected to report, in the latest year with data.", \
+      "Số đơn vị đã báo cáo / số đơn vị phải báo cáo, ở năm gần nhất có số liệu.") \
+    X(ALL_REPORTED, "all reported", "đã báo cáo đủ") \
+    X(NOT_REPORTED, "Did not report", "Chưa báo cáo") \
+    X(INDICATOR, "Indicator", "Chỉ tiêu") \
+    X(TARGET, "Target", "Mục tiêu") \
+    X(BASELINE, "Baseline", "Cơ sở") \
+    X(LATEST, "Latest", "Gần nhất") \
+    X(PROJECTED_BY, "projected for %d: %s", "dự báo năm %d: %s") \
+    X(STATUS, "Status", "Tình trạng") \
+    X(NOTE, "Note", "Ghi chú") \
+    X(AREA, "Area", "Địa bàn") \
+    X(HORIZON, "Horizon", "Năm kết thúc") \
+    X(AS_OF, "Data as of", "Số liệu đến") \
+    X(AS_OF_EACH, "see each plan", "theo từng kế hoạch") \
+    X(NONE, "—", "—") \
+    X(CHILDREN_OF, "%s — units of %s", "%s — các đơn vị trực thuộc %s") \
+    X(REPORTED_OF, "%d of %d reported (%d)", "%d/%d đơn vị đã báo cáo (năm %d)") \
+    X(PRINT_HINT, "Select a unit's name to open its targets; a print keeps each unit's summary line.", \
+      "Bấm vào tên đơn vị để mở bảng mục tiêu của đơn vị; bản in giữ dòng tổng hợp của từng đơn vị.") \
+    X(GEOGRAPHY, "Administrative map", "Địa giới hành chính") \
+    X(GEOGRAPHY_AS_REPORTED, "as each period reported", "theo từng kỳ báo cáo") \
+    X(MADE_ON, "Made on", "Ngày lập") \
+    X(RULES, "Lua rules", "Quy tắc Lua") \
+    X(COVERAGE_OF, "Data for %d", "Số liệu năm %d") \
+    X(COVERAGE_FMT, "%d of %d indicators have data; the lowest share of units reporting: %s", \
+      "%d/%d chỉ tiêu có số liệu; tỷ lệ đơn vị báo cáo thấp nhất: %s") \
+    X(COVERAGE_ALL, "every unit reported", "mọi đơn vị đều báo cáo") \
+    X(EVALUATED, "Targets due (evaluated)", "Mục tiêu đã đến hạn (đánh giá)") \
+    X(MONITORED, "Targets ahead (monitored)", "Mục tiêu chưa đến hạn (theo dõi)") \
+    X(OTHER, "Other", "Khác") \
+    X(PROBABILITY, "probability of meeting it %s%%", "xác suất đạt %s%%") \
+    X(BELOW, "Units below", "Các đơn vị trực thuộc") \
+    X(NO_TARGETS, "No target for this unit.", "Không có mục tiêu cho đơn vị này.") \
+    X(NO_PLAN, "The plan does not cover this unit.", "Kế hoạch không bao gồm đơn vị này.") \
+    X(LEFT_OUT, "Not covering this unit", "Không bao gồm đơn vị này") \
+    X(N_AREAS, "%d areas", "%d địa bàn") \
+    X(DOC_NUMBER, "No. %s", "Số: %s") \
+    X(PLAN_WORDS, "the plan: %s", "kế hoạch: %s") \
+    X(PARTIAL_YEAR, "The data of %d cover only up to %s: a figure for the whole of %d is not complete yet.", \
+      "Số liệu năm %d mới có đến hết %s: số liệu cả năm %d chưa đầy đủ.") \
+    X(LAGGING, "Units lagging behind", "Các đơn vị chậm so với mục tiêu") \
+    X(LAGGING_INTRO, "For each target, the units one level down, the furthest from the target first; units that did not report last.", \
+      "Với mỗi mục tiêu: các đơn vị cấp dưới trực tiếp, xếp từ đơn vị còn cách mục tiêu xa nhất; đơn vị chưa báo cáo ở cuối.") \
+    X(UNIT, "Unit", "Đơn vị") \
+    X(VALUE, "Value", "Giá trị") \
+    X(GAP, "Short of the target by", "Còn thiếu so với mục tiêu") \
+    X(REPORTING, "Units reporting", "Đơn vị báo cáo") \
+    X(TREND, "Since the year before", "So với năm trước") \
+    X(TREND_BETTER, "better", "tốt lên") \
+    X(TREND_WORSE, "worse", "xấu đi") \
+    X(TREND_SAME, "unchanged", "không đổi") \
+    X(MET, "met", "đã đạt") \
+    X(NO_REPORT, "did not report", "chưa báo cáo") \
+    X(N_LAGGING, "%d of %d units below the target", "%d/%d đơn vị chưa đạt mục tiêu") \
+    X(NONE_LAGGING, "every unit meets the target", "mọi đơn vị đều đạt mục tiêu") \
+    X(SUMMARY_COUNTS, "%s: %d targets evaluated (their year is over) and %d monitored (still ahead).", \
+      "%s: %d mục tiêu đã đến hạn được đánh giá và %d mục tiêu chưa đến hạn được theo dõi.") \
+    X(WORST, "Furthest from the target", "Các mục tiêu còn cách xa nhất") \
+    X(FOLLOW_UP, "To follow up", "Cần đôn đốc") \
+    X(N_BEHIND, "%s (%d targets)", "%s (%d mục tiêu)") \
+    X(AND_MORE, "and %d more", "và %d đơn vị khác") \
+    X(FOLLOW_UP_BEHIND, "behind on the final targets: %s", "chậm ở các mục tiêu cuối kỳ: %s") \
+    X(FOLLOW_UP_SILENT, "did not report: %s", "chưa báo cáo: %s") \
+    X(NOTHING_TO_FOLLOW, "No target is behind.", "Không có mục tiêu nào chậm.") \
+    X(PROB_EXPLAIN, "the status compares the pace so far with the pace needed; the probability is that of the projected trend", \
+      "tình trạng so sánh tốc độ đã đạt với tốc độ cần có; xác suất tính theo xu hướng dự báo") \
+    X(PAGE, "Page", "Trang") \
+    X(NEG_PROGRESS, "moving away from the target (further from it than at the baseline)", \
+      "đi ngược lộ trình kế hoạch (xa mục tiêu hơn năm cơ sở)") \
+    X(FROM_TO, "%d–%d", "%d–%d") \
+    X(IN_YEAR, "in %d", "năm %d") \
+    X(REACH, "reach %s", "đạt %s") \
+    X(AT_MOST, "at most %s", "không quá %s") \
+    X(AT_LEAST, "at least %s", "ít nhất %s") \
+    X(BETWEEN, "from %s to %s", "từ %s đến %s") \
+    X(MAINTAIN, "keep the baseline level", "giữ vững mức năm cơ sở") \
+    X(EACH_YEAR, "each year %d–%d", "mỗi năm %d–%d") \
+    X(INCREASE_BY, "up by %s", "tăng %s") \
+    X(DECREASE_BY, "down by %s", "giảm %s") \
+    X(POINTS, "%s points", "%s điểm phần trăm") \
+    X(XLSX_OVERVIEW, "Overview", "Tổng quan") \
+    X(XLSX_TITLE, "Indicators and targets (chitieu)", "Chỉ tiêu và mục tiêu (chitieu)") \
+    X(XLSX_MIN_COVERAGE, "Lowest coverage of a row", "Tỷ lệ báo cáo thấp nhất") \
+    X(XLSX_SHEET, "Sheet (plan)", "Trang tính (kế hoạch)") \
+    X(XLSX_ROWS, "Rows", "Số dòng") \
+    X(XLSX_BEHIND, "Rows behind their target", "Số dòng chậm so với mục tiêu") \
+    X(XLSX_STATUS_CODE, "Status code", "Mã tình trạng") \
+    X(XLSX_LEVEL, "Level", "Cấp") \
+    X(XLSX_TARGET_YEAR, "Target year", "Năm mục tiêu") \
+    X(XLSX_PERIOD, "Period", "Kỳ") \
+    X(XLSX_GAP, "Gap", "Chênh lệch") \
+    X(LAGGING_SHEET, "Lagging units", "Đơn vị chậm") \
+    X(TASKS, "Progress of the tasks", "Tiến độ các nhiệm vụ") \
+    X(TASKS_INTRO, "Completion (%%) by reporting period. Late: below an even pace from the plan's start to the end of %d (%s at the latest period).", \
+      "Mức độ hoàn thành (%%) theo kỳ báo cáo. Chậm: thấp hơn tiến độ đều từ đầu kế hoạch đến cuối năm %d (%s ở kỳ gần nhất).") \
+    X(TASK_LATE, "Late", "Chậm") \
+    X(TASK_ON_TIME, "On time", "Đúng hạn") \
+    X(TASK, "Task", "Nhiệm vụ") \
+    X(TASK_EXPECTED, "expected", "cần đạt") \
+    X(CH_REPORTED, "Reported", "Số liệu báo cáo") \
+    X(CH_PLAN, "Planned path", "Lộ trình kế hoạch") \
+    X(CH_TREND, "Projected trend", "Xu hướng dự báo") \
+    X(CH_BAND, "95% prediction band", "Khoảng dự báo 95%") \
+    X(CH_TARGET, "Target", "Mục tiêu") \
+    X(CH_TRANSITION, "Transition scenario %s–%s%% a year", "Kịch bản chuyển hóa %s–%s%%/năm") \
+    X(CH_YEAR, "Year", "Năm") \
+    X(CH_PERCENT, "Percent", "Tỷ lệ (%)") \
+    X(CH_COUNT, "Count", "Số lượng") \
+    X(CH_FINAL_STATUS, "%d target: %s", "Mục tiêu %d: %s") \
+    X(CH_MULTIPLES, "units under %s (same scale)", "các đơn vị trực thuộc %s (cùng thang đo)") \
+    X(CH_LEGEND_STATUS, "Status:", "Tình trạng:") \
+    X(CH_NO_DATA, "no data yet", "chưa có số liệu") \
+    X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
+    X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
+    X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
+    X(COL_PLAN, "plan", "Kế hoạch") \
+    X(COL_INDICATOR, "indicator", "Chỉ tiêu") \
+    X(COL_UNIT, "unit", "Mã đơn vị") \
+    X(COL_UNIT_NAME, "unit_name", "Tên đơn vị") \
+    X(COL_NAME, "name", "Tên đơn vị") \
+    X(COL_LEVEL, "level", "Cấp") \
+    X(COL_PERIOD, "period", "Kỳ") \
+    X(COL_VALUE, "value", "Giá trị") \
+    X(COL_NUMERATOR, "numerator", "Tử số") \
+    X(COL_DENOMINATOR, "denominator", "Mẫu số") \
+    X(COL_REPORTED, "reported", "Số đơn vị đã báo cáo") \
+    X(COL_EXPECTED, "expected", "Số đơn vị phải báo cáo") \
+    X(COL_TARGET_YEAR, "target_year", "Năm mục tiêu") \
+    X(COL_TARGET, "target", "Mục tiêu") \
+    X(COL_BASELINE_PERIOD, "baseline_period", "Kỳ gốc") \
+    X(COL_BASELINE_VALUE, "baseline_value", "Giá trị kỳ gốc") \
+    X(COL_LATEST_PERIOD, "latest_period", "Kỳ gần nhất") \
+    X(COL_LATEST_VALUE, "latest_value", "Giá trị gần nhất") \
+    X(COL_OBSERVED_RATE, "observed_rate", "Tốc độ thực tế") \
+    X(COL_REQUIRED_RATE, "required_rate", "Tốc độ cần đạt") \
+    X(COL_RATIO, "ratio", "Tỷ số tiến độ") \
+    X(COL_PROJECTED, "projected", "Dự báo năm mục tiêu") \
+    X(COL_LOWER, "lower", "Cận dưới (95%)") \
+    X(COL_UPPER, "upper", "Cận trên (95%)") \
+    X(COL_STATUS, "status", "Tình trạng") \
+    X(COL_NOTE, "note", "Ghi chú") \
+    X(COL_MET_YEAR, "met_year", "Năm dự kiến đạt") \
+    X(COL_METHOD, "method", "Phương pháp dự báo") \
+    X(COL_POINTS, "points", "Số năm có số liệu") \
+    X(COL_PROBABILITY, "probability", "Xác suất đạt") \
+    X(COL_COVERAGE, "coverage", "Tỷ lệ báo cáo") \
+    X(COL_GEOGRAPHY, "geography", "Địa giới") \
+    X(COL_YEAR, "year", "Năm") \
+    X(COL_LAST_PERIOD, "last_period", "Kỳ cuối") \
+    X(COL_LAST_VALUE, "last_value", "Giá trị cuối") \
+    X(COL_VALID_FROM, "valid_from", "Hiệu lực từ") \
+    X(COL_VALID_TO, "valid_to", "Hiệu lực đến")
+
+typedef enum {
+#define CT_MSG_ENUM(id, en, vi) CT_M_##id,
+    CT_MESSAGES(CT_MSG_ENUM)
+#undef CT_MSG_ENUM
+    CT_M_COUNT
+} ct_msg_id;
+
+/* The words of message id in lang (static text; a printf format where the
+ * message takes values). */
+const char *ct_msg(ct_lang lang, ct_msg_id id);
+
+/* The name of a message id ("TITLE"), for tests and diagnostics. */
+const char *ct_msg_name(ct_msg_id id);
 
 #endif

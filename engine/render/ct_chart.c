@@ -68,26 +68,27 @@ const char *ct_plot_status_var(const char *status)
 }
 
 
-const ct_chart_words ct_chart_words_vi = {
-    "Số liệu báo cáo", "Lộ trình kế hoạch", "Xu hướng dự báo", "Khoảng dự báo 95%", "Mục tiêu",
-    "Kịch bản chuyển hóa %s–%s%%/năm", "Năm", "Tỷ lệ (%)", "Số lượng", "Mục tiêu %d: %s",
-    "Tình trạng mục tiêu cuối cùng theo đơn vị", "các đơn vị trực thuộc %s (cùng thang đo)", "Tình trạng:",
-    "chưa có số liệu", "Khoảng mục tiêu của kế hoạch", "Trục dọc phóng to: không bắt đầu từ 0%",
-    "Trục dọc phóng to: không đến 100%"};
-const ct_chart_words ct_chart_words_en = {
-    "Reported", "Planned path", "Projected trend", "95% prediction band", "Target",
-    "Transition scenario %s–%s%% a year", "Year", "Percent", "Count", "%d target: %s",
-    "Status of the final target by unit", "units under %s (same scale)", "Status:", "no data yet",
-    "The plan's target range", "Zoomed axis: it does not start at 0%", "Zoomed axis: it does not reach 100%"};
-
-const ct_chart_words *ct_chart_words_of(ct_plot_lang l) { return l == CT_PLOT_EN ? &ct_chart_words_en : &ct_chart_words_vi; }
-
-/* A number for a label: at most 4 significant digits, no trailing zeros. */
-void ct_chart_num_label(double v, char *buf, size_t size)
+/* The charts' words, from the catalogue (ct_lang.h); filled on each call with
+ * the same static texts, so that a call from any thread reads whole pointers. */
+const ct_chart_words *ct_chart_words_of(ct_plot_lang l)
 {
-    if (!isfinite(v)) { snprintf(buf, size, "–"); return; }
-    if (fabs(v) >= 1000) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
+    static ct_chart_words words[2];
+    ct_chart_words *w = &words[l == CT_PLOT_EN ? 1 : 0];
+    *w = (ct_chart_words){ct_msg(l, CT_M_CH_REPORTED), ct_msg(l, CT_M_CH_PLAN), ct_msg(l, CT_M_CH_TREND),
+                          ct_msg(l, CT_M_CH_BAND), ct_msg(l, CT_M_CH_TARGET), ct_msg(l, CT_M_CH_TRANSITION),
+                          ct_msg(l, CT_M_CH_YEAR), ct_msg(l, CT_M_CH_PERCENT), ct_msg(l, CT_M_CH_COUNT),
+                          ct_msg(l, CT_M_CH_FINAL_STATUS), ct_msg(l, CT_M_STATUS_CHART), ct_msg(l, CT_M_CH_MULTIPLES),
+                          ct_msg(l, CT_M_CH_LEGEND_STATUS), ct_msg(l, CT_M_CH_NO_DATA), ct_msg(l, CT_M_CH_RANGE),
+                          ct_msg(l, CT_M_CH_ZOOM_TOP), ct_msg(l, CT_M_CH_ZOOM_BOTTOM)};
+    return w;
+}
+
+/* A number for a label: the language's one rule (ct_lang_number). */
+void ct_chart_num_label(double v, ct_plot_lang lang, char *buf, size_t size) { ct_lang_number(lang, v, buf, size); }
+
+void ct_chart_period(ct_period p, ct_plot_lang lang, char *buf, size_t size)
+{
+    ct_lang_period(lang, p.year, 12 / ct_ptype_per_year((ct_ptype)p.type), p.sub, buf, size);
 }
 
 /* A number for a datablock: plain, enough digits. */
@@ -176,25 +177,25 @@ void ct_chart_preamble(const ct_chart *c, const ct_plot_style *st, const char *w
     ct_chart_set_string(b, "set output", out, NULL);
 }
 
-void ct_chart_target_value(const ct_assessment *a, char *buf, size_t size)
+void ct_chart_target_value(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size)
 {
     const ct_target *t = a->target;
-    ct_chart_num_label(a->target_value, buf, size);
+    ct_chart_num_label(a->target_value, lang, buf, size);
     if (t->form == CT_TF_RANGE && isfinite(t->max) && t->max != t->min) {
         char m[40];
-        ct_chart_num_label(t->max, m, sizeof m);
+        ct_chart_num_label(t->max, lang, m, sizeof m);
         size_t l = strlen(buf);
         snprintf(buf + l, size - l, "–%s", m);
     }
 }
 
 /* The target's text for its label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
-void ct_chart_target_label(const ct_assessment *a, char *buf, size_t size)
+void ct_chart_target_label(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size)
 {
     const ct_target *t = a->target;
     int pct = ct_indicator_is_percent(a->ind);
     char v[128];
-    ct_chart_target_value(a, v, sizeof v);
+    ct_chart_target_value(a, lang, v, sizeof v);
     if (t->each_period && t->from && t->to && t->from != t->to)
         snprintf(buf, size, "%s%s — %d–%d", v, pct ? "%" : "", t->from, t->to);
     else
@@ -319,11 +320,14 @@ int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_ch
          * and the chart says so (ct_chart_zoom_note) */
         double clo = isfinite(core->lo) ? core->lo : 0, chi = isfinite(core->hi) ? core->hi : 100;
         double floor5 = floor((clo - 5) / 5) * 5;
+        /* a share above 100 % (more inspected than at risk) keeps the axis open above it */
+        double top = chi > 100 ? ceil(chi / 5) * 5 : 100;
+        if (floor5 >= top) floor5 = top - 10;
         if (!small && floor5 >= 40) {
-            double range = 100 - floor5;
+            double range = top - floor5;
             int step = range <= 30 ? 5 : 10;
-            ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,100 format \"%%g%%%%\"\n", floor5,
-                               100 + range * 0.12, floor5, step);
+            ct_plot_buf_printf(b, "set yrange [%g:%g]\nset ytics %g,%d,%g format \"%%g%%%%\"\n", floor5,
+                               top + range * 0.12, floor5, step, top);
             return 1;
         }
         double ceil5 = ceil((chi * 1.25 + 1) / 5) * 5;
@@ -332,8 +336,8 @@ int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_ch
             ct_plot_buf_printf(b, "set yrange [0:%g]\nset ytics 0,%d,%g format \"%%g%%%%\"\n", ceil5 * 1.12, step, ceil5);
             return 2;
         }
-        ct_plot_buf_printf(b, "set yrange [0:%s]\nset ytics 0,%d,100 format \"%%g%%%%\"\n", small ? "118" : "112",
-                           small ? 25 : 20);
+        ct_plot_buf_printf(b, "set yrange [0:%g]\nset ytics 0,%d,%g format \"%%g%%%%\"\n", top * (small ? 1.18 : 1.12),
+                           small ? 25 : 20, top);
         return 0;
     }
     double lo = e->lo, hi = e->hi;
@@ -386,20 +390,30 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
         snprintf(name, sizeof name, "plan%s", sfx);
         ct_chart_block_begin(b, name);
         const ct_assessment *a0 = &ps->assess[order[0]];
+        /* the path never goes the wrong way: where the baseline (or an earlier
+         * target) already beats a target, the plan is to hold that level */
+        int dir = ps->ind->direction < 0 ? -1 : 1, have_level = 0;
+        double level = 0;
         if (a0->has_baseline && isfinite(a0->baseline_value)) {
             ct_plot_buf_printf(b, "%d ", a0->baseline_period.year);
             ct_chart_num_data(b, a0->baseline_value);
             ct_plot_buf_puts(b, "\n");
+            level = a0->baseline_value;
+            have_level = 1;
         }
         for (int i = 0; i < no; i++) {
             const ct_assessment *a = &ps->assess[order[i]];
+            double v = a->target_value;
+            if (have_level && (v - level) * dir < 0) v = level;
+            level = v;
+            have_level = 1;
             if (a->target->each_period && a->target->from && a->target->from < a->target_year) {
                 ct_plot_buf_printf(b, "%d ", a->target->from);
-                ct_chart_num_data(b, a->target_value);
+                ct_chart_num_data(b, v);
                 ct_plot_buf_puts(b, "\n");
             }
             ct_plot_buf_printf(b, "%d ", a->target_year);
-            ct_chart_num_data(b, a->target_value);
+            ct_chart_num_data(b, v);
             ct_plot_buf_puts(b, "\n");
         }
         ct_chart_block_end(b);

@@ -52,8 +52,10 @@ typedef struct {
 const ct_chart_words *ct_chart_words_of(ct_plot_lang l);
 /* Index of a contract status, -1 for another (a rule's). */
 int ct_chart_status_index(const char *status);
-/* A number for a label (at most 4 significant digits); for a datablock (plain). */
-void ct_chart_num_label(double v, char *buf, size_t size);
+/* A number for a label (ct_lang_number: the language's one rule); for a datablock (plain). */
+void ct_chart_num_label(double v, ct_plot_lang lang, char *buf, size_t size);
+/* A period in words ("6 tháng đầu năm 2025", ct_lang_period). */
+void ct_chart_period(ct_period p, ct_plot_lang lang, char *buf, size_t size);
 void ct_chart_num_data(ct_plot_buf *b, double v);
 /* Wraps text at spaces into lines of at most width characters (UTF-8 aware). */
 void ct_chart_wrap(const char *text, int width, ct_plot_buf *out);
@@ -63,9 +65,9 @@ const char *ct_chart_base_name(const char *rel);
 /* The start of every script: locating itself, the theme, the terminal, the output. */
 void ct_chart_preamble(const ct_chart *c, const ct_plot_style *st, const char *width, const char *height, ct_plot_buf *b);
 /* The target's value: "75", or a range "90–95". */
-void ct_chart_target_value(const ct_assessment *a, char *buf, size_t size);
+void ct_chart_target_value(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size);
 /* A target's label: "75% — 2017", "90–95% — 2020", "100% — 2016–2020". */
-void ct_chart_target_label(const ct_assessment *a, char *buf, size_t size);
+void ct_chart_target_label(const ct_assessment *a, ct_plot_lang lang, char *buf, size_t size);
 
 /* Value and year range of a chart. */
 typedef struct {

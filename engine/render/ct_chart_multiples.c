@@ -21,7 +21,9 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
     int rows = (nk + cols - 1) / cols;
     char wexpr[64], hexpr[64];
     snprintf(wexpr, sizeof wexpr, "%d*theme_panel_w", cols);
-    snprintf(hexpr, sizeof hexpr, "%d*theme_panel_h+180", rows);
+    /* each row of panels gets 20 px more than the theme's panel: room between a panel's
+     * title and the year labels of the panel above it */
+    snprintf(hexpr, sizeof hexpr, "%d*(theme_panel_h+20)+180", rows);
     if (cols < 3) snprintf(wexpr, sizeof wexpr, "3*theme_panel_w");
     ct_chart_preamble(c, st, wexpr, hexpr, b);
     ct_chart_extent e = {INFINITY, -INFINITY, 9999, -9999}, core = e;
@@ -34,7 +36,7 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
     ct_chart_wrap(ind->title ? ind->title : ind->id, 110, &title);
     char what[300];
     snprintf(what, sizeof what, w->multiples, ct_chart_unit_title(s, c->unit));
-    ct_plot_buf_printf(&title, "\n%s · %s", what, pp->plan->id);
+    ct_plot_buf_printf(&title, "\n%s", what);
     (void)sub;
     /* the legend: statuses along the bottom of the page */
     ct_plot_buf_printf(b, "_lh = 40.0/(%s)\n", hexpr);
@@ -72,7 +74,7 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
     ct_plot_buf_printf(b, "set multiplot layout %d,%d title ", rows, cols);
     ct_plot_gp_string(b, title.s ? title.s : "");
     ct_plot_buf_puts(b, " font \",12\" margins screen 48/_pw, 1-12/_pw, 110/_ph, 1-100/_ph"
-                        " spacing screen 52/_pw, screen 58/_ph\n");
+                        " spacing screen 52/_pw, screen 78/_ph\n");
     ct_plot_buf_free(&title);
 
     for (int k = 0; k < nk; k++) {

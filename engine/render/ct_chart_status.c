@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether a unit has a final target that applies to it. */
+static int applies(const ct_plot_series *ps)
+{
+    if (ps->final < 0) return 0;
+    const char *st = ps->assess[ps->final].status;
+    return !(st && !strcmp(st, "not_applicable"));
+}
+
+/* Whether a status's colour is dark: its cell's label is then white (theme.gp's palette). */
+static int dark_status(const char *st)
+{
+    return st && (!strcmp(st, "achieved") || !strcmp(st, "not_achieved") || !strcmp(st, "off_track"));
+}
+
 void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
 {
     const ct_plot_plan *pp = c->pp;
@@ -38,7 +52,7 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
         for (int j = 0; j < cols; j++)
             for (int r = 0; r < rows; r++) {
                 const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
-                if (!ps) continue;
+                if (!ps || !applies(ps)) continue;   /* a target that does not apply: an empty cell, not "no data" */
                 int idx = ct_chart_status_index(ct_plot_final_status(ps));
                 if (idx < 0) { /* which rule status, found on the first pass */
                     const ct_assessment *a = &ps->assess[ps->final];
@@ -70,20 +84,27 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
                 if (q < ny && ++seen[q] > best) { best = seen[q]; common = y; }
             }
     }
-    int any_val = 0;
+    int any_val = 0, any_light = 0;
+    /* two blocks of labels: white on the dark colours, dark on the light ones (readable in print) */
+    for (int dark = 1; dark >= 0; dark--) {
+    int opened = 0;
     for (int j = 0; j < cols; j++)
         for (int r = 0; r < rows; r++) {
             const ct_plot_series *ps = ct_plot_get(pp, col_ind[j], pp->units[r]);
-            if (!ps || ps->final < 0 || !ps->assess[ps->final].has_latest) continue;
+            if (!ps || !applies(ps) || !ps->assess[ps->final].has_latest) continue;
             const ct_assessment *a = &ps->assess[ps->final];
-            if (!any_val) { ct_plot_buf_puts(b, "$vals << EOD\n"); any_val = 1; }
+            if (dark_status(a->status) != dark) continue;
+            if (!opened) { ct_plot_buf_puts(b, dark ? "$vals << EOD\n" : "$valsl << EOD\n"); opened = 1; }
+            if (dark) any_val = 1;
+            else any_light = 1;
             char v[48], yr[16] = "";
-            if (ct_indicator_is_percent(ps->ind)) snprintf(v, sizeof v, "%.0f%%", a->latest_value);
-            else ct_chart_num_label(a->latest_value, v, sizeof v);
+            ct_chart_num_label(a->latest_value, st->lang, v, sizeof v);
+            if (ct_indicator_is_percent(ps->ind)) strcat(v, "%");
             if (a->latest_period.year != common) snprintf(yr, sizeof yr, " ('%02d)", a->latest_period.year % 100);
             ct_plot_buf_printf(b, "%d %d \"%s%s\"\n", j + 1, rows - r, v, yr);
         }
-    if (any_val) ct_chart_block_end(b);
+    if (opened) ct_chart_block_end(b);
+    }
     ct_plot_buf title = {0};
     ct_plot_buf_printf(&title, "%s\n", w->status_title);
     ct_chart_wrap(pp->plan->title ? pp->plan->title : pp->plan->id, 90, &title);
@@ -134,7 +155,8 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
                            nst + 1 + k, col);
         ct_plot_gp_string(&plot, label);
     }
-    if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb c_text font \",7.5\" notitle", sep);
+    if (any_val) ct_plot_buf_printf(&plot, "%s$vals using 1:2:3 with labels textcolor rgb \"white\" font \",9\" notitle", sep);
+    if (any_light) ct_plot_buf_printf(&plot, "%s$valsl using 1:2:3 with labels textcolor rgb c_text font \",9\" notitle", sep);
     /* gnuplot 5.4 aborts on a plot of key entries alone: one invisible point */
     ct_plot_buf_printf(&plot, "%s'+' using (1):(1) every ::0::0 with points ps 0 lc rgb \"white\" notitle", sep);
     ct_plot_buf_puts(b, plot.s ? plot.s : "");

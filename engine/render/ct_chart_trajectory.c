@@ -20,8 +20,8 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
 
     ct_plot_buf title = {0};
     ct_chart_wrap(ind->title ? ind->title : ind->id, 80, &title);
-    ct_plot_buf_printf(&title, "\n%s (%s %s) · %s", ct_chart_unit_title(s, c->unit),
-                       ct_chart_level_word(s->level_name[s->level[c->unit]], st->lang), s->code[c->unit], c->pp->plan->id);
+    /* the unit by its own name ("Thị xã Bỉm Sơn"): no code, no level word that its name may contradict */
+    ct_plot_buf_printf(&title, "\n%s", ct_chart_unit_title(s, c->unit));
     ct_chart_set_string(b, "set title", title.s ? title.s : "", " font \",12\"");
     ct_plot_buf_free(&title);
     ct_plot_buf_puts(b, "unset xlabel\n");   /* the years speak for themselves; the legend sits there */
@@ -43,12 +43,15 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         const ct_assessment *a = &ps->assess[k];
         if (!isfinite(a->target_value)) continue;
         char lab[128];
-        ct_chart_target_label(a, lab, sizeof lab);
+        ct_chart_target_label(a, st->lang, lab, sizeof lab);
         ct_plot_buf_printf(b, "set label %d ", k + 1);
         ct_plot_gp_string(b, lab);
         ct_plot_buf_printf(b, " at %d,", a->target_year);
         ct_chart_num_data(b, a->target_value);
-        ct_plot_buf_puts(b, " offset 0,1.25 center front boxed textcolor rgb c_text\n");
+        /* on an axis zoomed to its top, a label above a target near 100 % would fall off the chart: below it */
+        int below = zoom == 1 && a->target_value >= 95;
+        ct_plot_buf_puts(b, below ? " offset 0,-1.25 center front boxed textcolor rgb c_text\n"
+                                  : " offset 0,1.25 center front boxed textcolor rgb c_text\n");
     }
     if (!have.obs) {
         ct_plot_buf_puts(b, "set label 90 ");
@@ -67,8 +70,8 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         double lo = 0, hi = 0;
         char tl[160], a1[32], a2[32];
         ct_chart_band_rates(ps, &lo, &hi);
-        ct_chart_num_label(lo, a1, sizeof a1);
-        ct_chart_num_label(hi, a2, sizeof a2);
+        ct_chart_num_label(lo, st->lang, a1, sizeof a1);
+        ct_chart_num_label(hi, st->lang, a2, sizeof a2);
         snprintf(tl, sizeof tl, w->transition, a1, a2);
         ct_plot_buf_printf(&plot, "%s$tband using 1:2:3 with filledcurves fc rgb c_transition fs transparent solid "
                                   "0.45 title ", sep);

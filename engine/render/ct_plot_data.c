@@ -218,8 +218,34 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot
     return st;
 }
 
+ct_status ct_plot_view(const ct_plot_plan *whole, int root, ct_plot_plan *view)
+{
+    memset(view, 0, sizeof *view);
+    view->plan = whole->plan;
+    view->s = whole->s;
+    view->n_ind = whole->n_ind;
+    view->root = -1;
+    view->view = 1;
+    const ct_series *s = whole->s;
+    if (whole->root < 0 || root < 0 || !whole->charted) return CT_OK;
+    if (under(s, root, whole->root)) view->root = root;
+    else if (under(s, whole->root, root)) view->root = whole->root;
+    else return CT_OK;   /* the plan does not cover it */
+    view->cell = whole->cell;
+    view->charted = calloc((size_t)s->n_units, 1);
+    view->units = malloc((size_t)s->n_units * sizeof *view->units);
+    if (!view->charted || !view->units) { ct_plot_plan_free(view); return CT_ENOMEM; }
+    for (int k = 0; k < whole->n_units; k++)
+        if (under(s, whole->units[k], view->root)) view->charted[whole->units[k]] = 1;
+    int n = dfs_units(s, view->root, view->charted, view->units);
+    if (n < 0) { ct_plot_plan_free(view); return CT_ENOMEM; }
+    view->n_units = n;
+    return CT_OK;
+}
+
 void ct_plot_plan_free(ct_plot_plan *pp)
 {
+    if (pp->view) pp->cell = NULL;   /* another plan's */
     if (pp->cell && pp->s) {
         size_t total = (size_t)(pp->n_ind ? pp->n_ind : 1) * (size_t)pp->s->n_units;
         for (size_t i = 0; i < total; i++)

@@ -43,6 +43,7 @@ typedef struct {
     int n_units;
     unsigned char *charted;  /* per unit: 1 when charted */
     int root;                /* the unit the charts are about; -1: none */
+    int view;                /* 1: cell belongs to another ct_plot_plan (ct_plot_view) */
 } ct_plot_plan;
 
 /* Which units a plan's charts cover. */
@@ -61,6 +62,12 @@ typedef struct {
 ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot_scope *scope,
                           const ct_assess_options *opt, ct_plot_plan *pp);
 void ct_plot_plan_free(ct_plot_plan *pp);
+
+/* The part of whole under unit root, as if collected with scope unit root
+ * (a batch collects a plan once and reports on each unit through views): its
+ * series are whole's (whole must outlive it); a root whole does not cover
+ * gives no units (root -1). Freed by ct_plot_plan_free. CT_ENOMEM on failure. */
+ct_status ct_plot_view(const ct_plot_plan *whole, int root, ct_plot_plan *view);
 
 /* The unit's series for indicator i, or NULL when not charted. */
 const ct_plot_series *ct_plot_get(const ct_plot_plan *pp, int ind, int unit);

@@ -6,32 +6,30 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/ct_lang.h"
 #include "ct_output.h"
 
 typedef struct {
     const char *tasks, *tasks_intro, *late, *on_time, *task, *expected, *status;
 } twords;
 
-static const twords tw_vi = {
-    "Tiến độ các nhiệm vụ", "Mức độ hoàn thành (%) theo kỳ báo cáo. Chậm: thấp hơn tiến độ đều từ đầu kế hoạch "
-    "đến cuối năm %d (%s ở kỳ gần nhất).", "Chậm", "Đúng hạn", "Nhiệm vụ", "cần đạt", "Tình trạng"};
-static const twords tw_en = {
-    "Progress of the tasks", "Completion (%) by reporting period. Late: below an even pace from the plan's start "
-    "to the end of %d (%s at the latest period).", "Late", "On time", "Task", "expected", "Status"};
-
-static void num(double v, char *buf, size_t size)
+/* The table's words, from the catalogue (ct_lang.h). */
+static twords words_of(ct_lang lang)
 {
-    if (!isfinite(v)) snprintf(buf, size, "–");
-    else if (fabs(v - round(v)) < 1e-9) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
+    twords w = {ct_msg(lang, CT_M_TASKS), ct_msg(lang, CT_M_TASKS_INTRO), ct_msg(lang, CT_M_TASK_LATE),
+                ct_msg(lang, CT_M_TASK_ON_TIME), ct_msg(lang, CT_M_TASK), ct_msg(lang, CT_M_TASK_EXPECTED),
+                ct_msg(lang, CT_M_STATUS)};
+    return w;
 }
+
+static void num(double v, ct_lang lang, char *buf, size_t size) { ct_lang_number(lang, v, buf, size); }
 
 /* Task-like units (a level below the root that is not an administrative
  * level, such as Hà Nội's `task`): their completion metric per period, and
  * who is late against an even pace from the plan's start to its horizon. */
 void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang lang)
 {
-    const twords *w = lang == CT_PLOT_EN ? &tw_en : &tw_vi;
+    const twords words = words_of(lang), *w = &words;
     const ct_series *s = pp->s;
     const ct_plan *plan = pp->plan;
     for (size_t mi = 0; mi < plan->n_metrics; mi++) {
@@ -64,7 +62,7 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 int last = np > 0 ? ct_period_last_month(per[np - 1]) + 1 : start;
                 double pace = end > start ? 100.0 * (last - start) / (end - start) : 100;
                 if (pace > 100) pace = 100;
-                num(pace, exp, sizeof exp);
+                num(pace, lang, exp, sizeof exp);
                 snprintf(buf, sizeof buf, "%s %s%%", w->expected, exp);
                 snprintf(intro, sizeof intro, w->tasks_intro, y1, buf);
                 ct_out_puts(o, "<h3>");
@@ -75,8 +73,8 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 ct_out_html(o, w->task);
                 ct_out_puts(o, "</th>");
                 for (int j = 0; j < np; j++) {
-                    char pb[CT_PERIOD_BUF];
-                    ct_period_format(per[j], pb);
+                    char pb[64];
+                    ct_chart_period(per[j], lang, pb, sizeof pb);
                     ct_out_puts(o, "<th>");
                     ct_out_html(o, pb);
                     ct_out_puts(o, "</th>");
@@ -95,7 +93,7 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
             for (int j = 0; j < np; j++) {
                 double v = ct_series_value(s, m, k, per[j]);
                 char b[32];
-                num(v, b, sizeof b);
+                num(v, lang, b, sizeof b);
                 ct_out_puts(o, "<td class=\"num\">");
                 ct_out_html(o, isfinite(v) ? b : "—");
                 ct_out_puts(o, "</td>");

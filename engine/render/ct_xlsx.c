@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../core/ct_lang.h"
+#include "../project/ct_assess.h"
 #include "ct_output.h"
 
 enum { MAX_SHEETS = 256, MAX_COLS = 64, EXCEL_ROWS = 1048576, NAME_BUF = 128 };
@@ -33,6 +35,18 @@ static const struct {
     {"not_applicable", 0xE6E6E6, 0x000000}};
 enum { N_PALETTE = sizeof palette / sizeof *palette };
 
+/* A row behind its target (assess), kept for the sheet of lagging units. */
+typedef struct {
+    char *plan, *indicator, *unit, *level, *status, *period;
+    double target_year, target, latest, gap;
+} lag_row;
+
+/* The cells of the current row that the overview and the lagging sheet read. */
+typedef struct {
+    char plan[128], indicator[128], unit[256], name[256], level[64], status[64], period[32], geography[32];
+    double target_year, target, latest, coverage;
+} row_scratch;
+
 struct ct_xlsx {
     lxw_workbook *wb;
     char *path, *tmp;
@@ -47,29 +61,26 @@ struct ct_xlsx {
     lxw_color_t rule_rgb[16];   /* the colours rules gave, each with its format */
     lxw_format *rule_fmt[16];
     int n_rule_fmt;
+    lxw_format *fmt_int, *fmt_dec, *fmt_pct, *fmt_wrap, *fmt_title;
+    lxw_worksheet *overview;   /* the first sheet: as of when, on which map, coverage, the plans */
+    row_scratch cur_row;
+    lag_row *lag;
+    size_t n_lag, cap_lag;
+    char asof[32], geography[32];
+    double min_coverage;
+    long rows_total;
     int failed;            /* a problem already reported in err */
     char err[256];
 };
 
-static const struct { const char *column, *vi; } headers_vi[] = {
-    {"plan", "Kế hoạch"}, {"indicator", "Chỉ tiêu"}, {"unit", "Mã đơn vị"}, {"unit_name", "Tên đơn vị"},
-    {"name", "Tên đơn vị"}, {"level", "Cấp"}, {"period", "Kỳ"}, {"value", "Giá trị"},
-    {"numerator", "Tử số"}, {"denominator", "Mẫu số"}, {"reported", "Số đơn vị đã báo cáo"},
-    {"expected", "Số đơn vị phải báo cáo"}, {"target_year", "Năm mục tiêu"}, {"target", "Mục tiêu"},
-    {"baseline_period", "Kỳ gốc"}, {"baseline_value", "Giá trị kỳ gốc"}, {"latest_period", "Kỳ gần nhất"},
-    {"latest_value", "Giá trị gần nhất"}, {"observed_rate", "Tốc độ thực tế"},
-    {"required_rate", "Tốc độ cần đạt"}, {"ratio", "Tỷ số tiến độ"}, {"projected", "Dự báo năm mục tiêu"},
-    {"lower", "Cận dưới (95%)"}, {"upper", "Cận trên (95%)"}, {"status", "Tình trạng"},
-    {"note", "Ghi chú"}, {"met_year", "Năm dự kiến đạt"}, {"method", "Phương pháp dự báo"},
-    {"points", "Số năm có số liệu"}, {"probability", "Xác suất đạt"}, {"coverage", "Tỷ lệ báo cáo"},
-    {"geography", "Địa giới"}, {"year", "Năm"}, {"last_period", "Kỳ cuối"}, {"last_value", "Giá trị cuối"},
-    {"valid_from", "Hiệu lực từ"}, {"valid_to", "Hiệu lực đến"}};
 
+/* The headers are the catalogue's COL_ messages (ct_lang.h): English is the column's name. */
 const char *ct_xlsx_header(const char *column, ct_xlsx_lang lang)
 {
     if (lang == CT_XLSX_VI)
-        for (size_t i = 0; i < sizeof headers_vi / sizeof *headers_vi; i++)
-            if (!strcmp(headers_vi[i].column, column)) return headers_vi[i].vi;
+        for (int id = 0; id < CT_M_COUNT; id++)
+            if (!strncmp(ct_msg_name((ct_msg_id)id), "COL_", 4) && !strcmp(ct_msg(CT_LANG_EN, (ct_msg_id)id), column))
+                return ct_msg(CT_LANG_VI, (ct_msg_id)id);
     return column;
 }
 
@@ -179,8 +190,25 @@ ct_xlsx *ct_xlsx_open(const char *path, ct_xlsx_lang lang, ct_diags *d)
     x->other_status = workbook_add_format(x->wb); /* a status set by a Lua rule */
     format_set_pattern(x->other_status, LXW_PATTERN_SOLID);
     format_set_bg_color(x->other_status, 0xF0E442);
+    /* number formats: Excel shows them in the reader's locale (a decimal comma in vi-VN) */
+    x->fmt_int = workbook_add_format(x->wb);
+    format_set_num_format(x->fmt_int, "#,##0");
+    x->fmt_dec = workbook_add_format(x->wb);
+    format_set_num_format(x->fmt_dec, "#,##0.0");
+    x->fmt_pct = workbook_add_format(x->wb);
+    format_set_num_format(x->fmt_pct, "0.0%");
+    x->fmt_wrap = workbook_add_format(x->wb);
+    format_set_text_wrap(x->fmt_wrap);
+    format_set_align(x->fmt_wrap, LXW_ALIGN_VERTICAL_TOP);
+    x->fmt_title = workbook_add_format(x->wb);
+    format_set_bold(x->fmt_title);
+    format_set_font_size(x->fmt_title, 14);
+    x->min_coverage = INFINITY;
+    x->cur_row.target_year = x->cur_row.target = x->cur_row.latest = x->cur_row.coverage = NAN;
     return x;
 }
+
+static ct_lang lang_of(const ct_xlsx *x) { return x->lang == CT_XLSX_EN ? CT_LANG_EN : CT_LANG_VI; }
 
 void ct_xlsx_columns(ct_xlsx *x, const char *const *columns, int n_columns)
 {
@@ -189,6 +217,54 @@ void ct_xlsx_columns(ct_xlsx *x, const char *const *columns, int n_columns)
     x->status_col = -1;
     for (int i = 0; i < x->n_columns; i++)
         if (!strcmp(columns[i], "status")) x->status_col = i;
+    if (!x->overview && !x->failed) {   /* first of the sheets; written at commit */
+        x->overview = workbook_add_worksheet(x->wb, ct_msg(lang_of(x), CT_M_XLSX_OVERVIEW));
+        if (!x->overview) fail(x, "cannot add a sheet", LXW_ERROR_SHEETNAME_ALREADY_USED);
+    }
+}
+
+static int is_one_of(const char *col, const char *const *names)
+{
+    for (; *names; names++)
+        if (!strcmp(col, *names)) return 1;
+    return 0;
+}
+
+/* The number format of a column: whole numbers, fractions 0-1 as percents, values with one decimal. */
+static lxw_format *number_format(const ct_xlsx *x, const char *col)
+{
+    static const char *const ints[] = {"reported", "expected", "target_year", "met_year", "points", "year", NULL};
+    static const char *const pcts[] = {"coverage", "probability", NULL};
+    static const char *const decs[] = {"value", "target", "baseline_value", "latest_value", "projected", "lower",
+                                       "upper", "observed_rate", "required_rate", "last_value", "numerator",
+                                       "denominator", NULL};
+    if (is_one_of(col, ints)) return x->fmt_int;
+    if (is_one_of(col, pcts)) return x->fmt_pct;
+    if (is_one_of(col, decs)) return x->fmt_dec;
+    return NULL;
+}
+
+/* Keeps a cell the overview or the lagging sheet reads. */
+static void scratch_text(ct_xlsx *x, const char *col, const char *text)
+{
+    row_scratch *r = &x->cur_row;
+    struct { const char *name; char *buf; size_t size; } keep[] = {
+        {"plan", r->plan, sizeof r->plan},         {"indicator", r->indicator, sizeof r->indicator},
+        {"unit", r->unit, sizeof r->unit},         {"name", r->name, sizeof r->name},
+        {"level", r->level, sizeof r->level},      {"status", r->status, sizeof r->status},
+        {"latest_period", r->period, sizeof r->period}, {"period", r->period, sizeof r->period},
+        {"geography", r->geography, sizeof r->geography}};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (!strcmp(col, keep[i].name)) snprintf(keep[i].buf, keep[i].size, "%s", text ? text : "");
+}
+
+static void scratch_number(ct_xlsx *x, const char *col, double v)
+{
+    row_scratch *r = &x->cur_row;
+    if (!strcmp(col, "target_year")) r->target_year = v;
+    else if (!strcmp(col, "target")) r->target = v;
+    else if (!strcmp(col, "latest_value")) r->latest = v;
+    else if (!strcmp(col, "coverage")) r->coverage = v;
 }
 
 /* The sheet of a plan, added with its header row on first use. */
@@ -245,8 +321,10 @@ void ct_xlsx_text(ct_xlsx *x, const char *text)
     if (x->col == 0 && x->n_columns > 0 && !strcmp(x->columns[0], "plan") && !x->failed)
         x->cur = sheet_for(x, text ? text : "");
     int c = cell(x);
+    if (c >= 0) scratch_text(x, x->columns[c], text);
     if (c < 0 || !text || !*text) return;
     lxw_format *f = NULL;
+    if (!strcmp(x->columns[c], "note")) f = x->fmt_wrap;
     if (c == x->status_col) {
         f = x->other_status;
         for (int i = 0; i < N_PALETTE; i++)
@@ -254,7 +332,7 @@ void ct_xlsx_text(ct_xlsx *x, const char *text)
     }
     lxw_error e = worksheet_write_string(x->cur->ws, x->cur->row, (lxw_col_t)c, text, f);
     if (e) fail(x, "cannot write a cell", e);
-    widen(x->cur, c, text_width(text));
+    widen(x->cur, c, f == x->fmt_wrap && text_width(text) > 60 ? 60 : text_width(text));
 }
 
 /* The format of a rule's colour, made on first use (past 16 colours: the "other" one). */
@@ -279,6 +357,7 @@ void ct_xlsx_status(ct_xlsx *x, const char *code, const char *label, const char 
 {
     if (!colour || x->col != x->status_col) { ct_xlsx_text(x, label ? label : code); return; }
     int c = cell(x);
+    if (c >= 0) scratch_text(x, x->columns[c], code);
     if (c < 0 || !code || !*code) return;
     const char *text = label ? label : code;
     lxw_error e = worksheet_write_string(x->cur->ws, x->cur->row, (lxw_col_t)c, text, rule_format(x, colour));
@@ -289,24 +368,178 @@ void ct_xlsx_status(ct_xlsx *x, const char *code, const char *label, const char 
 void ct_xlsx_number(ct_xlsx *x, double v)
 {
     int c = cell(x);
+    if (c >= 0) scratch_number(x, x->columns[c], v);
     if (c < 0 || !isfinite(v)) return;
-    /* the number the CSV prints (up to 6 decimals), so that both say the same */
+    /* the number the CSV prints (up to 6 decimals), so that both say the same; shown by its column's format */
     char buf[48];
     size_t n = ct_out_format_number(v, buf);
-    lxw_error e = worksheet_write_number(x->cur->ws, x->cur->row, (lxw_col_t)c, strtod(buf, NULL), NULL);
+    lxw_error e = worksheet_write_number(x->cur->ws, x->cur->row, (lxw_col_t)c, strtod(buf, NULL),
+                                         number_format(x, x->columns[c]));
     if (e) fail(x, "cannot write a cell", e);
     widen(x->cur, c, (double)n);
 }
 
+/* The gap of a row behind its target: how far the latest value is from it. */
+static double row_gap(const row_scratch *r) { return fabs(r->target - r->latest); }
+
+static int behind(const char *st)
+{
+    return !strcmp(st, "not_achieved") || !strcmp(st, "off_track") || !strcmp(st, "deteriorating") ||
+           !strcmp(st, "at_risk");
+}
+
 void ct_xlsx_end_row(ct_xlsx *x)
 {
-    if (x->cur && !x->failed) x->cur->row++;
+    row_scratch *r = &x->cur_row;
+    if (x->cur && !x->failed) {
+        x->cur->row++;
+        x->rows_total++;
+        if (r->period[0] && strcmp(r->period, x->asof) > 0) snprintf(x->asof, sizeof x->asof, "%s", r->period);
+        if (r->geography[0]) snprintf(x->geography, sizeof x->geography, "%s", r->geography);
+        if (isfinite(r->coverage) && r->coverage < x->min_coverage) x->min_coverage = r->coverage;
+        if (x->status_col >= 0 && behind(r->status) && isfinite(r->target) && isfinite(r->latest)) {
+            if (x->n_lag == x->cap_lag) {
+                size_t nc = x->cap_lag ? x->cap_lag * 2 : 256;
+                lag_row *p = realloc(x->lag, nc * sizeof *p);
+                if (!p) { fail(x, "out of memory", LXW_ERROR_MEMORY_MALLOC_FAILED); goto done; }
+                x->lag = p;
+                x->cap_lag = nc;
+            }
+            lag_row *l = &x->lag[x->n_lag];
+            *l = (lag_row){strdup(r->plan), strdup(r->indicator), strdup(r->name[0] ? r->name : r->unit),
+                           strdup(r->level), strdup(r->status), strdup(r->period), r->target_year, r->target, r->latest,
+                           row_gap(r)};
+            if (!l->plan || !l->indicator || !l->unit || !l->level || !l->status || !l->period) {
+                free(l->plan); free(l->indicator); free(l->unit); free(l->level); free(l->status); free(l->period);
+                fail(x, "out of memory", LXW_ERROR_MEMORY_MALLOC_FAILED);
+            } else x->n_lag++;
+        }
+    }
+done:
+    memset(r, 0, sizeof *r);
+    r->target_year = r->target = r->latest = r->coverage = NAN;
     x->col = 0;
+}
+
+/* A period code ("2025S1") in words; anything else as it is. */
+static void period_words(ct_lang lang, const char *p, char *buf, size_t size)
+{
+    int y = 0;
+    char t = 0, extra = 0;
+    int sub = 0;
+    if (sscanf(p, "%4d%c%1d%c", &y, &t, &sub, &extra) == 3 && (t == 'S' || t == 'Q') && sub >= 1)
+        ct_lang_period(lang, y, t == 'S' ? 6 : 3, sub - 1, buf, size);
+    else if (sscanf(p, "%4d%c", &y, &extra) == 1 && strlen(p) == 4) ct_lang_period(lang, y, 12, 0, buf, size);
+    else snprintf(buf, size, "%s", p);
+}
+
+static int by_lag(const void *a, const void *b)
+{
+    const lag_row *x = a, *y = b;
+    int c = strcmp(x->plan, y->plan);
+    if (!c) c = strcmp(x->indicator, y->indicator);
+    if (!c && x->target_year != y->target_year) c = x->target_year < y->target_year ? -1 : 1;
+    if (!c && x->gap != y->gap) c = x->gap < y->gap ? 1 : -1;
+    return c;
+}
+
+/* The first sheet: what the workbook is, as of when, on which map, with what coverage, and its plans. */
+static void write_overview(ct_xlsx *x)
+{
+    lxw_worksheet *ws = x->overview;
+    ct_lang lang = lang_of(x);
+    char buf[128];
+    unsigned row = 0;
+    worksheet_write_string(ws, row++, 0, ct_msg(lang, CT_M_XLSX_TITLE), x->fmt_title);
+    row++;
+    if (x->asof[0]) {
+        period_words(lang, x->asof, buf, sizeof buf);
+        worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_AS_OF), x->header);
+        worksheet_write_string(ws, row++, 1, buf, NULL);
+    }
+    if (x->geography[0]) {
+        if (!strcmp(x->geography, "as-reported")) snprintf(buf, sizeof buf, "%s", ct_msg(lang, CT_M_GEOGRAPHY_AS_REPORTED));
+        else period_words(lang, x->geography, buf, sizeof buf);
+        worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_GEOGRAPHY), x->header);
+        worksheet_write_string(ws, row++, 1, buf, NULL);
+    }
+    if (isfinite(x->min_coverage)) {
+        worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_XLSX_MIN_COVERAGE), x->header);
+        worksheet_write_number(ws, row++, 1, x->min_coverage, x->fmt_pct);
+    }
+    row++;
+    worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_XLSX_SHEET), x->header);
+    worksheet_write_string(ws, row, 1, ct_msg(lang, CT_M_XLSX_ROWS), x->header);
+    if (x->status_col >= 0) worksheet_write_string(ws, row, 2, ct_msg(lang, CT_M_XLSX_BEHIND), x->header);
+    row++;
+    for (int i = 0; i < x->n_sheets; i++) {
+        size_t nb = 0;
+        for (size_t k = 0; k < x->n_lag; k++) nb += !strcmp(x->lag[k].plan, x->sheets[i].plan);
+        worksheet_write_string(ws, row, 0, x->sheets[i].name, NULL);
+        worksheet_write_number(ws, row, 1, (double)(x->sheets[i].row - 1), x->fmt_int);
+        if (x->status_col >= 0) worksheet_write_number(ws, row, 2, (double)nb, x->fmt_int);
+        row++;
+    }
+    row++;
+    if (x->status_col >= 0) {   /* the legend: each status code the sheets hold, in words */
+        worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_XLSX_STATUS_CODE), x->header);
+        worksheet_write_string(ws, row++, 1, ct_msg(lang, CT_M_STATUS), x->header);
+        for (int i = 0; i < N_PALETTE; i++) {
+            worksheet_write_string(ws, row, 0, palette[i].status, x->status_fmt[i]);
+            worksheet_write_string(ws, row++, 1, ct_assess_status_label(palette[i].status, lang), NULL);
+        }
+    }
+    worksheet_set_column(ws, 0, 0, 34, NULL);
+    worksheet_set_column(ws, 1, 2, 28, NULL);
+}
+
+/* The sheet of the rows behind their target, per plan and indicator, the furthest first. */
+static void write_lagging(ct_xlsx *x)
+{
+    ct_lang lang = lang_of(x);
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, ct_msg(lang, CT_M_LAGGING_SHEET));
+    if (!ws) { fail(x, "cannot add a sheet", LXW_ERROR_SHEETNAME_ALREADY_USED); return; }
+    qsort(x->lag, x->n_lag, sizeof *x->lag, by_lag);
+    const ct_msg_id heads[] = {CT_M_PLANS, CT_M_INDICATOR, CT_M_UNIT, CT_M_XLSX_LEVEL, CT_M_TARGET, CT_M_XLSX_TARGET_YEAR,
+                               CT_M_LATEST, CT_M_XLSX_PERIOD, CT_M_XLSX_GAP, CT_M_STATUS};
+    const double widths[] = {24, 30, 28, 10, 10, 10, 10, 22, 12, 18};
+    for (int c = 0; c < (int)(sizeof heads / sizeof *heads); c++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)c, ct_msg(lang, heads[c]), x->header);
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    }
+    for (size_t k = 0; k < x->n_lag && k + 1 < EXCEL_ROWS; k++) {
+        const lag_row *l = &x->lag[k];
+        lxw_row_t r = (lxw_row_t)(k + 1);
+        char pw[64];
+        worksheet_write_string(ws, r, 0, l->plan, NULL);
+        worksheet_write_string(ws, r, 1, l->indicator, NULL);
+        worksheet_write_string(ws, r, 2, l->unit, NULL);
+        worksheet_write_string(ws, r, 3, lang == CT_LANG_EN ? l->level :
+                                         !strcmp(l->level, "province") ? "tỉnh" : !strcmp(l->level, "district") ? "huyện" :
+                                         !strcmp(l->level, "commune") ? "xã" : !strcmp(l->level, "national") ? "toàn quốc" : l->level, NULL);
+        worksheet_write_number(ws, r, 4, l->target, x->fmt_dec);
+        worksheet_write_number(ws, r, 5, l->target_year, x->fmt_int);
+        worksheet_write_number(ws, r, 6, l->latest, x->fmt_dec);
+        period_words(lang, l->period, pw, sizeof pw);
+        worksheet_write_string(ws, r, 7, pw, NULL);
+        worksheet_write_number(ws, r, 8, l->gap, x->fmt_dec);
+        lxw_format *f = x->other_status;
+        for (int i = 0; i < N_PALETTE; i++)
+            if (!strcmp(l->status, palette[i].status)) f = x->status_fmt[i];
+        worksheet_write_string(ws, r, 9, ct_assess_status_label(l->status, lang), f);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    worksheet_autofilter(ws, 0, 0, x->n_lag ? (lxw_row_t)x->n_lag : 1, 9);
 }
 
 static void free_sheets(ct_xlsx *x)
 {
     for (int i = 0; i < x->n_sheets; i++) free(x->sheets[i].plan);
+    for (size_t k = 0; k < x->n_lag; k++) {
+        lag_row *l = &x->lag[k];
+        free(l->plan); free(l->indicator); free(l->unit); free(l->level); free(l->status); free(l->period);
+    }
+    free(x->lag);
     free(x->path);
     free(x->tmp);
     free(x);
@@ -322,7 +555,11 @@ ct_status ct_xlsx_commit(ct_xlsx *x, ct_diags *d)
         worksheet_freeze_panes(sh->ws, 1, 0);
         if (x->n_columns > 0)
             worksheet_autofilter(sh->ws, 0, 0, sh->row > 1 ? sh->row - 1 : 1, (lxw_col_t)(x->n_columns - 1));
+        for (int c = 0; c < x->n_columns; c++)   /* a note wraps in a column of its own width */
+            if (!strcmp(x->columns[c], "note")) worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, 60, x->fmt_wrap);
     }
+    if (!x->failed && x->overview) write_overview(x);
+    if (!x->failed && x->status_col >= 0) write_lagging(x);
     lxw_error e = workbook_close(x->wb);
     x->wb = NULL;
     ct_status st = CT_OK;

@@ -3,7 +3,8 @@
 # small plan with hostile strings: every chart is written with a valid
 # PNG/SVG/PDF signature, every .gp re-renders its chart with plain gnuplot
 # from another folder, a broken theme or gnuplot is reported (exit 1), and
-# the report references only files that exist.
+# the report is one file (every chart inline, no reference outside it), in
+# Vietnamese throughout (scan_words.py), with its lagging units and summary.
 # usage: run_plot.sh CHITIEU SOURCE_DIR
 set -u
 bin=$1
@@ -99,17 +100,17 @@ printf 'code,name,level,parent\n01,"Tỉnh ""A"" <i>",province,\n011,Huyện $B\
 { echo unit,period,metric,value
   for y in 2015 2016 2017; do echo 01101,$y,is_clean,1; echo 01102,$y,is_clean,0; echo 01201,$y,is_clean,1; done; } \
   >"$tmp/h/data/observations.csv"
-(cd "$tmp/h" && "$bin" report plan.yaml --data data --out rep >"$tmp/out" 2>"$tmp/err")
+(cd "$tmp/h" && "$bin" report plan.yaml --data data --out rep --charts-dir rep/charts >"$tmp/out" 2>"$tmp/err")
 rc=$?
 [ $rc -eq 0 ] || { say "hostile report: exit $rc"; cat "$tmp/err"; }
 [ -e "$tmp/h/pwned" ] && say "a title ran a command"
 grep -q '<script>alert' "$tmp/h/rep/index.html" && say "report: <script> not escaped"
 grep -q '&lt;script&gt;alert' "$tmp/h/rep/index.html" || say "report: escaped title missing"
-for f in "$tmp/h/rep/hostile/clean_pct/01.svg" "$tmp/h/rep/hostile/clean_pct/01-district.svg" "$tmp/h/rep/hostile/status.svg"; do
+for f in "$tmp/h/rep/charts/hostile/clean_pct/01.svg" "$tmp/h/rep/charts/hostile/clean_pct/01-district.svg" "$tmp/h/rep/charts/hostile/status.svg"; do
   sig_ok "$f" svg || say "hostile: $f"
 done
 
-# 6. the report: offline, only existing files, both languages
+# 6. the report: one file, offline, both languages
 for lang in vi en; do
   rep=$tmp/rep_$lang
   lv=; [ $lang = en ] && lv="--level province"
@@ -121,13 +122,13 @@ for lang in vi en; do
   grep -Eq '(src|href)="(https?:)?//' "$html" && say "report has external references"
   grep -q '@media print' "$html" || say "report: no print CSS"
   grep -q 'name="viewport"' "$html" || say "report: no viewport"
-  grep -o -E '(src|href)="[^"#][^"]*"' "$html" | sed -E 's/^(src|href)="//; s/"$//' | sort -u >"$tmp/refs"
-  [ -s "$tmp/refs" ] || say "report references no charts"
-  while IFS= read -r ref; do
-    ref=$(printf '%s' "$ref" | sed 's/&amp;/\&/g')
-    [ -f "$rep/$ref" ] || say "report references missing $ref"
-  done <"$tmp/refs"
+  grep -Eq '(src|href)="[^"#]' "$html" && say "report --lang $lang: a reference outside the page"
+  [ "$(ls -A "$rep")" = "index.html" ] || say "report --lang $lang: more than one file: $(ls -A "$rep" | head -5)"
+  [ "$(grep -c '<svg' "$html")" -gt 20 ] || say "report --lang $lang: charts not inline"
+  grep -q '<title>Gnuplot</title>' "$html" && say "report --lang $lang: a chart titled Gnuplot"
+  grep -q 'counter(page)' "$html" || say "report --lang $lang: no page numbers in print"
 done
+python3 tests/plot/scan_words.py "$tmp/rep_vi/index.html" >"$tmp/scan" || { say "report vi: English words or raw codes"; head -20 "$tmp/scan"; }
 grep -q 'Đúng tiến độ' "$tmp/rep_vi/index.html" || say "report vi: status words"
 grep -q 'On track' "$tmp/rep_en/index.html" || say "report en: status words"
 grep -q 'Thanh Hóa' "$tmp/rep_vi/index.html" || say "report: unit names"
@@ -135,19 +136,29 @@ grep -q 'Thanh Hóa' "$tmp/rep_vi/index.html" || say "report: unit names"
 # 7. one province from the shared folder: only the charts its page shows, in
 # Vietnamese throughout, with its period; every chart it draws is referenced
 rep=$tmp/rep_th
-"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --out "$rep" >/dev/null 2>"$tmp/err" \
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --out "$rep" --charts-dir "$rep" \
+  --agency "Sở Lao động - Thương binh và Xã hội" --doc-number "12/BC-SLĐTBXH" --date 2026-12-06 >/dev/null 2>"$tmp/err" \
   || { say "report --unit 38: failed"; head -3 "$tmp/err"; }
 html=$rep/index.html
-n_svg=$(find "$rep" -name '*.svg' | wc -l)
-n_ref=$(grep -o -E 'src="[^"]*\.svg"' "$html" | sort -u | wc -l)
-[ "$n_svg" -gt 0 ] && [ "$n_svg" -eq "$n_ref" ] || say "report --unit 38: $n_svg charts drawn, $n_ref shown"
+n_svg=$(grep -c '<svg' "$html")
+[ "$n_svg" -gt 0 ] || say "report --unit 38: no chart inline"
 [ "$n_svg" -le 40 ] || say "report --unit 38: $n_svg charts for one province"
-[ -d "$rep/national-2021-2025" ] && say "report --unit 38: a plan not given"
-grep -q 'Thanh Hóa (tỉnh 38)' "$html" || say "report --unit 38: unit label in Vietnamese"
-grep -q '(province 38)' "$html" && say "report --unit 38: English unit label"
+grep -q 'national-2021-2025\|Quyết định số 1629' "$html" && say "report --unit 38: a plan not given"
+grep -q '<h1>Báo cáo tiến độ thực hiện chỉ tiêu — Thanh Hóa</h1>' "$html" || say "report --unit 38: not titled with its unit"
+grep -q '(tỉnh 38)\|(province 38)' "$html" && say "report --unit 38: a unit code in a sentence"
+python3 tests/plot/scan_words.py "$html" >"$tmp/scan" || { say "report --unit 38: English words or raw codes"; head -20 "$tmp/scan"; }
+grep -q 'Các đơn vị chậm so với mục tiêu' "$html" || say "report --unit 38: no lagging units"
+grep -q '<section id="summary">' "$html" || say "report --unit 38: no summary page"
+grep -q 'Cần đôn đốc' "$html" || say "report --unit 38: no units to follow up"
+grep -q 'giảm 50% (≤ 266,5)' "$html" || say "report --unit 38: the plan's words of a reduction target"
+grep -q 'giữ vững mức năm cơ sở' "$html" || say "report --unit 38: the plan's words of a maintain target"
 grep -q 'target year passed' "$html" && say "report --unit 38: English notes"
 grep -q 'Số liệu đến' "$html" || say "report --unit 38: no as-of period"
 grep -q 'Mục tiêu đã đến hạn' "$html" || say "report --unit 38: evaluations not apart"
+grep -q 'Số: 12/BC-SLĐTBXH' "$html" || say "report --unit 38: no document number"
+grep -q 'ngày 6 tháng 12 năm 2026' "$html" || say "report --unit 38: the date not in words"
+grep -q 'Sở Lao động - Thương binh và Xã hội' "$html" || say "report --unit 38: no agency"
+[ -f "$rep/thanh-hoa-2016-2020/status.gp" ] || say "report --charts-dir: the scripts not kept"
 grep -q '<table><thead><tr><th>[^<]*</th></tr></thead><tbody>\s*</tbody>' "$html" && say "report --unit 38: an empty table"
 "$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 01 --out "$tmp/rep_none" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] || say "report --unit of another province: not an error"
@@ -192,7 +203,7 @@ sed -n '/^\$obs << EOD/,/^EOD/p' "$tmp/g/out/gap/cases/01.gp" | tr '\n' '|' | gr
 
 # 8. a report before the data begin: every chart still renders and says so
 "$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --as-of 2014 --out "$tmp/rep_early" \
-  >/dev/null 2>"$tmp/err" || { say "report --as-of 2014: failed"; head -3 "$tmp/err"; }
+  --charts-dir "$tmp/rep_early" >/dev/null 2>"$tmp/err" || { say "report --as-of 2014: failed"; head -3 "$tmp/err"; }
 grep -q 'chưa có số liệu' "$tmp/rep_early/thanh-hoa-2016-2020/clean_communes_pct/38.svg" || say "empty chart: no word"
 
 # 9. rules reach the report: a rule's own status and note
@@ -202,7 +213,7 @@ assess_rule("review", {indicators = {"clean_communes_pct"}}, function(a)
 end)
 LUA
 "$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 38 --rules "$tmp/rule.lua" --out "$tmp/rep_rule" \
-  >/dev/null 2>"$tmp/err" || { say "report --rules: failed"; head -3 "$tmp/err"; }
+  --charts-dir "$tmp/rep_rule" >/dev/null 2>"$tmp/err" || { say "report --rules: failed"; head -3 "$tmp/err"; }
 grep -q 'xem_xet_lai' "$tmp/rep_rule/index.html" || say "report --rules: the rule's status is not shown"
 grep -q 'ghi chú của quy tắc' "$tmp/rep_rule/index.html" || say "report --rules: the rule's note is not shown"
 grep -q 'c_other' "$tmp/rep_rule/thanh-hoa-2016-2020/status.gp" || say "report --rules: the rule's colour not on the chart"
@@ -220,6 +231,35 @@ grep -q '01T04</span></td><td class="num">20</td><td class="num">70</td><td clas
 grep -q '01T01</span></td><td class="num">50</td><td class="num">100</td><td>Đúng hạn</td>' "$html" \
   || say "report ha-noi: 01T01 not on time at 50 % and 100 %"
 grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
+
+# 10b. a batch: one report per province and an index; each the same page as that
+# unit's own report (but for the ids that keep its charts apart)
+SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --each province --out "$tmp/each" >"$tmp/out" 2>"$tmp/err" \
+  || { say "report --each province: failed"; head -3 "$tmp/err"; }
+grep -q '5 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")"
+for c in 01 25 38 92 93; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
+[ "$(ls -A "$tmp/each" | wc -l)" -eq 6 ] || say "report --each: files left: $(ls -A "$tmp/each")"
+for c in 01 25 38 92 93; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
+SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --unit 38 --out "$tmp/each38" >/dev/null 2>&1
+sed 's/c[0-9]*-/c-/g; s/fig-38-/fig-/g' "$tmp/each/38.html" >"$tmp/a.html"
+sed 's/c[0-9]*-/c-/g' "$tmp/each38/index.html" >"$tmp/b.html"
+cmp -s "$tmp/a.html" "$tmp/b.html" || { say "report --each: 38.html differs from --unit 38"; diff "$tmp/a.html" "$tmp/b.html" | head -5; }
+"$bin" report indicators/*.yaml --data data --each nosuchlevel --out "$tmp/each2" >/dev/null 2>&1
+[ $? -eq 2 ] || say "report --each with an unknown level: not a usage error"
+
+# 11. PDF: through headless Chromium where it is installed; a clear error where it is not
+CHITIEU_CHROMIUM=/nonexistent/chromium "$bin" report indicators/ha-noi-2024.yaml --data data --unit 01 --format pdf \
+  --out "$tmp/rep_nopdf" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || say "report --format pdf without a browser: not an error"
+grep -q 'chromium' "$tmp/err" || say "report --format pdf without a browser: the message does not name chromium"
+"$bin" report indicators/ha-noi-2024.yaml --data data --format docx --out "$tmp/rep_docx" >/dev/null 2>&1
+[ $? -eq 2 ] || say "report --format docx: not a usage error"
+if command -v chromium >/dev/null 2>&1; then
+  "$bin" report indicators/ha-noi-2024.yaml --data data --unit 01 --format pdf --out "$tmp/rep_pdf" >/dev/null 2>"$tmp/err" \
+    || { say "report --format pdf: failed"; head -3 "$tmp/err"; }
+  [ "$(head -c 5 "$tmp/rep_pdf/index.pdf" 2>/dev/null)" = "%PDF-" ] || say "report --format pdf: no PDF"
+  [ "$(ls -A "$tmp/rep_pdf")" = "index.pdf" ] || say "report --format pdf: left files behind: $(ls -A "$tmp/rep_pdf")"
+fi
 
 [ $fail -eq 0 ] && echo ok
 exit $fail

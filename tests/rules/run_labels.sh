@@ -22,8 +22,8 @@ assess_rule("conditional", function(a)
 end)
 LUA
 plan=indicators/thanh-hoa-2016-2020.yaml
-"$bin" report $plan --data data --out "$tmp/vi" --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report vi"
-"$bin" report $plan --data data --out "$tmp/en" --lang en --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report en"
+"$bin" report $plan --data data --out "$tmp/vi" --charts-dir "$tmp/vi" --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report vi"
+"$bin" report $plan --data data --out "$tmp/en" --charts-dir "$tmp/en" --lang en --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "report en"
 grep -q 'style="background:#2a9d8f;color:#fff">Đạt có điều kiện</span>' "$tmp/vi/index.html" || fail "row chip (vi)"
 grep -q 'style="background:#2a9d8f;color:#fff">[0-9]* Đạt có điều kiện</span>' "$tmp/vi/index.html" || fail "count chip (vi)"
 grep -q '>Achieved, conditionally</span>' "$tmp/en/index.html" || fail "row chip (en)"
@@ -39,7 +39,7 @@ grep -q ',dat_co_dieu_kien,' "$tmp/a.csv" || fail "the CSV keeps the code"
 if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
   /usr/bin/python3 - "$tmp/a.xlsx" <<'PY' || fail "workbook status cells"
 import sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).active
+ws = openpyxl.load_workbook(sys.argv[1])["thanh-hoa-2016-2020"]
 head = [c.value for c in ws[1]]
 col = head.index("Tình trạng") + 1
 cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]

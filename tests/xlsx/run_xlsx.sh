@@ -47,9 +47,14 @@ def compare(csv_path, xlsx_path, first_header, text_cols, number_cols):
     plans = []
     for r in body:
         if r[0] not in plans: plans.append(r[0])
-    if wb.sheetnames != plans: bad(xlsx_path, "sheets", wb.sheetnames, "expected", plans)
+    # the first sheet is the overview; an assessment's last one the lagging units
+    extra = ["Tổng quan", "Overview", "Đơn vị chậm", "Lagging units"]
+    names = [n for n in wb.sheetnames if n not in extra]
+    if names != plans: bad(xlsx_path, "sheets", wb.sheetnames, "expected", plans)
+    if wb.sheetnames[0] not in ("Tổng quan", "Overview"): bad(xlsx_path, "first sheet", wb.sheetnames[0])
     seen_fill = set()
     for ws in wb.worksheets:
+        if ws.title in extra: continue
         want = [r for r in body if r[0] == ws.title]
         got = list(ws.iter_rows(values_only=True))
         if got[0][0] != first_header: bad(ws.title, "header", got[0][0], "expected", first_header)
@@ -88,7 +93,34 @@ if len(seen) < 3: bad("fewer than 3 statuses were coloured:", seen)
 compare(f"{tmp}/a-en.csv", f"{tmp}/a-en.xlsx", "plan", {"unit", "status"}, {"target", "latest_value"})
 compare(f"{tmp}/c.csv", f"{tmp}/c.xlsx", "Kế hoạch", {"plan", "indicator", "unit", "level", "period"},
         {"value", "numerator", "denominator", "reported", "expected"})
-hdr = [c.value for c in openpyxl.load_workbook(f"{tmp}/a.xlsx").worksheets[0][1]]
+wb = openpyxl.load_workbook(f"{tmp}/a.xlsx")
+hdr = [c.value for c in wb.worksheets[1][1]]
+# number formats: whole numbers, one decimal, fractions as percents; notes wrap
+ws = wb.worksheets[1]
+col = {c.value: c.column for c in ws[1]}
+fmt = lambda name: ws.cell(row=2, column=col[name]).number_format
+if fmt("Năm mục tiêu") != "#,##0": bad("target_year format", fmt("Năm mục tiêu"))
+if fmt("Mục tiêu") != "#,##0.0": bad("target format", fmt("Mục tiêu"))
+for r in range(2, ws.max_row + 1):
+    c = ws.cell(row=r, column=col["Tỷ lệ báo cáo"])
+    if c.value is not None:
+        if c.number_format != "0.0%": bad("coverage format", c.number_format)
+        break
+if not ws.cell(row=2, column=col["Ghi chú"]).alignment.wrap_text: bad("notes do not wrap")
+ov = wb["Tổng quan"]
+texts = [c.value for row in ov.iter_rows() for c in row if isinstance(c.value, str)]
+for w in ("Số liệu đến", "Địa giới hành chính", "Tỷ lệ báo cáo thấp nhất", "thanh-hoa-2016-2020", "Đạt", "Không đạt"):
+    if w not in texts: bad("overview lacks", w, texts[:20])
+if "năm 2019" not in texts: bad("overview: as-of not in words", texts[:8])
+lag = wb["Đơn vị chậm"]
+rows = list(lag.iter_rows(values_only=True))
+if len(rows) < 10: bad("lagging sheet: only", len(rows), "rows")
+if rows and rows[0][:3] != ("Kế hoạch", "Chỉ tiêu", "Đơn vị"): bad("lagging sheet header", rows[0])
+words = {r[9] for r in rows[1:]}
+if not words <= {"Không đạt", "Chậm tiến độ", "Đang xấu đi", "Có nguy cơ chậm"}: bad("lagging statuses", words)
+# ranked: within a plan, indicator and target year, the largest gap first
+for a, b in zip(rows[1:], rows[2:]):
+    if a[:2] == b[:2] and a[5] == b[5] and a[8] < b[8] - 1e-9: bad("lagging rows not ranked", a, b); break
 for w in ("Mã đơn vị", "Mục tiêu", "Tình trạng", "Ghi chú"):
     if w not in hdr: bad("Vietnamese header lacks", w, hdr)
 sys.exit(0 if ok else 1)
@@ -105,7 +137,7 @@ cp -r scripts "$tmp/scripts"
   2>"$tmp/err" || { fail "assess with a long plan id"; cat "$tmp/err"; }
 $py -c "
 import openpyxl, sys
-n = openpyxl.load_workbook('$tmp/long.xlsx').sheetnames[0]
+n = openpyxl.load_workbook('$tmp/long.xlsx').sheetnames[1]
 sys.exit(0 if n == 'thanh-hoa-2016-2020-phong-chong' else print('sheet name', repr(n)) or 1)" || fail "long sheet name"
 
 # Usage and failures: no -o; a folder that does not exist.
