@@ -1,6 +1,7 @@
 #include "ct_dhis2_in.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ void ct_dhis2_init(ct_dhis2_import *im)
     ct_strmap_init(&im->obs_key);
     ct_strmap_init(&im->src_key);
     ct_strmap_init(&im->metric_ix);
+    ct_strmap_init(&im->metric_names);
+    ct_strmap_init(&im->null_seen);
 }
 
 void ct_dhis2_free(ct_dhis2_import *im)
@@ -39,11 +42,16 @@ void ct_dhis2_free(ct_dhis2_import *im)
     ct_strmap_free(&im->src_key);
     free(im->srcs);
     ct_strmap_free(&im->metric_ix);
+    ct_strmap_free(&im->metric_names);
+    ct_strmap_free(&im->null_seen);
+    free(im->nulls);
+    free(im->key);
+    free(im->pages.seen);
     ct_arena_free(&im->arena);
     memset(im, 0, sizeof *im);
 }
 
-size_t ct_dhis2_unplaced(const ct_dhis2_import *im)
+size_t ct_dhis2_n_unplaced(const ct_dhis2_import *im)
 {
     size_t n = 0;
     for (int i = 0; i < CT_DHIS2_N_REASONS; i++) n += im->n_unplaced[i];
@@ -109,35 +117,88 @@ int ct_dhis2_period_in(const char *s, char out[16], const char **type)
     return -2;
 }
 
-/* "2016-01-01T00:00:00.000" -> "2016-01"; "" when s is NULL; NULL when bad. */
-static const char *date_month(ct_dhis2_import *im, const char *s)
+/* ---- keys ---- */
+
+/* The n parts joined by \x1f into im->key (grown as needed); its length, or
+ * (size_t)-1 when out of memory. Keys have no fixed size: two long codes
+ * never collide in a cut key. */
+static size_t make_key(ct_dhis2_import *im, int n, const char *const *parts)
 {
-    if (!s || !*s) return "";
-    if (strlen(s) < 7 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2)) return NULL;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    if (m < 1 || m > 12) return NULL;
-    return dup(im, s, 7);
+    size_t len = 0;
+    for (int i = 0; i < n; i++) len += strlen(parts[i]) + 1;
+    if (len + 1 > im->key_cap) {
+        size_t cap = len + 64;
+        char *k = realloc(im->key, cap);
+        if (!k) return (size_t)-1;
+        im->key = k;
+        im->key_cap = cap;
+    }
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(parts[i]);
+        if (i) im->key[at++] = '\x1f';
+        memcpy(im->key + at, parts[i], l);
+        at += l;
+    }
+    im->key[at] = '\0';
+    return at;
 }
 
-/* ---- the map ---- */
+/* ---- option combos and the map ---- */
 
-static int is_default_combo(const char *s)
+/* The default combo: absent or empty, DHIS2's usual id and code, and the id,
+ * code and name the metadata gave for the combo named "default". A null
+ * combo is not the default (see combo_text). */
+static int is_default_combo(const ct_dhis2_import *im, const char *s)
 {
-    return !s || !*s || !strcmp(s, "HllvX50cXC0") || !strcmp(s, "default");
+    if (!s || !*s || !strcmp(s, "HllvX50cXC0") || !strcmp(s, "default")) return 1;
+    for (size_t i = 0; i < im->n_default_ids; i++)
+        if (!strcmp(s, im->default_ids[i])) return 1;
+    return 0;
 }
 
-/* "de\x1fcombo" with the default combo written as "". */
-static size_t map_key(char *buf, size_t size, const char *de, const char *coc)
+/* A combo as the map's keys write it: "" for the default, "null" for a
+ * combo given as null, else its text. */
+static const char *combo_text(const ct_dhis2_import *im, const char *s, int is_null)
 {
-    int n = snprintf(buf, size, "%s\x1f%s", de, is_default_combo(coc) ? "" : coc);
-    return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+    if (is_null) return "null";
+    return is_default_combo(im, s) ? "" : s;
 }
 
 static const char *field_dup(ct_dhis2_import *im, ct_field f)
 {
-    while (f.len && isspace((unsigned char)f.ptr[0])) { f.ptr++; f.len--; }
-    while (f.len && isspace((unsigned char)f.ptr[f.len - 1])) f.len--;
+    f = ct_field_trim(f);
     return dup(im, f.ptr, f.len);
+}
+
+int ct_dhis2_metric_name(const char *code, char *out, size_t size)
+{
+    size_t n = 0;
+    if (size < 4) { if (size) out[0] = '\0'; return 1; }
+    if (!isalpha((unsigned char)code[0])) { out[n++] = 'm'; out[n++] = '_'; }
+    int gap = 0;
+    for (const char *c = code; *c && n + 2 < size; c++) {
+        if (isalnum((unsigned char)*c) || *c == '_') {
+            if (gap && n > 0 && out[n - 1] != '_') out[n++] = '_';
+            gap = 0;
+            out[n++] = *c;
+        } else {
+            gap = 1;
+        }
+    }
+    if (gap && n > 0 && out[n - 1] != '_' && n + 1 < size) out[n++] = '_';
+    while (n > 2 && out[n - 1] == '_' && out[n - 2] == '_') n--;
+    if (n == 2 && out[0] == 'm' && out[1] == '_') out[n++] = 'x';
+    out[n] = '\0';
+    return strcmp(out, code) != 0;
+}
+
+static int metric_name_ok(const char *s)
+{
+    if (!isalpha((unsigned char)s[0])) return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_') return 0;
+    return 1;
 }
 
 ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
@@ -147,40 +208,70 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
     if (st != CT_OK) return st;
     ct_field f[8];
     int n, first = 1;
+    int c_de = 0, c_coc = 1, c_aoc = -1, c_m = 2, width = 3;
     size_t errors = d->n_errors;
     while ((n = ct_csv_next(&r, f, 8, d)) != 0) {
         if (n < 0) continue;
-        const char *a = field_dup(im, f[0]), *b = n > 1 ? field_dup(im, f[1]) : "", *c = n > 2 ? field_dup(im, f[2]) : "";
-        if (first && !strcmp(a, "dataelement")) { first = 0; continue; }
-        first = 0;
-        if (n != 3) {
-            ct_error_at(d, path, r.row_line, 0, "expected 3 fields (dataelement,catoptcombo,metric), found %d", n);
+        const char *cell[8];
+        for (int k = 0; k < n && k < 8; k++) cell[k] = field_dup(im, f[k]);
+        if (first && n <= 8 && !strcmp(cell[0], "dataelement")) {
+            first = 0;
+            c_coc = c_aoc = c_m = -1;
+            for (int k = 0; k < n; k++) {
+                if (!strcmp(cell[k], "catoptcombo") || !strcmp(cell[k], "categoryoptioncombo")) c_coc = k;
+                else if (!strcmp(cell[k], "attroptcombo") || !strcmp(cell[k], "attributeoptioncombo")) c_aoc = k;
+                else if (!strcmp(cell[k], "metric")) c_m = k;
+            }
+            if (c_coc < 0 || c_m < 0) {
+                ct_error_at(d, path, r.row_line, 0, "%s", "the header needs columns dataelement, catoptcombo and metric "
+                                                          "(attroptcombo optional)");
+                st = CT_EINPUT;
+                break;
+            }
+            width = n;
+            im->map_aoc = c_aoc >= 0;
             continue;
         }
-        if (!strcmp(a, "level")) {
+        first = 0;
+        if (n >= 3 && !strcmp(cell[0], "level")) {
             char *end;
-            long lv = strtol(b, &end, 10);
-            if (*end || lv < 1 || lv > 15 || !*c) {
-                ct_error_at(d, path, r.row_line, 0, "a level row is level,N,NAME with N from 1 to 15, not level,%s,%s", b, c);
+            long lv = strtol(cell[1], &end, 10);
+            if (*end || lv < 1 || lv > 15 || !*cell[2]) {
+                ct_error_at(d, path, r.row_line, 0, "a level row is level,N,NAME with N from 1 to 15, not level,%.100s,%.100s",
+                            cell[1], cell[2]);
                 continue;
             }
-            im->level_names[lv] = (char *)c;
+            im->level_names[lv] = (char *)cell[2];
             continue;
         }
-        if (!*a) { ct_error_at(d, path, r.row_line, 0, "%s", "the dataelement is empty"); continue; }
-        char key[512];
-        size_t kn = map_key(key, sizeof key, a, b);
-        if (grow((void **)&im->map_metrics, &im->cap_map, im->n_map, sizeof *im->map_metrics)) { st = CT_ENOMEM; break; }
+        if (n != width) {
+            ct_error_at(d, path, r.row_line, 0, "expected %d fields (as the header), found %d", width, n);
+            continue;
+        }
+        const char *de = cell[c_de], *coc = cell[c_coc], *aoc = c_aoc >= 0 ? cell[c_aoc] : "", *m = cell[c_m];
+        if (!*de) { ct_error_at(d, path, r.row_line, 0, "%s", "the dataelement is empty"); continue; }
+        if (*m && strcmp(m, "*") && !metric_name_ok(m)) {
+            ct_error_at(d, path, r.row_line, 0, "metric name '%.200s' must be letters, digits and '_', starting with a letter", m);
+            continue;
+        }
+        if (!strcmp(de, "*") || !strcmp(coc, "*") || !strcmp(aoc, "*")) im->map_wild = 1;
+        const char *parts[3] = {de, strcmp(coc, "null") && strcmp(coc, "*") ? combo_text(im, coc, 0) : coc,
+                                strcmp(aoc, "*") ? combo_text(im, aoc, 0) : aoc};
+        size_t kn = make_key(im, 3, parts);
+        if (kn == (size_t)-1 || grow((void **)&im->map_metrics, &im->cap_map, im->n_map, sizeof *im->map_metrics)) {
+            st = CT_ENOMEM;
+            break;
+        }
         /* the map's value is 1 + the row's place in map_metrics ("" metric: ignored on purpose) */
-        int prev = ct_strmap_put(&im->map, key, kn, (int)im->n_map + 1);
+        int prev = ct_strmap_put(&im->map, im->key, kn, (int)im->n_map + 1);
         if (prev == -2) { st = CT_ENOMEM; break; }
         if (prev != (int)im->n_map + 1) {
-            ct_error_at(d, path, r.row_line, 0, "%s,%s is mapped twice", a, b);
+            ct_error_at(d, path, r.row_line, 0, "%.200s,%.200s,%.200s is mapped twice", de, coc, aoc);
             continue;
         }
-        im->map_metrics[im->n_map++] = c;
+        im->map_metrics[im->n_map++] = m;
         /* remember which data elements the map names at all */
-        if (ct_strmap_put(&im->map, a, strlen(a), 0) == -2) { st = CT_ENOMEM; break; }
+        if (ct_strmap_put(&im->map, de, strlen(de), 0) == -2) { st = CT_ENOMEM; break; }
     }
     ct_csv_close(&r);
     im->has_map = 1;
@@ -188,22 +279,70 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
     return st;
 }
 
-/* The metric a (data element, combo) goes to: 1 with *metric set (NULL: the
- * map ignores it on purpose), 0 when it cannot be placed. */
-static int map_metric(const ct_dhis2_import *im, const char *de, const char *coc, const char **metric)
+/* The metric a (data element, combo, attribute combo) goes to: 1 with
+ * *metric set (NULL: the map ignores it on purpose; "*": the data element's
+ * own), 0 when it cannot be placed. Exact rows first, then '*' rows. */
+static int map_metric(ct_dhis2_import *im, const char *de, const char *coc, const char *aoc, const char **metric)
 {
-    char key[512];
-    size_t kn = map_key(key, sizeof key, de, coc);
-    int k = ct_strmap_get(&im->map, key, kn);
-    if (k > 0) {
-        const char *m = im->map_metrics[k - 1];
-        *metric = *m ? m : NULL;
-        return 1;
+    if (im->has_map) {
+        const char *des[2] = {de, "*"}, *cocs[2] = {coc, "*"}, *aocs[2] = {aoc, "*"};
+        int tries = im->map_wild ? 8 : 1;
+        for (int t = 0; t < tries; t++) {
+            /* the order: exact; then the attribute combo, the combo, the data element as '*' */
+            const char *parts[3] = {des[(t >> 2) & 1], cocs[(t >> 1) & 1], aocs[t & 1]};
+            if (!im->map_aoc && t & 1) continue;
+            if (!im->map_aoc && *aoc) return 0; /* the map has no attribute combos: only the default */
+            size_t kn = make_key(im, 3, parts);
+            if (kn == (size_t)-1) return 0;
+            int k = ct_strmap_get(&im->map, im->key, kn);
+            if (k > 0) {
+                const char *m = im->map_metrics[k - 1];
+                *metric = !*m ? NULL : !strcmp(m, "*") ? de : m;
+                return 1;
+            }
+        }
+        /* a data element the map names is read only as the map says */
+        if (ct_strmap_get(&im->map, de, strlen(de)) >= 0) return 0;
     }
-    /* a data element the map does not name is read by its code, default combo only */
-    if (ct_strmap_get(&im->map, de, strlen(de)) >= 0 || !is_default_combo(coc)) return 0;
+    if (*coc || *aoc) return 0;
     *metric = de;
     return 1;
+}
+
+/* The metric of a data element's code or a map's name: a code that is no
+ * valid name becomes one (ct_dhis2_metric_name; "_2", "_3" ... when another
+ * code already has that name), the code kept. -2 when out of memory. */
+static int metric_index(ct_dhis2_import *im, const char *source, int from_code, int boolean)
+{
+    const char *parts[2] = {from_code ? "c" : "m", source};
+    size_t kn = make_key(im, 2, parts);
+    if (kn == (size_t)-1) return -2;
+    int k = ct_strmap_get(&im->metric_ix, im->key, kn);
+    if (k < 0) {
+        if (grow((void **)&im->metrics, &im->cap_metrics, im->n_metrics, sizeof *im->metrics)) return -2;
+        size_t size = strlen(source) + 24;
+        char *name = ct_arena_alloc(&im->arena, size);
+        if (!name) return -2;
+        int changed = 0;
+        if (from_code) changed = ct_dhis2_metric_name(source, name, size - 12);
+        else snprintf(name, size, "%s", source);
+        size_t base = strlen(name);
+        for (int i = 2; ct_strmap_get(&im->metric_names, name, strlen(name)) >= 0; i++) {
+            snprintf(name + base, size - base, "_%d", i);
+            changed = 1;
+        }
+        k = (int)im->n_metrics;
+        if (ct_strmap_put(&im->metric_names, name, strlen(name), k) == -2) return -2;
+        kn = make_key(im, 2, parts);
+        if (kn == (size_t)-1 || ct_strmap_put(&im->metric_ix, im->key, kn, k) == -2) return -2;
+        im->metrics[k].name = name;
+        im->metrics[k].dhis2_code = changed && from_code ? dup(im, source, strlen(source)) : "";
+        im->metrics[k].boolean_only = 1;
+        if (!im->metrics[k].dhis2_code) return -2;
+        im->n_metrics++;
+    }
+    if (!boolean) im->metrics[k].boolean_only = 0;
+    return k;
 }
 
 /* ---- org units ---- */
@@ -223,16 +362,44 @@ static const char *level_name(ct_dhis2_import *im, int level)
     return dup(im, buf, strlen(buf));
 }
 
+/* The months DHIS2 accepts data for, from an opening or closing date
+ * (YYYY-MM-DD...): DHIS2 refuses a value whose period starts before the
+ * opening date or ends after the closing date, so an opening date after the
+ * 1st gives the next month and a closing date before the month's last day the
+ * month before. Returns 0, or -1 when the text is no date. */
+static int date_months(const char *s, int closing, int *month)
+{
+    if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+        return -1;
+    int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12) return -1;
+    int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    if (day < 1 || day > last) return -1;
+    int mo = y * 12 + (m - 1);
+    if (!closing && day > 1) mo++;
+    if (closing && day < last) mo--;
+    *month = mo;
+    return 0;
+}
+
+static const char *month_text(ct_dhis2_import *im, int month)
+{
+    char b[16];
+    snprintf(b, sizeof b, "%04d-%02d", month / 12, month % 12 + 1);
+    return dup(im, b, strlen(b));
+}
+
 /* Orders by code, then valid_from. */
 static int code_cmp(const void *a, const void *b)
 {
     const ct_dhis2_unit *x = *(ct_dhis2_unit *const *)a, *y = *(ct_dhis2_unit *const *)b;
     int c = strcmp(x->code, y->code);
-    return c ? c : strcmp(x->valid_from, y->valid_from);
+    return c ? c : (x->from_month > y->from_month) - (x->from_month < y->from_month);
 }
 
 /* Two org units with one code and overlapping validity cannot be told apart. */
-static void check_overlaps(ct_dhis2_import *im, const char *path, ct_diags *d)
+static void check_overlaps(ct_dhis2_import *im, ct_diags *d)
 {
     if (im->n_units < 2) return;
     ct_dhis2_unit **v = malloc(im->n_units * sizeof *v);
@@ -242,8 +409,8 @@ static void check_overlaps(ct_dhis2_import *im, const char *path, ct_diags *d)
     for (size_t i = 1; i < im->n_units; i++) {
         const ct_dhis2_unit *a = v[i - 1], *b = v[i];
         if (strcmp(a->code, b->code)) continue;
-        if (!*a->valid_to || !*b->valid_from || strcmp(a->valid_to, b->valid_from) >= 0)
-            ct_error_at(d, path, 0, 0,
+        if (a->to_month >= b->from_month)
+            ct_error_at(d, b->file, 0, 0,
                         "org units %s and %s share the code '%s' and their opening and closed dates overlap "
                         "(%s..%s and %s..%s, by month)",
                         a->id, b->id, a->code, *a->valid_from ? a->valid_from : "-", *a->valid_to ? a->valid_to : "-",
@@ -264,6 +431,60 @@ static int orgunit_level(json_t *ou)
     return n;
 }
 
+/* The parent's id: "parent": {"id"}, else the last but one id of "path". */
+static const char *orgunit_parent(ct_dhis2_import *im, json_t *ou)
+{
+    json_t *parent = json_object_get(ou, "parent");
+    if (json_is_object(parent) && json_str(parent, "id")) return json_str(parent, "id");
+    if (json_is_string(parent)) return json_string_value(parent);
+    const char *p = json_str(ou, "path");
+    if (!p) return NULL;
+    const char *last = strrchr(p, '/');
+    if (!last || last == p) return NULL;
+    const char *before = last;
+    while (before > p && before[-1] != '/') before--;
+    return dup(im, before, (size_t)(last - before));
+}
+
+/* The default combo of a metadata export: the combo named "default". */
+static void read_default_combo(ct_dhis2_import *im, json_t *root)
+{
+    json_t *cocs = json_object_get(root, "categoryOptionCombos"), *c;
+    size_t i;
+    json_array_foreach(cocs, i, c) {
+        const char *name = json_str(c, "name");
+        if (!name || strcmp(name, "default")) continue;
+        const char *ids[2] = {json_str(c, "id"), json_str(c, "code")};
+        for (int k = 0; k < 2; k++)
+            if (ids[k] && im->n_default_ids < 8) im->default_ids[im->n_default_ids++] = dup(im, ids[k], strlen(ids[k]));
+    }
+}
+
+/* A paged API response: the pages given are remembered, the missing ones
+ * reported by ct_dhis2_finish_orgunits. */
+static void read_pager(ct_dhis2_import *im, json_t *root, const char *path, ct_diags *d)
+{
+    json_t *pager = json_object_get(root, "pager");
+    json_int_t page = json_integer_value(json_object_get(pager, "page"));
+    json_int_t count = json_integer_value(json_object_get(pager, "pageCount"));
+    if (!json_is_object(pager) || count <= 1) return;
+    if (count > 100000 || page < 1 || page > count) {
+        ct_error_at(d, path, 0, 0, "the pager says page %lld of %lld", (long long)page, (long long)count);
+        return;
+    }
+    if (!im->pages.seen) {
+        im->pages.seen = calloc((size_t)count + 1, 1);
+        if (!im->pages.seen) return;
+        im->pages.page_count = (long)count;
+        im->pages.file = path;
+    } else if (im->pages.page_count != (long)count) {
+        ct_error_at(d, path, 0, 0, "the pager says %lld pages where %s said %ld", (long long)count, im->pages.file,
+                    im->pages.page_count);
+        return;
+    }
+    im->pages.seen[page] = 1;
+}
+
 ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags *d)
 {
     json_error_t err;
@@ -278,193 +499,313 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
         json_decref(root);
         return CT_EINPUT;
     }
+    read_default_combo(im, root);
+    read_pager(im, root, path, d);
+    const char *file = dup(im, path, strlen(path));
     size_t errors = d->n_errors, i;
     json_t *ou;
-    ct_status st = CT_OK;
+    ct_status st = file ? CT_OK : CT_ENOMEM;
     json_array_foreach(list, i, ou) {
+        if (st != CT_OK) break;
         const char *id = json_str(ou, "id"), *code = json_str(ou, "code"), *name = json_str(ou, "name");
-        json_t *parent = json_object_get(ou, "parent");
-        const char *pid = json_is_object(parent) ? json_str(parent, "id") : NULL;
-        int level = orgunit_level(ou);
-        if (!json_is_object(ou) || !id) {
+        if (!json_is_object(ou) || !id || !*id) {
             ct_error_at(d, path, 0, 0, "organisationUnits[%zu]: no \"id\"", i);
             continue;
         }
-        if (level < 1) {
-            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%s): no \"level\" (or \"path\")", i, id);
-            continue;
-        }
+        const char *pid = orgunit_parent(im, ou);
+        int level = orgunit_level(ou);
         if (!code || !*code) {
-            if (level == 1) { /* the root: left implicit; its children hang under it */
+            if (level == 1 && (!pid || !*pid)) { /* the root: left implicit; its children hang under it */
                 if (ct_strmap_put(&im->unit_by_id, id, strlen(id), -1) == -2) st = CT_ENOMEM;
                 continue;
             }
-            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%s, %s): no \"code\"; chitieu identifies units by code",
-                        i, id, name ? name : "");
+            code = id; /* a unit without a code is known by its id */
+        }
+        if (pid && !strcmp(pid, id)) {
+            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%.100s): the unit is its own parent", i, id);
             continue;
         }
         if (grow((void **)&im->units, &im->cap_units, im->n_units, sizeof *im->units)) { st = CT_ENOMEM; break; }
         ct_dhis2_unit *u = &im->units[im->n_units];
         u->id = dup(im, id, strlen(id));
         u->code = dup(im, code, strlen(code));
-        u->name = dup(im, name ? name : code, strlen(name ? name : code));
+        u->name = dup(im, name && *name ? name : code, strlen(name && *name ? name : code));
         u->level_no = level;
         u->level = level_name(im, level);
         u->parent_id = dup(im, pid, pid ? strlen(pid) : 0);
         u->parent = "";
+        u->file = file;
+        u->next_same_code = -1;
+        if (!u->id || !u->code || !u->name || !u->level || !u->parent_id) { st = CT_ENOMEM; break; }
         const char *from = json_str(ou, "openingDate"), *to = json_str(ou, "closedDate");
-        u->valid_from = date_month(im, from);
-        u->valid_to = date_month(im, to);
-        if (!u->valid_from || !u->valid_to) {
-            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%s): a date is not YYYY-MM-DD: \"%s\"", i, id,
-                        !u->valid_from ? from : to);
+        u->from_month = -1;
+        u->to_month = INT_MAX;
+        if ((from && *from && date_months(from, 0, &u->from_month) != 0) || (to && *to && date_months(to, 1, &u->to_month) != 0)) {
+            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%.100s): a date is not YYYY-MM-DD: \"%.60s\"", i, id,
+                        from && date_months(from, 0, &u->from_month) != 0 ? from : to);
             continue;
         }
-        if (!u->id || !u->code || !u->name || !u->level || !u->parent_id) { st = CT_ENOMEM; break; }
+        if (from && to && *from && *to && strncmp(to, from, 10) < 0) {
+            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%.100s, %.100s): closedDate %.10s is before openingDate %.10s",
+                        i, id, code, to, from);
+            continue;
+        }
+        if (u->to_month < u->from_month) {
+            ct_error_at(d, path, 0, 0, "organisationUnits[%zu] (%.100s, %.100s): open from %.10s to %.10s, no whole month: "
+                        "DHIS2 takes no monthly value for it", i, id, code, from, to);
+            continue;
+        }
+        u->valid_from = u->from_month >= 0 ? month_text(im, u->from_month) : "";
+        u->valid_to = u->to_month != INT_MAX ? month_text(im, u->to_month) : "";
+        if (!u->valid_from || !u->valid_to) { st = CT_ENOMEM; break; }
         int prev = ct_strmap_put(&im->unit_by_id, id, strlen(id), (int)im->n_units);
         if (prev == -2) { st = CT_ENOMEM; break; }
-        if (prev != (int)im->n_units) { ct_error_at(d, path, 0, 0, "organisationUnits[%zu]: id %s appears twice", i, id); continue; }
-        if (ct_strmap_put(&im->unit_by_code, code, strlen(code), (int)im->n_units) == -2) { st = CT_ENOMEM; break; }
+        if (prev != (int)im->n_units) {
+            /* the same unit in two files (pages that overlap, a subtree and its tree): once */
+            if (prev >= 0 && !strcmp(im->units[prev].code, u->code) && im->units[prev].from_month == u->from_month &&
+                im->units[prev].to_month == u->to_month)
+                continue;
+            ct_error_at(d, path, 0, 0, "organisationUnits[%zu]: id %.100s appears twice, differently", i, id);
+            continue;
+        }
+        int first = ct_strmap_put(&im->unit_by_code, u->code, strlen(u->code), (int)im->n_units);
+        if (first == -2) { st = CT_ENOMEM; break; }
+        if (first != (int)im->n_units) { /* a reused code: chained */
+            int k = first;
+            while (im->units[k].next_same_code >= 0) k = im->units[k].next_same_code;
+            im->units[k].next_same_code = (int)im->n_units;
+        }
         im->n_units++;
     }
     json_decref(root);
     if (st != CT_OK) return st;
-    /* parents by id -> their code */
+    return d->n_errors > errors ? CT_EINPUT : CT_OK;
+}
+
+ct_status ct_dhis2_finish_orgunits(ct_dhis2_import *im, ct_diags *d)
+{
+    size_t errors = d->n_errors;
+    if (im->pages.seen) {
+        long missing = 0, first = 0;
+        for (long p = 1; p <= im->pages.page_count; p++)
+            if (!im->pages.seen[p]) { missing++; if (!first) first = p; }
+        if (missing)
+            ct_error_at(d, im->pages.file, 0, 0,
+                        "a paged response: %ld of its %ld pages are missing (page %ld first); give every page with "
+                        "--org-units, or export with paging=false", missing, im->pages.page_count, first);
+    }
+    /* parents by id -> their code; a parent in no file: the implicit root */
+    int *parent = malloc((im->n_units ? im->n_units : 1) * sizeof *parent);
+    if (!parent) return CT_ENOMEM;
     for (size_t k = 0; k < im->n_units; k++) {
         ct_dhis2_unit *u = &im->units[k];
+        parent[k] = -1;
         if (!*u->parent_id) {
-            if (u->level_no > 1)
-                ct_error_at(d, path, 0, 0, "org unit %s (%s) at level %d has no parent", u->id, u->code, u->level_no);
+            if (u->level_no > 1) { im->n_subtree++; if (!im->subtree_file) im->subtree_file = u->file; }
             continue;
         }
         int p = ct_strmap_get(&im->unit_by_id, u->parent_id, strlen(u->parent_id));
         if (p == -1 && ct_strmap_key(&im->unit_by_id, u->parent_id, strlen(u->parent_id))) continue; /* the implicit root */
-        if (p < 0) ct_error_at(d, path, 0, 0, "org unit %s (%s): its parent %s is not in the file", u->id, u->code, u->parent_id);
-        else u->parent = im->units[p].code;
+        if (p < 0) { im->n_subtree++; if (!im->subtree_file) im->subtree_file = u->file; continue; }
+        u->parent = im->units[p].code;
+        parent[k] = p;
     }
-    /* parent before child: by level, keeping the file's order within a level */
+    if (im->n_subtree)
+        ct_warn_at(d, im->subtree_file, 0, 0,
+                   "%d org units have no parent in the files (a subtree export): they hang under the implicit root",
+                   im->n_subtree);
+    /* depth from the parent links, in linear time; a cycle is an error */
+    int *depth = calloc(im->n_units ? im->n_units : 1, sizeof *depth), *stack = malloc((im->n_units ? im->n_units : 1) * sizeof *stack);
+    if (!depth || !stack) { free(parent); free(depth); free(stack); return CT_ENOMEM; }
+    int maxdepth = 0;
+    for (size_t k = 0; k < im->n_units; k++) {
+        if (depth[k]) continue;
+        size_t n = 0;
+        int u = (int)k;
+        while (u >= 0 && depth[u] == 0) { depth[u] = -1; stack[n++] = u; u = parent[u]; } /* -1: on the path */
+        int base = 0;
+        if (u >= 0 && depth[u] == -1) {
+            ct_error_at(d, im->units[u].file, 0, 0, "org unit %s (%s) is its own ancestor (a cycle of parents)",
+                        im->units[u].id, im->units[u].code);
+            base = 0;
+        } else if (u >= 0) {
+            base = depth[u];
+        }
+        while (n) { depth[stack[--n]] = ++base; if (base > maxdepth) maxdepth = base; }
+    }
+    /* parent before child: by depth, keeping the files' order within one */
     free(im->order);
     im->order = malloc((im->n_units ? im->n_units : 1) * sizeof *im->order);
-    if (!im->order) return CT_ENOMEM;
-    size_t m = 0;
-    for (int lv = 1; lv <= 64 && m < im->n_units; lv++)
-        for (size_t k = 0; k < im->n_units; k++)
-            if (im->units[k].level_no == lv) im->order[m++] = k;
-    for (size_t k = 0; k < im->n_units; k++)
-        if (im->units[k].level_no > 64) im->order[m++] = k;
-    check_overlaps(im, path, d);
+    size_t *start = calloc((size_t)maxdepth + 2, sizeof *start);
+    if (!im->order || !start) { free(parent); free(depth); free(stack); free(start); return CT_ENOMEM; }
+    for (size_t k = 0; k < im->n_units; k++) start[depth[k] + 1]++;
+    for (int i = 1; i <= maxdepth + 1; i++) start[i] += start[i - 1];
+    for (size_t k = 0; k < im->n_units; k++) im->order[start[depth[k]]++] = k;
+    free(start);
+    free(parent);
+    free(depth);
+    free(stack);
+    check_overlaps(im, d);
     return d->n_errors > errors ? CT_EINPUT : CT_OK;
 }
 
 /* ---- data values ---- */
 
-typedef struct {
-    const char *de, *period, *ou, *coc, *aoc, *value;
-    int deleted;
-} raw_value;
-
-static void unplaced(ct_dhis2_import *im, ct_diags *d, int reason, const char *path, int line, long index,
-                     const raw_value *v, const char *fmt, const char *arg)
+void ct_dhis2_unplaced(ct_dhis2_import *im, ct_diags *d, int reason, const char *path, int line, long index,
+                       const ct_dhis2_raw *v, const char *what)
 {
-    char what[512], where[64];
+    char where[64];
     im->n_unplaced[reason]++;
-    snprintf(what, sizeof what, fmt, arg);
     if (line > 0) where[0] = '\0';
     else snprintf(where, sizeof where, "dataValues[%ld] ", index);
     ct_diag_add(d, im->skip_unplaced ? CT_SEV_WARNING : CT_SEV_ERROR, path, line, 0,
-                "%s(%s, %s, %s): %s; the value is not placed", where, v->de ? v->de : "", v->period ? v->period : "",
-                v->ou ? v->ou : "", what);
+                "%s(%.200s, %.40s, %.200s): %s; the value is not placed", where, v->de ? v->de : "",
+                v->period ? v->period : "", v->ou ? v->ou : "", what);
 }
 
-static int metric_index(ct_dhis2_import *im, const char *name, int boolean)
+/* A value's position for a message: "FILE:LINE" or "FILE dataValues[I]". */
+static void position(char *buf, size_t size, const ct_dhis2_src *s)
 {
-    int k = ct_strmap_get(&im->metric_ix, name, strlen(name));
-    if (k < 0) {
-        if (grow((void **)&im->metrics, &im->cap_metrics, im->n_metrics, sizeof *im->metrics)) return -2;
-        k = (int)im->n_metrics;
-        const char *copy = dup(im, name, strlen(name));
-        if (!copy || ct_strmap_put(&im->metric_ix, name, strlen(name), k) == -2) return -2;
-        im->metrics[k].name = copy;
-        im->metrics[k].boolean_only = 1;
-        im->n_metrics++;
-    }
-    if (!boolean) im->metrics[k].boolean_only = 0;
-    return k;
+    if (s->line > 0) snprintf(buf, size, "%.300s:%d", s->file, s->line);
+    else snprintf(buf, size, "%.300s dataValues[%ld]", s->file, s->index);
 }
 
-/* Places one value: CT_OK (placed, or reported as unplaced), CT_ENOMEM. */
-static ct_status place(ct_dhis2_import *im, ct_diags *d, const char *path, int line, long index, const raw_value *v)
+/* Whether a unit was open for the whole of the months first..last. */
+static int open_in(const ct_dhis2_unit *u, int first, int last)
 {
+    return u->from_month <= first && last <= u->to_month;
+}
+
+/* DHIS2's values: numbers (no hex, no inf), and booleans true/false, t/f in
+ * any case. Returns 0 (number), 1 (boolean), -1 (neither). */
+static int parse_value(const char *s, double *x)
+{
+    if (!strcasecmp(s, "true") || !strcasecmp(s, "t")) { *x = 1; return 1; }
+    if (!strcasecmp(s, "false") || !strcasecmp(s, "f")) { *x = 0; return 1; }
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof ((ct_dhis2_obs *)0)->text || strspn(s, "0123456789+-.eE") != n) return -1;
+    char *end;
+    *x = strtod(s, &end);
+    return end == s || *end || !isfinite(*x) ? -1 : 0;
+}
+
+ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int line, long index, const ct_dhis2_raw *v)
+{
+    char what[900];
     im->n_read++;
     if (v->deleted) { im->n_deleted++; return CT_OK; }
     if (!v->value || !*v->value) { im->n_empty++; return CT_OK; }
     const char *de = v->de ? v->de : "";
-    if (!*de) { unplaced(im, d, CT_DHIS2_COMBO, path, line, index, v, "%s", "no data element"); return CT_OK; }
-    /* the org unit: a code, else an id */
-    const char *ou = v->ou ? v->ou : "";
-    const char *code = NULL;
-    int k = ct_strmap_get(&im->unit_by_code, ou, strlen(ou));
-    if (k >= 0) code = im->units[k].code;
-    else if ((k = ct_strmap_get(&im->unit_by_id, ou, strlen(ou))) >= 0) code = im->units[k].code;
-    if (!code) {
-        unplaced(im, d, CT_DHIS2_ORGUNIT, path, line, index, v, "org unit '%s' is not in the org unit file (by code or id)", ou);
-        return CT_OK;
-    }
+    if (!*de) { ct_dhis2_unplaced(im, d, CT_DHIS2_COMBO, path, line, index, v, "no data element"); return CT_OK; }
     char pbuf[16];
     const char *ptype;
     int pr = ct_dhis2_period_in(v->period ? v->period : "", pbuf, &ptype);
-    if (pr == -1) { unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, "the period type %s is not one chitieu has (year, half-year, quarter, month)", ptype); return CT_OK; }
-    if (pr < 0) { unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, "'%s' is not a DHIS2 period id", v->period ? v->period : ""); return CT_OK; }
-    if (!is_default_combo(v->aoc)) {
-        unplaced(im, d, CT_DHIS2_COMBO, path, line, index, v, "attribute option combo '%s' is not the default", v->aoc);
+    if (pr == -1) {
+        snprintf(what, sizeof what, "the period type %s is not one chitieu has (year, half-year, quarter, month)", ptype);
+        ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
         return CT_OK;
     }
+    if (pr < 0) {
+        snprintf(what, sizeof what, "'%.40s' is not a DHIS2 period id", v->period ? v->period : "");
+        ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
+        return CT_OK;
+    }
+    ct_period per;
+    ct_period_parse(pbuf, strlen(pbuf), &per);
+    int m0 = ct_period_first_month(per), m1 = ct_period_last_month(per);
+    /* the org unit: by id that very unit; by code the unit with that code open in the period */
+    const char *ou = v->ou ? v->ou : "";
+    int k = ct_strmap_get(&im->unit_by_id, ou, strlen(ou)), by_id = k >= 0, u = -1;
+    if (by_id) u = open_in(&im->units[k], m0, m1) ? k : -1;
+    else
+        for (k = ct_strmap_get(&im->unit_by_code, ou, strlen(ou)); k >= 0; k = im->units[k].next_same_code)
+            if (open_in(&im->units[k], m0, m1)) { u = k; break; }
+    if (u < 0) {
+        int known = by_id || ct_strmap_get(&im->unit_by_code, ou, strlen(ou)) >= 0;
+        if (!known) snprintf(what, sizeof what, "org unit '%.200s' is not in the org unit file (by code or id)", ou);
+        else if (by_id) {
+            const ct_dhis2_unit *x = &im->units[k];
+            snprintf(what, sizeof what, "org unit %.100s (%.100s) was not open for the whole of %s (open %s..%s)", x->id,
+                     x->code, pbuf, *x->valid_from ? x->valid_from : "-", *x->valid_to ? x->valid_to : "-");
+        } else
+            snprintf(what, sizeof what, "no org unit with the code '%.200s' was open for the whole of %s", ou, pbuf);
+        ct_dhis2_unplaced(im, d, known ? CT_DHIS2_CLOSED : CT_DHIS2_ORGUNIT, path, line, index, v, what);
+        return CT_OK;
+    }
+    const char *code = im->units[u].code;
+    const char *coc = combo_text(im, v->coc, v->coc_null), *aoc = combo_text(im, v->aoc, v->aoc_null);
     const char *metric;
-    if (!map_metric(im, de, v->coc, &metric)) {
-        unplaced(im, d, CT_DHIS2_COMBO, path, line, index, v,
-                 im->has_map ? "category option combo '%s' is not in the map" : "category option combo '%s' is not the default (give --map)",
-                 v->coc ? v->coc : "");
+    if (!map_metric(im, de, coc, aoc, &metric)) {
+        if (v->coc_null || v->aoc_null) {
+            /* never merged: a null combo is some disaggregation without a code */
+            const char *parts[4] = {de, pbuf, code, aoc};
+            size_t kn = make_key(im, 4, parts);
+            if (kn == (size_t)-1 || grow((void **)&im->nulls, &im->cap_nulls, im->n_nulls, sizeof *im->nulls)) return CT_ENOMEM;
+            int first = ct_strmap_put(&im->null_seen, im->key, kn, (int)im->n_nulls);
+            if (first == -2) return CT_ENOMEM;
+            im->nulls[im->n_nulls++] = (ct_dhis2_src){0, path, line, index};
+            char other[480] = "";
+            if (first != (int)im->n_nulls - 1) {
+                char pos[360];
+                position(pos, sizeof pos, &im->nulls[first]);
+                snprintf(other, sizeof other, " (so is the value at %s: two disaggregations, never merged)", pos);
+            }
+            snprintf(what, sizeof what,
+                     "its %s option combo is null, as DHIS2 writes a combo without a code under idScheme=code%s; export "
+                     "with categoryOptionComboIdScheme=UID (and attributeOptionComboIdScheme=UID), or map it with "
+                     "--map (a row %.100s,null,METRIC)", v->coc_null ? "category" : "attribute", other, de);
+            ct_dhis2_unplaced(im, d, CT_DHIS2_NULLCOMBO, path, line, index, v, what);
+            return CT_OK;
+        }
+        if (*aoc && !im->map_aoc)
+            snprintf(what, sizeof what, "attribute option combo '%.200s' is not the default%s", aoc,
+                     im->has_map ? " (the map has no attroptcombo column)" : " (give --map with an attroptcombo column)");
+        else
+            snprintf(what, sizeof what,
+                     im->has_map ? "category option combo '%.200s' is not in the map"
+                                 : "category option combo '%.200s' is not the default (give --map)",
+                     *coc ? coc : *aoc ? aoc : "");
+        ct_dhis2_unplaced(im, d, CT_DHIS2_COMBO, path, line, index, v, what);
         return CT_OK;
     }
     if (!metric) { im->n_ignored++; return CT_OK; }
-    /* the value */
     double x;
-    int boolean = 0;
-    if (!strcmp(v->value, "true")) { x = 1; boolean = 1; }
-    else if (!strcmp(v->value, "false")) { x = 0; boolean = 1; }
-    else {
-        char *end;
-        x = strtod(v->value, &end);
-        if (end == v->value || *end || !isfinite(x) || strlen(v->value) >= 40 || isspace((unsigned char)v->value[0])) {
-            unplaced(im, d, CT_DHIS2_VALUE, path, line, index, v, "the value '%s' is not a number", v->value);
-            return CT_OK;
-        }
+    int boolean = parse_value(v->value, &x);
+    if (boolean < 0) {
+        snprintf(what, sizeof what, "the value '%.100s' is not a number", v->value);
+        ct_dhis2_unplaced(im, d, CT_DHIS2_VALUE, path, line, index, v, what);
+        return CT_OK;
     }
-    int mi = metric_index(im, metric, boolean);
+    int mi = metric_index(im, metric, metric == de, boolean);
     if (mi == -2) return CT_ENOMEM;
     metric = im->metrics[mi].name;
-    char key[600];
-    int kn = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", code, pbuf, metric);
-    if (kn < 0 || (size_t)kn >= sizeof key) kn = (int)sizeof key - 1;
-    /* each source (data element and combo) gives one value for a unit, period and metric */
-    char skey[1200];
-    int sn = snprintf(skey, sizeof skey, "%.*s\x1f%s\x1f%s", kn, key, de, is_default_combo(v->coc) ? "" : v->coc);
-    if (sn < 0 || (size_t)sn >= sizeof skey) sn = (int)sizeof skey - 1;
-    int si = ct_strmap_get(&im->src_key, skey, (size_t)sn);
+    const char *okey[3] = {code, pbuf, metric};
+    /* each source (data element and combos) gives one value for a unit, period and metric */
+    const char *skey[6] = {code, pbuf, metric, de, coc, aoc};
+    size_t sn = make_key(im, 6, skey);
+    if (sn == (size_t)-1) return CT_ENOMEM;
+    int si = ct_strmap_get(&im->src_key, im->key, sn);
     if (si >= 0) {
         const ct_dhis2_src *src = &im->srcs[si];
-        if (src->value == x) { im->n_duplicate++; return CT_OK; } /* the same value twice: kept once */
-        char msg[200];
-        if (src->line > 0) snprintf(msg, sizeof msg, "it was %.15g at %s:%d, now %s", src->value, src->file, src->line, v->value);
-        else snprintf(msg, sizeof msg, "it was %.15g at %s dataValues[%ld], now %s", src->value, src->file, src->index, v->value);
-        unplaced(im, d, CT_DHIS2_CONFLICT, path, line, index, v, "the same value twice with different numbers: %s", msg);
+        char pos[360];
+        position(pos, sizeof pos, src);
+        if (src->value == x && !v->coc_null && !v->aoc_null) { im->n_duplicate++; return CT_OK; } /* kept once */
+        if (src->value == x)
+            snprintf(what, sizeof what, "a second value with a null combo, as at %s: two disaggregations are never merged; "
+                     "export with categoryOptionComboIdScheme=UID", pos);
+        else
+            snprintf(what, sizeof what, "the same value twice with different numbers: it was %.15g at %s, now %.40s",
+                     src->value, pos, v->value);
+        ct_dhis2_unplaced(im, d, CT_DHIS2_CONFLICT, path, line, index, v, what);
         return CT_OK;
     }
     if (grow((void **)&im->srcs, &im->cap_srcs, im->n_srcs, sizeof *im->srcs)) return CT_ENOMEM;
     im->srcs[im->n_srcs] = (ct_dhis2_src){x, path, line, index};
-    if (ct_strmap_put(&im->src_key, skey, (size_t)sn, (int)im->n_srcs) == -2) return CT_ENOMEM;
+    if (ct_strmap_put(&im->src_key, im->key, sn, (int)im->n_srcs) == -2) return CT_ENOMEM;
     im->n_srcs++;
-    int prev = ct_strmap_get(&im->obs_key, key, (size_t)kn);
+    size_t kn = make_key(im, 3, okey);
+    if (kn == (size_t)-1) return CT_ENOMEM;
+    int prev = ct_strmap_get(&im->obs_key, im->key, kn);
     if (prev >= 0) { /* another combo mapped to the same metric: they add up */
         ct_dhis2_obs *o = &im->obs[prev];
         o->value += x;
@@ -481,132 +822,7 @@ static ct_status place(ct_dhis2_import *im, ct_diags *d, const char *path, int l
     if (boolean) snprintf(o->text, sizeof o->text, "%d", (int)x);
     else snprintf(o->text, sizeof o->text, "%s", v->value);
     if (!o->period) return CT_ENOMEM;
-    if (ct_strmap_put(&im->obs_key, key, (size_t)kn, (int)im->n_obs) == -2) return CT_ENOMEM;
+    if (ct_strmap_put(&im->obs_key, im->key, kn, (int)im->n_obs) == -2) return CT_ENOMEM;
     im->n_obs++;
     return CT_OK;
-}
-
-/* A JSON value as text: strings as they are, numbers and booleans printed. */
-static const char *json_text(json_t *o, const char *key, char *buf, size_t size)
-{
-    json_t *v = json_object_get(o, key);
-    if (json_is_string(v)) return json_string_value(v);
-    if (json_is_integer(v)) { snprintf(buf, size, "%lld", (long long)json_integer_value(v)); return buf; }
-    if (json_is_real(v)) { snprintf(buf, size, "%.17g", json_real_value(v)); return buf; }
-    if (json_is_true(v)) return "true";
-    if (json_is_false(v)) return "false";
-    return NULL;
-}
-
-static ct_status read_json_values(ct_dhis2_import *im, const char *path, ct_diags *d)
-{
-    json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        ct_error_at(d, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0, "%s", err.text);
-        return CT_EINPUT;
-    }
-    json_t *list = json_object_get(root, "dataValues");
-    if (!json_is_array(list)) {
-        ct_error_at(d, path, 0, 0, "%s", "no \"dataValues\" array (expected a DHIS2 dataValueSet)");
-        json_decref(root);
-        return CT_EINPUT;
-    }
-    /* a data value set may give period, orgUnit and attributeOptionCombo once for all its values */
-    const char *set_pe = json_str(root, "period"), *set_ou = json_str(root, "orgUnit");
-    const char *set_aoc = json_str(root, "attributeOptionCombo");
-    size_t i;
-    json_t *dv;
-    ct_status st = CT_OK;
-    json_array_foreach(list, i, dv) {
-        char b[6][64];
-        raw_value v = {0};
-        if (!json_is_object(dv)) {
-            im->n_read++;
-            unplaced(im, d, CT_DHIS2_VALUE, path, 0, (long)i, &v, "%s", "not a data value (an object)");
-            continue;
-        }
-        v.de = json_text(dv, "dataElement", b[0], sizeof b[0]);
-        v.period = json_text(dv, "period", b[1], sizeof b[1]);
-        v.ou = json_text(dv, "orgUnit", b[2], sizeof b[2]);
-        v.coc = json_text(dv, "categoryOptionCombo", b[3], sizeof b[3]);
-        v.aoc = json_text(dv, "attributeOptionCombo", b[4], sizeof b[4]);
-        v.value = json_text(dv, "value", b[5], sizeof b[5]);
-        v.deleted = json_is_true(json_object_get(dv, "deleted"));
-        if (!v.period) v.period = set_pe;
-        if (!v.ou) v.ou = set_ou;
-        if (!v.aoc) v.aoc = set_aoc;
-        if ((st = place(im, d, path, 0, (long)i, &v)) != CT_OK) break;
-    }
-    json_decref(root);
-    return st;
-}
-
-/* DHIS2's CSV: dataelement,period,orgunit,catoptcombo,attroptcombo,value,
- * storedby,lastupdated,comment,followup[,deleted]; a header row is optional
- * and, when present, may name the columns in another order. */
-static ct_status read_csv_values(ct_dhis2_import *im, const char *path, ct_diags *d)
-{
-    ct_csv r;
-    ct_status st = ct_csv_open(&r, path, d);
-    if (st != CT_OK) return st;
-    enum { DE, PE, OU, COC, AOC, VAL, DEL, NCOL };
-    int col[NCOL] = {0, 1, 2, 3, 4, 5, 10};
-    static const char *const names[NCOL][2] = {
-        {"dataelement", "dataelement"}, {"period", "period"}, {"orgunit", "orgunit"},
-        {"catoptcombo", "categoryoptioncombo"}, {"attroptcombo", "attributeoptioncombo"}, {"value", "value"},
-        {"deleted", "deleted"}};
-    ct_field f[32];
-    int n, first = 1;
-    while (st == CT_OK && (n = ct_csv_next(&r, f, 32, d)) != 0) {
-        if (n < 0) continue;
-        char *cells[32];
-        int nc = n < 32 ? n : 32;
-        for (int k = 0; k < nc; k++) cells[k] = (char *)field_dup(im, f[k]);
-        if (first) {
-            first = 0;
-            if (!strcasecmp(cells[0], "dataelement")) {
-                for (int c = 0; c < NCOL; c++) {
-                    col[c] = -1;
-                    for (int k = 0; k < nc; k++)
-                        if (!strcasecmp(cells[k], names[c][0]) || !strcasecmp(cells[k], names[c][1])) col[c] = k;
-                }
-                for (int c = 0; c < VAL + 1; c++)
-                    if (col[c] < 0) {
-                        ct_error_at(d, path, r.row_line, 0, "the header has no column '%s'", names[c][0]);
-                        st = CT_EINPUT;
-                    }
-                continue;
-            }
-        }
-        if (n < 6) {
-            char found[16];
-            snprintf(found, sizeof found, "%d", n);
-            unplaced(im, d, CT_DHIS2_VALUE, path, r.row_line, 0, &(raw_value){0},
-                     "expected at least 6 fields (dataelement,period,orgunit,catoptcombo,attroptcombo,value), found %s",
-                     found);
-            im->n_read++;
-            continue;
-        }
-        raw_value v = {0};
-        const char **slot[NCOL - 1] = {&v.de, &v.period, &v.ou, &v.coc, &v.aoc, &v.value};
-        for (int c = 0; c < NCOL - 1; c++) *slot[c] = col[c] >= 0 && col[c] < nc ? cells[col[c]] : NULL;
-        v.deleted = col[DEL] >= 0 && col[DEL] < nc && !strcasecmp(cells[col[DEL]], "true");
-        st = place(im, d, path, r.row_line, 0, &v);
-    }
-    ct_csv_close(&r);
-    return st;
-}
-
-ct_status ct_dhis2_read_values(ct_dhis2_import *im, const char *path, ct_diags *d)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ct_csv r; /* let the CSV reader say why */
-        return ct_csv_open(&r, path, d);
-    }
-    int c;
-    while ((c = fgetc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF)) {}
-    fclose(f);
-    return c == '{' || c == '[' ? read_json_values(im, path, d) : read_csv_values(im, path, d);
 }

@@ -8,6 +8,7 @@
 #ifndef CT_DHIS2_IN_H
 #define CT_DHIS2_IN_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "../core/ct_arena.h"
@@ -18,6 +19,9 @@
 typedef struct {
     const char *id, *code, *name, *level, *parent_id, *parent, *valid_from, *valid_to;
     int level_no;
+    int from_month, to_month;   /* months since year 0 of valid_from and valid_to; -1 / INT_MAX when open */
+    int next_same_code;         /* the next unit with this code (a reused code), or -1 */
+    const char *file;           /* the org units file it came from */
 } ct_dhis2_unit;
 
 /* One row of observations.csv. */
@@ -38,6 +42,7 @@ typedef struct {
 
 typedef struct {
     const char *name;
+    const char *dhis2_code; /* the data element's code when the name had to be made valid, else "" */
     int boolean_only;       /* every value was true/false: a boolean metric */
 } ct_dhis2_metric;
 
@@ -48,6 +53,8 @@ enum {
     CT_DHIS2_PERIOD,        /* a DHIS2 period type the contract lacks, or no period */
     CT_DHIS2_VALUE,         /* not a number, true or false; or a malformed entry */
     CT_DHIS2_CONFLICT,      /* the same value twice with different numbers */
+    CT_DHIS2_CLOSED,        /* the org unit was not open in the value's period */
+    CT_DHIS2_NULLCOMBO,     /* a null combo (a combo without a code, written under idScheme=code) */
     CT_DHIS2_N_REASONS
 };
 
@@ -71,10 +78,23 @@ typedef struct {
     size_t n_srcs, cap_srcs;
     int has_map;
     int skip_unplaced;      /* report unplaced values as warnings, not errors */
-    const char **map_metrics;  /* the map's metric per row ("": ignore) */
+    const char **map_metrics;  /* the map's metric per row ("": ignore; "*": the data element's code) */
+    int map_aoc;            /* the map has an attroptcombo column */
+    int map_wild;           /* the map has a '*' somewhere */
+    const char *default_ids[8];  /* the default combo's id, code and name from the metadata */
+    size_t n_default_ids;
+    int n_subtree;          /* units whose parent is in no file: hung under the implicit root */
+    const char *subtree_file;
+    struct { long page_count; unsigned char *seen; const char *file; } pages; /* a paged response */
+    size_t n_closed_dates;  /* closing dates before an opening date (refused) */
+    char *key;              /* a scratch buffer for the maps' keys */
+    size_t key_cap;
+    ct_strmap null_seen;    /* (de, period, org unit, aoc) of values with a null combo: the first position */
+    ct_dhis2_src *nulls;
+    size_t n_nulls, cap_nulls;
     size_t n_map, cap_map;
     char *level_names[16];  /* from the map's "level,N,NAME" rows */
-    ct_strmap unit_by_code, unit_by_id, map, obs_key, src_key, metric_ix;
+    ct_strmap unit_by_code, unit_by_id, map, obs_key, src_key, metric_ix, metric_names;
 } ct_dhis2_import;
 
 void ct_dhis2_init(ct_dhis2_import *im);
@@ -84,18 +104,41 @@ void ct_dhis2_free(ct_dhis2_import *im);
  * the levels). Must be read before the data values. */
 ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d);
 
-/* Reads organisationUnits JSON; `order` lists the units parent before child;
- * a level-1 root without a code is left out (the implicit root). */
+/* Reads organisationUnits JSON (an API response or a metadata export, whose
+ * categoryOptionCombos give the default combo); may be called for several
+ * files, which are merged. A level-1 root without a code is left out (the
+ * implicit root); another unit without a code is identified by its id. */
 ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags *d);
 
-/* Reads one dataValueSets file, JSON or CSV (told apart by its first
- * character). Unplaced values are added to d (errors, or warnings when
- * skip_unplaced) and counted; the status is CT_OK unless the file could not
- * be read at all. */
-ct_status ct_dhis2_read_values(ct_dhis2_import *im, const char *path, ct_diags *d);
+/* After the last org units file: parents resolved (a parent in no file: the
+ * implicit root, one warning), `order` (parent before child), overlaps and
+ * missing pages checked. */
+ct_status ct_dhis2_finish_orgunits(ct_dhis2_import *im, ct_diags *d);
+
+/* One data value as a file gives it (strings; NULL when absent). coc_null /
+ * aoc_null: the combo was written as null. */
+typedef struct {
+    const char *de, *period, *ou, *coc, *aoc, *value;
+    int deleted, coc_null, aoc_null;
+} ct_dhis2_raw;
+
+/* Places one value (line > 0: a CSV line; else index in dataValues):
+ * CT_OK (placed, or reported as unplaced), CT_ENOMEM. */
+ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int line, long index,
+                         const ct_dhis2_raw *v);
+
+/* Reports a value that cannot be placed (counted under reason). */
+void ct_dhis2_unplaced(ct_dhis2_import *im, ct_diags *d, int reason, const char *path, int line, long index,
+                       const ct_dhis2_raw *v, const char *what);
+
+/* A metric name from a data element code: letters, digits and '_' kept,
+ * every other run of bytes becomes one '_', "m_" put before a name that does
+ * not start with a letter ("MAL-POS 01" -> MAL_POS_01, "105-1.2" -> m_105_1_2).
+ * Writes at most size bytes; returns 1 when the name differs from the code. */
+int ct_dhis2_metric_name(const char *code, char *out, size_t size);
 
 /* Total of unplaced values. */
-size_t ct_dhis2_unplaced(const ct_dhis2_import *im);
+size_t ct_dhis2_n_unplaced(const ct_dhis2_import *im);
 
 /* Converts a DHIS2 period id to the contract's canonical form (2016, 2016S1,
  * 2016Q1, 2016-03) in out (16 bytes). Returns 0; or -1 for a DHIS2 period type
