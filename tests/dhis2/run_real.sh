@@ -132,5 +132,53 @@ printf '{"organisationUnits": [{"id": "a", "code": "A", "name": "A", "level": 1}
   || { fail "long codes: exit $?"; cat "$tmp/err"; }
 [ "$(wc -l < "$tmp/l/observations.csv")" -eq 3 ] || fail "long codes: a value vanished"
 
+# 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
+#    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
+cd "$here" || exit 1
+"$bin" import dhis2 --org-units roundtrip_orgunits.json --data-values roundtrip_values.json --out "$tmp/rt" 2>/dev/null \
+  || fail "export: the round-trip folder"
+# E8021: one period type per payload; to stdout several types are an error
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" > "$tmp/e.json" 2>"$tmp/err" && fail "E8021: mixed period types accepted"
+has "DHIS2 2.43 takes one per payload (E8021): give --periods TYPE" "$tmp/err" "E8021"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods quarter > "$tmp/q.json" 2>/dev/null || fail "E8021: --periods"
+grep -q '"period":"2016Q1"' "$tmp/q.json" || fail "E8021: --periods quarter lacks 2016Q1"
+grep -q '"period":"2016"' "$tmp/q.json" && fail "E8021: --periods quarter holds a year"
+# E8002/E8003: the data set named in the payload
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods year --data-set RT_YEARLY > "$tmp/ds.json" || fail "--data-set"
+grep -q '^{"idScheme":"CODE","dataElementIdScheme":"CODE","orgUnitIdScheme":"CODE","dataSetIdScheme":"CODE","dataSet":"RT_YEARLY","dataValues":\[' \
+  "$tmp/ds.json" || { fail "E8002/E8003: no dataSet in the payload"; head -c 300 "$tmp/ds.json"; }
+# E8128: two plans sharing indicator ids: qualified by the plan, no key twice
+sed 's/id: dhis2-roundtrip/id: rt2/' roundtrip_plan.yaml > "$tmp/rt2.yaml"
+"$bin" export dhis2 roundtrip_plan.yaml "$tmp/rt2.yaml" --data "$tmp/rt" --targets --periods year > "$tmp/two.json" 2>"$tmp/err" \
+  || { fail "E8128: two plans"; cat "$tmp/err"; }
+/usr/bin/python3 - "$tmp/two.json" <<'PY' || fail "E8128: see above"
+import json, sys
+dv = json.load(open(sys.argv[1]))["dataValues"]
+keys = [(v["dataElement"], v["period"], v["orgUnit"]) for v in dv]
+assert len(keys) == len(set(keys)), "a key twice"
+des = {k[0] for k in keys}
+assert "dhis2-roundtrip.staff_trained" in des and "rt2.staff_trained" in des, des
+assert "rt2.staff_trained_target" in des and "staff_trained" not in des, des
+# both plans compute the same values from the same data: the two halves agree
+a = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) if k[0].startswith("rt2.")}
+b = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) if k[0].startswith("dhis2-roundtrip.")}
+assert a == b and len(a) * 2 == len(dv), (len(a), len(b), len(dv))
+PY
+# E8031: a unit closed during a period gets no value for it (14797 closed 2017-02: not 2017, not 2017Q1)
+cp -r "$tmp/rt" "$tmp/rtc"
+sed -i 's/^14797,Phường Bắc Sơn,commune,381,1978-01,$/14797,Phường Bắc Sơn,commune,381,1978-01,2017-02/' "$tmp/rtc/units.csv"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rtc" -o "$tmp/c.json" 2>"$tmp/err" || { fail "E8031: exit"; cat "$tmp/err"; }
+grep -q '"period":"2016Q2","orgUnit":"14797"' "$tmp/c.quarter.json" || fail "E8031: 2016Q2 of 14797 lost"
+grep -q '"orgUnit":"14797"' "$tmp/c.year.json" && grep '"period":"2017","orgUnit":"14797"' "$tmp/c.year.json" && fail "E8031: 2017 of 14797 written"
+grep -q '"period":"2017Q1","orgUnit":"14797"' "$tmp/c.quarter.json" && fail "E8031: 2017Q1 of 14797 written"
+has "values of units not open for the whole of their period left out (DHIS2 refuses them: E8031)" "$tmp/err" "E8031"
+# E1102-like code length: a code over DHIS2's 50 characters is an error naming it
+long_id=indicator_with_a_rather_long_identifier_x4567
+sed "s/id: staff_trained,/id: $long_id,/" roundtrip_plan.yaml > "$tmp/long.yaml"
+"$bin" export dhis2 "$tmp/long.yaml" --data "$tmp/rt" --targets --periods year -o "$tmp/l.json" 2>"$tmp/err" \
+  && fail "a 52-character code was written"
+has "the data element code '${long_id}_target' has 52 characters: DHIS2 keeps at most 50" "$tmp/err" "code length"
+[ -e "$tmp/l.json" ] && fail "code length: a file was written"
+
 echo "$fails failed"
 [ $fails -eq 0 ]
