@@ -177,7 +177,7 @@ static ct_status write_metrics(const ct_dhis2_import *im, const char *dir, ct_di
 /* The folder as the loader reads it: what the import wrote must pass the
  * loader's own checks (tree, dates, names, values), or nothing is put in
  * place. The loader's errors name the rows written. */
-static ct_status check_folder(const char *dir, ct_diags *d)
+static ct_status check_folder(const char *dir, const char *inputs, ct_diags *d)
 {
     char units[4096], obs[4096], metrics[4096];
     if (join(units, sizeof units, dir, "units.csv") || join(obs, sizeof obs, dir, "observations.csv") ||
@@ -192,13 +192,13 @@ static ct_status check_folder(const char *dir, ct_diags *d)
     ct_series_free(&s);
     if (st == CT_OK && d->n_errors > before) st = CT_EINPUT;
     if (st != CT_OK)
-        ct_error_at(d, NULL, 0, 0, "%s", "the data folder made from the DHIS2 files would not load (above: the rows "
-                                         "it would hold); nothing is written");
+        ct_error_at(d, NULL, 0, 0, "the data folder made from %s and the data values would not load (above: the rows it would hold, "
+                    "which come from those files); nothing is written", inputs);
     return st;
 }
 
 /* Writes the three files into a new folder beside dir, then puts it in place. */
-static ct_status write_folder(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+static ct_status write_folder(const ct_dhis2_import *im, const char *dir, const char *inputs, ct_diags *d)
 {
     int exists;
     if (!replaceable(dir, &exists)) {
@@ -220,7 +220,7 @@ static ct_status write_folder(const ct_dhis2_import *im, const char *dir, ct_dia
     ct_status st = write_units(im, tmp, d);
     if (st == CT_OK) st = write_observations(im, tmp, d);
     if (st == CT_OK) st = write_metrics(im, tmp, d);
-    if (st == CT_OK) st = check_folder(tmp, d);
+    if (st == CT_OK) st = check_folder(tmp, inputs, d);
     if (st == CT_OK && exists && rename(dir, old) != 0) {
         ct_error_at(d, dir, 0, 0, "cannot replace the folder: %s", strerror(errno));
         st = CT_EIO;
@@ -294,7 +294,19 @@ int cmd_import(int argc, char **argv)
     }
     int bad = st != CT_OK || ss.diags.n_errors > 0 || (!a.skip && ct_dhis2_n_unplaced(&im) > 0);
     if (st == CT_ENOMEM) ct_error_at(&ss.diags, NULL, 0, 0, "%s", "out of memory");
-    if (!bad && write_folder(&im, a.out, &ss.diags) != CT_OK) bad = 1;
+    /* the inputs, for a message: the org unit files */
+    size_t len = 1;
+    for (size_t i = 0; i < a.n_org_units; i++) len += strlen(a.org_units[i]) + 2;
+    char *inputs = malloc(len);
+    if (inputs) {
+        inputs[0] = '\0';
+        for (size_t i = 0; i < a.n_org_units; i++) {
+            if (i) strcat(inputs, ", ");
+            strcat(inputs, a.org_units[i]);
+        }
+    }
+    if (!bad && write_folder(&im, a.out, inputs ? inputs : "the DHIS2 files", &ss.diags) != CT_OK) bad = 1;
+    free(inputs);
     cli_session_print(&ss);
     if (st != CT_ENOMEM) print_summary(&im, a.skip);
     if (bad) fprintf(stderr, "chitieu import: nothing written to %s\n", a.out);

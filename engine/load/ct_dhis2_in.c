@@ -610,6 +610,25 @@ ct_status ct_dhis2_finish_orgunits(ct_dhis2_import *im, ct_diags *d)
         u->parent = im->units[p].code;
         parent[k] = p;
     }
+    /* a data folder has one root: a national unit, or the implicit root above the units without parent */
+    size_t n_roots = 0;
+    int national = -1;
+    for (size_t k = 0; k < im->n_units; k++) {
+        if (parent[k] >= 0) continue;
+        n_roots++;
+        if (national < 0 && !strcmp(im->units[k].level, "national")) national = (int)k;
+    }
+    if (national >= 0 && n_roots > 1) {
+        const ct_dhis2_unit *r = &im->units[national];
+        if (im->n_subtree)
+            ct_error_at(d, r->file, 0, 0, "org unit %s (%s) is the national root, but %d other org units have no parent "
+                        "in the files (their parents are missing); give the files of the whole tree", r->id, r->code,
+                        im->n_subtree);
+        else
+            ct_error_at(d, r->file, 0, 0, "%zu org units have no parent, %s (%s) among them at level 1: a data folder "
+                        "has one national root; a --map row level,1,NAME makes them units under the implicit root",
+                        n_roots, r->id, r->code);
+    }
     if (im->n_subtree)
         ct_warn_at(d, im->subtree_file, 0, 0,
                    "%d org units have no parent in the files (a subtree export): they hang under the implicit root",

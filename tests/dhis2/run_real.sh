@@ -124,6 +124,14 @@ printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 1, "parent": {"
 "$bin" import dhis2 --org-units "$tmp/self.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "a self-parent was accepted"
 has "the unit is its own parent" "$tmp/err" "self-parent"
 
+printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 1}, {"id": "b", "code": "B", "level": 1}, {"id": "c", "code": "C", "level": 1}]}' > "$tmp/roots.json"
+"$bin" import dhis2 --org-units "$tmp/roots.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "three national roots were accepted"
+has "roots.json: error: 3 org units have no parent, a (A) among them at level 1: a data folder has one national root" "$tmp/err" "roots"
+printf 'level,1,region\n' > "$tmp/lv.csv"
+printf 'dataelement,period,orgunit,value\nm,2020,B,4\n' > "$tmp/b.csv"
+"$bin" import dhis2 --org-units "$tmp/roots.json" --data-values "$tmp/b.csv" --map "$tmp/lv.csv" --out "$tmp/c" 2>"$tmp/err" \
+  || { fail "three roots renamed by the map"; cat "$tmp/err"; }
+
 # 6. Two long codes that share their first 600 bytes stay two metrics
 long=$(printf 'D%.0s' $(seq 1 700))
 printf 'dataelement,period,orgunit,value\n%s1,2020,A,1\n%s2,2020,A,2\n' "$long" "$long" > "$tmp/long.csv"
