@@ -327,6 +327,15 @@ static int metric_index(ct_dhis2_import *im, const char *source, int from_code, 
         if (from_code) changed = ct_dhis2_metric_name(source, name, size - 12);
         else snprintf(name, size, "%s", source);
         size_t base = strlen(name);
+        /* the name of a metric already found: the same metric when that one is the name itself (a map's
+         * metric, or a code that is a valid name) and so is this; a made-up name is never shared */
+        int same = ct_strmap_get(&im->metric_names, name, base);
+        if (same >= 0 && !*im->metrics[same].dhis2_code && !changed) {
+            kn = make_key(im, 2, parts);
+            if (kn == (size_t)-1 || ct_strmap_put(&im->metric_ix, im->key, kn, same) == -2) return -2;
+            if (!boolean) im->metrics[same].boolean_only = 0;
+            return same;
+        }
         for (int i = 2; ct_strmap_get(&im->metric_names, name, strlen(name)) >= 0; i++) {
             snprintf(name + base, size - base, "_%d", i);
             changed = 1;

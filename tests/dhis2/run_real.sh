@@ -140,6 +140,15 @@ printf '{"organisationUnits": [{"id": "a", "code": "A", "name": "A", "level": 1}
   || { fail "long codes: exit $?"; cat "$tmp/err"; }
 [ "$(wc -l < "$tmp/l/observations.csv")" -eq 3 ] || fail "long codes: a value vanished"
 
+# codes made names never share a metric; a map's metric of a code's name is that metric
+printf 'dataelement,period,orgunit,catoptcombo,value\na,2020,A,,1\nb,2020,A,x,2\nA-1,2020,A,,3\nA_1,2020,A,,4\n' > "$tmp/n.csv"
+printf 'dataelement,catoptcombo,metric\nb,*,a\n' > "$tmp/nm.csv"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/n.csv" --map "$tmp/nm.csv" --out "$tmp/n" 2>/dev/null \
+  || fail "names: exit $?"
+printf 'unit,period,metric,value\nA,2020,a,3\nA,2020,A_1,3\nA,2020,A_1_2,4\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/n/observations.csv" || fail "names: observations"
+grep -q '^A_1_2,,,,,,A_1$' "$tmp/n/metrics.csv" || fail "names: A_1 after A-1 is A_1_2"
+
 # 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
 #    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
 cd "$here" || exit 1
