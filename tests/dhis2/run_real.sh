@@ -149,6 +149,19 @@ printf 'unit,period,metric,value\nA,2020,a,3\nA,2020,A_1,3\nA,2020,A_1_2,4\n' > 
 diff -u "$tmp/want" "$tmp/n/observations.csv" || fail "names: observations"
 grep -q '^A_1_2,,,,,,A_1$' "$tmp/n/metrics.csv" || fail "names: A_1 after A-1 is A_1_2"
 
+# a round trip through a real file: DHIS2's dataValueSetJ.json (by ids) back as codes
+"$bin" export dhis2 roundtrip_j.yaml --data "$tmp/j" --level commune --periods month > "$tmp/jback.json" 2>"$tmp/err" \
+  || { fail "real round trip: exit"; cat "$tmp/err"; }
+/usr/bin/python3 - dataValueSetJ.json organisation_units.json "$tmp/jback.json" <<'PY' || fail "real round trip: see above"
+import json, sys
+src = json.load(open(sys.argv[1]))["dataValues"]
+code = {u["id"]: u["code"] for u in json.load(open(sys.argv[2]))["organisationUnits"]}
+back = json.load(open(sys.argv[3]))["dataValues"]
+want = {(v["dataElement"], v["period"], code[v["orgUnit"]]): float(v["value"]) for v in src}
+got = {(v["dataElement"], v["period"], v["orgUnit"]): float(v["value"]) for v in back}
+assert want == got, (want, got)
+PY
+
 # 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
 #    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
 cd "$here" || exit 1
