@@ -18,7 +18,7 @@
 
 static const char *const usage_import =
     "usage: chitieu import dhis2 --org-units ORGUNITS.json... --data-values FILE...\n"
-    "                            [--map MAP.csv] [--skip-unplaced] --out DIR\n"
+    "                            [--map MAP.csv] [--into-months] [--skip-unplaced] --out DIR\n"
     "\n"
     "Turns a DHIS2 export into a chitieu data folder DIR: units.csv from the\n"
     "organisation units (by code; openingDate and closedDate give valid_from and\n"
@@ -41,6 +41,9 @@ static const char *const usage_import =
     "                       metric leaves them out; '*' matches any; a metric '*'\n"
     "                       is the data element's own); rows level,N,NAME name levels\n"
     "                       (default: 1 national, 2 province, 3 district, 4 commune)\n"
+    "  --into-months        sum daily and ISO weekly values into their months (a\n"
+    "                       week into the month of its Thursday); the metrics get\n"
+    "                       over_time sum\n"
     "  --skip-unplaced      leave out the values that cannot be placed (still\n"
     "                       listed, as warnings) and write the folder\n"
     "  --out DIR            the data folder to write (new, empty, or one that holds\n"
@@ -54,7 +57,7 @@ typedef struct {
     const char *map, *out;
     const char **values, **org_units;
     size_t n_values, n_org_units;
-    int skip, help;
+    int skip, help, into_months;
 } import_args;
 
 static int parse_import(int argc, char **argv, import_args *a)
@@ -68,6 +71,7 @@ static int parse_import(int argc, char **argv, import_args *a)
         const char *arg = argv[i];
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) { a->help = 1; continue; }
         if (!strcmp(arg, "--skip-unplaced")) { a->skip = 1; in_values = 0; continue; }
+        if (!strcmp(arg, "--into-months")) { a->into_months = 1; in_values = 0; continue; }
         const char **slot = NULL;
         if (!strcmp(arg, "--org-units")) slot = &a->org_units[a->n_org_units++];
         else if (!strcmp(arg, "--map")) slot = &a->map;
@@ -167,7 +171,8 @@ static ct_status write_metrics(const ct_dhis2_import *im, const char *dir, ct_di
     if (!o) return CT_EIO;
     ct_out_puts(o, "metric,level,type,over_time,merge,title,dhis2_code\n");
     for (size_t i = 0; i < im->n_metrics; i++) {
-        const char *f[] = {im->metrics[i].name, "", im->metrics[i].boolean_only ? "boolean" : "", "", "", "",
+        const char *f[] = {im->metrics[i].name, "", im->metrics[i].boolean_only ? "boolean" : "",
+                           im->metrics[i].summed_days ? "sum" : "", "", "",
                            im->metrics[i].dhis2_code};
         csv_row(o, f, 7);
     }
@@ -246,6 +251,7 @@ static void print_summary(const ct_dhis2_import *im, int skip)
             im->n_read, im->n_obs);
     if (im->n_summed) fprintf(stderr, ", %zu added to another combo's value of the same metric", im->n_summed);
     if (im->n_duplicate) fprintf(stderr, ", %zu repeated (kept once)", im->n_duplicate);
+    if (im->n_into_months) fprintf(stderr, ", %zu daily or weekly values summed into months", im->n_into_months);
     if (im->n_deleted) fprintf(stderr, ", %zu marked deleted", im->n_deleted);
     if (im->n_empty) fprintf(stderr, ", %zu empty", im->n_empty);
     if (im->n_ignored) fprintf(stderr, ", %zu left out by the map", im->n_ignored);
@@ -278,6 +284,7 @@ int cmd_import(int argc, char **argv)
     ct_dhis2_import im;
     ct_dhis2_init(&im);
     im.skip_unplaced = a.skip;
+    im.into_months = a.into_months;
     ct_status st = CT_OK;
     if (a.map) st = ct_dhis2_read_map(&im, a.map, &ss.diags);
     for (size_t i = 0; st == CT_OK && i < a.n_org_units; i++) {

@@ -117,6 +117,59 @@ int ct_dhis2_period_in(const char *s, char out[16], const char **type)
     return -2;
 }
 
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int ct_dhis2_period_month(const char *s, char out[16])
+{
+    size_t len = strlen(s);
+    if (len < 6 || !digits(s, 4)) return -1;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    if (len == 8 && digits(s + 4, 4)) { /* daily */
+        int m = (s[4] - '0') * 10 + (s[5] - '0'), d = (s[6] - '0') * 10 + (s[7] - '0');
+        int cy, cm, cd;
+        civil_from_days(days_from_civil(y, m, d), &cy, &cm, &cd);
+        if (m < 1 || m > 12 || cy != y || cm != m || cd != d) return -1;
+        snprintf(out, 16, "%04d-%02d", y, m);
+        return 0;
+    }
+    if (s[4] == 'W' && prefixed_number(s + 4, "W")) { /* ISO week: Monday weeks, week 1 holds 4 January */
+        int w = atoi(s + 5);
+        long jan4 = days_from_civil(y, 1, 4);
+        long wd = ((jan4 + 3) % 7 + 7) % 7; /* 0 = Monday (1970-01-01 was a Thursday) */
+        long thursday = jan4 - wd + 7L * (w - 1) + 3;
+        int ty, tm, td;
+        civil_from_days(thursday, &ty, &tm, &td);
+        long dec28 = days_from_civil(y, 12, 28); /* the last ISO week of y holds 28 December */
+        int last_week = (int)((dec28 - (jan4 - wd)) / 7) + 1;
+        if (w < 1 || w > last_week) return -1;
+        snprintf(out, 16, "%04d-%02d", ty, tm);
+        return 0;
+    }
+    return -1;
+}
+
 /* ---- keys ---- */
 
 /* The n parts joined by \x1f into im->key (grown as needed); its length, or
@@ -347,6 +400,7 @@ static int metric_index(ct_dhis2_import *im, const char *source, int from_code, 
         im->metrics[k].name = name;
         im->metrics[k].dhis2_code = changed && from_code ? dup(im, source, strlen(source)) : "";
         im->metrics[k].boolean_only = 1;
+        im->metrics[k].summed_days = 0;
         if (!im->metrics[k].dhis2_code) return -2;
         im->n_metrics++;
     }
@@ -728,8 +782,12 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     char pbuf[16];
     const char *ptype;
     int pr = ct_dhis2_period_in(v->period ? v->period : "", pbuf, &ptype);
+    int into_month = 0;
+    if (pr == -1 && im->into_months && ct_dhis2_period_month(v->period, pbuf) == 0) { pr = 0; into_month = 1; }
     if (pr == -1) {
-        snprintf(what, sizeof what, "the period type %s is not one chitieu has (year, half-year, quarter, month)", ptype);
+        snprintf(what, sizeof what, "the period type %s is not one chitieu has (year, half-year, quarter, month)%s", ptype,
+                 im->into_months ? "" : !strncmp(ptype, "weekly", 6) || !strcmp(ptype, "daily")
+                                           ? "; --into-months sums daily and ISO weekly values into months" : "");
         ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
         return CT_OK;
     }
@@ -804,12 +862,17 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         ct_dhis2_unplaced(im, d, CT_DHIS2_VALUE, path, line, index, v, what);
         return CT_OK;
     }
+    if (into_month && boolean) {
+        snprintf(what, sizeof what, "a boolean of the %s period %.20s cannot be summed into its month", ptype, v->period);
+        ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
+        return CT_OK;
+    }
     int mi = metric_index(im, metric, metric == de, boolean);
     if (mi == -2) return CT_ENOMEM;
     metric = im->metrics[mi].name;
     const char *okey[3] = {code, pbuf, metric};
     /* each source (data element and combos) gives one value for a unit, period and metric */
-    const char *skey[6] = {code, pbuf, metric, de, coc, aoc};
+    const char *skey[6] = {code, into_month ? v->period : pbuf, metric, de, coc, aoc};
     size_t sn = make_key(im, 6, skey);
     if (sn == (size_t)-1) return CT_ENOMEM;
     int si = ct_strmap_get(&im->src_key, im->key, sn);
@@ -834,11 +897,18 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     size_t kn = make_key(im, 3, okey);
     if (kn == (size_t)-1) return CT_ENOMEM;
     int prev = ct_strmap_get(&im->obs_key, im->key, kn);
-    if (prev >= 0) { /* another combo mapped to the same metric: they add up */
+    if (prev >= 0) { /* another combo mapped to the same metric, or another day or week: they add up */
         ct_dhis2_obs *o = &im->obs[prev];
+        if (o->summed_days != into_month) {
+            snprintf(what, sizeof what, "a monthly value and daily or weekly values of %.200s for one month: they "
+                     "would be counted twice", metric);
+            ct_dhis2_unplaced(im, d, CT_DHIS2_CONFLICT, path, line, index, v, what);
+            return CT_OK;
+        }
+        if (into_month) { im->metrics[mi].summed_days = 1; im->n_into_months++; }
         o->value += x;
         snprintf(o->text, sizeof o->text, "%.15g", o->value);
-        im->n_summed++;
+        if (!into_month) im->n_summed++;
         return CT_OK;
     }
     if (grow((void **)&im->obs, &im->cap_obs, im->n_obs, sizeof *im->obs)) return CT_ENOMEM;
@@ -847,6 +917,8 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     o->period = dup(im, pbuf, strlen(pbuf));
     o->metric = metric;
     o->value = x;
+    o->summed_days = into_month;
+    if (into_month) { im->metrics[mi].summed_days = 1; im->n_into_months++; }
     if (boolean) snprintf(o->text, sizeof o->text, "%d", (int)x);
     else snprintf(o->text, sizeof o->text, "%s", v->value);
     if (!o->period) return CT_ENOMEM;

@@ -29,6 +29,7 @@ typedef struct {
     const char *unit, *period, *metric;
     double value;
     char text[40];          /* the value as written (or the sum, when combos add up) */
+    int summed_days;        /* a sum of daily or weekly values (into_months) */
 } ct_dhis2_obs;
 
 /* A value as one source (data element and combo) gave it: where, to tell a
@@ -44,6 +45,7 @@ typedef struct {
     const char *name;
     const char *dhis2_code; /* the data element's code when the name had to be made valid, else "" */
     int boolean_only;       /* every value was true/false: a boolean metric */
+    int summed_days;        /* it has daily or weekly values summed into months: over_time sum */
 } ct_dhis2_metric;
 
 /* Why values were not placed. */
@@ -78,6 +80,8 @@ typedef struct {
     size_t n_srcs, cap_srcs;
     int has_map;
     int skip_unplaced;      /* report unplaced values as warnings, not errors */
+    int into_months;        /* daily and ISO weekly values summed into their months */
+    size_t n_into_months;   /* values so summed */
     const char **map_metrics;  /* the map's metric per row ("": ignore; "*": the data element's code) */
     int map_aoc;            /* the map has an attroptcombo column */
     int map_wild;           /* the map has a '*' somewhere */
@@ -145,5 +149,10 @@ size_t ct_dhis2_n_unplaced(const ct_dhis2_import *im);
  * the contract lacks, with *type naming it (weekly, daily, ...); or -2 for
  * text that is no period at all. */
 int ct_dhis2_period_in(const char *s, char out[16], const char **type);
+
+/* The month a daily (20250715) or ISO weekly (2025W29: the month of its
+ * Thursday) period id falls in, as 2025-07 in out (16 bytes); -1 for other
+ * ids. */
+int ct_dhis2_period_month(const char *s, char out[16]);
 
 #endif

@@ -162,6 +162,23 @@ got = {(v["dataElement"], v["period"], v["orgUnit"]): float(v["value"]) for v in
 assert want == got, (want, got)
 PY
 
+# daily and ISO weekly values: refused, or with --into-months summed into months
+# (2025W27's Thursday is 2025-07-03, 2025W26's 2025-06-26; a boolean is not summed;
+# a monthly value beside daily ones for one month would count twice)
+printf 'dataelement,period,orgunit,value\ncases,20250701,A,2\ncases,20250731,A,3\ncases,2025W27,A,4\ncases,2025W26,A,5\nclean,20250702,A,true\nvisits,202507,A,1\nvisits,20250703,A,1\n' > "$tmp/d.csv"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/d.csv" --out "$tmp/d" 2>"$tmp/err" && fail "daily values accepted"
+has "d.csv:2: error: (cases, 20250701, A): the period type daily is not one chitieu has (year, half-year, quarter, month); --into-months sums" "$tmp/err" "daily"
+has "6 not placed (6 period types chitieu lacks)" "$tmp/err" "daily count"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/d.csv" --into-months --skip-unplaced --out "$tmp/d" 2>"$tmp/err" \
+  || { fail "--into-months: exit"; cat "$tmp/err"; }
+has "d.csv:6: warning: (clean, 20250702, A): a boolean of the daily period 20250702 cannot be summed into its month" "$tmp/err" "into-months boolean"
+has "d.csv:8: warning: (visits, 20250703, A): a monthly value and daily or weekly values of visits for one month" "$tmp/err" "into-months mixed"
+has "4 daily or weekly values summed into months; 2 not placed and skipped" "$tmp/err" "into-months count"
+printf 'unit,period,metric,value\nA,2025-07,cases,9\nA,2025-06,cases,5\nA,2025-07,visits,1\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/d/observations.csv" || fail "--into-months: observations"
+printf 'metric,level,type,over_time,merge,title,dhis2_code\ncases,,,sum,,,\nvisits,,,,,,\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/d/metrics.csv" || fail "--into-months: metrics.csv (over_time sum where summed)"
+
 # 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
 #    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
 cd "$here" || exit 1

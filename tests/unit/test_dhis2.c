@@ -69,6 +69,34 @@ static void test_metric_name(void)
     CHECK_INT(ct_dhis2_metric_name("ok_1", small, sizeof small), 0);
 }
 
+static const char *month(const char *s, int want_rc)
+{
+    static char out[16];
+    out[0] = '\0';
+    CHECK_INT(ct_dhis2_period_month(s, out), want_rc);
+    return out;
+}
+
+static void test_period_month(void)
+{
+    /* days; ISO weeks by their Thursday (checked with Python's date.fromisocalendar) */
+    CHECK_STR(month("20250715", 0), "2025-07");
+    CHECK_STR(month("20240229", 0), "2024-02");
+    month("20230229", -1);
+    month("20251301", -1);
+    CHECK_STR(month("2025W1", 0), "2025-01");
+    CHECK_STR(month("2020W53", 0), "2020-12");
+    CHECK_STR(month("2025W27", 0), "2025-07");
+    CHECK_STR(month("2025W26", 0), "2025-06");
+    CHECK_STR(month("2026W1", 0), "2026-01");
+    CHECK_STR(month("2009W53", 0), "2009-12");
+    CHECK_STR(month("2024W1", 0), "2024-01");
+    month("2021W53", -1);
+    month("2025W0", -1);
+    month("2025SunW3", -1);
+    month("2025Q1", -1);
+}
+
 static const char *id(ct_period p)
 {
     static char buf[CT_PERIOD_BUF];
@@ -120,6 +148,7 @@ int main(void)
     test_period_in();
     test_period_out();
     test_metric_name();
+    test_period_month();
     test_sheet_names();
     test_headers();
     return test_report("test_dhis2");
