@@ -1,10 +1,12 @@
-/* DHIS2 in: the organisation unit tree (organisationUnits JSON) and data
- * value sets (dataValueSets JSON or DHIS2's CSV) read into the rows of a
- * chitieu data folder: units with their validity, observations with the
- * contract's period ids, and the metrics found. Values that cannot be placed
- * (unknown org units, unmapped category option combos, period types the
- * contract lacks, values that are not numbers) are counted and each is
- * reported with its file and position. JSON is parsed by jansson. */
+/* DHIS2 in: the organisation unit tree (organisationUnits JSON, or a
+ * metadata export) and data values, placed into the rows of a chitieu data
+ * folder: units with the months DHIS2 takes data for, observations with the
+ * contract's period ids on the unit open in the period, and the metrics found
+ * (codes made valid names). Values that cannot be placed (unknown org units,
+ * units not open in the period, unmapped or null option combos, period types
+ * the contract lacks, values that are not numbers) are counted and each is
+ * reported with its file and position. The files of data values are read by
+ * ct_dhis2_read. */
 #ifndef CT_DHIS2_IN_H
 #define CT_DHIS2_IN_H
 
