@@ -509,11 +509,18 @@ static const char *orgunit_parent(ct_dhis2_import *im, json_t *ou)
     return dup(im, before, (size_t)(last - before));
 }
 
-/* The default combo of a metadata export: the combo named "default". */
-static void read_default_combo(ct_dhis2_import *im, json_t *root)
+/* The default combo of a metadata export: the combo named "default", in
+ * categoryOptionCombos or in a categoryCombos entry's. Returns whether the
+ * file has combos at all. */
+static int read_default_combo(ct_dhis2_import *im, json_t *root)
 {
+    int found = 0;
+    json_t *combos = json_object_get(root, "categoryCombos"), *cc;
+    size_t j;
+    json_array_foreach(combos, j, cc) found |= read_default_combo(im, cc);
     json_t *cocs = json_object_get(root, "categoryOptionCombos"), *c;
     size_t i;
+    found |= json_is_array(cocs);
     json_array_foreach(cocs, i, c) {
         const char *name = json_str(c, "name");
         if (!name || strcmp(name, "default")) continue;
@@ -521,6 +528,7 @@ static void read_default_combo(ct_dhis2_import *im, json_t *root)
         for (int k = 0; k < 2; k++)
             if (ids[k] && im->n_default_ids < 8) im->default_ids[im->n_default_ids++] = dup(im, ids[k], strlen(ids[k]));
     }
+    return found || json_is_array(combos);
 }
 
 /* A paged API response: the pages given are remembered, the missing ones
@@ -557,12 +565,14 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
         return CT_EINPUT;
     }
     json_t *list = json_object_get(root, "organisationUnits");
+    int has_combos = read_default_combo(im, root);
+    if (!json_is_array(list) && has_combos) { json_decref(root); return CT_OK; } /* metadata: combos only */
     if (!json_is_array(list)) {
-        ct_error_at(d, path, 0, 0, "%s", "no \"organisationUnits\" array (expected {\"organisationUnits\": [...]})");
+        ct_error_at(d, path, 0, 0, "%s", "no \"organisationUnits\" array (expected {\"organisationUnits\": [...]}, "
+                                         "or a metadata export with categoryOptionCombos)");
         json_decref(root);
         return CT_EINPUT;
     }
-    read_default_combo(im, root);
     read_pager(im, root, path, d);
     const char *file = dup(im, path, strlen(path));
     size_t errors = d->n_errors, i;

@@ -39,6 +39,14 @@ gzip -c dataValueSetBooleanTest.csv > "$tmp/b.csv.gz"
   || fail "gzip CSV --skip-unplaced: exit $?"
 same expected/boolean "$tmp/b" "boolean CSV"
 
+# the default combo of Sierra Leone's demo (bRowv6yZOF2, code COC_4) from the Android SDK's metadata
+printf '{"dataValues": [{"dataElement": "de1", "period": "2020", "orgUnit": "OU_559", "categoryOptionCombo": "bRowv6yZOF2", "value": "1"},\n{"dataElement": "de2", "period": "2020", "orgUnit": "g8upMTyEZGZ", "categoryOptionCombo": "COC_4", "attributeOptionCombo": "bRowv6yZOF2", "value": "2"}]}' > "$tmp/sl.json"
+"$bin" import dhis2 --org-units organisation_units.json --org-units default_category_combo.json --data-values "$tmp/sl.json" \
+  --out "$tmp/sl" 2>"$tmp/err" || { fail "Sierra Leone's default combo: exit $?"; cat "$tmp/err"; }
+"$bin" import dhis2 --org-units organisation_units.json --data-values "$tmp/sl.json" --out "$tmp/sl2" 2>"$tmp/err" \
+  && fail "bRowv6yZOF2 taken for the default without the metadata"
+has "category option combo 'bRowv6yZOF2' is not the default (give --map)" "$tmp/err" "no metadata"
+
 # 2. A metadata export's default combo (Sierra Leone's bRowv6yZOF2 / COC_4), a
 #    reused code (31321 closed 2025-07-01, reopened as another unit), a unit
 #    without code opened 2025-07-15, codes that are no metric names, null combos.
