@@ -11,6 +11,7 @@
 
 #include "../load/ct_data.h"
 #include "../load/ct_dhis2_read.h"
+#include "../load/ct_dhis2_units.h"
 #include "../load/ct_dict.h"
 #include "../load/ct_units.h"
 #include "../render/ct_output.h"

@@ -110,16 +110,10 @@ void ct_dhis2_free(ct_dhis2_import *im);
  * the levels). Must be read before the data values. */
 ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d);
 
-/* Reads organisationUnits JSON (an API response or a metadata export, whose
- * categoryOptionCombos give the default combo); may be called for several
- * files, which are merged. A level-1 root without a code is left out (the
- * implicit root); another unit without a code is identified by its id. */
-ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags *d);
-
-/* After the last org units file: parents resolved (a parent in no file: the
- * implicit root, one warning), `order` (parent before child), overlaps and
- * missing pages checked. */
-ct_status ct_dhis2_finish_orgunits(ct_dhis2_import *im, ct_diags *d);
+/* Shared by the DHIS2 readers: grows an array of n items to hold one more
+ * (-1 when out of memory); copies n bytes of s ("" for NULL) into the arena. */
+int ct_dhis2_grow(void **p, size_t *cap, size_t n, size_t size);
+const char *ct_dhis2_dup(ct_dhis2_import *im, const char *s, size_t n);
 
 /* One data value as a file gives it (strings; NULL when absent). coc_null /
  * aoc_null: the combo was written as null. */

@@ -11,6 +11,7 @@
 
 #include "fuzz_util.h"
 #include "load/ct_dhis2_read.h"
+#include "load/ct_dhis2_units.h"
 
 static void touch(const char *s)
 {
