@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages chitieu needs, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev libjansson-dev libxlsxwriter-dev
+pkgs=(build-essential cmake pkg-config libyaml-dev libgsl-dev liblua5.4-dev libjansson-dev libxlsxwriter-dev libxml2-dev zlib1g-dev
       gnuplot-nox fonts-dejavu-core python3-openpyxl python3-numpy python3-scipy python3-yaml)
 [ "${CI:-}" = true ] && pkgs+=(valgrind)
 # the fuzzing harnesses (tests/fuzz/run.sh): clang with libFuzzer

@@ -9,13 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../load/ct_dhis2_in.h"
+#include "../load/ct_data.h"
+#include "../load/ct_dhis2_read.h"
+#include "../load/ct_dhis2_units.h"
+#include "../load/ct_dict.h"
+#include "../load/ct_units.h"
 #include "../render/ct_output.h"
 #include "cli.h"
 
 static const char *const usage_import =
-    "usage: chitieu import dhis2 --org-units ORGUNITS.json --data-values FILE...\n"
-    "                            [--map MAP.csv] [--skip-unplaced] --out DIR\n"
+    "usage: chitieu import dhis2 --org-units ORGUNITS.json... --data-values FILE...\n"
+    "                            [--map MAP.csv] [--into-months] [--skip-unplaced] --out DIR\n"
     "\n"
     "Turns a DHIS2 export into a chitieu data folder DIR: units.csv from the\n"
     "organisation units (by code; openingDate and closedDate give valid_from and\n"
@@ -29,12 +33,18 @@ static const char *const usage_import =
     "\n"
     "options:\n"
     "  --org-units FILE     DHIS2 organisationUnits JSON (id, code, name, level,\n"
-    "                       parent, openingDate, closedDate)\n"
+    "                       parent or path, openingDate, closedDate), or a metadata\n"
+    "                       export (its categoryOptionCombos name the default);\n"
+    "                       repeatable: the files are merged\n"
     "  --data-values FILE...  dataValueSets files, JSON or CSV (repeatable)\n"
-    "  --map FILE           CSV dataelement,catoptcombo,metric: which data element\n"
-    "                       and category option combo go to which metric (an empty\n"
-    "                       metric leaves them out); rows level,N,NAME name levels\n"
+    "  --map FILE           CSV dataelement,catoptcombo[,attroptcombo],metric: which\n"
+    "                       data element and combos go to which metric (an empty\n"
+    "                       metric leaves them out; '*' matches any; a metric '*'\n"
+    "                       is the data element's own); rows level,N,NAME name levels\n"
     "                       (default: 1 national, 2 province, 3 district, 4 commune)\n"
+    "  --into-months        sum daily and ISO weekly values into their months (a\n"
+    "                       week into the month of its Thursday); the metrics get\n"
+    "                       over_time sum\n"
     "  --skip-unplaced      leave out the values that cannot be placed (still\n"
     "                       listed, as warnings) and write the folder\n"
     "  --out DIR            the data folder to write (new, empty, or one that holds\n"
@@ -45,24 +55,26 @@ static const char *const written[] = {"units.csv", "observations.csv", "metrics.
 enum { N_WRITTEN = 3 };
 
 typedef struct {
-    const char *org_units, *map, *out;
-    const char **values;
-    size_t n_values;
-    int skip, help;
+    const char *map, *out;
+    const char **values, **org_units;
+    size_t n_values, n_org_units;
+    int skip, help, into_months;
 } import_args;
 
 static int parse_import(int argc, char **argv, import_args *a)
 {
     memset(a, 0, sizeof *a);
     a->values = calloc((size_t)argc + 1, sizeof *a->values);
-    if (!a->values) return cli_usage_error("import", "%s", "out of memory");
+    a->org_units = calloc((size_t)argc + 1, sizeof *a->org_units);
+    if (!a->values || !a->org_units) return cli_usage_error("import", "%s", "out of memory");
     int in_values = 0;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) { a->help = 1; continue; }
         if (!strcmp(arg, "--skip-unplaced")) { a->skip = 1; in_values = 0; continue; }
+        if (!strcmp(arg, "--into-months")) { a->into_months = 1; in_values = 0; continue; }
         const char **slot = NULL;
-        if (!strcmp(arg, "--org-units")) slot = &a->org_units;
+        if (!strcmp(arg, "--org-units")) slot = &a->org_units[a->n_org_units++];
         else if (!strcmp(arg, "--map")) slot = &a->map;
         else if (!strcmp(arg, "--out") || !strcmp(arg, "-o")) slot = &a->out;
         else if (!strcmp(arg, "--data-values")) { in_values = 1; continue; }
@@ -158,16 +170,41 @@ static ct_status write_metrics(const ct_dhis2_import *im, const char *dir, ct_di
 {
     ct_out *o = open_in(dir, "metrics.csv", d);
     if (!o) return CT_EIO;
-    ct_out_puts(o, "metric,level,type,over_time,merge,title\n");
+    ct_out_puts(o, "metric,level,type,over_time,merge,title,dhis2_code\n");
     for (size_t i = 0; i < im->n_metrics; i++) {
-        const char *f[] = {im->metrics[i].name, "", im->metrics[i].boolean_only ? "boolean" : "", "", "", ""};
-        csv_row(o, f, 6);
+        const char *f[] = {im->metrics[i].name, "", im->metrics[i].boolean_only ? "boolean" : "",
+                           im->metrics[i].summed_days ? "sum" : "", "", "",
+                           im->metrics[i].dhis2_code};
+        csv_row(o, f, 7);
     }
     return ct_out_commit(o, d);
 }
 
+/* The folder as the loader reads it: what the import wrote must pass the
+ * loader's own checks (tree, dates, names, values), or nothing is put in
+ * place. The loader's errors name the rows written. */
+static ct_status check_folder(const char *dir, const char *inputs, ct_diags *d)
+{
+    char units[4096], obs[4096], metrics[4096];
+    if (join(units, sizeof units, dir, "units.csv") || join(obs, sizeof obs, dir, "observations.csv") ||
+        join(metrics, sizeof metrics, dir, "metrics.csv"))
+        return CT_EIO;
+    ct_series s;
+    ct_series_init(&s);
+    size_t before = d->n_errors;
+    ct_status st = ct_units_load(&s, units, d);
+    if (st == CT_OK) st = ct_dict_load(&s, metrics, d);
+    if (st == CT_OK) st = ct_data_load_observations(&s, obs, d);
+    ct_series_free(&s);
+    if (st == CT_OK && d->n_errors > before) st = CT_EINPUT;
+    if (st != CT_OK)
+        ct_error_at(d, NULL, 0, 0, "the data folder made from %s and the data values would not load (above: the rows it would hold, "
+                    "which come from those files); nothing is written", inputs);
+    return st;
+}
+
 /* Writes the three files into a new folder beside dir, then puts it in place. */
-static ct_status write_folder(const ct_dhis2_import *im, const char *dir, ct_diags *d)
+static ct_status write_folder(const ct_dhis2_import *im, const char *dir, const char *inputs, ct_diags *d)
 {
     int exists;
     if (!replaceable(dir, &exists)) {
@@ -189,6 +226,7 @@ static ct_status write_folder(const ct_dhis2_import *im, const char *dir, ct_dia
     ct_status st = write_units(im, tmp, d);
     if (st == CT_OK) st = write_observations(im, tmp, d);
     if (st == CT_OK) st = write_metrics(im, tmp, d);
+    if (st == CT_OK) st = check_folder(tmp, inputs, d);
     if (st == CT_OK && exists && rename(dir, old) != 0) {
         ct_error_at(d, dir, 0, 0, "cannot replace the folder: %s", strerror(errno));
         st = CT_EIO;
@@ -207,12 +245,14 @@ static void print_summary(const ct_dhis2_import *im, int skip)
 {
     static const char *const reasons[CT_DHIS2_N_REASONS] = {
         "unknown org units", "unmapped category option combos", "period types chitieu lacks",
-        "not numbers or malformed", "conflicting duplicates"};
-    size_t un = ct_dhis2_unplaced(im);
+        "not numbers or malformed", "conflicting duplicates", "units not open in the period",
+        "null option combos"};
+    size_t un = ct_dhis2_n_unplaced(im);
     fprintf(stderr, "chitieu import: %zu units; %zu data values read, %zu placed as observations", im->n_units,
             im->n_read, im->n_obs);
     if (im->n_summed) fprintf(stderr, ", %zu added to another combo's value of the same metric", im->n_summed);
     if (im->n_duplicate) fprintf(stderr, ", %zu repeated (kept once)", im->n_duplicate);
+    if (im->n_into_months) fprintf(stderr, ", %zu daily or weekly values summed into months", im->n_into_months);
     if (im->n_deleted) fprintf(stderr, ", %zu marked deleted", im->n_deleted);
     if (im->n_empty) fprintf(stderr, ", %zu empty", im->n_empty);
     if (im->n_ignored) fprintf(stderr, ", %zu left out by the map", im->n_ignored);
@@ -235,19 +275,24 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error("import", "%s", "the source must be dhis2 (chitieu import dhis2 ...)");
     import_args a;
     int rc = parse_import(argc - 1, argv + 1, &a);
-    if (!rc && (a.help || strcmp(argv[0], "dhis2"))) { fputs(usage_import, stdout); free(a.values); return 0; }
-    if (!rc && !a.org_units) rc = cli_usage_error("import", "%s", "--org-units FILE is required");
+    if (!rc && (a.help || strcmp(argv[0], "dhis2"))) { fputs(usage_import, stdout); free(a.values); free(a.org_units); return 0; }
+    if (!rc && !a.n_org_units) rc = cli_usage_error("import", "%s", "--org-units FILE is required");
     if (!rc && a.n_values == 0) rc = cli_usage_error("import", "%s", "--data-values FILE... is required");
     if (!rc && !a.out) rc = cli_usage_error("import", "%s", "--out DIR is required");
-    if (rc) { free(a.values); return rc; }
+    if (rc) { free(a.values); free(a.org_units); return rc; }
     cli_session ss; /* only for its diagnostics and their printing */
     cli_session_init(&ss);
     ct_dhis2_import im;
     ct_dhis2_init(&im);
     im.skip_unplaced = a.skip;
+    im.into_months = a.into_months;
     ct_status st = CT_OK;
     if (a.map) st = ct_dhis2_read_map(&im, a.map, &ss.diags);
-    if (st == CT_OK) st = ct_dhis2_read_orgunits(&im, a.org_units, &ss.diags);
+    for (size_t i = 0; st == CT_OK && i < a.n_org_units; i++) {
+        ct_status s = ct_dhis2_read_orgunits(&im, a.org_units[i], &ss.diags);
+        if (s != CT_OK) st = s == CT_ENOMEM ? s : CT_EINPUT;
+    }
+    if (st == CT_OK) st = ct_dhis2_finish_orgunits(&im, &ss.diags);
     for (size_t i = 0; st == CT_OK && i < a.n_values; i++) {
         ct_status s = ct_dhis2_read_values(&im, a.values[i], &ss.diags);
         if (s == CT_ENOMEM) st = s;
@@ -255,13 +300,26 @@ int cmd_import(int argc, char **argv)
         if (st == CT_EINPUT) for (size_t k = i + 1; k < a.n_values; k++) ct_dhis2_read_values(&im, a.values[k], &ss.diags);
         if (st != CT_OK) break;
     }
-    int bad = st != CT_OK || ss.diags.n_errors > 0 || (!a.skip && ct_dhis2_unplaced(&im) > 0);
+    int bad = st != CT_OK || ss.diags.n_errors > 0 || (!a.skip && ct_dhis2_n_unplaced(&im) > 0);
     if (st == CT_ENOMEM) ct_error_at(&ss.diags, NULL, 0, 0, "%s", "out of memory");
-    if (!bad && write_folder(&im, a.out, &ss.diags) != CT_OK) bad = 1;
+    /* the inputs, for a message: the org unit files */
+    size_t len = 1;
+    for (size_t i = 0; i < a.n_org_units; i++) len += strlen(a.org_units[i]) + 2;
+    char *inputs = malloc(len);
+    if (inputs) {
+        inputs[0] = '\0';
+        for (size_t i = 0; i < a.n_org_units; i++) {
+            if (i) strcat(inputs, ", ");
+            strcat(inputs, a.org_units[i]);
+        }
+    }
+    if (!bad && write_folder(&im, a.out, inputs ? inputs : "the DHIS2 files", &ss.diags) != CT_OK) bad = 1;
+    free(inputs);
     cli_session_print(&ss);
     if (st != CT_ENOMEM) print_summary(&im, a.skip);
     if (bad) fprintf(stderr, "chitieu import: nothing written to %s\n", a.out);
     ct_dhis2_free(&im);
     free(a.values);
+    free(a.org_units);
     return cli_finish(&ss, bad);
 }

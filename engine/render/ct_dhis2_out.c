@@ -13,18 +13,26 @@ size_t ct_dhis2_period_id(ct_period p, char buf[CT_PERIOD_BUF])
     return n;
 }
 
-void ct_dhis2_out_begin(ct_dhis2_out *w, ct_out *out)
+void ct_dhis2_out_begin(ct_dhis2_out *w, ct_out *out, const char *data_set)
 {
     w->out = out;
     w->n = 0;
-    ct_out_puts(out, "{\"dataValues\":[");
+    /* DHIS2 2.38+ reads the id schemes from the payload too, so that a POST
+     * without ?idScheme=code still takes codes */
+    ct_out_puts(out, "{\"idScheme\":\"CODE\",\"dataElementIdScheme\":\"CODE\",\"orgUnitIdScheme\":\"CODE\",");
+    if (data_set) {
+        ct_out_puts(out, "\"dataSetIdScheme\":\"CODE\",\"dataSet\":");
+        ct_out_json_string(out, data_set);
+        ct_out_char(out, ',');
+    }
+    ct_out_puts(out, "\"dataValues\":[");
 }
 
 void ct_dhis2_out_value(ct_dhis2_out *w, const char *data_element, ct_period p, const char *org_unit, double value)
 {
     if (!isfinite(value)) return;
     ct_out *o = w->out;
-    char pb[CT_PERIOD_BUF], vb[48];
+    char pb[CT_PERIOD_BUF], vb[CT_OUT_NUMBER_BUF];
     ct_dhis2_period_id(p, pb);
     ct_out_format_number(value, vb);
     ct_out_puts(o, w->n ? ",\n{\"dataElement\":" : "\n{\"dataElement\":");

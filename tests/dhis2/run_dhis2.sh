@@ -85,14 +85,24 @@ grep -q '1 placed as observations' "$tmp/err" || fail "numbers given as JSON num
   --out "$tmp/rt" 2>"$tmp/err" || { fail "round trip: import failed"; cat "$tmp/err"; }
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --targets -o "$tmp/rt.json" 2>"$tmp/err" \
   || { fail "round trip: export failed"; cat "$tmp/err"; }
-$py - "$here/roundtrip_values.json" "$tmp/rt.json" <<'PY' || fail "round trip: see above"
-import json, sys
+[ -e "$tmp/rt.json" ] && fail "values of several period types went to one payload"
+$py - "$here/roundtrip_values.json" "$tmp"/rt.*.json <<'PY' || fail "round trip: see above"
+import json, re, sys
 src = json.load(open(sys.argv[1]))["dataValues"]
-out = json.load(open(sys.argv[2]))
 ok = True
-assert list(out) == ["dataValues"], out.keys()
+values = []
+# one payload per period type (DHIS2 2.43, E8021), its id schemes in the payload
+kinds = {"year": r"^\d{4}$", "half-year": r"^\d{4}S[12]$", "quarter": r"^\d{4}Q[1-4]$", "month": r"^\d{6}$"}
+for path in sys.argv[2:]:
+    out = json.load(open(path))
+    assert list(out) == ["idScheme", "dataElementIdScheme", "orgUnitIdScheme", "dataValues"], out.keys()
+    assert out["idScheme"] == "CODE"
+    kind = path.rsplit(".", 2)[1]
+    for dv in out["dataValues"]:
+        if not re.match(kinds[kind], dv["period"]): print(path, "holds", dv["period"]); ok = False
+    values += out["dataValues"]
 got = {}
-for dv in out["dataValues"]:
+for dv in values:
     if set(dv) != {"dataElement", "period", "orgUnit", "value"} or not all(isinstance(v, str) for v in dv.values()):
         print("not a DHIS2 data value:", dv); ok = False
     key = (dv["dataElement"], dv["period"], dv["orgUnit"])
@@ -119,8 +129,8 @@ for k, v in want.items():
 sys.exit(0 if ok else 1)
 PY
 # the export names no period the contract lacks and writes months as DHIS2 does
-grep -q '"period":"201601"' "$tmp/rt.json" || fail "months are not written as 201601"
-grep -q '"period":"2016-' "$tmp/rt.json" && fail "a month is written as 2016-01"
+grep -q '"period":"201601"' "$tmp/rt.month.json" || fail "months are not written as 201601"
+grep -q '"period":"2016-' "$tmp"/rt.*.json && fail "a month is written as 2016-01"
 # a failed export writes nothing
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/nowhere" -o "$tmp/none.json" 2>/dev/null \
   && fail "export without data succeeded"

@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "fuzz_util.h"
-#include "load/ct_dhis2_in.h"
+#include "load/ct_dhis2_read.h"
+#include "load/ct_dhis2_units.h"
 
 static void touch(const char *s)
 {
@@ -45,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ct_dhis2_init(&im);
     im.skip_unplaced = size & 1;
     if (fm) ct_dhis2_read_map(&im, fm, &d);
-    if (fo && ct_dhis2_read_orgunits(&im, fo, &d) != CT_ENOMEM && fv) ct_dhis2_read_values(&im, fv, &d);
+    if (fo && ct_dhis2_read_orgunits(&im, fo, &d) != CT_ENOMEM && ct_dhis2_finish_orgunits(&im, &d) != CT_ENOMEM && fv)
+        ct_dhis2_read_values(&im, fv, &d);
     for (size_t i = 0; i < im.n_units; i++) {
         const ct_dhis2_unit *u = &im.units[im.order ? im.order[i] : i];
         touch(u->code); touch(u->name); touch(u->level); touch(u->parent);

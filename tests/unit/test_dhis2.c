@@ -1,4 +1,6 @@
 /* DHIS2 period ids in and out, and Excel sheet names and headers. */
+#include <string.h>
+
 #include "load/ct_dhis2_in.h"
 #include "render/ct_dhis2_out.h"
 #include "render/ct_xlsx.h"
@@ -41,6 +43,58 @@ static void test_period_in(void)
     in("201613", -2);
     in("2016W", -2);
     in("last year", -2);
+}
+
+static const char *name(const char *code)
+{
+    static char out[64];
+    ct_dhis2_metric_name(code, out, sizeof out);
+    return out;
+}
+
+static void test_metric_name(void)
+{
+    /* the documented rule: other characters -> one '_', m_ before a non-letter */
+    CHECK_STR(name("MAL-POS 01"), "MAL_POS_01");
+    CHECK_STR(name("105-1.2"), "m_105_1_2");
+    CHECK_STR(name("staff_trained"), "staff_trained");
+    CHECK_STR(name("a--b"), "a_b");
+    CHECK_STR(name("x."), "x_");
+    CHECK_STR(name("_x"), "m__x");
+    CHECK_STR(name("Số ca"), "S_ca");
+    CHECK_STR(name("..."), "m_x");
+    char small[8];
+    CHECK_INT(ct_dhis2_metric_name("abcdefghijkl", small, sizeof small), 1);
+    CHECK_INT((int)strlen(small) < 8, 1);
+    CHECK_INT(ct_dhis2_metric_name("ok_1", small, sizeof small), 0);
+}
+
+static const char *month(const char *s, int want_rc)
+{
+    static char out[16];
+    out[0] = '\0';
+    CHECK_INT(ct_dhis2_period_month(s, out), want_rc);
+    return out;
+}
+
+static void test_period_month(void)
+{
+    /* days; ISO weeks by their Thursday (checked with Python's date.fromisocalendar) */
+    CHECK_STR(month("20250715", 0), "2025-07");
+    CHECK_STR(month("20240229", 0), "2024-02");
+    month("20230229", -1);
+    month("20251301", -1);
+    CHECK_STR(month("2025W1", 0), "2025-01");
+    CHECK_STR(month("2020W53", 0), "2020-12");
+    CHECK_STR(month("2025W27", 0), "2025-07");
+    CHECK_STR(month("2025W26", 0), "2025-06");
+    CHECK_STR(month("2026W1", 0), "2026-01");
+    CHECK_STR(month("2009W53", 0), "2009-12");
+    CHECK_STR(month("2024W1", 0), "2024-01");
+    month("2021W53", -1);
+    month("2025W0", -1);
+    month("2025SunW3", -1);
+    month("2025Q1", -1);
 }
 
 static const char *id(ct_period p)
@@ -93,6 +147,8 @@ int main(void)
 {
     test_period_in();
     test_period_out();
+    test_metric_name();
+    test_period_month();
     test_sheet_names();
     test_headers();
     return test_report("test_dhis2");

@@ -1,0 +1,239 @@
+#!/bin/sh
+# DHIS2 as it is really used: DHIS2's own test files (real/, see its README)
+# imported and compared with folders checked by hand; then the cases real
+# databases hold (a metadata export's default combo, null combos, subtrees,
+# paged responses, reused codes by id, codes that are no metric names, long
+# codes, opening dates, cycles, XML, gzip), each against a result worked out
+# by hand from DHIS2's rules; and a round trip through export and import.
+# usage: run_real.sh CHITIEU DIR_OF_THIS_SCRIPT
+set -u
+bin=$1
+here=$(cd "$2" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+has() { grep -qF -- "$1" "$2" || { fail "$3: lacks: $1"; cat "$2"; }; }
+same() { for f in units observations metrics; do diff -u "$1/$f.csv" "$2/$f.csv" || fail "$3: $f.csv differs"; done; }
+cd "$here/real" || exit 1
+
+# 1. DHIS2's own files
+"$bin" import dhis2 --org-units organisation_units.json --data-values dataValueSetJ.json --out "$tmp/j" 2>"$tmp/err" \
+  || { fail "dataValueSetJ.json: exit $?"; cat "$tmp/err"; }
+same expected/j "$tmp/j" dataValueSetJ
+has "1 org units have no parent in the files (a subtree export)" "$tmp/err" "subtree warning"
+"$bin" import dhis2 --org-units orgunits_code_fixture.json --data-values dataValueSetBcode.xml --out "$tmp/x" 2>"$tmp/err" \
+  || { fail "dataValueSetBcode.xml: exit $?"; cat "$tmp/err"; }
+same expected/bcode "$tmp/x" "XML"
+gzip -c dataValueSetBcode.xml > "$tmp/b.xml.gz"
+"$bin" import dhis2 --org-units orgunits_code_fixture.json --data-values "$tmp/b.xml.gz" --out "$tmp/xg" 2>/dev/null \
+  || fail "gzip XML: exit $?"
+same expected/bcode "$tmp/xg" "gzip XML"
+"$bin" import dhis2 --org-units organisation_units.json --data-values dataValueSetBooleanTest.csv --out "$tmp/b" 2>"$tmp/err" \
+  && fail "boolean CSV: values that are no booleans were accepted"
+has "dataValueSetBooleanTest.csv:12: error: (jH26dja2f30, 201202, DiszpKrYNg8): the value 'test' is not a number" "$tmp/err" "boolean CSV"
+has "dataValueSetBooleanTest.csv:10: error: (jH26dja2f30, 201201, BdfsJfj87js): org unit 'BdfsJfj87js' is not in the org unit file" "$tmp/err" "boolean CSV"
+has "18 data values read, 3 placed as observations, 8 repeated (kept once); 7 not placed" "$tmp/err" "boolean CSV"
+gzip -c dataValueSetBooleanTest.csv > "$tmp/b.csv.gz"
+"$bin" import dhis2 --org-units organisation_units.json --data-values "$tmp/b.csv.gz" --skip-unplaced --out "$tmp/b" 2>/dev/null \
+  || fail "gzip CSV --skip-unplaced: exit $?"
+same expected/boolean "$tmp/b" "boolean CSV"
+
+# the default combo of Sierra Leone's demo (bRowv6yZOF2, code COC_4) from the Android SDK's metadata
+printf '{"dataValues": [{"dataElement": "de1", "period": "2020", "orgUnit": "OU_559", "categoryOptionCombo": "bRowv6yZOF2", "value": "1"},\n{"dataElement": "de2", "period": "2020", "orgUnit": "g8upMTyEZGZ", "categoryOptionCombo": "COC_4", "attributeOptionCombo": "bRowv6yZOF2", "value": "2"}]}' > "$tmp/sl.json"
+"$bin" import dhis2 --org-units organisation_units.json --org-units default_category_combo.json --data-values "$tmp/sl.json" \
+  --out "$tmp/sl" 2>"$tmp/err" || { fail "Sierra Leone's default combo: exit $?"; cat "$tmp/err"; }
+"$bin" import dhis2 --org-units organisation_units.json --data-values "$tmp/sl.json" --out "$tmp/sl2" 2>"$tmp/err" \
+  && fail "bRowv6yZOF2 taken for the default without the metadata"
+has "category option combo 'bRowv6yZOF2' is not the default (give --map)" "$tmp/err" "no metadata"
+
+# 2. A metadata export's default combo (Sierra Leone's bRowv6yZOF2 / COC_4), a
+#    reused code (31321 closed 2025-07-01, reopened as another unit), a unit
+#    without code opened 2025-07-15, codes that are no metric names, null combos.
+cat > "$tmp/ou.json" <<'J'
+{"pager": {"page": 1, "pageCount": 1},
+ "categoryOptionCombos": [{"id": "bRowv6yZOF2", "code": "COC_4", "name": "default"}],
+ "organisationUnits": [
+  {"id": "r1", "code": "P1", "name": "P1", "level": 2, "path": "/root/r1", "openingDate": "2000-01-01"},
+  {"id": "c1", "code": "31321", "name": "Old", "level": 3, "parent": {"id": "r1"}, "openingDate": "2000-01-01", "closedDate": "2025-07-01"},
+  {"id": "c2", "code": "31321", "name": "New", "level": 3, "parent": {"id": "r1"}, "openingDate": "2025-07-01"},
+  {"id": "c3", "name": "No code", "level": 3, "path": "/root/r1/c3", "openingDate": "2025-07-15"}
+]}
+J
+cat > "$tmp/v.json" <<'J'
+{"dataValues": [
+ {"dataElement": "MAL-POS 01", "period": "2025Q3", "orgUnit": "c1", "categoryOptionCombo": "bRowv6yZOF2", "value": "3"},
+ {"dataElement": "MAL-POS 01", "period": "2025Q3", "orgUnit": "31321", "categoryOptionCombo": "COC_4", "value": 0.1},
+ {"dataElement": "105-1.2", "period": "202508", "orgUnit": "c3", "value": "t"},
+ {"dataElement": "105-1.2", "period": "202507", "orgUnit": "c3", "value": "T"},
+ {"dataElement": "x", "period": "2024", "orgUnit": "P1", "categoryOptionCombo": null, "value": "12"},
+ {"dataElement": "x", "period": "2024", "orgUnit": "P1", "categoryOptionCombo": null, "value": "12"},
+ {"dataElement": "y", "period": "2024", "orgUnit": "P1", "value": "5", "deleted": "true"}
+]}
+J
+"$bin" import dhis2 --org-units "$tmp/ou.json" --data-values "$tmp/v.json" --out "$tmp/o" 2>"$tmp/err" && fail "null combos were accepted"
+has "dataValues[0] (MAL-POS 01, 2025Q3, c1): org unit c1 (31321) was not open for the whole of 2025Q3 (open 2000-01..2025-06)" "$tmp/err" "by id, closed"
+has "dataValues[3] (105-1.2, 202507, c3): org unit c3 (c3) was not open for the whole of 2025-07 (open 2025-08..-)" "$tmp/err" "opening date"
+has "dataValues[5] (x, 2024, P1): its category option combo is null" "$tmp/err" "null combo"
+has "(so is the value at $tmp/v.json dataValues[4]: two disaggregations, never merged); export with categoryOptionComboIdScheme=UID" "$tmp/err" "null combo"
+has "1 marked deleted; 4 not placed (2 units not open in the period, 2 null option combos)" "$tmp/err" "summary"
+"$bin" import dhis2 --org-units "$tmp/ou.json" --data-values "$tmp/v.json" --skip-unplaced --out "$tmp/o" 2>/dev/null \
+  || fail "--skip-unplaced: exit $?"
+printf 'unit,period,metric,value\n31321,2025Q3,MAL_POS_01,0.1\nc3,2025-08,m_105_1_2,1\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/o/observations.csv" || fail "observations (the new 31321, 0.1 as written, c3 from 2025-08)"
+printf 'metric,level,type,over_time,merge,title,dhis2_code\nMAL_POS_01,,,,,,MAL-POS 01\nm_105_1_2,,boolean,,,,105-1.2\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/o/metrics.csv" || fail "metrics.csv (names made valid, codes kept)"
+grep -q '^31321,Old,district,P1,2000-01,2025-06$' "$tmp/o/units.csv" || fail "closedDate 2025-07-01: valid_to 2025-06"
+grep -q '^c3,No code,district,P1,2025-08,$' "$tmp/o/units.csv" || fail "a unit without code by its id; opened 2025-07-15: 2025-08"
+
+# 3. The null combos mapped, a map with attribute combos and '*'
+printf 'dataelement,catoptcombo,attroptcombo,metric\nx,null,*,x_any\nz,*,*,z_all\nw,,A1,w_a1\n' > "$tmp/map.csv"
+cat > "$tmp/m.json" <<'J'
+{"dataValues": [
+ {"dataElement": "x", "period": "2024", "orgUnit": "P1", "categoryOptionCombo": null, "value": "7"},
+ {"dataElement": "z", "period": "2024", "orgUnit": "P1", "categoryOptionCombo": "F", "attributeOptionCombo": "A1", "value": "2"},
+ {"dataElement": "z", "period": "2024", "orgUnit": "P1", "categoryOptionCombo": "M", "value": "3"},
+ {"dataElement": "w", "period": "2024", "orgUnit": "P1", "attributeOptionCombo": "A1", "value": "4"},
+ {"dataElement": "w", "period": "2024", "orgUnit": "P1", "attributeOptionCombo": "A2", "value": "4"}
+]}
+J
+"$bin" import dhis2 --org-units "$tmp/ou.json" --data-values "$tmp/m.json" --map "$tmp/map.csv" --out "$tmp/m" 2>"$tmp/err" \
+  && fail "an unmapped attribute combo was accepted"
+has "dataValues[4] (w, 2024, P1): category option combo 'A2' is not in the map" "$tmp/err" "map"
+"$bin" import dhis2 --org-units "$tmp/ou.json" --data-values "$tmp/m.json" --map "$tmp/map.csv" --skip-unplaced --out "$tmp/m" \
+  2>/dev/null || fail "map: exit $?"
+printf 'unit,period,metric,value\nP1,2024,x_any,7\nP1,2024,z_all,5\nP1,2024,w_a1,4\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/m/observations.csv" || fail "map with attroptcombo and '*'"
+
+# 4. Several org unit files; a paged response with pages missing
+head -c 0 /dev/null
+cat > "$tmp/p1.json" <<'J'
+{"pager": {"page": 1, "pageCount": 2}, "organisationUnits": [{"id": "a", "code": "A", "name": "A", "level": 1}]}
+J
+cat > "$tmp/p2.json" <<'J'
+{"pager": {"page": 2, "pageCount": 2}, "organisationUnits": [{"id": "b", "code": "B", "name": "B", "level": 2, "parent": {"id": "a"}}]}
+J
+printf 'dataelement,period,orgunit,catoptcombo,attroptcombo,value\nm, 2020, B, , , 4\n' > "$tmp/s.csv"
+"$bin" import dhis2 --org-units "$tmp/p1.json" --data-values "$tmp/s.csv" --out "$tmp/p" 2>"$tmp/err" && fail "a missing page was accepted"
+has "p1.json: error: a paged response: 1 of its 2 pages are missing (page 2 first)" "$tmp/err" "pager"
+"$bin" import dhis2 --org-units "$tmp/p1.json" --org-units "$tmp/p2.json" --data-values "$tmp/s.csv" --out "$tmp/p" 2>"$tmp/err" \
+  || { fail "two pages, spaces after commas: exit $?"; cat "$tmp/err"; }
+grep -q '^B,2020,m,4$' "$tmp/p/observations.csv" || fail "spaces after commas: the value"
+
+# 5. Trees and names the loader would refuse: nothing written, the input named
+printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 2, "parent": {"id": "b"}}, {"id": "b", "code": "B", "level": 2, "parent": {"id": "a"}}]}' > "$tmp/cyc.json"
+"$bin" import dhis2 --org-units "$tmp/cyc.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "a cycle was accepted"
+has "cyc.json: error: org unit" "$tmp/err" "cycle"; has "is its own ancestor" "$tmp/err" "cycle"
+[ -e "$tmp/c" ] && fail "cycle: a folder was written"
+printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 1, "openingDate": "2020-05-01", "closedDate": "2019-01-01"}]}' > "$tmp/rev.json"
+"$bin" import dhis2 --org-units "$tmp/rev.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "reversed dates were accepted"
+has "rev.json: error: organisationUnits[0] (a, A): closedDate 2019-01-01 is before openingDate 2020-05-01" "$tmp/err" "reversed dates"
+printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 1, "parent": {"id": "a"}}]}' > "$tmp/self.json"
+"$bin" import dhis2 --org-units "$tmp/self.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "a self-parent was accepted"
+has "the unit is its own parent" "$tmp/err" "self-parent"
+
+printf '{"organisationUnits": [{"id": "a", "code": "A", "level": 1}, {"id": "b", "code": "B", "level": 1}, {"id": "c", "code": "C", "level": 1}]}' > "$tmp/roots.json"
+"$bin" import dhis2 --org-units "$tmp/roots.json" --data-values "$tmp/s.csv" --out "$tmp/c" 2>"$tmp/err" && fail "three national roots were accepted"
+has "roots.json: error: 3 org units have no parent, a (A) among them at level 1: a data folder has one national root" "$tmp/err" "roots"
+printf 'level,1,region\n' > "$tmp/lv.csv"
+printf 'dataelement,period,orgunit,value\nm,2020,B,4\n' > "$tmp/b.csv"
+"$bin" import dhis2 --org-units "$tmp/roots.json" --data-values "$tmp/b.csv" --map "$tmp/lv.csv" --out "$tmp/c" 2>"$tmp/err" \
+  || { fail "three roots renamed by the map"; cat "$tmp/err"; }
+
+# 6. Two long codes that share their first 600 bytes stay two metrics
+long=$(printf 'D%.0s' $(seq 1 700))
+printf 'dataelement,period,orgunit,value\n%s1,2020,A,1\n%s2,2020,A,2\n' "$long" "$long" > "$tmp/long.csv"
+printf '{"organisationUnits": [{"id": "a", "code": "A", "name": "A", "level": 1}]}' > "$tmp/one.json"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/long.csv" --out "$tmp/l" 2>"$tmp/err" \
+  || { fail "long codes: exit $?"; cat "$tmp/err"; }
+[ "$(wc -l < "$tmp/l/observations.csv")" -eq 3 ] || fail "long codes: a value vanished"
+
+# codes made names never share a metric; a map's metric of a code's name is that metric
+printf 'dataelement,period,orgunit,catoptcombo,value\na,2020,A,,1\nb,2020,A,x,2\nA-1,2020,A,,3\nA_1,2020,A,,4\n' > "$tmp/n.csv"
+printf 'dataelement,catoptcombo,metric\nb,*,a\n' > "$tmp/nm.csv"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/n.csv" --map "$tmp/nm.csv" --out "$tmp/n" 2>/dev/null \
+  || fail "names: exit $?"
+printf 'unit,period,metric,value\nA,2020,a,3\nA,2020,A_1,3\nA,2020,A_1_2,4\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/n/observations.csv" || fail "names: observations"
+grep -q '^A_1_2,,,,,,A_1$' "$tmp/n/metrics.csv" || fail "names: A_1 after A-1 is A_1_2"
+
+# a round trip through a real file: DHIS2's dataValueSetJ.json (by ids) back as codes
+"$bin" export dhis2 roundtrip_j.yaml --data "$tmp/j" --level commune --periods month > "$tmp/jback.json" 2>"$tmp/err" \
+  || { fail "real round trip: exit"; cat "$tmp/err"; }
+/usr/bin/python3 - dataValueSetJ.json organisation_units.json "$tmp/jback.json" <<'PY' || fail "real round trip: see above"
+import json, sys
+src = json.load(open(sys.argv[1]))["dataValues"]
+code = {u["id"]: u["code"] for u in json.load(open(sys.argv[2]))["organisationUnits"]}
+back = json.load(open(sys.argv[3]))["dataValues"]
+want = {(v["dataElement"], v["period"], code[v["orgUnit"]]): float(v["value"]) for v in src}
+got = {(v["dataElement"], v["period"], v["orgUnit"]): float(v["value"]) for v in back}
+assert want == got, (want, got)
+PY
+
+# daily and ISO weekly values: refused, or with --into-months summed into months
+# (2025W27's Thursday is 2025-07-03, 2025W26's 2025-06-26; a boolean is not summed;
+# a monthly value beside daily ones for one month would count twice)
+printf 'dataelement,period,orgunit,value\ncases,20250701,A,2\ncases,20250731,A,3\ncases,2025W27,A,4\ncases,2025W26,A,5\nclean,20250702,A,true\nvisits,202507,A,1\nvisits,20250703,A,1\n' > "$tmp/d.csv"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/d.csv" --out "$tmp/d" 2>"$tmp/err" && fail "daily values accepted"
+has "d.csv:2: error: (cases, 20250701, A): the period type daily is not one chitieu has (year, half-year, quarter, month); --into-months sums" "$tmp/err" "daily"
+has "6 not placed (6 period types chitieu lacks)" "$tmp/err" "daily count"
+"$bin" import dhis2 --org-units "$tmp/one.json" --data-values "$tmp/d.csv" --into-months --skip-unplaced --out "$tmp/d" 2>"$tmp/err" \
+  || { fail "--into-months: exit"; cat "$tmp/err"; }
+has "d.csv:6: warning: (clean, 20250702, A): a boolean of the daily period 20250702 cannot be summed into its month" "$tmp/err" "into-months boolean"
+has "d.csv:8: warning: (visits, 20250703, A): a monthly value and daily or weekly values of visits for one month" "$tmp/err" "into-months mixed"
+has "4 daily or weekly values summed into months; 2 not placed and skipped" "$tmp/err" "into-months count"
+printf 'unit,period,metric,value\nA,2025-07,cases,9\nA,2025-06,cases,5\nA,2025-07,visits,1\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/d/observations.csv" || fail "--into-months: observations"
+printf 'metric,level,type,over_time,merge,title,dhis2_code\ncases,,,sum,,,\nvisits,,,,,,\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/d/metrics.csv" || fail "--into-months: metrics.csv (over_time sum where summed)"
+
+# 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
+#    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
+cd "$here" || exit 1
+"$bin" import dhis2 --org-units roundtrip_orgunits.json --data-values roundtrip_values.json --out "$tmp/rt" 2>/dev/null \
+  || fail "export: the round-trip folder"
+# E8021: one period type per payload; to stdout several types are an error
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" > "$tmp/e.json" 2>"$tmp/err" && fail "E8021: mixed period types accepted"
+has "DHIS2 2.43 takes one per payload (E8021): give --periods TYPE" "$tmp/err" "E8021"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods quarter > "$tmp/q.json" 2>/dev/null || fail "E8021: --periods"
+grep -q '"period":"2016Q1"' "$tmp/q.json" || fail "E8021: --periods quarter lacks 2016Q1"
+grep -q '"period":"2016"' "$tmp/q.json" && fail "E8021: --periods quarter holds a year"
+# E8002/E8003: the data set named in the payload
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods year --data-set RT_YEARLY > "$tmp/ds.json" || fail "--data-set"
+grep -q '^{"idScheme":"CODE","dataElementIdScheme":"CODE","orgUnitIdScheme":"CODE","dataSetIdScheme":"CODE","dataSet":"RT_YEARLY","dataValues":\[' \
+  "$tmp/ds.json" || { fail "E8002/E8003: no dataSet in the payload"; head -c 300 "$tmp/ds.json"; }
+# E8128: two plans sharing indicator ids: qualified by the plan, no key twice
+sed 's/id: dhis2-roundtrip/id: rt2/' roundtrip_plan.yaml > "$tmp/rt2.yaml"
+"$bin" export dhis2 roundtrip_plan.yaml "$tmp/rt2.yaml" --data "$tmp/rt" --targets --periods year > "$tmp/two.json" 2>"$tmp/err" \
+  || { fail "E8128: two plans"; cat "$tmp/err"; }
+/usr/bin/python3 - "$tmp/two.json" <<'PY' || fail "E8128: see above"
+import json, sys
+dv = json.load(open(sys.argv[1]))["dataValues"]
+keys = [(v["dataElement"], v["period"], v["orgUnit"]) for v in dv]
+assert len(keys) == len(set(keys)), "a key twice"
+des = {k[0] for k in keys}
+assert "dhis2-roundtrip.staff_trained" in des and "rt2.staff_trained" in des, des
+assert "rt2.staff_trained_target" in des and "staff_trained" not in des, des
+# both plans compute the same values from the same data: the two halves agree
+a = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) if k[0].startswith("rt2.")}
+b = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) if k[0].startswith("dhis2-roundtrip.")}
+assert a == b and len(a) * 2 == len(dv), (len(a), len(b), len(dv))
+PY
+# E8031: a unit closed during a period gets no value for it (14797 closed 2017-02: not 2017, not 2017Q1)
+cp -r "$tmp/rt" "$tmp/rtc"
+sed -i 's/^14797,Phường Bắc Sơn,commune,381,1978-01,$/14797,Phường Bắc Sơn,commune,381,1978-01,2017-02/' "$tmp/rtc/units.csv"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rtc" -o "$tmp/c.json" 2>"$tmp/err" || { fail "E8031: exit"; cat "$tmp/err"; }
+grep -q '"period":"2016Q2","orgUnit":"14797"' "$tmp/c.quarter.json" || fail "E8031: 2016Q2 of 14797 lost"
+grep -q '"orgUnit":"14797"' "$tmp/c.year.json" && grep '"period":"2017","orgUnit":"14797"' "$tmp/c.year.json" && fail "E8031: 2017 of 14797 written"
+grep -q '"period":"2017Q1","orgUnit":"14797"' "$tmp/c.quarter.json" && fail "E8031: 2017Q1 of 14797 written"
+has "values of units not open for the whole of their period left out (DHIS2 refuses them: E8031)" "$tmp/err" "E8031"
+# E1102-like code length: a code over DHIS2's 50 characters is an error naming it
+long_id=indicator_with_a_rather_long_identifier_x4567
+sed "s/id: staff_trained,/id: $long_id,/" roundtrip_plan.yaml > "$tmp/long.yaml"
+"$bin" export dhis2 "$tmp/long.yaml" --data "$tmp/rt" --targets --periods year -o "$tmp/l.json" 2>"$tmp/err" \
+  && fail "a 52-character code was written"
+has "the data element code '${long_id}_target' has 52 characters: DHIS2 keeps at most 50" "$tmp/err" "code length"
+[ -e "$tmp/l.json" ] && fail "code length: a file was written"
+
+echo "$fails failed"
+[ $fails -eq 0 ]
