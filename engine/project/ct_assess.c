@@ -65,16 +65,39 @@ double ct_assess_rate(const ct_indicator *ind, double from, double to, double ye
 
 /* ---- notes ----------------------------------------------------------------------- */
 
+void ct_assess_note_append(ct_assessment *a, const char *text)
+{
+    static const char more[] = "…";
+    size_t len = strlen(a->note), n = strlen(text), room = sizeof a->note - 1;
+    if (len && len + 2 <= room) { a->note[len++] = ';'; a->note[len++] = ' '; }
+    if (len + n > room) {
+        /* cut at a character's start and say so: never half a character */
+        if (len + sizeof more - 1 > room) { a->note[len] = '\0'; return; }
+        n = room - len - (sizeof more - 1);
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) n--;
+        memcpy(a->note + len, text, n);
+        memcpy(a->note + len + n, more, sizeof more);
+        return;
+    }
+    memcpy(a->note + len, text, n + 1);
+}
+
 static void note_add(ct_assessment *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_add(ct_assessment *a, const char *fmt, ...)
 {
-    size_t len = strlen(a->note);
-    if (len + 3 >= sizeof a->note) return;
-    if (len) { a->note[len++] = ';'; a->note[len++] = ' '; a->note[len] = '\0'; }
+    char buf[sizeof a->note + 8], *text = buf;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->note + len, sizeof a->note - len, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof buf && (text = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    ct_assess_note_append(a, text ? text : buf);
+    if (text != buf) free(text);
 }
 
 /* A note in the row's language: both texts take the same arguments. */

@@ -60,6 +60,10 @@ extern const char *const ct_assess_statuses[CT_ASSESS_N_STATUSES];
  * a status a rule returned is its own word. */
 const char *ct_assess_status_label(const char *status, ct_lang lang);
 
+/* Appends text to a's note after "; ": a note longer than its buffer is
+ * cut at the start of a UTF-8 character and ends with "…". */
+void ct_assess_note_append(ct_assessment *a, const char *text);
+
 /* Whether a status is the verdict of an evaluation (achieved, nearly
  * achieved, not achieved) rather than of monitoring. */
 int ct_assess_status_is_evaluation(const char *status);

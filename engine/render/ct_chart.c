@@ -76,7 +76,9 @@ const ct_chart_words *ct_chart_words_of(ct_plot_lang l) { return l == CT_PLOT_EN
 void ct_chart_num_label(double v, char *buf, size_t size)
 {
     if (!isfinite(v)) { snprintf(buf, size, "–"); return; }
-    if (fabs(v) >= 1000) snprintf(buf, size, "%.0f", v);
+    /* whole digits up to 1e15 (17 bytes, every caller's buffer holds them);
+     * beyond, 4 significant digits with an exponent, never cut digits */
+    if (fabs(v) >= 1000 && fabs(v) < 1e15) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.4g", v);
 }
 

@@ -24,7 +24,7 @@ void ct_dhis2_out_value(ct_dhis2_out *w, const char *data_element, ct_period p, 
 {
     if (!isfinite(value)) return;
     ct_out *o = w->out;
-    char pb[CT_PERIOD_BUF], vb[48];
+    char pb[CT_PERIOD_BUF], vb[CT_OUT_NUMBER_BUF];
     ct_dhis2_period_id(p, pb);
     ct_out_format_number(value, vb);
     ct_out_puts(o, w->n ? ",\n{\"dataElement\":" : "\n{\"dataElement\":");

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../compute/ct_compute.h"
@@ -425,8 +426,9 @@ static void completeness(rctx *r, const ct_plot_plan *pp)
             if (!cs) continue;
             for (int m = 0; m < cs->n; m++) {
                 if (cs->year[m] != year || cs->expected[m] < 0 || cs->reported[m] >= cs->expected[m]) continue;
-                snprintf(buf, sizeof buf, "%s%s %d/%d", listed ? "; " : "", unit_name(s, c), cs->reported[m],
-                         cs->expected[m]);
+                if (listed) esc(r, "; ");
+                esc(r, unit_name(s, c)); /* any length: not through buf */
+                snprintf(buf, sizeof buf, " %d/%d", cs->reported[m], cs->expected[m]);
                 esc(r, buf);
                 listed++;
             }
@@ -545,9 +547,14 @@ static void plan_section(rctx *r, const ct_plot_plan *pp)
         for (int k = 0; k < pp->n_units; k++) {
             const ct_chart *mc = find_chart(r->in, pp, CT_CHART_MULTIPLES, i, pp->units[k]);
             if (!mc) continue;
-            char cap[400];
-            snprintf(cap, sizeof cap, "%s — %s: %s", title, w->children, unit_name(s, pp->units[k]));
+            /* sized by what it holds: a long title or unit name is never cut */
+            const char *un = unit_name(s, pp->units[k]);
+            size_t capn = strlen(title) + strlen(w->children) + strlen(un) + 16;
+            char *cap = malloc(capn);
+            if (!cap) continue;
+            snprintf(cap, capn, "%s — %s: %s", title, w->children, un);
             figure(r, mc, cap, 0);
+            free(cap);
         }
         puts_(r, "</div>\n");
     }

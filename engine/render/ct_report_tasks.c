@@ -22,7 +22,7 @@ static const twords tw_en = {
 static void num(double v, char *buf, size_t size)
 {
     if (!isfinite(v)) snprintf(buf, size, "–");
-    else if (fabs(v - round(v)) < 1e-9) snprintf(buf, size, "%.0f", v);
+    else if (fabs(v) < 1e15 && fabs(v - round(v)) < 1e-9) snprintf(buf, size, "%.0f", v); /* fits 32 bytes */
     else snprintf(buf, size, "%.4g", v);
 }
 

@@ -259,7 +259,7 @@ void ct_xlsx_number(ct_xlsx *x, double v)
     int c = cell(x);
     if (c < 0 || !isfinite(v)) return;
     /* the number the CSV prints (up to 6 decimals), so that both say the same */
-    char buf[48];
+    char buf[CT_OUT_NUMBER_BUF];
     size_t n = ct_out_format_number(v, buf);
     lxw_error e = worksheet_write_number(x->cur->ws, x->cur->row, (lxw_col_t)c, strtod(buf, NULL), NULL);
     if (e) fail(x, "cannot write a cell", e);

@@ -548,8 +548,7 @@ static int valid_status(const char *s)
 
 static void append_note(ct_assessment *a, const char *text)
 {
-    size_t len = strlen(a->note);
-    snprintf(a->note + len, sizeof a->note - len, "%s%s", len ? "; " : "", text);
+    ct_assess_note_append(a, text);
 }
 
 static void rule_failed(ct_assessment *a, const char *msg)
