@@ -16,6 +16,7 @@
 #include "../render/ct_output.h"
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
+#include "../core/ct_tmpfile.h"
 #include "cli.h"
 
 #ifndef CHITIEU_THEME_REL
@@ -225,6 +226,26 @@ static int copy_file(const char *from, const char *to, ct_diags *d)
     return bad;
 }
 
+/* The script gnuplot runs: the chart's own, drawing into drawdir/I.EXT
+ * instead of beside the script (malloc'd; NULL when out of memory). */
+static char *draw_script(const ct_plot_buf *b, const char *drawdir, size_t i, const char *ext)
+{
+    const char *at = strstr(b->s, "\nset output ");
+    if (!at) return strdup(b->s);
+    at++;
+    const char *end = strchr(at, '\n');
+    if (!end) end = at + strlen(at);
+    char name[PATH_MAX + 64];
+    snprintf(name, sizeof name, "%s/%zu.%s", drawdir, i, ext);
+    ct_plot_buf o = {0};
+    ct_plot_buf_put(&o, b->s, (size_t)(at - b->s));
+    ct_plot_buf_puts(&o, "set output ");
+    ct_plot_gp_string(&o, name);
+    ct_plot_buf_puts(&o, end);
+    if (o.oom) { ct_plot_buf_free(&o); return NULL; }
+    return o.s;
+}
+
 /* Refuses a chart whose image would replace one of the inputs. */
 static int chart_not_input(const char *gp, const char *ext, const char *shown, ct_diags *d)
 {
@@ -374,6 +395,14 @@ static int run(const char *cmd, int report, int argc, char **argv)
         snprintf(path, sizeof path, "%s/theme.gp", outabs);
         if (copy_file(theme, path, &ss.diags)) bad = 1;
     }
+    /* gnuplot draws into a private folder (0700, removed on a signal) and
+     * each finished image is renamed into place: a link planted at a
+     * chart's name is replaced, never followed */
+    char *drawdir = NULL;
+    if (!bad && n_charts && !(drawdir = ct_tmpdir_create(outabs, "charts"))) {
+        ct_error_at(&ss.diags, a.out, 0, 0, "cannot create a temporary folder: %s", strerror(errno));
+        bad = 1;
+    }
     if (!bad && n_charts) {
         jobv = calloc(n_charts, sizeof *jobv);
         scripts = calloc(n_charts, sizeof *scripts);
@@ -400,7 +429,9 @@ static int run(const char *cmd, int report, int argc, char **argv)
             bad = 1;
             break;
         }
-        scripts[i] = b.s;   /* kept: the job's script */
+        scripts[i] = draw_script(&b, drawdir, i, ext);   /* the job's script: it draws into drawdir */
+        ct_plot_buf_free(&b);
+        if (!scripts[i]) { bad = 1; break; }
         dirs[i] = strdup(dir);
         gps[i] = strdup(shown);
         if (!dirs[i] || !gps[i]) { bad = 1; break; }
@@ -411,13 +442,18 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_status st = ct_plot_run(jobv, n_charts, &ro, &ss.diags);
         if (st != CT_OK) bad = 1;
         for (size_t i = 0; i < n_charts; i++) {
-            char f[PATH_MAX + 600];
+            char f[PATH_MAX + 600], drawn[PATH_MAX + 64], shown[PATH_MAX + 600];
             snprintf(f, sizeof f, "%s/%s.%s", outabs, charts[i].rel, ext);
-            rendered[i] = !jobv[i].failed && is_file(f);
-            if (rendered[i] && !chart_complete(f, style.format)) {
-                char shown[PATH_MAX + 600];
-                snprintf(shown, sizeof shown, "%s/%s.%s", a.out, charts[i].rel, ext);
+            snprintf(drawn, sizeof drawn, "%s/%zu.%s", drawdir, i, ext);
+            snprintf(shown, sizeof shown, "%s/%s.%s", a.out, charts[i].rel, ext);
+            rendered[i] = !jobv[i].failed && is_file(drawn);
+            if (rendered[i] && !chart_complete(drawn, style.format)) {
                 ct_error_at(&ss.diags, shown, 0, 0, "chart not written whole (is the disk full?)");
+                rendered[i] = 0;
+                bad = 1;
+            }
+            if (rendered[i] && rename(drawn, f) != 0) {
+                ct_error_at(&ss.diags, shown, 0, 0, "cannot write: %s", strerror(errno));
                 rendered[i] = 0;
                 bad = 1;
             }
@@ -456,6 +492,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (report) printf("%s/index.html: report with %zu charts\n", a.out, ok);
         else printf("%s: %zu charts\n", a.out, ok);
     }
+    ct_tmpdir_remove(drawdir);
+    free(drawdir);
     for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);
     free(fi.items);
     for (size_t i = 0; i < n_charts; i++) {

@@ -70,7 +70,7 @@ static void on_signal(int sig)
 {
     /* first the children, so that none writes into a folder being removed */
     for (int i = 0; i < CHILDREN; i++)
-        if (child_pid[i] > 0) kill(child_pid[i], SIGKILL);
+        if (child_pid[i] > 0) { kill(-child_pid[i], SIGKILL); kill(child_pid[i], SIGKILL); } /* its group, and it */
     for (int i = 0; i < CHILDREN; i++)
         if (child_pid[i] > 0) waitpid(child_pid[i], NULL, 0);
     for (int i = 0; i < SLOTS; i++) {
