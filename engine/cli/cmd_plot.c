@@ -16,6 +16,7 @@
 #include "../render/ct_output.h"
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
+#include "../render/ct_theme.h"
 #include "../core/ct_tmpfile.h"
 #include "cli.h"
 
@@ -119,15 +120,15 @@ static int is_file(const char *p)
     return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The theme file: --theme, $CHITIEU_THEME, ./plots/theme.gp, beside the
- * program (../plots/theme.gp, or where it is installed: ../share/chitieu/plots),
- * or the source tree. NULL if none exists. */
+/* The theme file: --theme, $CHITIEU_THEME, beside the program
+ * (../plots/theme.gp, or where it is installed: ../share/chitieu/plots), or
+ * the source tree. Never a plots/theme.gp of the current folder: the folder
+ * a command runs in may hold anyone's files. NULL if none exists. */
 static const char *find_theme(const own_opts *o, char *buf, size_t size)
 {
     if (o->theme) return o->theme;
     const char *env = getenv("CHITIEU_THEME");
     if (env && env[0]) return env;
-    if (is_file("plots/theme.gp")) return "plots/theme.gp";
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -221,6 +222,8 @@ static int copy_file(const char *from, const char *to, ct_diags *d)
     char *text;
     size_t len;
     if (ct_file_read(from, (size_t)1 << 20, "chart theme", &text, &len, d) != CT_OK) return -1;
+    /* read as settings: a theme that would run or write anything is refused */
+    if (ct_theme_check(from, text, len, d) != CT_OK) { free(text); return -1; }
     int bad = write_file(to, to, text, len, d);
     free(text);
     return bad;
