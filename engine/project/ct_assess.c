@@ -547,6 +547,16 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
     double min_cov = c->opt && c->opt->min_coverage > 0 ? c->opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
     a->target_year = t->each_period ? t->to : t->year;
     a->target_value = target_value(t, u);
+    if (t->form == CT_TF_CHANGE && ct_indicator_is_percent(a->ind) && a->target_value > 100) {
+        /* a percentage cannot pass 100%: the plan's "+150%" of a baseline of
+         * 100% asks for all of it, and reaching 100% meets it (said in the note) */
+        char bb[32], cb[32];
+        fmt_num(u->baseline.value, bb);
+        fmt_num(t->change * 100, cb);
+        NOTE(a, "the target (%s%% changed by %s%%) is above 100%%: capped at 100%%",
+             "mục tiêu (%s%% thay đổi %s%%) vượt 100%%: lấy 100%%", bb, cb);
+        a->target_value = 100;
+    }
     a->has_baseline = u->has_baseline;
     a->baseline_value = u->has_baseline ? u->baseline.value : NAN;
     a->baseline_period = u->baseline_period;

@@ -105,7 +105,10 @@ void ct_xlsx_sheet_name(const char *name, const char *const *taken, int n, char 
     size_t len = utf8_prefix(clean, 31);
     if (len && clean[len - 1] == '\'') clean[len - 1] = '_';
     snprintf(buf, size, "%.*s", (int)len, clean);
-    for (int i = 2; name_taken(buf, taken, n) && i < 100000; i++) {
+    /* Excel keeps "History" for itself (any case): such a sheet gets a suffix */
+    int reserved = !strcasecmp(buf, "History");
+    for (int i = 2; (reserved || name_taken(buf, taken, n)) && i < 100000; i++) {
+        reserved = 0;
         char suffix[16];
         int sn = snprintf(suffix, sizeof suffix, "~%d", i);
         size_t keep = utf8_prefix(clean, (size_t)(31 - sn));
