@@ -349,6 +349,26 @@ static int run(const char *cmd, int report, int argc, char **argv)
         cli_args_free(&a); free(rest);
         return CLI_EXIT_INPUT;
     }
+    {
+        /* the theme is checked before anything is loaded or written (and
+         * again when it is copied into --out) */
+        ct_diags td;
+        ct_diags_init(&td);
+        char *text;
+        size_t len;
+        int tbad = ct_file_read(theme, (size_t)1 << 20, "chart theme", &text, &len, &td) != CT_OK;
+        if (!tbad) {
+            tbad = ct_theme_check(theme, text, len, &td) != CT_OK;
+            free(text);
+        }
+        for (size_t i = 0; i < td.n; i++) {
+            char line[1600];
+            ct_diag_format(&td.items[i], line, sizeof line);
+            fprintf(stderr, "%s\n", line);
+        }
+        ct_diags_free(&td);
+        if (tbad) { cli_args_free(&a); free(rest); return CLI_EXIT_INPUT; }
+    }
     if (!find_program(prog)) {
         fprintf(stderr, "chitieu %s: error: gnuplot not found ('%s'): install gnuplot (Debian: apt-get install "
                         "gnuplot-nox) or set CHITIEU_GNUPLOT to the program's path\n", cmd, prog);
