@@ -1,7 +1,8 @@
 /* The chart theme read as settings: an allow-list of what a theme line may
  * be, so that a theme cannot run programs (system, !, backticks), read or
  * write files (load, call, set output, set print, set table, save) or
- * define and call functions. gnuplot itself has no sandbox: every line it
+ * define and call functions; nor name a file to read (a file name that
+ * starts with "<" is a command to gnuplot). gnuplot itself has no sandbox: every line it
  * runs from a theme is one chitieu accepted here. */
 #include "ct_theme.h"
 
@@ -15,7 +16,7 @@ static const char *const allowed_options[] = {
     "cblabel",    "cbrange",    "cbtics",    "clip",      "colorbox",   "colorsequence", "dashtype",
     "decimalsign", "errorbars", "format",    "grid",      "key",        "label",       "linetype",
     "lmargin",    "logscale",   "margins",   "minussign", "mcbtics",    "mx2tics",     "mxtics",
-    "my2tics",    "mytics",     "object",    "offsets",   "palette",    "pointintervalbox", "pointsize",
+    "my2tics",    "mytics",     "object",    "offsets",   "pointintervalbox", "pointsize",
     "rmargin",    "samples",    "style",     "tics",      "title",      "tmargin",     "x2label",
     "x2tics",     "x2zeroaxis", "xlabel",    "xrange",    "xtics",      "xzeroaxis",   "y2label",
     "y2tics",     "y2zeroaxis", "ylabel",    "yrange",    "ytics",      "yzeroaxis",   "zeroaxis"};
@@ -84,7 +85,10 @@ static ct_status check_tokens(const where *w, const char *p, const char *end)
             if (q < end && *q == '(' &&
                 !in_list(s, n, allowed_before_paren, sizeof allowed_before_paren / sizeof *allowed_before_paren))
                 return refuse(w, "the function call", s, (size_t)(q - s) + 1);
-            if (n == 6 && !memcmp(s, "system", 6)) return refuse(w, "the word", s, n);
+            /* words that open a file or a program wherever they stand
+             * (`set palette file "<cmd"` would run cmd) */
+            static const char *const never[] = {"system", "file", "datafile", "load", "call", "pipe"};
+            if (in_list(s, n, never, sizeof never / sizeof *never)) return refuse(w, "the word", s, n);
             continue;
         }
         p++;

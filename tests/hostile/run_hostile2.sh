@@ -136,6 +136,7 @@ set title sprintf("%s", "a")
 a = 1; load "other.gp"
 set label @macro
 plot "<touch PWNED" using 1
+set palette file "<touch PWNED"
 LINES
   [ ! -e t/PWNED ] || say "a --theme ran a program"
   [ -z "$(find t -name 'stolen*')" ] || say "a --theme wrote a file"
