@@ -221,6 +221,54 @@ rc=$?
 [ $rc -eq 1 ] || say "import into the folder of an input: exit $rc, expected 1"
 [ -s imported/observations.csv ] || say "import into the folder of an input: the input is gone"
 no_temps "import" .
+# stopped by SIGTERM at some point of a large import, and of a large workbook:
+# nothing half-written, no temporary file or folder left
+python3 - <<'PY'
+import json
+ous = [{"id": "R", "code": "01", "name": "P", "level": 1}]
+ous += [{"id": f"u{i}", "code": f"C{i}", "name": "c", "level": 2, "parent": {"id": "R"}} for i in range(20000)]
+json.dump({"organisationUnits": ous}, open('big_ou.json', 'w'))
+with open('big_dv.csv', 'w') as f:
+    f.write('dataelement,period,orgunit,catoptcombo,attroptcombo,value\n')
+    for i in range(20000):
+        for y in range(2010, 2030):
+            f.write(f'staff,{y},C{i},,,{y}\n')
+open('big_map.csv', 'w').write('dataelement,catoptcombo,metric\nstaff,,staff\n')
+PY
+for t in 0.5 1.5; do
+  "$bin" import dhis2 --org-units big_ou.json --data-values big_dv.csv --map big_map.csv --out killed >/dev/null 2>&1 &
+  job=$!
+  sleep $t
+  kill -TERM $job 2>/dev/null
+  wait $job
+  [ ! -e killed ] || [ -s killed/units.csv -a -s killed/observations.csv -a -s killed/metrics.csv ] ||
+    say "import stopped after $t s: a half-written folder"
+  rm -rf killed
+  no_temps "import stopped after $t s" .
+done
+mkdir -p bigdata
+python3 - <<'PY'
+with open('bigdata/units.csv', 'w') as f:
+    f.write('code,name,level,parent\n01,A,province,\n')
+    for i in range(20000):
+        f.write(f'C{i},c,commune,01\n')
+with open('bigdata/observations.csv', 'w') as f:
+    f.write('unit,period,metric,value\n')
+    for i in range(20000):
+        for y in range(2010, 2020):
+            f.write(f'C{i},{y},staff,{y}\n')
+PY
+sed 's/horizon: 2017/horizon: 2019/' plan.yaml >bigplan.yaml
+for t in 0.5 1.5; do
+  "$bin" compute bigplan.yaml --data bigdata --format xlsx -o killed.xlsx >/dev/null 2>&1 &
+  job=$!
+  sleep $t
+  kill -TERM $job 2>/dev/null
+  wait $job
+  [ ! -e killed.xlsx ] || head -c 2 killed.xlsx | grep -q PK || say "xlsx stopped after $t s: a half-written file"
+  rm -f killed.xlsx
+  no_temps "xlsx stopped after $t s" .
+done
 cd ..
 
 # ---- 4. successions: counts carried, never invented or lost --------------------------------
