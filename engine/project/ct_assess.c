@@ -69,11 +69,14 @@ void ct_assess_note_append(ct_assessment *a, const char *text)
 {
     static const char more[] = "…";
     size_t len = strlen(a->note), n = strlen(text), room = sizeof a->note - 1;
-    if (len && len + 2 <= room) { a->note[len++] = ';'; a->note[len++] = ' '; }
+    const size_t ml = sizeof more - 1;
+    /* a note with no room for "; " and a character (one already cut is
+     * such a note) stays as it is */
+    if (len + 2 + ml >= room) return;
+    if (len) { a->note[len++] = ';'; a->note[len++] = ' '; }
     if (len + n > room) {
         /* cut at a character's start and say so: never half a character */
-        if (len + sizeof more - 1 > room) { a->note[len] = '\0'; return; }
-        n = room - len - (sizeof more - 1);
+        n = room - len - ml;
         while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) n--;
         memcpy(a->note + len, text, n);
         memcpy(a->note + len + n, more, sizeof more);
