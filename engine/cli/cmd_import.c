@@ -1,7 +1,9 @@
 /* chitieu import dhis2: a DHIS2 org unit tree and data value sets become a
  * chitieu data folder (units.csv, observations.csv, metrics.csv), written
  * whole or not at all. */
+#define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE: a folder replaced in one step */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include "../load/ct_dhis2_units.h"
 #include "../load/ct_dict.h"
 #include "../load/ct_units.h"
+#include "../load/ct_dhis2_in.h"
+#include "../core/ct_tmpfile.h"
 #include "../render/ct_output.h"
 #include "cli.h"
 
@@ -203,41 +207,82 @@ static ct_status check_folder(const char *dir, const char *inputs, ct_diags *d)
     return st;
 }
 
-/* Writes the three files into a new folder beside dir, then puts it in place. */
-static ct_status write_folder(const ct_dhis2_import *im, const char *dir, const char *inputs, ct_diags *d)
+/* Whether one of the files the folder would lose is one of the inputs. */
+static const char *input_inside(const char *dir, const char *const *inputs, size_t n_inputs)
 {
+    for (int i = 0; i < N_WRITTEN; i++) {
+        char p[4096];
+        struct stat a, b;
+        if (join(p, sizeof p, dir, written[i]) != 0 || stat(p, &a) != 0) continue;
+        for (size_t k = 0; k < n_inputs; k++)
+            if (inputs[k] && stat(inputs[k], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return inputs[k];
+    }
+    return NULL;
+}
+
+/* Writes the three files into a new private folder beside dir (the
+ * safe writer's temporary folder: removed on a signal), then puts it in
+ * place in one step: killed at any moment, nothing half-written is left. */
+static ct_status write_folder(const ct_dhis2_import *im, const char *given, const char *const *inputs,
+                              size_t n_inputs, const char *org_names, ct_diags *d)
+{
+    /* "DIR/" is DIR; a DIR that is a link to a folder: the folder it names */
+    size_t gl = strlen(given);
+    while (gl > 1 && given[gl - 1] == '/') gl--;
+    char *named = strndup(given, gl);
+    if (!named) { ct_error_at(d, given, 0, 0, "%s", "out of memory"); return CT_ENOMEM; }
     int exists;
-    if (!replaceable(dir, &exists)) {
-        ct_error_at(d, dir, 0, 0, "%s", "the folder holds other files than units.csv, observations.csv and "
-                                         "metrics.csv: give a new or empty folder");
+    if (!replaceable(named, &exists)) {
+        ct_error_at(d, given, 0, 0, "%s", "the folder holds other files than units.csv, observations.csv and "
+                                          "metrics.csv: give a new or empty folder");
+        free(named);
         return CT_EIO;
     }
-    char tmp[4096], old[4096];
-    int n1 = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", dir, (long)getpid());
-    int n2 = snprintf(old, sizeof old, "%s.old.%ld", dir, (long)getpid());
-    if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof tmp || (size_t)n2 >= sizeof old) {
-        ct_error_at(d, dir, 0, 0, "%s", "the folder's path is too long");
+    char *dir = exists ? realpath(named, NULL) : named;
+    if (exists) free(named);
+    if (!dir) { ct_error_at(d, given, 0, 0, "cannot write: %s", strerror(errno)); return CT_EIO; }
+    const char *input = exists ? input_inside(dir, inputs, n_inputs) : NULL;
+    if (input) {
+        ct_error_at(d, given, 0, 0, "holds one of the inputs (%s); refusing to replace it: choose another --out", input);
+        free(dir);
         return CT_EIO;
     }
-    if (mkdir(tmp, 0777) != 0) {
-        ct_error_at(d, tmp, 0, 0, "cannot create the folder: %s", strerror(errno));
+    const char *slash = strrchr(dir, '/');
+    char *parent = slash ? strndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : NULL;
+    char *tmp = (slash && !parent) ? NULL : ct_tmpdir_create(parent, slash ? slash + 1 : dir);
+    free(parent);
+    if (!tmp) {
+        ct_error_at(d, given, 0, 0, "cannot create the folder: %s", strerror(errno));
+        free(dir);
         return CT_EIO;
     }
+    /* the folder gets the mode of the one it replaces, or the umask's */
+    struct stat old;
+    mode_t um = umask(0);
+    umask(um);
+    chmod(tmp, exists && stat(dir, &old) == 0 ? (old.st_mode & 07777) : (0777 & ~um));
     ct_status st = write_units(im, tmp, d);
     if (st == CT_OK) st = write_observations(im, tmp, d);
     if (st == CT_OK) st = write_metrics(im, tmp, d);
-    if (st == CT_OK) st = check_folder(tmp, inputs, d);
-    if (st == CT_OK && exists && rename(dir, old) != 0) {
-        ct_error_at(d, dir, 0, 0, "cannot replace the folder: %s", strerror(errno));
-        st = CT_EIO;
+    if (st == CT_OK) st = check_folder(tmp, org_names, d);
+    if (st == CT_OK) {
+        /* an existing folder is swapped with the new one in one step (the old
+         * one then sits at tmp and is removed); a new one is renamed */
+        int r = exists ? renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) : rename(tmp, dir);
+        if (r != 0 && exists && (errno == EINVAL || errno == ENOSYS)) {
+            remove_folder(dir); /* no exchange here: the old files go first (only the three an import writes) */
+            r = rename(tmp, dir);
+        }
+        if (r != 0) {
+            ct_error_at(d, given, 0, 0, "cannot create the folder: %s", strerror(errno));
+            st = CT_EIO;
+        } else if (!exists) {
+            ct_tmpfile_forget(tmp);
+        }
     }
-    if (st == CT_OK && rename(tmp, dir) != 0) {
-        ct_error_at(d, dir, 0, 0, "cannot create the folder: %s", strerror(errno));
-        if (exists) rename(old, dir);
-        st = CT_EIO;
-    }
-    if (st != CT_OK) remove_folder(tmp);
-    else if (exists) remove_folder(old);
+    if (st != CT_OK || exists) ct_tmpdir_remove(tmp);
+    free(tmp);
+    free(dir);
     return st;
 }
 
@@ -302,18 +347,29 @@ int cmd_import(int argc, char **argv)
     }
     int bad = st != CT_OK || ss.diags.n_errors > 0 || (!a.skip && ct_dhis2_n_unplaced(&im) > 0);
     if (st == CT_ENOMEM) ct_error_at(&ss.diags, NULL, 0, 0, "%s", "out of memory");
-    /* the inputs, for a message: the org unit files */
+    /* the inputs: never replaced; the org unit files name a folder that would not load */
     size_t len = 1;
     for (size_t i = 0; i < a.n_org_units; i++) len += strlen(a.org_units[i]) + 2;
-    char *inputs = malloc(len);
-    if (inputs) {
-        inputs[0] = '\0';
+    char *org_names = malloc(len);
+    if (org_names) {
+        org_names[0] = '\0';
         for (size_t i = 0; i < a.n_org_units; i++) {
-            if (i) strcat(inputs, ", ");
-            strcat(inputs, a.org_units[i]);
+            if (i) strcat(org_names, ", ");
+            strcat(org_names, a.org_units[i]);
         }
     }
-    if (!bad && write_folder(&im, a.out, inputs ? inputs : "the DHIS2 files", &ss.diags) != CT_OK) bad = 1;
+    size_t n_inputs = a.n_org_units + a.n_values + 1;
+    const char **inputs = calloc(n_inputs, sizeof *inputs);
+    if (!inputs) bad = 1;
+    else {
+        size_t k = 0;
+        for (size_t i = 0; i < a.n_org_units; i++) inputs[k++] = a.org_units[i];
+        inputs[k++] = a.map;
+        for (size_t i = 0; i < a.n_values; i++) inputs[k++] = a.values[i];
+    }
+    if (!bad && write_folder(&im, a.out, inputs, n_inputs, org_names ? org_names : "the DHIS2 files", &ss.diags) != CT_OK)
+        bad = 1;
+    free(org_names);
     free(inputs);
     cli_session_print(&ss);
     if (st != CT_ENOMEM) print_summary(&im, a.skip);

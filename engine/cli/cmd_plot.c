@@ -19,6 +19,8 @@
 #include "../render/ct_output.h"
 #include "../render/ct_plot.h"
 #include "../render/ct_report.h"
+#include "../render/ct_theme.h"
+#include "../core/ct_tmpfile.h"
 #include "cli.h"
 #include "cli_compare.h"
 
@@ -149,15 +151,15 @@ static int is_file(const char *p)
     return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The theme file: --theme, $CHITIEU_THEME, ./plots/theme.gp, beside the
- * program (../plots/theme.gp, or where it is installed: ../share/chitieu/plots),
- * or the source tree. NULL if none exists. */
+/* The theme file: --theme, $CHITIEU_THEME, beside the program
+ * (../plots/theme.gp, or where it is installed: ../share/chitieu/plots), or
+ * the source tree. Never a plots/theme.gp of the current folder: the folder
+ * a command runs in may hold anyone's files. NULL if none exists. */
 static const char *find_theme(const own_opts *o, char *buf, size_t size)
 {
     if (o->theme) return o->theme;
     const char *env = getenv("CHITIEU_THEME");
     if (env && env[0]) return env;
-    if (is_file("plots/theme.gp")) return "plots/theme.gp";
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -251,9 +253,31 @@ static int copy_file(const char *from, const char *to, ct_diags *d)
     char *text;
     size_t len;
     if (ct_file_read(from, (size_t)1 << 20, "chart theme", &text, &len, d) != CT_OK) return -1;
+    /* read as settings: a theme that would run or write anything is refused */
+    if (ct_theme_check(from, text, len, d) != CT_OK) { free(text); return -1; }
     int bad = write_file(to, to, text, len, d);
     free(text);
     return bad;
+}
+
+/* The script gnuplot runs: the chart's own, drawing into drawdir/I.EXT
+ * instead of beside the script (malloc'd; NULL when out of memory). */
+static char *draw_script(const ct_plot_buf *b, const char *drawdir, size_t i, const char *ext)
+{
+    const char *at = strstr(b->s, "\nset output ");
+    if (!at) return strdup(b->s);
+    at++;
+    const char *end = strchr(at, '\n');
+    if (!end) end = at + strlen(at);
+    char name[PATH_MAX + 64];
+    snprintf(name, sizeof name, "%s/%zu.%s", drawdir, i, ext);
+    ct_plot_buf o = {0};
+    ct_plot_buf_put(&o, b->s, (size_t)(at - b->s));
+    ct_plot_buf_puts(&o, "set output ");
+    ct_plot_gp_string(&o, name);
+    ct_plot_buf_puts(&o, end);
+    if (o.oom) { ct_plot_buf_free(&o); return NULL; }
+    return o.s;
 }
 
 /* Refuses a chart whose image would replace one of the inputs. */
@@ -345,28 +369,6 @@ static void remove_tree(const char *path)
     }
     closedir(dir);
     rmdir(path);
-}
-
-/* Removes the charts drawn for the page (their scripts, images, folders and theme). */
-static void remove_charts(const char *dir, const ct_chart *charts, size_t n, const char *ext)
-{
-    char p[PATH_MAX + 640];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(p, sizeof p, "%s/%s.gp", dir, charts[i].rel);
-        remove(p);
-        snprintf(p, sizeof p, "%s/%s.%s", dir, charts[i].rel, ext);
-        remove(p);
-    }
-    for (size_t i = 0; i < n; i++) {   /* the folders, deepest first; a folder still in use stays */
-        snprintf(p, sizeof p, "%s/%s", dir, charts[i].rel);
-        for (char *sl = strrchr(p, '/'); sl && sl > p + strlen(dir); sl = strrchr(p, '/')) {
-            *sl = '\0';
-            rmdir(p);
-        }
-    }
-    snprintf(p, sizeof p, "%s/theme.gp", dir);
-    remove(p);
-    rmdir(dir);
 }
 
 /* The headless browser that prints the PDF: $CHITIEU_CHROMIUM, or chromium
@@ -473,6 +475,26 @@ static int run(const char *cmd, int report, int argc, char **argv)
                 theme ? theme : "plots/theme.gp");
         cli_args_free(&a); free(rest);
         return CLI_EXIT_INPUT;
+    }
+    {
+        /* the theme is checked before anything is loaded or written (and
+         * again when it is copied into --out) */
+        ct_diags td;
+        ct_diags_init(&td);
+        char *text;
+        size_t len;
+        int tbad = ct_file_read(theme, (size_t)1 << 20, "chart theme", &text, &len, &td) != CT_OK;
+        if (!tbad) {
+            tbad = ct_theme_check(theme, text, len, &td) != CT_OK;
+            free(text);
+        }
+        for (size_t i = 0; i < td.n; i++) {
+            char line[1600];
+            ct_diag_format(&td.items[i], line, sizeof line);
+            fprintf(stderr, "%s\n", line);
+        }
+        ct_diags_free(&td);
+        if (tbad) { cli_args_free(&a); free(rest); return CLI_EXIT_INPUT; }
     }
     if (!find_program(prog)) {
         fprintf(stderr, "chitieu %s: error: gnuplot not found ('%s'): install gnuplot (Debian: apt-get install "
@@ -596,10 +618,14 @@ static int run(const char *cmd, int report, int argc, char **argv)
         }
     } else if (!bad) {
         /* the page holds its charts: they are drawn in a folder of their own, removed after */
-        if (snprintf(chartabs, sizeof chartabs, "%s/.charts-XXXXXX", outabs) >= (int)sizeof chartabs || !mkdtemp(chartabs)) {
+        /* a private folder, removed with what it holds on a signal too */
+        char *page = ct_tmpdir_create(outabs, "page-charts");
+        if (!page || snprintf(chartabs, sizeof chartabs, "%s", page) >= (int)sizeof chartabs) {
+            free(page);
             ct_error_at(&ss.diags, a.out, 0, 0, "cannot create a temporary folder for the charts: %s", strerror(errno));
             bad = 1;
         } else {
+            free(page);
             temp_charts = 1;
             chart_shown = chartabs;
         }
@@ -608,6 +634,14 @@ static int run(const char *cmd, int report, int argc, char **argv)
         char path[PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/theme.gp", chartabs);
         if (copy_file(theme, path, &ss.diags)) bad = 1;
+    }
+    /* gnuplot draws into a private folder (0700, removed on a signal) and
+     * each finished image is renamed into place: a link planted at a
+     * chart's name is replaced, never followed */
+    char *drawdir = NULL;
+    if (!bad && n_charts && !(drawdir = ct_tmpdir_create(outabs, "charts"))) {
+        ct_error_at(&ss.diags, a.out, 0, 0, "cannot create a temporary folder: %s", strerror(errno));
+        bad = 1;
     }
     if (!bad && n_charts) {
         jobv = calloc(n_charts, sizeof *jobv);
@@ -635,7 +669,9 @@ static int run(const char *cmd, int report, int argc, char **argv)
             bad = 1;
             break;
         }
-        scripts[i] = b.s;   /* kept: the job's script */
+        scripts[i] = draw_script(&b, drawdir, i, ext);   /* the job's script: it draws into drawdir */
+        ct_plot_buf_free(&b);
+        if (!scripts[i]) { bad = 1; break; }
         dirs[i] = strdup(dir);
         gps[i] = strdup(shown);
         if (!dirs[i] || !gps[i]) { bad = 1; break; }
@@ -646,13 +682,18 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_status st = ct_plot_run(jobv, n_charts, &ro, &ss.diags);
         if (st != CT_OK) bad = 1;
         for (size_t i = 0; i < n_charts; i++) {
-            char f[PATH_MAX + 600];
+            char f[PATH_MAX + 600], drawn[PATH_MAX + 64], shown[PATH_MAX + 600];
             snprintf(f, sizeof f, "%s/%s.%s", chartabs, charts[i].rel, ext);
-            rendered[i] = !jobv[i].failed && is_file(f);
-            if (rendered[i] && !chart_complete(f, style.format)) {
-                char shown[PATH_MAX + 600];
-                snprintf(shown, sizeof shown, "%s/%s.%s", chart_shown, charts[i].rel, ext);
+            snprintf(drawn, sizeof drawn, "%s/%zu.%s", drawdir, i, ext);
+            snprintf(shown, sizeof shown, "%s/%s.%s", chart_shown, charts[i].rel, ext);
+            rendered[i] = !jobv[i].failed && is_file(drawn);
+            if (rendered[i] && !chart_complete(drawn, style.format)) {
                 ct_error_at(&ss.diags, shown, 0, 0, "chart not written whole (is the disk full?)");
+                rendered[i] = 0;
+                bad = 1;
+            }
+            if (rendered[i] && rename(drawn, f) != 0) {
+                ct_error_at(&ss.diags, shown, 0, 0, "cannot write: %s", strerror(errno));
                 rendered[i] = 0;
                 bad = 1;
             }
@@ -722,7 +763,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
         ct_report_violations_free(&viol);
         free(rules);
     }
-    if (temp_charts) remove_charts(chartabs, charts, n_charts, ext);
+    if (temp_charts) ct_tmpdir_remove(chartabs);
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
@@ -730,6 +771,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
         else printf("%s: %zu charts\n", a.out, ok);
     }
+    ct_tmpdir_remove(drawdir);
+    free(drawdir);
     for (size_t i = 0; i < fi.n; i++) free((void *)fi.items[i].text);
     free(fi.items);
     for (size_t i = 0; i < n_charts; i++) {

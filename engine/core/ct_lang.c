@@ -20,7 +20,12 @@ char *ct_lang_number(ct_lang lang, double v, char *buf, size_t size)
     /* one rule: tenths; the integer part grouped by thousands */
     double r = round(fabs(v) * 10.0);
     int neg = v < 0 && r > 0;
-    if (r >= 1e17) { snprintf(buf, size, "%s%.0f", neg ? "-" : "", fabs(v)); return buf; }
+    if (r >= 1e16) { /* past 1e15: four significant digits and an exponent, never digits cut by the buffer */
+        snprintf(buf, size, "%.4g", v);
+        for (char *c = buf; *c; c++)
+            if (*c == '.') *c = lang == CT_LANG_EN ? '.' : ',';
+        return buf;
+    }
     long long tenths = (long long)r, whole = tenths / 10;
     int dec = (int)(tenths % 10);
     char digits[32], out[64];

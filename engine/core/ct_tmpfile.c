@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* syscall(SYS_getdents64): listing a folder inside a signal handler */
 #include "ct_tmpfile.h"
 
 #include <errno.h>
@@ -8,20 +9,74 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The live temporary files, in fixed slots that a signal handler can read. */
-enum { SLOTS = 32, SLOT_PATH = 4096 };
+/* The live temporary files and folders, and the child processes writing
+ * into them, in fixed slots that a signal handler can read. */
+enum { SLOTS = 32, SLOT_PATH = 4096, CHILDREN = 64, RM_DEPTH = 8 };
 
 static char slot_path[SLOTS][SLOT_PATH];
-static volatile sig_atomic_t slot_used[SLOTS];
+static volatile sig_atomic_t slot_used[SLOTS];   /* 1: a file, 2: a folder */
+static volatile pid_t child_pid[CHILDREN];
 static int handlers_set;
+
+/* Removes what the folder fd holds, depth levels down, with system calls
+ * only (getdents64, unlinkat): safe in a signal handler. Never follows a
+ * link: a link is removed, not what it names. */
+static void rm_inside(int fd, int depth)
+{
+    char buf[4096];
+    for (;;) {
+        long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+        if (n <= 0) return;
+        int removed = 0;
+        for (long off = 0; off < n;) {
+            unsigned short reclen;
+            unsigned char type;
+            memcpy(&reclen, buf + off + 16, sizeof reclen);
+            type = (unsigned char)buf[off + 18];
+            const char *name = buf + off + 19;
+            off += reclen;
+            if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))) continue;
+            if (unlinkat(fd, name, 0) == 0) { removed = 1; continue; }
+            if ((type == 4 /* DT_DIR */ || type == 0) && depth > 0) {
+                int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub >= 0) {
+                    rm_inside(sub, depth - 1);
+                    close(sub);
+                }
+                if (unlinkat(fd, name, AT_REMOVEDIR) == 0) removed = 1;
+            }
+        }
+        if (removed) lseek(fd, 0, SEEK_SET); /* the listing changed: read it again */
+    }
+}
+
+static void rm_tree(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        rm_inside(fd, RM_DEPTH);
+        close(fd);
+    }
+    rmdir(path);
+}
 
 static void on_signal(int sig)
 {
-    for (int i = 0; i < SLOTS; i++)
-        if (slot_used[i]) unlink(slot_path[i]);
+    /* first the children, so that none writes into a folder being removed */
+    for (int i = 0; i < CHILDREN; i++)
+        if (child_pid[i] > 0) { kill(-child_pid[i], SIGKILL); kill(child_pid[i], SIGKILL); } /* its group, and it */
+    for (int i = 0; i < CHILDREN; i++)
+        if (child_pid[i] > 0) waitpid(child_pid[i], NULL, 0);
+    for (int i = 0; i < SLOTS; i++) {
+        if (slot_used[i] == 1) unlink(slot_path[i]);
+        else if (slot_used[i] == 2) rm_tree(slot_path[i]);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -42,7 +97,7 @@ static void set_handlers(void)
     }
 }
 
-static void watch(const char *path)
+static void watch(const char *path, int kind)
 {
     size_t n = strlen(path);
     if (n >= SLOT_PATH) return;
@@ -50,7 +105,7 @@ static void watch(const char *path)
     for (int i = 0; i < SLOTS; i++) {
         if (slot_used[i]) continue;
         memcpy(slot_path[i], path, n + 1);
-        slot_used[i] = 1;
+        slot_used[i] = (sig_atomic_t)kind;
         return;
     }
 }
@@ -59,6 +114,20 @@ void ct_tmpfile_forget(const char *path)
 {
     for (int i = 0; i < SLOTS; i++)
         if (slot_used[i] && strcmp(slot_path[i], path) == 0) { slot_used[i] = 0; return; }
+}
+
+int ct_tmpfile_watch_child(pid_t pid)
+{
+    set_handlers();
+    for (int i = 0; i < CHILDREN; i++)
+        if (child_pid[i] <= 0) { child_pid[i] = pid; return 0; }
+    return -1;
+}
+
+void ct_tmpfile_forget_child(pid_t pid)
+{
+    for (int i = 0; i < CHILDREN; i++)
+        if (child_pid[i] == pid) { child_pid[i] = 0; return; }
 }
 
 static void random_letters(char *out, size_t n)
@@ -90,7 +159,7 @@ int ct_tmpfile_create(const char *dir, const char *base, char **path)
         else snprintf(p, size, ".%.200s.%s.tmp", base, letters);
         int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
         if (fd >= 0) {
-            watch(p);
+            watch(p, 1);
             *path = p;
             return fd;
         }
@@ -100,4 +169,43 @@ int ct_tmpfile_create(const char *dir, const char *base, char **path)
     free(p);
     errno = e;
     return -1;
+}
+
+char *ct_tmpdir_create(const char *dir, const char *base)
+{
+    size_t size = (dir ? strlen(dir) : 0) + strlen(base) + 32;
+    char *p = malloc(size);
+    if (!p) { errno = ENOMEM; return NULL; }
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char letters[13];
+        random_letters(letters, 12);
+        letters[12] = '\0';
+        if (dir) snprintf(p, size, "%s/.%.200s.%s.tmp", dir, base, letters);
+        else snprintf(p, size, ".%.200s.%s.tmp", base, letters);
+        /* mkdir never follows a link at its last name and fails on anything there */
+        if (mkdir(p, 0700) == 0) {
+            watch(p, 2);
+            return p;
+        }
+        if (errno != EEXIST) break;
+    }
+    int e = errno;
+    free(p);
+    errno = e;
+    return NULL;
+}
+
+void ct_tmpdir_remove(const char *path)
+{
+    if (!path) return;
+    rm_tree(path);
+    ct_tmpfile_forget(path);
+}
+
+const char *ct_tmpdir_parent(void)
+{
+    const char *t = getenv("TMPDIR");
+    struct stat st;
+    if (t && t[0] == '/' && stat(t, &st) == 0 && S_ISDIR(st.st_mode)) return t;
+    return "/tmp";
 }

@@ -135,9 +135,28 @@ static size_t file_size(const ct_csv *r)
     return fstat(r->fd, &fs) == 0 && fs.st_size > 0 ? (size_t)fs.st_size : 0;
 }
 
+/* The most the dense arrays may take for a file of file_bytes: 1 GiB, or
+ * 256 bytes per byte of the file when that is more (the arrays grow with
+ * units x periods of the span, not with the rows: a few rows far apart must
+ * not take gigabytes); $CHITIEU_DATA_MEMORY_MB sets it. */
+static double arrays_budget(size_t file_bytes)
+{
+    const char *env = getenv("CHITIEU_DATA_MEMORY_MB");
+    if (env && *env) {
+        char *end;
+        double mb = strtod(env, &end);
+        if (*end == '\0' && mb > 0) return mb * 1048576.0;
+    }
+    double b = 256.0 * (double)file_bytes;
+    return b > 1073741824.0 ? b : 1073741824.0;
+}
+
 /* Sizes s's arrays for span sp and finest types (freeing any before);
- * *too_long: the span is past CT_DATA_MAX_YEARS (nothing is allocated). */
-static ct_status size_arrays(ct_series *s, const ct_rows_span *sp, const int *finest, int *too_long)
+ * *too_long: 1 when the span is past CT_DATA_MAX_YEARS, 2 when the arrays
+ * would take more than arrays_budget (s->arrays_bytes: how much); nothing
+ * is allocated then. */
+static ct_status size_arrays(ct_series *s, const ct_rows_span *sp, const int *finest, int *too_long, size_t file_bytes,
+                             double *need)
 {
     for (int m = 0; m < s->n_metrics; m++)
         for (int t = 0; t < CT_PT_COUNT; t++) {
@@ -153,6 +172,14 @@ static ct_status size_arrays(ct_series *s, const ct_rows_span *sp, const int *fi
     }
     for (int t = 0; t < CT_PT_COUNT; t++)
         s->n_periods[t] = s->year0 <= s->year1 ? (s->year1 - s->year0 + 1) * ct_ptype_per_year((ct_ptype)t) : 0;
+    *need = 0;
+    for (int m = 0; m < s->n_metrics; m++) {
+        const ct_metric *mt = &s->metrics[m];
+        if (!mt->used || mt->level < 0) continue;
+        for (int t = 0; t <= (finest[m] < 0 ? 0 : finest[m]); t++)
+            *need += (double)s->level_size[mt->level] * (double)s->n_periods[t] * (double)sizeof(double);
+    }
+    if (!*too_long && *need > arrays_budget(file_bytes)) *too_long = 2;
     ct_status st = CT_OK;
     for (int m = 0; m < s->n_metrics; m++) {
         ct_metric *mt = &s->metrics[m];
@@ -487,11 +514,12 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     for (int m = 0; st == CT_OK && m < s->n_metrics; m++) finest[m] = finest0[m] = s->metrics[m].finest;
     if (st == CT_OK) st = ct_rows_header(s, &r, col, &ncols, d);
     int too_long = 0, done = 0, checked = 0;
+    double need = 0;
     ct_rows_pass ps;
     ct_rows_init(&ps, s, &r, col, ncols);
     if (st == CT_OK && large) {
         st = sample_span(s, &r, col, ncols, size, finest, &sp);
-        if (st == CT_OK) st = size_arrays(s, &sp, finest, &too_long);
+        if (st == CT_OK) st = size_arrays(s, &sp, finest, &too_long, size, &need);
         int exact = 0;
         if (st == CT_OK && !too_long) {
             r.unchecked = 0;
@@ -514,7 +542,7 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
     }
     if (st == CT_OK && !done) {
         r.unchecked = 0;
-        st = size_arrays(s, &sp, finest, &too_long);
+        st = size_arrays(s, &sp, finest, &too_long, size, &need);
         ps.store = !too_long;
         /* Memory goes with units x periods from the first year to the last: a
          * span past CT_DATA_MAX_YEARS is refused, naming the rows at its two
@@ -533,7 +561,17 @@ ct_status ct_data_load_observations(ct_series *s, const char *path, ct_diags *d)
         ct_rows_report_unknown(s, &ps, d);
         if (st == CT_OK && (ps.errors || ps.unknown_rows)) st = CT_EINPUT;
     }
-    if (st == CT_OK && too_long) {
+    if (st == CT_OK && too_long == 2) {
+        char a[CT_PERIOD_BUF], b[CT_PERIOD_BUF];
+        ct_period_format(sp.lo, a);
+        ct_period_format(sp.hi, b);
+        ct_error_at(d, s->obs_path, sp.hi_line, 0,
+                    "the data from period %s (line %d) to period %s would need %.1f GB of memory (every unit of each "
+                    "metric's level at every period between), more than the %.1f GB allowed for a file of this size: "
+                    "remove the rows far from the others, or set CHITIEU_DATA_MEMORY_MB",
+                    a, sp.lo_line, b, need / 1e9, arrays_budget(size) / 1e9);
+        st = CT_EINPUT;
+    } else if (st == CT_OK && too_long) {
         char a[CT_PERIOD_BUF], b[CT_PERIOD_BUF];
         ct_period_format(sp.lo, a);
         ct_period_format(sp.hi, b);

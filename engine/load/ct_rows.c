@@ -11,14 +11,27 @@
 #include "../core/ct_number.h"
 #include "../load/ct_plan.h"
 #include "ct_units.h"
+static int tally_key(ct_rows_tally *t, const char *key, size_t klen, int line);
+
 static int tally(ct_rows_tally *t, char kind, ct_field name, int line)
 {
-    char key[256];
-    int n = name.len < sizeof key - 3 ? (int)name.len : (int)sizeof key - 3;
+    /* the whole name is the key (a long one on the heap): two names that
+     * share their first bytes are two names */
+    char small[256], *key = small;
+    size_t n = name.len;
+    if (n + 3 > sizeof small && !(key = malloc(n + 3))) return -1;
     key[0] = kind;
     key[1] = ':';
-    memcpy(key + 2, name.ptr, (size_t)n);
-    int slot = ct_strmap_get(&t->names, key, (size_t)n + 2);
+    memcpy(key + 2, name.ptr, n);
+    key[n + 2] = '\0';
+    int r = tally_key(t, key, n + 2, line);
+    if (key != small) free(key);
+    return r;
+}
+
+static int tally_key(ct_rows_tally *t, const char *key, size_t klen, int line)
+{
+    int slot = ct_strmap_get(&t->names, key, klen);
     if (slot >= 0) { t->rows[slot]++; return 0; }
     if (t->n == t->cap) {
         int nc = t->cap ? t->cap * 2 : 16;
@@ -30,7 +43,7 @@ static int tally(ct_rows_tally *t, char kind, ct_field name, int line)
         t->rows = rw;
         t->cap = nc;
     }
-    if (ct_strmap_put(&t->names, key, (size_t)n + 2, t->n) < 0) return -1;
+    if (ct_strmap_put(&t->names, key, klen, t->n) < 0) return -1;
     t->first_line[t->n] = line;
     t->rows[t->n] = 1;
     t->n++;

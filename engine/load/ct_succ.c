@@ -49,6 +49,29 @@ static int read_link(ct_series *s, const int *col, const ct_field *f, int line, 
                     s->code[out->from], s->level_name[s->level[out->from]], s->code[out->to], s->level_name[s->level[out->to]]);
         bad = 1;
     }
+    if (!bad && out->from == out->to) {
+        ct_error_at(d, s->succ_path, line, 0,
+                    "unit %s passes into itself at %s: a succession links a unit that ends to units that begin",
+                    s->code[out->from], pb);
+        bad = 1;
+    } else if (!bad && s->orig_last[out->from] >= month) {
+        /* a unit that passed on and still reports would be counted twice:
+         * once itself, once carried in its successors */
+        const char *vt = s->valid_to_text[out->from];
+        if (s->orig_last[out->to] < s->orig_last[out->from])
+            ct_error_at(d, s->succ_path, line, 0,
+                        "unit %s ends (valid_to %s) before its predecessor %s (valid_to %s), which passes into it at %s: "
+                        "a unit that passed on must end just before %s (%s line %d)",
+                        s->code[out->to], s->valid_to_text[out->to] ? s->valid_to_text[out->to] : "open",
+                        s->code[out->from], vt ? vt : "open", pb, pb, s->units_path, s->line[out->from]);
+        else
+            ct_error_at(d, s->succ_path, line, 0,
+                        "unit %s passes into %s at %s but stays valid (valid_to %s): a unit that passed on must end "
+                        "just before %s, or its cases are counted twice (%s line %d)",
+                        s->code[out->from], s->code[out->to], pb, vt ? vt : "open", pb, s->units_path,
+                        s->line[out->from]);
+        bad = 1;
+    }
     out->whole = ct_field_is(kind, "whole");
     if (!out->whole && !ct_field_is(kind, "part")) {
         ct_error_at(d, s->succ_path, line, 0, "kind '%.*s' is neither whole nor part", (int)kind.len, kind.ptr);
@@ -123,6 +146,10 @@ static int check_group(const ct_series *s, ct_link *g, int n, ct_diags *d)
     if (!bad && !g[0].whole && !unknown && fabs(known - 1) > 0.001) {
         ct_error_at(d, s->succ_path, last->line, 0, "the weights of unit %s's parts add up to %g, not 1", u, known);
         bad = 1;
+    } else if (!bad && !g[0].whole && !unknown && known != 1) {
+        /* within the tolerance (rounded shares such as 0.4 + 0.5991): scaled
+         * to add up to exactly 1, so that no case is invented or lost */
+        for (int i = 0; i < n; i++) g[i].weight /= known;
     } else if (!bad && unknown && known > 1.001) {
         ct_error_at(d, s->succ_path, last->line, 0, "the known weights of unit %s's parts add up to %g, more than 1", u, known);
         bad = 1;
@@ -173,6 +200,15 @@ ct_status ct_succ_load(ct_series *s, const char *path, ct_diags *d)
         for (int i = 0; i < nl;) {
             int j = i + 1;
             while (j < nl && links[j].from == links[i].from && links[j].month == links[i].month) j++;
+            if (i > 0 && links[i - 1].from == links[i].from) {
+                /* its parts add up to all of it: a unit passes on once */
+                char pb[16];
+                int m = links[i - 1].month;
+                snprintf(pb, sizeof pb, "%04d-%02d", m / 12, m % 12 + 1);
+                ct_error_at(d, path, links[i].line, 0, "unit %s already passed entirely into other units at %s (line %d)",
+                            s->code[links[i].from], pb, links[i - 1].line);
+                bad = 1;
+            }
             int rc = check_group(s, links + i, j - i, d);
             if (rc < 0) { st = CT_ENOMEM; break; }
             bad |= rc;

@@ -235,16 +235,24 @@ int ct_series_in_subtree(const ct_series *s, int u, int top)
 }
 
 /* Depth of u, walking up only to the first ancestor whose depth is known
- * (depth[] holds -2 for unknown); -1 on a cycle. Linear over all units. */
+ * (depth[] holds -2 for unknown, -3 for the units of the walk in progress,
+ * -1 for a unit in or under a cycle); -1 on a cycle. Every unit is walked
+ * over once in all: linear over all units, cycles included. */
 static int depth_of(const ct_series *s, int u)
 {
     int steps = 0, v = u;
     while (v >= 0 && s->depth[v] == -2) {
-        if (++steps > s->n_units) return -1;
+        s->depth[v] = -3;
+        steps++;
         v = s->parent[v];
     }
+    /* v: the root's parent (-1), a unit of known depth, a unit of a cycle
+     * found before (-1), or one of this walk (-3: the walk closed a cycle) */
     int d = v < 0 ? -1 : s->depth[v];
-    if (v >= 0 && d < 0) return -1; /* above us is a cycle */
+    if (v >= 0 && d < 0) {
+        for (int w = u; s->depth[w] == -3; w = s->parent[w]) s->depth[w] = -1;
+        return -1;
+    }
     /* fill the path from u up to v */
     int len = steps;
     for (int w = u; w != v; w = s->parent[w]) s->depth[w] = d + len--;
@@ -258,7 +266,7 @@ ct_status ct_series_finish_units(ct_series *s, ct_diags *d)
     int max_depth = 0;
     for (int u = 0; u < n; u++) s->depth[u] = -2;
     for (int u = 0; u < n; u++) {
-        if (s->depth[u] == -2 || s->depth[u] == -1) s->depth[u] = depth_of(s, u);
+        if (s->depth[u] == -2) s->depth[u] = depth_of(s, u);
         if (s->depth[u] < 0) {
             ct_error_at(d, s->units_path, s->line[u], 0, "unit %s is its own ancestor (a cycle of parents)", s->code[u]);
             bad = 1;

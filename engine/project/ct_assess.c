@@ -73,16 +73,42 @@ double ct_assess_rate(const ct_indicator *ind, double from, double to, double ye
 
 /* ---- notes ----------------------------------------------------------------------- */
 
+void ct_assess_note_append(ct_assessment *a, const char *text)
+{
+    static const char more[] = "…";
+    size_t len = strlen(a->note), n = strlen(text), room = sizeof a->note - 1;
+    const size_t ml = sizeof more - 1;
+    /* a note with no room for "; " and a character (one already cut is
+     * such a note) stays as it is */
+    if (len + 2 + ml >= room) return;
+    if (len) { a->note[len++] = ';'; a->note[len++] = ' '; }
+    if (len + n > room) {
+        /* cut at a character's start and say so: never half a character */
+        n = room - len - ml;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) n--;
+        memcpy(a->note + len, text, n);
+        memcpy(a->note + len + n, more, sizeof more);
+        return;
+    }
+    memcpy(a->note + len, text, n + 1);
+}
+
 static void note_add(ct_assessment *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note_add(ct_assessment *a, const char *fmt, ...)
 {
-    size_t len = strlen(a->note);
-    if (len + 3 >= sizeof a->note) return;
-    if (len) { a->note[len++] = ';'; a->note[len++] = ' '; a->note[len] = '\0'; }
+    char buf[sizeof a->note + 8], *text = buf;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->note + len, sizeof a->note - len, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof buf && (text = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    ct_assess_note_append(a, text ? text : buf);
+    if (text != buf) free(text);
 }
 
 /* A note in the row's language: both texts take the same arguments. */
@@ -556,6 +582,16 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
     double min_cov = c->opt && c->opt->min_coverage > 0 ? c->opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
     a->target_year = t->each_period ? t->to : t->year;
     a->target_value = target_value(t, u);
+    if (t->form == CT_TF_CHANGE && ct_indicator_is_percent(a->ind) && a->target_value > 100) {
+        /* a percentage cannot pass 100%: the plan's "+150%" of a baseline of
+         * 100% asks for all of it, and reaching 100% meets it (said in the note) */
+        char bb[32], cb[32];
+        fmt_num(u->baseline.value, bb);
+        fmt_num(t->change * 100, cb);
+        NOTE(a, "the target (%s%% changed by %s%%) is above 100%%: capped at 100%%",
+             "mục tiêu (%s%% thay đổi %s%%) vượt 100%%: lấy 100%%", bb, cb);
+        a->target_value = 100;
+    }
     a->has_baseline = u->has_baseline;
     a->baseline_value = u->has_baseline ? u->baseline.value : NAN;
     a->baseline_period = u->baseline_period;

@@ -70,6 +70,10 @@ const char *ct_assess_status_label(const char *status, ct_lang lang);
  * may be NULL. The strings live in a or in static tables. */
 const char *ct_assess_look(const ct_assessment *a, ct_lang lang, const char **colour);
 
+/* Appends text to a's note after "; ": a note longer than its buffer is
+ * cut at the start of a UTF-8 character and ends with "…". */
+void ct_assess_note_append(ct_assessment *a, const char *text);
+
 /* Whether a status is the verdict of an evaluation (achieved, nearly
  * achieved, not achieved) rather than of monitoring. */
 int ct_assess_status_is_evaluation(const char *status);

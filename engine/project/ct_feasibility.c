@@ -56,12 +56,21 @@ static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indic
     __attribute__((format(printf, 5, 6)));
 static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indicator *ind, const char *fmt, ...)
 {
-    char text[900];
+    /* sized by what it holds: a finding quotes ids and titles of any length */
+    char small[900], *text = small;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    return fn(plan, ind, text, ctx);
+    if (n < 0) return 0;
+    if ((size_t)n >= sizeof small && (text = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    int r = fn(plan, ind, text ? text : small, ctx);
+    if (text && text != small) free(text);
+    return r;
 }
 
 #define EMIT(lang, en, vi, ...) emit(fn, ctx, plan, ind, CT_TR(lang, en, vi), __VA_ARGS__)

@@ -34,9 +34,9 @@ void ct_chart_multiples(const ct_chart *c, const ct_plot_style *st, ct_plot_buf 
 
     ct_plot_buf title = {0}, sub = {0};
     ct_chart_wrap(ind->title ? ind->title : ind->id, 110, &title);
-    char what[300];
-    snprintf(what, sizeof what, w->multiples, ct_chart_unit_title(s, c->unit));
-    ct_plot_buf_printf(&title, "\n%s", what);
+    /* sized by what it holds: a long unit title is never cut */
+    ct_plot_buf_puts(&title, "\n");
+    ct_plot_buf_printf(&title, w->multiples, ct_chart_unit_title(s, c->unit));
     (void)sub;
     /* the legend: statuses along the bottom of the page */
     ct_plot_buf_printf(b, "_lh = 40.0/(%s)\n", hexpr);

@@ -127,11 +127,14 @@ void ct_chart_status(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
     ct_plot_buf_puts(b, ")\nset ytics (");
     for (int r = 0; r < rows; r++) {
         int u = pp->units[r];
-        char lab[300];
+        /* a unit's title of any length: never cut inside a character */
+        ct_plot_buf lab = {0};
         int depth = s->depth[u] - s->depth[pp->units[0]];
-        snprintf(lab, sizeof lab, "%s%s", depth > 0 ? "   " : "", ct_chart_unit_title(s, u));
+        ct_plot_buf_puts(&lab, depth > 0 ? "   " : "");
+        ct_plot_buf_puts(&lab, ct_chart_unit_title(s, u));
         if (r) ct_plot_buf_puts(b, ", ");
-        ct_plot_gp_string(b, lab);
+        ct_plot_gp_string(b, lab.s ? lab.s : "");
+        ct_plot_buf_free(&lab);
         ct_plot_buf_printf(b, " %d", rows - r);
     }
     if (rows == 0) ct_plot_buf_puts(b, "\"\" 1");

@@ -2,6 +2,8 @@
  * processes, each message given to the chart it belongs to. */
 #include "ct_gnuplot.h"
 
+#include "../core/ct_tmpfile.h"
+
 #include <ctype.h>
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +64,12 @@ static int spawn(const char *prog, gp_worker *w, char *msg, size_t size)
         return -1;
     }
     if (pid == 0) {
+        /* a group of its own, which chitieu's signal handler ends whole
+         * (ct_tmpfile_watch_child); and ended by the kernel when chitieu
+         * dies of a signal no handler sees (SIGKILL) */
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1) _exit(127);
         dup2(in[0], 0);
         dup2(err[1], 1);
         dup2(err[1], 2);
@@ -72,6 +81,8 @@ static int spawn(const char *prog, gp_worker *w, char *msg, size_t size)
         if (write(st[1], &e, sizeof e) < 0) _exit(127);
         _exit(127);
     }
+    setpgid(pid, pid); /* also here: no window before the child's own call */
+    ct_tmpfile_watch_child(pid);
     close(in[0]);
     close(err[1]);
     close(st[1]);
@@ -85,6 +96,7 @@ static int spawn(const char *prog, gp_worker *w, char *msg, size_t size)
         close(in[1]);
         close(err[0]);
         waitpid(pid, NULL, 0);
+        ct_tmpfile_forget_child(pid);
         return -1;
     }
     fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
@@ -201,6 +213,7 @@ static void close_worker(gp_worker *w, int *status)
     w->in_fd = w->err_fd = -1;
     int stv = 0;
     while (waitpid(w->pid, &stv, 0) < 0 && errno == EINTR) {}
+    ct_tmpfile_forget_child(w->pid);
     if (status) *status = stv;
     w->alive = 0;
 }

@@ -163,16 +163,27 @@ void ct_rp_charts(ct_rctx *r, const ct_plot_plan *pp)
         const char *title = plan->indicators[i].title ? plan->indicators[i].title : plan->indicators[i].id;
         ct_rp_puts(r, "<div class=\"grid\">\n");
         if (tc) {
-            char cap[600];
-            snprintf(cap, sizeof cap, "%s — %s", title, ct_rp_unit_name(pp->s, pp->root));
-            ct_rp_figure(r, tc, cap, 0);
+            /* sized by what it holds: a long title or unit name is never cut */
+            const char *un = ct_rp_unit_name(pp->s, pp->root);
+            size_t n = strlen(title) + strlen(un) + 8;
+            char *cap = malloc(n);
+            if (cap) {
+                snprintf(cap, n, "%s — %s", title, un);
+                ct_rp_figure(r, tc, cap, 0);
+                free(cap);
+            }
         }
         for (int k = 0; k < pp->n_units; k++) {
             const ct_chart *mc = ct_rp_find_chart(r->in, pp, CT_CHART_MULTIPLES, i, pp->units[k]);
             if (!mc) continue;
-            char cap[600];
-            snprintf(cap, sizeof cap, RW(r, CHILDREN_OF), title, ct_rp_unit_name(pp->s, pp->units[k]));
-            ct_rp_figure(r, mc, cap, 0);
+            const char *un = ct_rp_unit_name(pp->s, pp->units[k]);
+            size_t n = strlen(RW(r, CHILDREN_OF)) + strlen(title) + strlen(un) + 1;
+            char *cap = malloc(n);
+            if (cap) {
+                snprintf(cap, n, RW(r, CHILDREN_OF), title, un);
+                ct_rp_figure(r, mc, cap, 0);
+                free(cap);
+            }
         }
         ct_rp_puts(r, "</div>\n");
     }

@@ -37,32 +37,85 @@ void ct_table_begin_xlsx(ct_table *t, ct_xlsx *x, const ct_series *s)
     ct_rec_begin_xlsx(&t->rec, x, columns, N_COLUMNS);
 }
 
+/* The bytes s takes as a CSV field (quotes doubled, and the quotes around). */
+static size_t csv_field_size(const char *s)
+{
+    if (!s) return 0;
+    size_t n = strlen(s);
+    if (!strpbrk(s, ",\"\r\n")) return n;
+    for (const char *q = s; (q = strchr(q, '"')) != NULL; q++) n++;
+    return n + 2;
+}
+
 /* "plan,indicator,unit,level," is the same for every period of a unit:
- * it is formatted once and copied. */
+ * it is formatted once and copied. Texts too long for the cached copy
+ * (a long plan id or unit name) make the row be written field by field
+ * (t->long_text), never cut. */
 static void csv_prefix(ct_table *t, const ct_row *r)
 {
     const ct_series *s = t->series;
-    if (t->prefix_ind == r->ind && t->prefix_unit == r->unit && t->prefix_len) return;
+    if (t->prefix_ind == r->ind && t->prefix_unit == r->unit && (t->prefix_len || t->long_text)) return;
     const char *fields[4] = {r->plan->id, r->ind->id, s->code[r->unit], s->level_name[s->level[r->unit]]};
-    size_t n = 0;
-    for (int i = 0; i < 4; i++) {
-        n += ct_out_format_csv_field(fields[i], t->prefix + n, sizeof t->prefix - n - 1);
-        t->prefix[n++] = ',';
-    }
-    t->prefix_len = n;
     /* ",name,valid_from,valid_to," after expected: the validity only for a reused code */
     const char *tail[3] = {s->name[r->unit], s->reused[r->unit] ? s->valid_from_text[r->unit] : NULL,
                            s->reused[r->unit] ? s->valid_to_text[r->unit] : NULL};
-    n = 0;
-    for (int i = 0; i < 3; i++) {
-        t->suffix[n++] = ',';
-        if (tail[i]) n += ct_out_format_csv_field(tail[i], t->suffix + n, sizeof t->suffix - n - 2);
-    }
-    t->suffix[n++] = ',';
-    t->suffix_len = n;
+    size_t need_prefix = 4, need_suffix = 4;
+    for (int i = 0; i < 4; i++) need_prefix += csv_field_size(fields[i]);
+    for (int i = 0; i < 3; i++) need_suffix += csv_field_size(tail[i]);
     t->prefix_ind = r->ind;
     t->prefix_unit = r->unit;
     t->period_pos = 0;
+    t->long_text = need_prefix + 16 > sizeof t->prefix || need_suffix + 16 > sizeof t->suffix;
+    t->prefix_len = t->suffix_len = 0;
+    if (t->long_text) return;
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        n += ct_out_format_csv_field(fields[i], t->prefix + n, sizeof t->prefix - n);
+        t->prefix[n++] = ',';
+    }
+    t->prefix_len = n;
+    n = 0;
+    for (int i = 0; i < 3; i++) {
+        t->suffix[n++] = ',';
+        if (tail[i]) n += ct_out_format_csv_field(tail[i], t->suffix + n, sizeof t->suffix - n);
+    }
+    t->suffix[n++] = ',';
+    t->suffix_len = n;
+}
+
+/* A row whose texts are too long for the cached prefix: field by field. */
+static void csv_row_long(ct_table *t, const ct_row *r)
+{
+    const ct_series *s = t->series;
+    ct_out *o = t->out;
+    const ct_cell *c = &r->cell;
+    const char *fields[4] = {r->plan->id, r->ind->id, s->code[r->unit], s->level_name[s->level[r->unit]]};
+    for (int i = 0; i < 4; i++) {
+        ct_out_csv_field(o, fields[i]);
+        ct_out_char(o, ',');
+    }
+    char pb[CT_PERIOD_BUF];
+    ct_period_format(r->period, pb);
+    ct_out_puts(o, pb);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_VALUE) ct_out_number(o, c->value);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_NUM) ct_out_number(o, c->num);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_DEN) ct_out_number(o, c->den);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->reported);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_COUNTS) ct_out_number(o, c->expected);
+    ct_out_char(o, ',');
+    ct_out_csv_field(o, s->name[r->unit]);
+    ct_out_char(o, ',');
+    if (s->reused[r->unit]) ct_out_csv_field(o, s->valid_from_text[r->unit]);
+    ct_out_char(o, ',');
+    if (s->reused[r->unit]) ct_out_csv_field(o, s->valid_to_text[r->unit]);
+    ct_out_char(o, ',');
+    if (c->flags & CT_ROW_APPROX) ct_out_char(o, '1');
+    ct_out_char(o, '\n');
 }
 
 /* The longest row: prefix, period, three numbers, two counts, suffix,
@@ -101,6 +154,7 @@ static char *put_int(char *p, int v)
 static void csv_row(ct_table *t, const ct_row *r)
 {
     csv_prefix(t, r);
+    if (t->long_text) { csv_row_long(t, r); return; }
     const ct_cell *c = &r->cell;
     char *b = ct_out_reserve(t->out, ROW_ROOM), *p = b;
     memcpy(p, t->prefix, t->prefix_len);

@@ -22,6 +22,7 @@ typedef struct {
     const ct_indicator *prefix_ind;  /* the row prefix cached for this indicator and unit */
     int prefix_unit;
     size_t prefix_len;
+    int long_text;        /* the unit's texts do not fit prefix/suffix: written field by field */
     char prefix[1024];
     size_t suffix_len;    /* ",name,valid_from,valid_to," for the same unit */
     char suffix[1024];

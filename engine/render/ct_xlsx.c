@@ -1,6 +1,7 @@
 #include "ct_xlsx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../core/ct_lang.h"
 #include "../project/ct_assess.h"
+#include "../core/ct_tmpfile.h"
 #include "ct_output.h"
 
 enum { MAX_SHEETS = 256, MAX_COLS = 64, EXCEL_ROWS = 1048576, NAME_BUF = 128 };
@@ -49,7 +51,10 @@ typedef struct {
 
 struct ct_xlsx {
     lxw_workbook *wb;
-    char *path, *tmp;
+    char *path;
+    char *tmpdir;          /* private folder (0700) where libxlsxwriter writes */
+    char *tmp;             /* the workbook in it */
+    ct_out *out;           /* the target, through the one safe writer */
     ct_xlsx_lang lang;
     const char *const *columns;
     int n_columns, col;
@@ -114,7 +119,10 @@ void ct_xlsx_sheet_name(const char *name, const char *const *taken, int n, char 
     size_t len = utf8_prefix(clean, 31);
     if (len && clean[len - 1] == '\'') clean[len - 1] = '_';
     snprintf(buf, size, "%.*s", (int)len, clean);
-    for (int i = 2; name_taken(buf, taken, n) && i < 100000; i++) {
+    /* Excel keeps "History" for itself (any case): such a sheet gets a suffix */
+    int reserved = !strcasecmp(buf, "History");
+    for (int i = 2; (reserved || name_taken(buf, taken, n)) && i < 100000; i++) {
+        reserved = 0;
         char suffix[16];
         int sn = snprintf(suffix, sizeof suffix, "~%d", i);
         size_t keep = utf8_prefix(clean, (size_t)(31 - sn));
@@ -144,33 +152,36 @@ ct_xlsx *ct_xlsx_open(const char *path, ct_xlsx_lang lang, ct_diags *d)
         ct_error_at(d, NULL, 0, 0, "%s", "an Excel workbook is written to a file: give -o FILE.xlsx");
         return NULL;
     }
+    /* the target is opened first, through the safe writer: an input, a
+     * folder or no access is refused before any work; a device or FIFO is
+     * written in place; a file is replaced whole on commit, keeping its mode */
+    ct_out *out = ct_out_open(path, d);
+    if (!out) return NULL;
     ct_xlsx *x = calloc(1, sizeof *x);
     size_t n = strlen(path);
     if (x) {
+        x->out = out;
         x->path = malloc(n + 1);
-        x->tmp = malloc(n + 40);
+        x->tmpdir = ct_tmpdir_create(ct_tmpdir_parent(), "chitieu-xlsx");
+        if (x->tmpdir) x->tmp = malloc(strlen(x->tmpdir) + 16);
     }
-    if (!x || !x->path || !x->tmp) {
-        if (x) { free(x->path); free(x->tmp); free(x); }
-        ct_error_at(d, path, 0, 0, "%s", "out of memory");
+    if (!x || !x->path || !x->tmpdir || !x->tmp) {
+        int e = errno;
+        if (x) { free(x->path); ct_tmpdir_remove(x->tmpdir); free(x->tmpdir); free(x->tmp); free(x); }
+        ct_out_abort(out);
+        ct_error_at(d, path, 0, 0, "cannot create a private temporary folder: %s", strerror(e ? e : ENOMEM));
         return NULL;
     }
     memcpy(x->path, path, n + 1);
-    snprintf(x->tmp, n + 40, "%s.tmp.%ld", path, (long)getpid());
-    /* check now that the folder can be written, rather than at the end */
-    FILE *probe = fopen(x->tmp, "wb");
-    if (!probe) {
-        ct_error_at(d, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(x->path); free(x->tmp); free(x);
-        return NULL;
-    }
-    fclose(probe);
+    sprintf(x->tmp, "%s/book.xlsx", x->tmpdir);
     lxw_workbook_options opt = {0};
+    opt.tmpdir = x->tmpdir;   /* libxlsxwriter's own temporary files: there too */
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
-        remove(x->tmp);
         ct_error_at(d, path, 0, 0, "%s", "cannot create the workbook");
-        free(x->path); free(x->tmp); free(x);
+        ct_out_abort(out);
+        ct_tmpdir_remove(x->tmpdir);
+        free(x->path); free(x->tmpdir); free(x->tmp); free(x);
         return NULL;
     }
     x->lang = lang;
@@ -371,7 +382,7 @@ void ct_xlsx_number(ct_xlsx *x, double v)
     if (c >= 0) scratch_number(x, x->columns[c], v);
     if (c < 0 || !isfinite(v)) return;
     /* the number the CSV prints (up to 6 decimals), so that both say the same; shown by its column's format */
-    char buf[48];
+    char buf[CT_OUT_NUMBER_BUF];
     size_t n = ct_out_format_number(v, buf);
     lxw_error e = worksheet_write_number(x->cur->ws, x->cur->row, (lxw_col_t)c, strtod(buf, NULL),
                                          number_format(x, x->columns[c]));
@@ -540,9 +551,25 @@ static void free_sheets(ct_xlsx *x)
         free(l->plan); free(l->indicator); free(l->unit); free(l->level); free(l->status); free(l->period);
     }
     free(x->lag);
+    ct_tmpdir_remove(x->tmpdir);
+    free(x->tmpdir);
     free(x->path);
     free(x->tmp);
     free(x);
+}
+
+/* Copies the finished workbook into the target's writer: 0, or errno. */
+static int copy_book(ct_xlsx *x)
+{
+    int fd = open(x->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno;
+    char buf[65536];
+    ssize_t r;
+    while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+        if (r > 0) ct_out_write(x->out, buf, (size_t)r);
+    int e = r < 0 ? errno : 0;
+    close(fd);
+    return e;
 }
 
 ct_status ct_xlsx_commit(ct_xlsx *x, ct_diags *d)
@@ -563,17 +590,19 @@ ct_status ct_xlsx_commit(ct_xlsx *x, ct_diags *d)
     lxw_error e = workbook_close(x->wb);
     x->wb = NULL;
     ct_status st = CT_OK;
+    int ce;
     if (x->failed) {
         ct_error_at(d, x->path, 0, 0, "%s", x->err);
         st = CT_EINPUT;
     } else if (e) {
         ct_error_at(d, x->path, 0, 0, "cannot write: %s", lxw_strerror(e));
         st = CT_EIO;
-    } else if (rename(x->tmp, x->path) != 0) {
-        ct_error_at(d, x->path, 0, 0, "cannot write: %s", strerror(errno));
+    } else if ((ce = copy_book(x)) != 0) {
+        ct_error_at(d, x->path, 0, 0, "cannot write: %s", strerror(ce));
         st = CT_EIO;
     }
-    if (st != CT_OK) remove(x->tmp);
+    if (st == CT_OK) st = ct_out_commit(x->out, d);
+    else ct_out_abort(x->out);
     free_sheets(x);
     return st;
 }
@@ -582,6 +611,6 @@ void ct_xlsx_abort(ct_xlsx *x)
 {
     if (!x) return;
     if (x->wb) lxw_workbook_free(x->wb);
-    remove(x->tmp);
+    ct_out_abort(x->out);
     free_sheets(x);
 }

@@ -154,9 +154,12 @@ static int valid_colour(const char *s)
 /* Adds a rule's note, its control characters escaped. */
 static void append_note(ct_assessment *a, const char *text)
 {
-    size_t len = strlen(a->note);
-    if (len && len + 2 < sizeof a->note) { memcpy(a->note + len, "; ", 3); len += 2; }
-    if (len + 1 < sizeof a->note) ct_sandbox_escape(text, strlen(text), a->note + len, sizeof a->note - len);
+    /* a note longer than the row's is cut by ct_assess_note_append at a
+     * character's start; escaping makes a byte at most six */
+    size_t n = strlen(text), room = sizeof a->note;
+    char clean[sizeof a->note];
+    ct_sandbox_escape(text, n < room ? n : room, clean, sizeof clean);
+    ct_assess_note_append(a, clean);
 }
 
 static void rule_failed(ct_assessment *a, const char *msg)

@@ -60,7 +60,30 @@ static int past(const struct timespec *deadline)
 
 static double call_seconds(const ct_sandbox *sb)
 {
-    return sb->run->seconds + (sb->batch - 1) * CT_SANDBOX_BATCH_SECONDS;
+    double t = sb->run->seconds + (sb->batch - 1) * CT_SANDBOX_BATCH_SECONDS;
+    return t < sb->run->seconds * CT_SANDBOX_BATCH_MAX ? t : sb->run->seconds * CT_SANDBOX_BATCH_MAX;
+}
+
+static long long call_budget(const ct_sandbox *sb)
+{
+    long long base = sb->run->instructions, cap = base * CT_SANDBOX_BATCH_MAX;
+    double b = (double)base + (double)(sb->batch - 1) * (double)CT_SANDBOX_BATCH_INSTRUCTIONS;
+    return b < (double)cap ? (long long)b : cap;
+}
+
+/* "of 20000000", or for a batch what it was given: the figure spent */
+static void budget_words(const ct_sandbox_run *run, int batch, int secs, char *buf, size_t size)
+{
+    if (batch <= 1 || run->budget <= run->instructions) {
+        if (secs) snprintf(buf, size, "time limit of %g s", run->call_secs > 0 ? run->call_secs : run->seconds);
+        else snprintf(buf, size, "instruction budget of %lld", run->budget > 0 ? run->budget : run->instructions);
+    } else if (secs) {
+        snprintf(buf, size, "time limit of %g s of a batch of %d units (%g s a call, %g s more a unit, at most %dx)",
+                 run->call_secs, batch, run->seconds, CT_SANDBOX_BATCH_SECONDS, CT_SANDBOX_BATCH_MAX);
+    } else {
+        snprintf(buf, size, "instruction budget of %lld of a batch of %d units (%lld a call, %lld more a unit, at most %dx)",
+                 run->budget, batch, run->instructions, CT_SANDBOX_BATCH_INSTRUCTIONS, CT_SANDBOX_BATCH_MAX);
+    }
 }
 
 static void set_deadline(ct_sandbox *sb)
@@ -79,14 +102,17 @@ static void set_deadline(ct_sandbox *sb)
 static void check_limits(lua_State *L, ct_sandbox *sb, int level)
 {
     ct_sandbox_run *run = sb->run;
-    char why[160];
+    char why[300], words[240];
     set_deadline(sb);
-    if (run->budget_left < 0)
-        snprintf(why, sizeof why, "instruction budget of %lld exceeded", run->instructions);
-    else if (past(&run->deadline))
-        snprintf(why, sizeof why, "time limit of %g s exceeded", run->seconds);
-    else
+    if (run->budget_left < 0) {
+        budget_words(run, sb->batch, 0, words, sizeof words);
+        snprintf(why, sizeof why, "%s exceeded", words);
+    } else if (past(&run->deadline)) {
+        budget_words(run, sb->batch, 1, words, sizeof words);
+        snprintf(why, sizeof why, "%s exceeded", words);
+    } else {
         return;
+    }
     lua_Debug where;
     char m[sizeof run->trip_msg];
     if (lua_getstack(L, level, &where) && lua_getinfo(L, "Sl", &where) && where.currentline > 0)
@@ -127,7 +153,7 @@ void ct_sandbox_charge(lua_State *L, double cost, const char *what)
         char why[200];
         luaL_where(L, 1);
         snprintf(why, sizeof why, "%s%s would cost more than the %lld instructions left of the budget of %lld",
-                 lua_tostring(L, -1), what, run->budget_left, run->instructions);
+                 lua_tostring(L, -1), what, run->budget_left, run->budget);
         lua_pop(L, 1);
         trip(run, why);
         lua_pushstring(L, run->trip_msg);
@@ -148,7 +174,8 @@ static void arm(ct_sandbox *sb)
     if (run->depth == 0) {
         run->tripped = 0;
         run->deadline_set = 0;
-        run->budget_left = run->instructions + (long long)(sb->batch - 1) * CT_SANDBOX_BATCH_INSTRUCTIONS;
+        run->budget_left = run->budget = call_budget(sb);
+        run->call_secs = call_seconds(sb);
     }
     if (sb->rehook && !run->tripped) {
         lua_sethook(sb->L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY);

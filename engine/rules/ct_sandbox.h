@@ -22,6 +22,8 @@ typedef struct {
     double seconds;           /* per outermost call, wall clock */
     size_t memory;            /* per state, bytes */
     long long budget_left;
+    long long budget;         /* the outermost call's whole budget (a batch's is larger) */
+    double call_secs;         /* and its time limit */
     struct timespec deadline;
     int deadline_set;         /* the clock is read when a call first needs it */
     int depth;                /* protected calls in progress */
@@ -41,9 +43,12 @@ typedef struct {
 } ct_sandbox;
 
 /* A batch of n calls (a kind: lua indicator over many units) may use the
- * per-call limits plus this much for each further call. */
+ * per-call limits plus this much for each further call, up to
+ * CT_SANDBOX_BATCH_MAX times the per-call limits: a runaway call in a large
+ * batch is stopped in bounded time. */
 #define CT_SANDBOX_BATCH_INSTRUCTIONS 100000LL
 #define CT_SANDBOX_BATCH_SECONDS 0.0005
+#define CT_SANDBOX_BATCH_MAX 10
 
 /* Opens sb's state with the allowed libraries and the cost guards; sb->run,
  * sb->user and sb->chunk must be set. Returns 0, or -1 (out of memory). */

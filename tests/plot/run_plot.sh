@@ -55,13 +55,20 @@ for gp in $(find "$out" -name '*.gp' ! -name theme.gp); do
 done
 grep -q '^\$obs << EOD' "$out/thanh-hoa-2016-2020/clean_communes_pct/38.gp" || say "data not inline"
 
-# 3. a theme with an error: reported with the chart's .gp, exit 1
+# 3. a theme that is not settings: refused at its line, exit 1
 printf 'set style line 1 lc rgb "#000000"\nthis is not gnuplot\n' >"$tmp/bad_theme.gp"
 "$bin" plot indicators/*.yaml --data data --out "$tmp/bad" --level province --theme "$tmp/bad_theme.gp" \
   >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] || say "broken theme: exit $rc, expected 1"
-grep -q '\.gp: error: gnuplot: .*invalid command' "$tmp/err" || { say "broken theme: no error naming a .gp"; head -3 "$tmp/err"; }
+grep -q 'bad_theme.gp:2: error: chart theme: the command .this. is not allowed' "$tmp/err" || { say "broken theme: not refused at its line"; head -3 "$tmp/err"; }
+# a theme of allowed settings that gnuplot still refuses: the chart's .gp is named
+printf 'set style line 1 lc rgb "#000000"\nset key nosuchkeyoption\n' >"$tmp/bad_theme2.gp"
+"$bin" plot indicators/*.yaml --data data --out "$tmp/bad2" --level province --theme "$tmp/bad_theme2.gp" \
+  >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] || say "theme gnuplot refuses: exit $rc, expected 1"
+grep -q '\.gp: error: gnuplot: ' "$tmp/err" || { say "theme gnuplot refuses: no error naming a .gp"; head -3 "$tmp/err"; }
 
 # 4. a gnuplot that fails, and one that is missing
 CHITIEU_GNUPLOT=/bin/false "$bin" plot indicators/*.yaml --data data --out "$tmp/false" --level province \

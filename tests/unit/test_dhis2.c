@@ -133,6 +133,17 @@ static void test_sheet_names(void)
     CHECK_STR(buf, "_quoted_");
     ct_xlsx_sheet_name("", NULL, 0, buf, sizeof buf);
     CHECK_STR(buf, "plan");
+    /* a name Excel reserves, in any case */
+    ct_xlsx_sheet_name("History", NULL, 0, buf, sizeof buf);
+    CHECK_STR(buf, "History~2");
+    ct_xlsx_sheet_name("history", NULL, 0, buf, sizeof buf);
+    CHECK_STR(buf, "history~2");
+    /* only forbidden characters, and 31 characters then a clash */
+    ct_xlsx_sheet_name("[]:*?/\\", NULL, 0, buf, sizeof buf);
+    CHECK_STR(buf, "_______");
+    const char *long_taken[] = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    ct_xlsx_sheet_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaX", long_taken, 1, buf, sizeof buf);
+    CHECK_STR(buf, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa~2");
 }
 
 static void test_headers(void)
