@@ -28,6 +28,7 @@
 static const char *const usage_plot =
     "usage: chitieu plot PLAN.yaml... --data DIR --out DIR [--format png|svg|pdf]\n"
     "                    [--level L] [--lang vi|en] [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
+    "                    [--model ols|calibrated]\n"
     "\n"
     "Draws progress charts with gnuplot, into DIR:\n"
     "  PLAN/INDICATOR/UNIT.png          reported series, planned path and targets,\n"
@@ -49,6 +50,7 @@ static const char *const usage_plot =
     "  --theme FILE     the theme (default: plots/theme.gp of chitieu)\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
+    "  --model M        the trend model of the bands: calibrated (default) or ols\n"
     "  -h, --help       this text\n"
     "\n"
     "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";
@@ -56,7 +58,7 @@ static const char *const usage_plot =
 static const char *const usage_report =
     "usage: chitieu report PLAN.yaml... --data DIR --out DIR [--unit CODE] [--as-of PERIOD]\n"
     "                      [--rules FILE.lua]... [--level L] [--lang vi|en] [--geography G]\n"
-    "                      [--min-coverage F] [--jobs N] [--theme FILE]\n"
+    "                      [--min-coverage F] [--jobs N] [--theme FILE] [--model ols|calibrated]\n"
     "\n"
     "Writes DIR/index.html, a self-contained progress report of one unit (no\n"
     "external files but its charts, drawn beside it as SVG): what it covers (plans,\n"
@@ -79,6 +81,8 @@ static const char *const usage_report =
     "  --lang L         the report's language: vi (default) or en\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
     "  --min-coverage F a yearly value with less coverage is set aside (default 0.8)\n"
+    "  --model M        the trend model of projections, bands and probabilities:\n"
+    "                   calibrated (default) or ols\n"
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the chart theme (default: plots/theme.gp of chitieu)\n"
     "  -h, --help       this text\n";
@@ -285,9 +289,10 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int rc = take_own(cmd, argc, argv, rest, &n_rest, &own);
     if (rc) { free(rest); return rc; }
     static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
-                                               "--geography", NULL};
+                                               "--geography", "--model", NULL};
     static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit",
-                                                 "--as-of", "--rules", "--geography", "--min-coverage", NULL};
+                                                 "--as-of", "--rules", "--geography", "--min-coverage", "--model",
+                                                 NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
@@ -303,6 +308,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (*end || j < 1 || j > 64) rc = cli_usage_error(cmd, "--jobs must be a number from 1 to 64, not '%s'", own.jobs);
         jobs = (int)j;
     }
+    ct_model_kind model = CT_MODEL_CALIBRATED;
+    if (!rc) rc = cli_model(&a, cmd, &model);
     double min_cov = 0.8;
     if (!rc && a.min_coverage) {
         char *end;
@@ -349,7 +356,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     char outabs[PATH_MAX];
     if (!pps) bad = 1;
     ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
-    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
+    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography, model};
     if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
         aopt.custom = apply_rules;
         aopt.custom_ctx = &ss;

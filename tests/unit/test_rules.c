@@ -548,7 +548,7 @@ static void test_assess_rules(void)
     CHECK_INT(ct_rules_n_checks(r), 0);
     assess_rules_under_test = r;
     assess_diags = &d;
-    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
+    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL, CT_MODEL_CALIBRATED};
     assessed x;
     memset(&x, 0, sizeof x);
     /* only clean_pct has a target */
@@ -1197,7 +1197,7 @@ static void child_memory_full(void)
     CHECK_INT(ct_rules_load(r, p, &d), CT_OK);
     assess_rules_under_test = r;
     assess_diags = &d;
-    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
+    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL, CT_MODEL_CALIBRATED};
     assessed x;
     memset(&x, 0, sizeof x);
     ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_row, &x);

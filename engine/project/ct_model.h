@@ -1,0 +1,90 @@
+/* The calibrated trend model's fitter: a generalised linear model of a
+ * unit's yearly series on the counts behind it, with extra variation
+ * borrowed from the unit's peers (the units of the same indicator and
+ * level in the region).
+ *
+ *   binomial  a share or ratio k of n (a percentage with its denominator):
+ *             logit(p_t) = b0 + b1 t + e_t, k_t ~ Binomial(n_t, p_t)
+ *   poisson   a count or sum of counts:
+ *             log(mu_t) = b0 + b1 t + e_t, k_t ~ Poisson(mu_t)
+ *   normal    any other number: y_t = b0 + b1 t + e_t
+ *
+ * e_t ~ N(0, sigma2) is the year-to-year variation beyond sampling (for
+ * binomial and poisson the sampling variance itself is the floor, so a
+ * constant series never gives a zero-width band). The line is fitted by
+ * iteratively reweighted least squares (GSL's weighted least squares) with
+ * a half count each way spread over the years, so that 0 of n or n of n
+ * every year has a finite fit; sigma2 is a moment estimate (Williams 1982)
+ * shrunk toward the peers' pooled estimate (empirical Bayes), and the
+ * parameter covariance is widened for the peers' year-to-year persistence
+ * (lag-1 autocorrelation of the residuals). The predictive distribution is
+ * in ct_predict.h. Formulas and sources: docs/methodology.md. */
+#ifndef CT_MODEL_H
+#define CT_MODEL_H
+
+typedef enum { CT_MODEL_CALIBRATED = 0, CT_MODEL_OLS = 1 } ct_model_kind;
+
+/* "calibrated" or "ols"; -1 if unknown. */
+int ct_model_parse(const char *s, ct_model_kind *out);
+const char *ct_model_name(ct_model_kind m);
+
+typedef enum { CT_FAM_BINOMIAL, CT_FAM_POISSON, CT_FAM_NORMAL } ct_family;
+
+enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8 };
+
+typedef struct {
+    ct_family family;
+    int n;                   /* points fitted */
+    int ok;                  /* a trend exists (n >= 2) */
+    double t[CT_MODEL_MAX_POINTS], k[CT_MODEL_MAX_POINTS], size[CT_MODEL_MAX_POINTS];
+    double tc;               /* the time the line is centred on */
+    double b0, b1;           /* link-scale line: eta(t) = b0 + b1 (t - tc) */
+    double c00, c01, c11;    /* covariance of (b0, b1) */
+    double size_last;        /* binomial: the last point's denominator */
+    int as_count;            /* binomial: the printed value is the count, not a percentage */
+    double scale;            /* normal: the series' typical size (|mean|, at least 1e-9) */
+    double lo_bound, hi_bound; /* what the printed value can be (NaN: unbounded) */
+    /* the unit's own evidence on its noise, for the pool (first pass) */
+    double od_num, od_den;   /* moment sums: sigma2 = od_num / od_den */
+    double df;               /* residual degrees of freedom (n - 2) */
+    double ac_num, ac_exp, ac_den; /* lag-1 residual products, their white-noise expectation, scale */
+    /* after ct_model_finish */
+    double sigma2;           /* the year-to-year variance on the link scale */
+    double rho;              /* the persistence the covariance was widened for */
+    double df_pred;          /* normal: degrees of freedom of the predictive t */
+} ct_model_fit;
+
+/* The peers' pooled evidence, per level of the units (0..CT_MODEL_LEVELS-1). */
+typedef struct {
+    double od_num[CT_MODEL_LEVELS], od_den[CT_MODEL_LEVELS], df[CT_MODEL_LEVELS];
+    double ac_num[CT_MODEL_LEVELS], ac_exp[CT_MODEL_LEVELS], ac_den[CT_MODEL_LEVELS];
+    int units[CT_MODEL_LEVELS];
+} ct_model_pool;
+
+/* First pass: fits n points (t in years; y the printed value: a percentage
+ * for binomial, a count for poisson, the number for normal; den the
+ * denominators for binomial, else NULL) without extra variation, and keeps
+ * the unit's evidence on its noise. NaN values are skipped. A binomial
+ * series without a positive denominator for every point, or with a value
+ * outside 0-100, is fitted as normal; a poisson series with a negative
+ * value likewise. lo/hi bound the printed value (NaN: none). With
+ * `as_count`, a binomial value is the count k itself (a count of units of
+ * the den units that reported), not a percentage; without a denominator
+ * such a series is fitted as poisson. */
+void ct_model_fit_series(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
+                         double hi, int as_count, ct_model_fit *fit);
+
+void ct_model_pool_init(ct_model_pool *pool);
+/* Adds a first-pass fit of a unit of level `level` to the pool. */
+void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit);
+
+/* Second pass: the unit's variance shrunk toward its level's pool (the
+ * unit itself included in the pool or not: both work), the persistence,
+ * and the final fit with the extra variance in the weights. pool NULL: the
+ * unit's own evidence only. */
+void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level);
+
+/* The link-scale line at t and the variance of that estimate. */
+void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var);
+
+#endif

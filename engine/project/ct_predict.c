@@ -1,0 +1,233 @@
+#include "ct_predict.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
+#include <limits.h>
+#include <math.h>
+
+/* Gauss-Hermite nodes and weights (weight exp(-x^2)), normalised so that
+ * sum w_j f(eta + sqrt(2 var) x_j) is E f(eta + sqrt(var) Z). 24 nodes
+ * reach 6.9 standard deviations. */
+enum { GH_N = 24 };
+static double gh_x[GH_N], gh_w[GH_N];
+static int gh_ready;
+
+/* Probabilities the model will not claim beyond (see the header). */
+static const double P_EDGE = 1e-4;
+
+void ct_predict_init(void)
+{
+    if (gh_ready) return;
+    gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, GH_N, 0, 1, 0, 0);
+    if (!ws) return;
+    const double *x = gsl_integration_fixed_nodes(ws), *w = gsl_integration_fixed_weights(ws);
+    double sum = 0;
+    for (int j = 0; j < GH_N; j++) sum += w[j];
+    for (int j = 0; j < GH_N; j++) {
+        gh_x[j] = x[j];
+        gh_w[j] = w[j] / sum;
+    }
+    gsl_integration_fixed_free(ws);
+    gh_ready = 1;
+}
+
+static double expit(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+void ct_predict_at(const ct_model_fit *fit, double t, ct_predictive *pd)
+{
+    pd->ok = fit->ok;
+    pd->family = fit->family;
+    pd->lo_bound = fit->lo_bound;
+    pd->hi_bound = fit->hi_bound;
+    pd->df = fit->df_pred;
+    pd->size = 1;
+    pd->per_k = 1;
+    if (fit->family == CT_FAM_BINOMIAL) {
+        double n = floor(fit->size_last + 0.5);
+        pd->size = n < 1 ? 1 : n > 1e9 ? 1e9 : n;
+        pd->per_k = fit->as_count ? 1 : 100.0 / pd->size;
+    }
+    double eta, v;
+    ct_model_line(fit, t, &eta, &v);
+    pd->eta = eta;
+    pd->var = v + fit->sigma2;
+    if (!isfinite(pd->eta) || !isfinite(pd->var)) pd->ok = 0;
+}
+
+double ct_predict_center(const ct_predictive *pd)
+{
+    if (!pd->ok) return NAN;
+    double v;
+    switch (pd->family) {
+    case CT_FAM_BINOMIAL: return pd->per_k * pd->size * expit(pd->eta);
+    case CT_FAM_POISSON: return exp(pd->eta);
+    default:
+        v = pd->eta;
+        if (isfinite(pd->lo_bound) && v < pd->lo_bound) v = pd->lo_bound;
+        if (isfinite(pd->hi_bound) && v > pd->hi_bound) v = pd->hi_bound;
+        return v;
+    }
+}
+
+/* ---- the discrete families: the CDF of K and its support --------------------- */
+
+static double cdf_k(const ct_predictive *pd, double k)
+{
+    if (k < 0) return 0;
+    double sd = sqrt(2 * pd->var), f = 0;
+    unsigned kk = k > (double)UINT_MAX ? UINT_MAX : (unsigned)k;
+    for (int j = 0; j < GH_N; j++) {
+        double e = pd->eta + sd * gh_x[j];
+        if (pd->family == CT_FAM_BINOMIAL)
+            f += gh_w[j] * gsl_cdf_binomial_P(kk, expit(e), (unsigned)pd->size);
+        else
+            f += gh_w[j] * gsl_cdf_poisson_P(kk, exp(e < 700 ? e : 700));
+    }
+    return f > 1 ? 1 : f;
+}
+
+/* The largest K the distribution can take (poisson: where the CDF has
+ * reached 1 to double precision, or the largest unsigned). */
+static double k_max(const ct_predictive *pd)
+{
+    if (pd->family == CT_FAM_BINOMIAL) return pd->size;
+    double hi = 1;
+    while (hi < (double)UINT_MAX / 2 && cdf_k(pd, hi) < 1 - 1e-15) hi *= 2;
+    return hi;
+}
+
+/* The smallest K with CDF(K) >= p (or > p when strict). */
+static double k_quantile(const ct_predictive *pd, double p, int strict)
+{
+    double lo = 0, hi = k_max(pd);
+    if (strict ? cdf_k(pd, 0) > p : cdf_k(pd, 0) >= p) return 0;
+    /* invariant: CDF(lo) misses, CDF(hi) meets */
+    while (hi - lo > 1) {
+        double mid = floor((lo + hi) / 2);
+        double f = cdf_k(pd, mid);
+        if (strict ? f > p : f >= p) hi = mid;
+        else lo = mid;
+    }
+    return hi;
+}
+
+static double k_to_value(const ct_predictive *pd, double k)
+{
+    return pd->family == CT_FAM_BINOMIAL ? k * pd->per_k : k;
+}
+
+/* The count at or above which the value is >= x. */
+static double k_ceil(const ct_predictive *pd, double x)
+{
+    return ceil((pd->family == CT_FAM_BINOMIAL ? x / pd->per_k : x) - 1e-9);
+}
+
+static double k_floor(const ct_predictive *pd, double x)
+{
+    return floor((pd->family == CT_FAM_BINOMIAL ? x / pd->per_k : x) + 1e-9);
+}
+
+static double edge(double p)
+{
+    return p < P_EDGE ? P_EDGE : p > 1 - P_EDGE ? 1 - P_EDGE : p;
+}
+
+/* ---- the normal family ------------------------------------------------------ */
+
+static double t_cdf(const ct_predictive *pd, double x)
+{
+    double sd = sqrt(pd->var);
+    if (!(sd > 0)) return x >= pd->eta ? 1 : 0;
+    return gsl_cdf_tdist_P((x - pd->eta) / sd, pd->df);
+}
+
+static double bound(const ct_predictive *pd, double v)
+{
+    if (isfinite(pd->lo_bound) && v < pd->lo_bound) return pd->lo_bound;
+    if (isfinite(pd->hi_bound) && v > pd->hi_bound) return pd->hi_bound;
+    return v;
+}
+
+/* ---- the API ---------------------------------------------------------------- */
+
+double ct_predict_prob_ge(const ct_predictive *pd, double x)
+{
+    if (!pd->ok || !isfinite(x)) return NAN;
+    if (pd->family == CT_FAM_NORMAL) {
+        if (isfinite(pd->lo_bound) && x <= pd->lo_bound) return 1;
+        if (isfinite(pd->hi_bound) && x > pd->hi_bound) return 0;
+        return edge(1 - t_cdf(pd, x));
+    }
+    double k = k_ceil(pd, x);
+    if (k <= 0) return 1;
+    if (pd->family == CT_FAM_BINOMIAL && k > pd->size) return 0;
+    return edge(1 - cdf_k(pd, k - 1));
+}
+
+double ct_predict_prob_le(const ct_predictive *pd, double x)
+{
+    if (!pd->ok || !isfinite(x)) return NAN;
+    if (pd->family == CT_FAM_NORMAL) {
+        if (isfinite(pd->hi_bound) && x >= pd->hi_bound) return 1;
+        if (isfinite(pd->lo_bound) && x < pd->lo_bound) return 0;
+        return edge(t_cdf(pd, x));
+    }
+    double k = k_floor(pd, x);
+    if (k < 0) return 0;
+    if (pd->family == CT_FAM_BINOMIAL && k >= pd->size) return 1;
+    return edge(cdf_k(pd, k));
+}
+
+double ct_predict_quantile(const ct_predictive *pd, double p)
+{
+    if (!pd->ok || !(p > 0 && p < 1)) return NAN;
+    if (pd->family == CT_FAM_NORMAL) {
+        double sd = sqrt(pd->var);
+        return bound(pd, pd->eta + (sd > 0 ? sd * gsl_cdf_tdist_Pinv(p, pd->df) : 0));
+    }
+    return k_to_value(pd, k_quantile(pd, p, 0));
+}
+
+double ct_predict_reached(const ct_predictive *pd, double p, int direction)
+{
+    if (!pd->ok || !(p > 0 && p < 1)) return NAN;
+    if (direction < 0) return ct_predict_quantile(pd, p);
+    if (pd->family == CT_FAM_NORMAL) return ct_predict_quantile(pd, 1 - p);
+    /* the smallest K with CDF(K) > 1 - p: P(value >= K) = 1 - CDF(K - 1) >= p */
+    return k_to_value(pd, k_quantile(pd, 1 - p, 1));
+}
+
+void ct_predict_interval(const ct_predictive *pd, double level, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (!pd->ok || !(level > 0 && level < 1)) return;
+    *lo = ct_predict_quantile(pd, (1 - level) / 2);
+    *hi = ct_predict_quantile(pd, (1 + level) / 2);
+}
+
+double ct_predict_link_target(const ct_model_fit *fit, double target, int direction)
+{
+    if (!isfinite(target)) return NAN;
+    if (fit->family == CT_FAM_NORMAL) return target;
+    double n = fit->family == CT_FAM_BINOMIAL ? floor(fit->size_last + 0.5) : 0;
+    if (fit->family == CT_FAM_BINOMIAL && n < 1) n = 1;
+    double x = fit->family == CT_FAM_BINOMIAL && !fit->as_count ? target * n / 100.0 : target;
+    if (direction >= 0) {
+        double k = ceil(x - 1e-9);
+        if (k <= 0) return -INFINITY;
+        if (fit->family == CT_FAM_BINOMIAL) {
+            if (k > n) return NAN;
+            double p = (k - 0.5) / n;
+            return log(p / (1 - p));
+        }
+        return log(k - 0.5);
+    }
+    double k = floor(x + 1e-9);
+    if (k < 0) return NAN;
+    if (fit->family == CT_FAM_BINOMIAL) {
+        if (k >= n) return INFINITY;
+        double p = (k + 0.5) / n;
+        return log(p / (1 - p));
+    }
+    return log(k + 0.5);
+}
