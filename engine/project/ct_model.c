@@ -2,6 +2,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <string.h>
 
@@ -9,11 +10,44 @@
  * variance against the unit's own: a unit with 4 residual degrees of
  * freedom (6 years) counts half. */
 static const double POOL_DF = 4.0;
+/* The peers' pooled likelihood counts as this many residual degrees of
+ * freedom against the unit's own (binomial, poisson): the unit's own
+ * variance estimate from 3-6 points is mostly noise. */
+static const double PRIOR_DF = 20.0;
 /* The persistence is capped: beyond it a line is no model of the series. */
 static const double RHO_MAX = 0.9;
 /* Normal family: the smallest relative year-to-year variance (0.5% of the
  * series' size), as no sampling variance bounds it from below. */
 static const double NORMAL_FLOOR = 0.005 * 0.005;
+
+/* Gauss-Hermite nodes for the likelihood of a year's count given the
+ * year-to-year variance (weight exp(-x^2), normalised). */
+enum { LL_GH = 16 };
+static double ll_x[LL_GH], ll_w[LL_GH];
+static int ll_ready;
+
+/* A year whose count carries more information than this (n p q, or mu)
+ * enters the likelihood by its normal approximation: the quadrature would
+ * need more nodes than the binomial's width allows. */
+static const double LL_NORMAL = 30.0;
+
+void ct_model_init(void)
+{
+    if (ll_ready) return;
+    gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, LL_GH, 0, 1, 0, 0);
+    if (!ws) return;
+    const double *x = gsl_integration_fixed_nodes(ws), *w = gsl_integration_fixed_weights(ws);
+    double sum = 0;
+    for (int j = 0; j < LL_GH; j++) sum += w[j];
+    for (int j = 0; j < LL_GH; j++) {
+        ll_x[j] = x[j];
+        ll_w[j] = w[j] / sum;
+    }
+    gsl_integration_fixed_free(ws);
+    ll_ready = 1;
+}
+
+double ct_model_grid(int g) { return g <= 0 ? 0 : 0.0005 * pow(2.0, g - 1); }
 
 int ct_model_parse(const char *s, ct_model_kind *out)
 {
@@ -60,9 +94,36 @@ static double start_eta(const ct_model_fit *f, int i)
     return f->k[i];
 }
 
+/* Weighted least squares of z on x with a normal prior on the slope
+ * (mean b_mean, precision b_prec > 0): the normal equations with b_prec
+ * added to the slope's diagonal; the covariance is their inverse. */
+static int wls_prior(const double *x, const double *w, const double *z, int m, double b_mean, double b_prec,
+                     double *c0, double *c1, double *c00, double *c01, double *c11)
+{
+    double s0 = 0, s1 = 0, s2 = 0, sz = 0, sxz = 0;
+    for (int i = 0; i < m; i++) {
+        s0 += w[i];
+        s1 += w[i] * x[i];
+        s2 += w[i] * x[i] * x[i];
+        sz += w[i] * z[i];
+        sxz += w[i] * x[i] * z[i];
+    }
+    s2 += b_prec;
+    sxz += b_prec * b_mean;
+    double det = s0 * s2 - s1 * s1;
+    if (!(det > 0)) return -1;
+    *c00 = s2 / det;
+    *c01 = -s1 / det;
+    *c11 = s0 / det;
+    *c0 = *c00 * sz + *c01 * sxz;
+    *c1 = *c01 * sz + *c11 * sxz;
+    return 0;
+}
+
 /* Iteratively reweighted least squares; w receives the final weights.
+ * With b_prec > 0, the slope has the peers' prior N(b_mean, 1/b_prec).
  * Returns 0 when the line is finite. */
-static int irls(ct_model_fit *f, double sigma2, double *w)
+static int irls(ct_model_fit *f, double sigma2, double b_mean, double b_prec, double *w)
 {
     int m = f->n;
     double x[CT_MODEL_MAX_POINTS], z[CT_MODEL_MAX_POINTS], eta[CT_MODEL_MAX_POINTS];
@@ -75,8 +136,12 @@ static int irls(ct_model_fit *f, double sigma2, double *w)
     for (int it = 0; it < iters; it++) {
         for (int i = 0; i < m; i++) working(f, i, clamp_eta(eta[i]), sigma2, &z[i], &w[i]);
         double n0, n1;
-        if (gsl_fit_wlinear(x, 1, w, 1, z, 1, (size_t)m, &n0, &n1, &f->c00, &f->c01, &f->c11, &chisq) != GSL_SUCCESS)
+        if (b_prec > 0) {
+            if (wls_prior(x, w, z, m, b_mean, b_prec, &n0, &n1, &f->c00, &f->c01, &f->c11) != 0) return -1;
+        } else if (gsl_fit_wlinear(x, 1, w, 1, z, 1, (size_t)m, &n0, &n1, &f->c00, &f->c01, &f->c11, &chisq) !=
+                   GSL_SUCCESS) {
             return -1;
+        }
         if (!isfinite(n0) || !isfinite(n1)) return -1;
         int done = it > 0 && fabs(n0 - c0) + fabs(n1 - c1) < 1e-10;
         c0 = n0;
@@ -99,12 +164,56 @@ void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
     if (*var < 0) *var = 0;
 }
 
-/* The unit's evidence on its noise from the first-pass fit: Pearson
- * residuals e_i, leverages h_i; E[e_i^2] = (1 - h_i)(1 + a_i sigma2) with
- * a_i = (n_i - 1) p_i q_i (binomial) or mu_i (poisson), so the moment sums
- * are sum(e^2 - (1 - h)) and sum((1 - h) a). The lag-1 products of
- * consecutive years, with their expectation under independent noise
- * (-H_i,i-1 per pair, H the hat matrix), measure persistence. */
+/* log f(k | eta): binomial (k of n, k may be fractional for a ratio) or poisson. */
+static double log_pmf(const ct_model_fit *f, int i, double eta)
+{
+    double k = f->k[i];
+    if (f->family == CT_FAM_BINOMIAL) {
+        double n = f->size[i];
+        /* log p and log q without cancellation */
+        double lp = eta > 0 ? -log1p(exp(-eta)) : eta - log1p(exp(eta));
+        double lq = lp - eta;
+        return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * lp + (n - k) * lq;
+    }
+    double mu = exp(eta < 700 ? eta : 700);
+    return k * eta - mu - lgamma(k + 1);
+}
+
+static double log_sum_exp(const double *v, const double *w, int n)
+{
+    double mx = -INFINITY, s = 0;
+    for (int j = 0; j < n; j++)
+        if (v[j] > mx) mx = v[j];
+    if (!isfinite(mx)) return mx;
+    for (int j = 0; j < n; j++) s += w[j] * exp(v[j] - mx);
+    return mx + log(s);
+}
+
+/* The empirical logit (log) of point i, and the sampling variance there. */
+static void empirical(const ct_model_fit *f, int i, double *z, double *v)
+{
+    if (f->family == CT_FAM_BINOMIAL) {
+        double n = f->size[i], p = (f->k[i] + 0.5) / (n + 1);
+        *z = log(p / (1 - p));
+        *v = 1.0 / ((n + 1) * p * (1 - p));
+    } else {
+        *z = log(f->k[i] + 0.5);
+        *v = 1.0 / (f->k[i] + 0.5);
+    }
+}
+
+/* The unit's evidence on its noise from the first-pass fit (leverages h_i
+ * of the weighted fit):
+ *  - binomial, poisson: the log-likelihood of each grid variance, each
+ *    year's count integrated over e_t ~ N(0, sigma2) by Gauss-Hermite
+ *    around its residual inflated by 1 / sqrt(1 - h_i) (the fitted line
+ *    absorbs part of the noise: the correction REML makes for a normal
+ *    model), weighted by (n - 2) / n, the share of the points' information
+ *    left to the noise;
+ *  - normal: the relative squared residuals and their degrees of freedom;
+ *  - all: the lag-1 products of the standardised residuals of consecutive
+ *    years with their expectation under independent noise (-H_i,i-1 per
+ *    pair, H the hat matrix), which measure persistence. */
 static void evidence(ct_model_fit *f, const double *w)
 {
     int m = f->n;
@@ -112,40 +221,58 @@ static void evidence(ct_model_fit *f, const double *w)
     for (int i = 0; i < m; i++) { sw += w[i]; swx += w[i] * (f->t[i] - f->tc); }
     double xb = swx / sw, sxx = 0;
     for (int i = 0; i < m; i++) sxx += w[i] * (f->t[i] - f->tc - xb) * (f->t[i] - f->tc - xb);
-    double sse = 0, s1h = 0;
+    double sse = 0, s1h = 0, frac = m > 2 ? (m - 2.0) / m : 0;
     f->od_num = f->od_den = 0;
+    for (int g = 0; g < CT_MODEL_GRID; g++) f->ll[g] = 0;
     for (int i = 0; i < m; i++) {
         double dx = f->t[i] - f->tc - xb;
         h[i] = w[i] * (1.0 / sw + (sxx > 0 ? dx * dx / sxx : 0));
+        double one = 1 - h[i] > 1e-9 ? 1 - h[i] : 1e-9;
         double eta, v;
         ct_model_line(f, f->t[i], &eta, &v);
-        double a;
+        if (f->family == CT_FAM_NORMAL) {
+            e[i] = (f->k[i] - eta) / f->scale;
+            f->od_num += e[i] * e[i];
+            f->od_den += 1 - h[i] > 0 ? 1 - h[i] : 0;
+            sse += e[i] * e[i];
+            s1h += 1 - h[i] > 0 ? 1 - h[i] : 0;
+            continue;
+        }
+        double z, vs;
+        empirical(f, i, &z, &vs);
+        double adj = z - (z - eta) / sqrt(one);
+        /* Pearson residuals: the standardisation the hat matrix of the
+         * weighted fit belongs to */
         if (f->family == CT_FAM_BINOMIAL) {
             double p = expit(clamp_eta(eta)), n = f->size[i];
             e[i] = (f->k[i] - n * p) / sqrt(n * p * (1 - p));
-            a = (n - 1) * p * (1 - p);
-        } else if (f->family == CT_FAM_POISSON) {
+        } else {
             double mu = exp(clamp_eta(eta));
             e[i] = (f->k[i] - mu) / sqrt(mu);
-            a = mu;
-        } else {
-            e[i] = (f->k[i] - eta) / f->scale;
-            a = 0;
         }
-        double one = 1 - h[i] > 0 ? 1 - h[i] : 0;
         sse += e[i] * e[i];
-        s1h += one;
-        if (f->family == CT_FAM_NORMAL) {
-            f->od_num += e[i] * e[i];
-            f->od_den += one;
-        } else {
-            f->od_num += e[i] * e[i] - one;
-            f->od_den += one * a;
+        s1h += 1 - h[i] > 0 ? 1 - h[i] : 0;
+        if (frac <= 0) continue;
+        double info = f->family == CT_FAM_BINOMIAL ? 1.0 / vs : f->k[i] + 0.5;
+        for (int g = 0; g < CT_MODEL_GRID; g++) {
+            double s2 = ct_model_grid(g), l;
+            if (info >= LL_NORMAL) {
+                double var = vs + s2;
+                l = -0.5 * log(2 * M_PI * var) - (z - adj) * (z - adj) / (2 * var);
+            } else if (s2 == 0) {
+                l = log_pmf(f, i, adj);
+            } else {
+                double lv[LL_GH], sd = sqrt(2 * s2);
+                for (int j = 0; j < LL_GH; j++) lv[j] = log_pmf(f, i, adj + sd * ll_x[j]);
+                l = log_sum_exp(lv, ll_w, LL_GH);
+            }
+            f->ll[g] += frac * l;
         }
     }
     f->ac_num = f->ac_exp = f->ac_den = 0;
     if (s1h <= 0.5) return;
-    double s2 = sse / s1h;
+    double s2 = sse / s1h, lim = 2.5 * sqrt(s2);
+    for (int i = 0; i < m; i++) e[i] = e[i] > lim ? lim : e[i] < -lim ? -lim : e[i];
     for (int i = 1; i < m; i++) {
         if (fabs(f->t[i] - f->t[i - 1] - 1) > 1e-9) continue;
         double dx0 = f->t[i] - f->tc - xb, dx1 = f->t[i - 1] - f->tc - xb;
@@ -194,8 +321,10 @@ void ct_model_fit_series(ct_family fam, const double *t, const double *y, const 
     fit->scale = fabs(sum / m) > 1e-9 ? fabs(sum / m) : 1e-9;
     fit->df = m - 2;
     double w[CT_MODEL_MAX_POINTS];
-    if (irls(fit, 0, w) != 0) return;
+    if (irls(fit, 0, 0, 0, w) != 0) return;
     fit->ok = 1;
+    fit->b1_first = fit->b1;
+    fit->v1_first = fit->c11;
     evidence(fit, w);
 }
 
@@ -205,6 +334,22 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
 {
     if (level < 0 || level >= CT_MODEL_LEVELS || !fit->ok) return;
     pool->units[level]++;
+    /* the slopes, for their spread among the peers (DerSimonian-Laird);
+     * a normal-family slope is in the series' own units: relative here */
+    double b = fit->b1_first, v = fit->v1_first;
+    if (fit->family == CT_FAM_NORMAL) {
+        b /= fit->scale;
+        v /= fit->scale * fit->scale;
+        v *= fit->od_den > 0 && fit->od_num > 0 ? fit->od_num / fit->od_den : 1;
+    }
+    if (isfinite(b) && v > 0 && isfinite(v)) {
+        pool->sw[level] += 1 / v;
+        pool->swb[level] += b / v;
+        pool->swb2[level] += b * b / v;
+        pool->sw2[level] += 1 / (v * v);
+        pool->n_slopes[level]++;
+    }
+    for (int g = 0; g < CT_MODEL_GRID; g++) pool->ll[level][g] += fit->ll[g];
     pool->od_num[level] += fit->od_num;
     pool->od_den[level] += fit->od_den;
     pool->df[level] += fit->df;
@@ -213,20 +358,40 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
     pool->ac_den[level] += fit->ac_den;
 }
 
+/* The grid variance of highest log-likelihood, refined by a parabola
+ * through it and its neighbours on the log scale. */
+static double argmax_grid(const double *ll)
+{
+    int best = 0;
+    for (int g = 1; g < CT_MODEL_GRID; g++)
+        if (ll[g] > ll[best] + 1e-12) best = g;
+    if (best == 0 || best == CT_MODEL_GRID - 1) return ct_model_grid(best);
+    double a = ll[best - 1], b = ll[best], c = ll[best + 1], den = a - 2 * b + c;
+    double off = den < 0 ? 0.5 * (a - c) / den : 0;
+    if (off > 0.5) off = 0.5;
+    if (off < -0.5) off = -0.5;
+    if (best == 1 && off < 0) return ct_model_grid(1) * pow(2.0, off);
+    return ct_model_grid(best) * pow(2.0, off);
+}
+
 void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
 {
     if (!fit->ok) return;
-    int pooled = pool && level >= 0 && level < CT_MODEL_LEVELS && pool->od_den[level] > 0;
-    double own = fit->od_den > 0 ? fit->od_num / fit->od_den : 0;
-    if (own < 0) own = 0;
-    double wown = fit->od_den > 0 ? fit->df / (fit->df + POOL_DF) : 0;
+    int lv = pool && level >= 0 && level < CT_MODEL_LEVELS;
+    int pooled = lv && pool->df[level] > 0;
+    double wown = fit->df / (fit->df + POOL_DF);
     double s2;
-    if (pooled) {
-        double p = pool->od_num[level] / pool->od_den[level];
-        if (p < 0) p = 0;
-        s2 = wown * own + (1 - wown) * p;
+    if (fit->family == CT_FAM_NORMAL) {
+        double own = fit->od_den > 0 ? fit->od_num / fit->od_den : 0;
+        if (!(fit->od_den > 0)) wown = 0;
+        if (pooled && pool->od_den[level] > 0) s2 = wown * own + (1 - wown) * pool->od_num[level] / pool->od_den[level];
+        else s2 = own;
     } else {
-        s2 = own;
+        /* the peers as a prior worth PRIOR_DF residual degrees of freedom, or
+         * all they have when they have fewer */
+        double ll[CT_MODEL_GRID], k = pooled ? (pool->df[level] > PRIOR_DF ? PRIOR_DF / pool->df[level] : 1) : 0;
+        for (int g = 0; g < CT_MODEL_GRID; g++) ll[g] = fit->ll[g] + (pooled ? k * pool->ll[level][g] : 0);
+        s2 = argmax_grid(ll);
     }
     double rho = 0;
     if (pool && level >= 0 && level < CT_MODEL_LEVELS && pool->ac_den[level] > 0)
@@ -236,19 +401,38 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
     if (!(rho > 0)) rho = 0;
     if (rho > RHO_MAX) rho = RHO_MAX;
     fit->rho = rho;
+    /* the peers' slopes as a prior: their mean, with their spread tau2 plus
+     * the uncertainty of the mean as its variance */
+    double b_mean = 0, b_prec = 0;
+    if (lv && pool->n_slopes[level] >= 3) {
+        double sw = pool->sw[level], mean = pool->swb[level] / sw;
+        double q = pool->swb2[level] - sw * mean * mean;
+        double tau2 = (q - (pool->n_slopes[level] - 1)) / (sw - pool->sw2[level] / sw);
+        if (!(tau2 > 0)) tau2 = 0;
+        double pv = tau2 + 1 / sw;
+        if (fit->family == CT_FAM_NORMAL) {
+            mean *= fit->scale;
+            pv *= fit->scale * fit->scale;
+        }
+        b_mean = mean;
+        b_prec = 1 / pv;
+    }
+    fit->b_prior = b_mean;
+    fit->b_prior_prec = b_prec;
     double w[CT_MODEL_MAX_POINTS];
     if (fit->family == CT_FAM_NORMAL) {
         if (s2 < NORMAL_FLOOR) s2 = NORMAL_FLOOR;
         fit->sigma2 = s2 * fit->scale * fit->scale;
         fit->df_pred = fit->df * wown + (pooled ? pool->df[level] < POOL_DF ? pool->df[level] : POOL_DF : 0);
         if (fit->df_pred < 1) fit->df_pred = 1;
-        if (irls(fit, 0, w) != 0) { fit->ok = 0; return; }
+        /* the prior's precision in units of the residual variance */
+        if (irls(fit, 0, b_mean, b_prec * fit->sigma2, w) != 0) { fit->ok = 0; return; }
         fit->c00 *= fit->sigma2;
         fit->c01 *= fit->sigma2;
         fit->c11 *= fit->sigma2;
     } else {
         fit->sigma2 = s2;
-        if (irls(fit, s2, w) != 0) { fit->ok = 0; return; }
+        if (irls(fit, s2, b_mean, b_prec, w) != 0) { fit->ok = 0; return; }
     }
     /* persistent noise: n points carry about n (1 - rho) / (1 + rho)
      * independent ones (the variance of a mean under AR(1)) */

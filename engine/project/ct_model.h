@@ -14,8 +14,10 @@
  * constant series never gives a zero-width band). The line is fitted by
  * iteratively reweighted least squares (GSL's weighted least squares) with
  * a half count each way spread over the years, so that 0 of n or n of n
- * every year has a finite fit; sigma2 is a moment estimate (Williams 1982)
- * shrunk toward the peers' pooled estimate (empirical Bayes), and the
+ * every year has a finite fit; sigma2 maximises the unit's marginal
+ * likelihood (Gauss-Hermite over e_t; REML-like correction for the fitted
+ * line) plus its peers' pooled likelihood as a prior (empirical Bayes),
+ * and the
  * parameter covariance is widened for the peers' year-to-year persistence
  * (lag-1 autocorrelation of the residuals). The predictive distribution is
  * in ct_predict.h. Formulas and sources: docs/methodology.md. */
@@ -24,13 +26,21 @@
 
 typedef enum { CT_MODEL_CALIBRATED = 0, CT_MODEL_OLS = 1 } ct_model_kind;
 
+/* The likelihood's quadrature nodes; once at start-up (ct_predict_init
+ * calls it). */
+void ct_model_init(void);
+
 /* "calibrated" or "ols"; -1 if unknown. */
 int ct_model_parse(const char *s, ct_model_kind *out);
 const char *ct_model_name(ct_model_kind m);
 
 typedef enum { CT_FAM_BINOMIAL, CT_FAM_POISSON, CT_FAM_NORMAL } ct_family;
 
-enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8 };
+enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8, CT_MODEL_GRID = 16 };
+
+/* The year-to-year variances the likelihood is evaluated at: 0, then
+ * 0.0005 doubling up to 8.2 (on the logit or log scale). */
+double ct_model_grid(int g);
 
 typedef struct {
     ct_family family;
@@ -45,10 +55,13 @@ typedef struct {
     double scale;            /* normal: the series' typical size (|mean|, at least 1e-9) */
     double lo_bound, hi_bound; /* what the printed value can be (NaN: unbounded) */
     /* the unit's own evidence on its noise, for the pool (first pass) */
-    double od_num, od_den;   /* moment sums: sigma2 = od_num / od_den */
+    double ll[CT_MODEL_GRID];  /* binomial, poisson: log-likelihood of sigma2 = ct_model_grid(g) */
+    double od_num, od_den;   /* normal: relative squared residuals and their degrees of freedom */
     double df;               /* residual degrees of freedom (n - 2) */
     double ac_num, ac_exp, ac_den; /* lag-1 residual products, their white-noise expectation, scale */
+    double b1_first, v1_first; /* the first pass's slope and its variance */
     /* after ct_model_finish */
+    double b_prior, b_prior_prec; /* the peers' slope prior (precision 0: none) */
     double sigma2;           /* the year-to-year variance on the link scale */
     double rho;              /* the persistence the covariance was widened for */
     double df_pred;          /* normal: degrees of freedom of the predictive t */
@@ -56,8 +69,11 @@ typedef struct {
 
 /* The peers' pooled evidence, per level of the units (0..CT_MODEL_LEVELS-1). */
 typedef struct {
+    double ll[CT_MODEL_LEVELS][CT_MODEL_GRID];
     double od_num[CT_MODEL_LEVELS], od_den[CT_MODEL_LEVELS], df[CT_MODEL_LEVELS];
     double ac_num[CT_MODEL_LEVELS], ac_exp[CT_MODEL_LEVELS], ac_den[CT_MODEL_LEVELS];
+    double sw[CT_MODEL_LEVELS], swb[CT_MODEL_LEVELS], swb2[CT_MODEL_LEVELS], sw2[CT_MODEL_LEVELS];
+    int n_slopes[CT_MODEL_LEVELS];
     int units[CT_MODEL_LEVELS];
 } ct_model_pool;
 

@@ -17,6 +17,7 @@ static const double P_EDGE = 1e-4;
 
 void ct_predict_init(void)
 {
+    ct_model_init();
     if (gh_ready) return;
     gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, GH_N, 0, 1, 0, 0);
     if (!ws) return;
@@ -197,12 +198,45 @@ double ct_predict_reached(const ct_predictive *pd, double p, int direction)
     return k_to_value(pd, k_quantile(pd, 1 - p, 1));
 }
 
+/* A discrete interval: each end is the tail's quantile, less its own
+ * value when more than half of that value's probability lies in the tail
+ * (the mid-quantile: the interval then holds the value about `level` of
+ * the time, where plain quantiles of a few possible values hold it far
+ * more often); never a single value while another one is possible. */
+static void k_interval(const ct_predictive *pd, double level, double *klo, double *khi)
+{
+    double a = (1 - level) / 2, top = k_max(pd);
+    double lo = k_quantile(pd, a, 0), hi = k_quantile(pd, 1 - a, 0);
+    double l2 = lo, h2 = hi;
+    double f_lo = cdf_k(pd, lo), f_lo1 = cdf_k(pd, lo - 1);
+    if (f_lo - (f_lo - f_lo1) / 2 < a) l2 = lo + 1;
+    double f_hi = cdf_k(pd, hi), f_hi1 = cdf_k(pd, hi - 1);
+    if (f_hi - (f_hi - f_hi1) / 2 > 1 - a) h2 = hi - 1;
+    if (l2 <= h2) { lo = l2; hi = h2; } /* else the plain quantiles */
+    if (lo == hi) {
+        /* one value holds nearly all the probability: add the likelier neighbour */
+        double below = lo > 0 ? cdf_k(pd, lo - 1) - cdf_k(pd, lo - 2) : -1;
+        double above = lo < top ? cdf_k(pd, lo + 1) - cdf_k(pd, lo) : -1;
+        if (above > below && above >= 0) hi = lo + 1;
+        else if (below >= 0) lo = lo - 1;
+    }
+    *klo = lo;
+    *khi = hi;
+}
+
 void ct_predict_interval(const ct_predictive *pd, double level, double *lo, double *hi)
 {
     *lo = *hi = NAN;
     if (!pd->ok || !(level > 0 && level < 1)) return;
-    *lo = ct_predict_quantile(pd, (1 - level) / 2);
-    *hi = ct_predict_quantile(pd, (1 + level) / 2);
+    if (pd->family == CT_FAM_NORMAL) {
+        *lo = ct_predict_quantile(pd, (1 - level) / 2);
+        *hi = ct_predict_quantile(pd, (1 + level) / 2);
+        return;
+    }
+    double klo, khi;
+    k_interval(pd, level, &klo, &khi);
+    *lo = k_to_value(pd, klo);
+    *hi = k_to_value(pd, khi);
 }
 
 double ct_predict_link_target(const ct_model_fit *fit, double target, int direction)
