@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 ct_family ct_trend_family(const ct_indicator *ind, const ct_series *s)
 {
@@ -78,7 +77,6 @@ void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, con
     }
     first_pass(u, ind, s, &tr->cal);
     ct_model_finish(&tr->cal, pool, level);
-    if (getenv("CT_DEBUG")) fprintf(stderr, "fam %d n %d s2 %g rho %g b %g %g pool %g/%g ac %g %g %g\n", tr->cal.family, tr->cal.n, tr->cal.sigma2, tr->cal.rho, tr->cal.b0, tr->cal.b1, pool->od_num[level], pool->od_den[level], pool->ac_num[level], pool->ac_exp[level], pool->ac_den[level]);
     tr->method = family_method(tr->cal.family);
     tr->n = tr->cal.n;
     tr->ok = tr->cal.ok;
