@@ -109,6 +109,7 @@ typedef struct {
     ct_proj_method method;
     ct_model_kind model;
     const ct_model_pool *pool;    /* the indicator's peers (calibrated) */
+    struct trend_cache *cache;    /* the last unit's trend: one fit serves all its targets */
     /* per indicator, for each complete year of the grid: counts for the
      * not-applicable and transition rules (s->n_units ints per year) */
     int n_years, year0;
@@ -448,20 +449,28 @@ static void band_note(ct_assessment *a)
 
 /* The trend: projection at the target year, the year it meets the target,
  * and the probability that the target year meets it. */
+struct trend_cache {
+    int unit;
+    ct_trend t;
+};
+
 static void trend(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
 {
-    ct_trend fit;
-    ct_trend_fit(&fit, u, a->ind, c->s, c->model, c->method, c->pool, c->s->level[a->unit]);
-    a->method = fit.method;
-    a->points = fit.n;
-    ct_trend_at(&fit, a->target_year, &a->projected, &a->lower, &a->upper);
-    if (!isfinite(a->target_value) || !fit.ok || !a->has_latest) return;
-    if (!a->evaluated) a->probability = ct_trend_probability(&fit, a->target_year, a->target_value, a->ind->direction);
+    if (c->cache->unit != a->unit) {
+        ct_trend_fit(&c->cache->t, u, a->ind, c->s, c->model, c->method, c->pool, a->unit);
+        c->cache->unit = a->unit;
+    }
+    const ct_trend *fit = &c->cache->t;
+    a->method = fit->method;
+    a->points = fit->n;
+    ct_trend_at(fit, a->target_year, &a->projected, &a->lower, &a->upper);
+    if (!isfinite(a->target_value) || !fit->ok || !a->has_latest) return;
+    if (!a->evaluated) a->probability = ct_trend_probability(fit, a->target_year, a->target_value, a->ind->direction);
     if (meets(a->latest_value, a->target_value, a->ind->direction)) {
         a->met_year = a->latest_period.year;
         return;
     }
-    a->met_year = ct_trend_met_year(&fit, a->target_value, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
+    a->met_year = ct_trend_met_year(fit, a->target_value, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
 }
 
 static void trend_notes(ct_assessment *a)
@@ -613,18 +622,20 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
     int asof = ct_series_asof_month(s);
     double min_cov = opt && opt->min_coverage > 0 ? opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
     ct_yearly *u = malloc(sizeof *u);
-    if (!u) return CT_ENOMEM;
+    struct trend_cache *cache = malloc(sizeof *cache);
+    if (!u || !cache) { free(u); free(cache); return CT_ENOMEM; }
     ct_status st = CT_OK;
     for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
         if (ind->n_targets == 0) continue;
+        cache->unit = -1;
         ct_grid g;
         st = ct_compute_grid(plan, ind, s, &f, &g);
         if (st != CT_OK) break;
         ct_model_kind model = opt ? opt->model : CT_MODEL_CALIBRATED;
         ct_model_pool pool;
-        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, model, &pool, 0, 0, NULL, NULL, NULL};
-        st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_cov, model, &pool);
+        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, model, &pool, cache, 0, 0, NULL, NULL, NULL};
+        st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_cov, model, row_applies, &pool);
         if (st == CT_OK) st = indicator_counts(plan, ind, &g, asof, &c);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             if (!row_applies(s, ind, g.units[k])) continue;
@@ -644,9 +655,11 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
             }
         }
         counts_free(&c);
+        ct_model_pool_free(&pool);
         ct_grid_free(&g);
     }
     free(u);
+    free(cache);
     return st;
 }
 
@@ -670,7 +683,8 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
         double lo = 0, hi = 0;
         int band = method == CT_PM_TRANSITION && ct_assess_transition_band(plan, ind, &lo, &hi);
         ct_model_pool pool;
-        if (!band) st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_coverage, model, &pool);
+        ct_model_pool_init(&pool);
+        if (!band) st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_coverage, model, NULL, &pool);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             ct_yearly_read(plan, &g, k, asof, min_coverage, u);
             int last = ct_yearly_latest(u, 0);
@@ -686,7 +700,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
                 fit.method = fit.ols.method;
                 fit.n = fit.ols.n;
             } else {
-                ct_trend_fit(&fit, u, ind, s, model, method, &pool, s->level[g.units[k]]);
+                ct_trend_fit(&fit, u, ind, s, model, method, &pool, g.units[k]);
             }
             pr.method = fit.method;
             pr.points = fit.n;
@@ -696,6 +710,7 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
                 if (fn(&pr, ctx) != 0) { st = CT_EIO; break; }
             }
         }
+        ct_model_pool_free(&pool);
         ct_grid_free(&g);
     }
     free(u);

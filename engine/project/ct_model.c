@@ -4,6 +4,7 @@
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The prior weight, in residual degrees of freedom, of the peers' pooled
@@ -22,14 +23,14 @@ static const double NORMAL_FLOOR = 0.005 * 0.005;
 
 /* Gauss-Hermite nodes for the likelihood of a year's count given the
  * year-to-year variance (weight exp(-x^2), normalised). */
-enum { LL_GH = 16 };
+enum { LL_GH = 8 };
 static double ll_x[LL_GH], ll_w[LL_GH];
 static int ll_ready;
 
 /* A year whose count carries more information than this (n p q, or mu)
  * enters the likelihood by its normal approximation: the quadrature would
  * need more nodes than the binomial's width allows. */
-static const double LL_NORMAL = 30.0;
+static const double LL_NORMAL = 15.0;
 
 void ct_model_init(void)
 {
@@ -164,19 +165,25 @@ void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
     if (*var < 0) *var = 0;
 }
 
-/* log f(k | eta): binomial (k of n, k may be fractional for a ratio) or poisson. */
+/* The part of log f(k | eta) that does not depend on eta: the log of the
+ * binomial coefficient, or -log k! (k may be fractional for a ratio). */
+static double log_pmf_const(const ct_model_fit *f, int i)
+{
+    double k = f->k[i];
+    if (f->family == CT_FAM_BINOMIAL) return lgamma(f->size[i] + 1) - lgamma(k + 1) - lgamma(f->size[i] - k + 1);
+    return -lgamma(k + 1);
+}
+
+/* log f(k | eta) - log_pmf_const: binomial or poisson. */
 static double log_pmf(const ct_model_fit *f, int i, double eta)
 {
     double k = f->k[i];
     if (f->family == CT_FAM_BINOMIAL) {
-        double n = f->size[i];
         /* log p and log q without cancellation */
         double lp = eta > 0 ? -log1p(exp(-eta)) : eta - log1p(exp(eta));
-        double lq = lp - eta;
-        return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * lp + (n - k) * lq;
+        return k * lp + (f->size[i] - k) * (lp - eta);
     }
-    double mu = exp(eta < 700 ? eta : 700);
-    return k * eta - mu - lgamma(k + 1);
+    return k * eta - exp(eta < 700 ? eta : 700);
 }
 
 static double log_sum_exp(const double *v, const double *w, int n)
@@ -252,19 +259,21 @@ static void evidence(ct_model_fit *f, const double *w)
         }
         sse += e[i] * e[i];
         s1h += 1 - h[i] > 0 ? 1 - h[i] : 0;
-        if (frac <= 0) continue;
+        /* a single unit's 0 or 1 says nothing about extra variation */
+        if (frac <= 0 || (f->family == CT_FAM_BINOMIAL && f->size[i] < 2)) continue;
         double info = f->family == CT_FAM_BINOMIAL ? 1.0 / vs : f->k[i] + 0.5;
+        double lc = info >= LL_NORMAL ? 0 : log_pmf_const(f, i);
         for (int g = 0; g < CT_MODEL_GRID; g++) {
             double s2 = ct_model_grid(g), l;
             if (info >= LL_NORMAL) {
                 double var = vs + s2;
                 l = -0.5 * log(2 * M_PI * var) - (z - adj) * (z - adj) / (2 * var);
             } else if (s2 == 0) {
-                l = log_pmf(f, i, adj);
+                l = lc + log_pmf(f, i, adj);
             } else {
                 double lv[LL_GH], sd = sqrt(2 * s2);
                 for (int j = 0; j < LL_GH; j++) lv[j] = log_pmf(f, i, adj + sd * ll_x[j]);
-                l = log_sum_exp(lv, ll_w, LL_GH);
+                l = lc + log_sum_exp(lv, ll_w, LL_GH);
             }
             f->ll[g] += frac * l;
         }
@@ -283,8 +292,49 @@ static void evidence(ct_model_fit *f, const double *w)
     }
 }
 
+static void fit_impl(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
+                     double hi, int as_count, int with_evidence, ct_model_fit *fit);
+
 void ct_model_fit_series(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
                          double hi, int as_count, ct_model_fit *fit)
+{
+    fit_impl(fam, t, y, den, n, lo, hi, as_count, 1, fit);
+}
+
+static void evidence_put(const ct_model_fit *f, double *e)
+{
+    for (int g = 0; g < CT_MODEL_GRID; g++) e[g] = f->ll[g];
+    double *r = e + CT_MODEL_GRID;
+    r[0] = f->od_num;
+    r[1] = f->od_den;
+    r[2] = f->ac_num;
+    r[3] = f->ac_exp;
+    r[4] = f->ac_den;
+    r[5] = f->df;
+}
+
+static void evidence_get(ct_model_fit *f, const double *e)
+{
+    for (int g = 0; g < CT_MODEL_GRID; g++) f->ll[g] = e[g];
+    const double *r = e + CT_MODEL_GRID;
+    f->od_num = r[0];
+    f->od_den = r[1];
+    f->ac_num = r[2];
+    f->ac_exp = r[3];
+    f->ac_den = r[4];
+    f->df = r[5];
+}
+
+void ct_model_fit_kept(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
+                       double hi, int as_count, const ct_model_pool *pool, int unit, ct_model_fit *fit)
+{
+    int kept = pool && pool->kept && unit >= 0 && unit < pool->n_kept && pool->has_kept[unit];
+    fit_impl(fam, t, y, den, n, lo, hi, as_count, !kept, fit);
+    if (kept && fit->ok) evidence_get(fit, pool->kept + (size_t)unit * CT_MODEL_EVIDENCE);
+}
+
+static void fit_impl(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
+                     double hi, int as_count, int with_evidence, ct_model_fit *fit)
 {
     memset(fit, 0, sizeof *fit);
     fit->as_count = as_count;
@@ -325,10 +375,36 @@ void ct_model_fit_series(ct_family fam, const double *t, const double *y, const 
     fit->ok = 1;
     fit->b1_first = fit->b1;
     fit->v1_first = fit->c11;
-    evidence(fit, w);
+    if (with_evidence) evidence(fit, w);
 }
 
 void ct_model_pool_init(ct_model_pool *pool) { memset(pool, 0, sizeof *pool); }
+
+int ct_model_pool_keep(ct_model_pool *pool, int n_units)
+{
+    pool->kept = n_units > 0 ? malloc((size_t)n_units * CT_MODEL_EVIDENCE * sizeof(double)) : NULL;
+    pool->has_kept = n_units > 0 ? calloc((size_t)n_units, 1) : NULL;
+    if (!pool->kept || !pool->has_kept) { ct_model_pool_free(pool); return n_units > 0 ? -1 : 0; }
+    pool->n_kept = n_units;
+    return 0;
+}
+
+void ct_model_pool_free(ct_model_pool *pool)
+{
+    free(pool->kept);
+    free(pool->has_kept);
+    pool->kept = NULL;
+    pool->has_kept = NULL;
+    pool->n_kept = 0;
+}
+
+void ct_model_pool_add_unit(ct_model_pool *pool, int level, int unit, const ct_model_fit *fit)
+{
+    ct_model_pool_add(pool, level, fit);
+    if (!pool->kept || unit < 0 || unit >= pool->n_kept || !fit->ok) return;
+    evidence_put(fit, pool->kept + (size_t)unit * CT_MODEL_EVIDENCE);
+    pool->has_kept[unit] = 1;
+}
 
 void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
 {

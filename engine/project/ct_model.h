@@ -75,7 +75,14 @@ typedef struct {
     double sw[CT_MODEL_LEVELS], swb[CT_MODEL_LEVELS], swb2[CT_MODEL_LEVELS], sw2[CT_MODEL_LEVELS];
     int n_slopes[CT_MODEL_LEVELS];
     int units[CT_MODEL_LEVELS];
+    /* optional (ct_model_pool_keep): each unit's evidence, so that its
+     * second pass need not compute it again */
+    int n_kept;
+    double *kept;            /* n_kept x CT_MODEL_EVIDENCE */
+    unsigned char *has_kept;
 } ct_model_pool;
+
+enum { CT_MODEL_EVIDENCE = CT_MODEL_GRID + 6 };
 
 /* First pass: fits n points (t in years; y the printed value: a percentage
  * for binomial, a count for poisson, the number for normal; den the
@@ -91,6 +98,18 @@ void ct_model_fit_series(ct_family fam, const double *t, const double *y, const 
                          double hi, int as_count, ct_model_fit *fit);
 
 void ct_model_pool_init(ct_model_pool *pool);
+/* Makes the pool keep the evidence of units 0..n_units-1 (added with
+ * ct_model_pool_add_unit); -1 when out of memory (the pool still works,
+ * without keeping). ct_model_pool_free releases it. */
+int ct_model_pool_keep(ct_model_pool *pool, int n_units);
+void ct_model_pool_free(ct_model_pool *pool);
+/* As ct_model_pool_add, keeping the evidence of unit `unit`. */
+void ct_model_pool_add_unit(ct_model_pool *pool, int level, int unit, const ct_model_fit *fit);
+/* The line of ct_model_fit_series with the evidence the pool kept for
+ * `unit` (the same points as when it was added); falls back to
+ * ct_model_fit_series when the pool kept none. */
+void ct_model_fit_kept(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
+                       double hi, int as_count, const ct_model_pool *pool, int unit, ct_model_fit *fit);
 /* Adds a first-pass fit of a unit of level `level` to the pool. */
 void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit);
 

@@ -6,9 +6,11 @@
 #include <math.h>
 
 /* Gauss-Hermite nodes and weights (weight exp(-x^2)), normalised so that
- * sum w_j f(eta + sqrt(2 var) x_j) is E f(eta + sqrt(var) Z). 24 nodes
- * reach 6.9 standard deviations. */
-enum { GH_N = 24 };
+ * sum w_j f(eta + sqrt(2 var) x_j) is E f(eta + sqrt(var) Z). 20 nodes
+ * reach 6.4 standard deviations; the outer ones, of weight below 1e-12,
+ * are left out (gh_lo..gh_hi). */
+enum { GH_N = 20 };
+static int gh_lo, gh_hi;
 static double gh_x[GH_N], gh_w[GH_N];
 static int gh_ready;
 
@@ -29,6 +31,9 @@ void ct_predict_init(void)
         gh_w[j] = w[j] / sum;
     }
     gsl_integration_fixed_free(ws);
+    gh_lo = 0;
+    while (gh_lo < GH_N / 2 && gh_w[gh_lo] < 1e-12) gh_lo++;
+    gh_hi = GH_N - gh_lo;
     gh_ready = 1;
 }
 
@@ -77,7 +82,7 @@ static double cdf_k(const ct_predictive *pd, double k)
     if (k < 0) return 0;
     double sd = sqrt(2 * pd->var), f = 0;
     unsigned kk = k > (double)UINT_MAX ? UINT_MAX : (unsigned)k;
-    for (int j = 0; j < GH_N; j++) {
+    for (int j = gh_lo; j < gh_hi; j++) {
         double e = pd->eta + sd * gh_x[j];
         if (pd->family == CT_FAM_BINOMIAL)
             f += gh_w[j] * gsl_cdf_binomial_P(kk, expit(e), (unsigned)pd->size);
@@ -97,11 +102,43 @@ static double k_max(const ct_predictive *pd)
     return hi;
 }
 
+/* A bracket of K's likely values: the mean and variance of the mixture
+ * (from the nodes, without distribution functions), +-9 standard
+ * deviations; the search checks it and widens it when it misses. */
+static void k_bracket(const ct_predictive *pd, double *lo, double *hi)
+{
+    double sd = sqrt(2 * pd->var), m1 = 0, m2 = 0, within = 0;
+    for (int j = gh_lo; j < gh_hi; j++) {
+        double e = pd->eta + sd * gh_x[j], mean, var;
+        if (pd->family == CT_FAM_BINOMIAL) {
+            double p = expit(e);
+            mean = pd->size * p;
+            var = mean * (1 - p);
+        } else {
+            mean = exp(e < 700 ? e : 700);
+            var = mean;
+        }
+        m1 += gh_w[j] * mean;
+        m2 += gh_w[j] * mean * mean;
+        within += gh_w[j] * var;
+    }
+    double s = sqrt(within + (m2 - m1 * m1 > 0 ? m2 - m1 * m1 : 0)) + 1;
+    *lo = floor(m1 - 9 * s);
+    *hi = ceil(m1 + 9 * s);
+}
+
 /* The smallest K with CDF(K) >= p (or > p when strict). */
 static double k_quantile(const ct_predictive *pd, double p, int strict)
 {
-    double lo = 0, hi = k_max(pd);
-    if (strict ? cdf_k(pd, 0) > p : cdf_k(pd, 0) >= p) return 0;
+    double top = pd->family == CT_FAM_BINOMIAL ? pd->size : -1, lo, hi;
+    k_bracket(pd, &lo, &hi);
+    if (lo < 0) lo = 0;
+    if (top >= 0 && hi > top) hi = top;
+#define MEETS(k) (strict ? cdf_k(pd, (k)) > p : cdf_k(pd, (k)) >= p)
+    if (lo > 0 && MEETS(lo)) lo = 0;            /* the bracket missed: from the start */
+    if (!MEETS(hi)) { lo = hi; hi = k_max(pd); }
+#undef MEETS
+    if (strict ? cdf_k(pd, lo) > p : cdf_k(pd, lo) >= p) return lo;
     /* invariant: CDF(lo) misses, CDF(hi) meets */
     while (hi - lo > 1) {
         double mid = floor((lo + hi) / 2);
@@ -198,6 +235,58 @@ double ct_predict_reached(const ct_predictive *pd, double p, int direction)
     return k_to_value(pd, k_quantile(pd, 1 - p, 1));
 }
 
+/* The CDF of K over lo..hi at once (F[i] = CDF(lo + i)): each node's
+ * probabilities from its mode outwards by the ratio of successive terms,
+ * so that the interval costs one distribution function, not dozens.
+ * Returns 0, or -1 when the range is too wide for the table. */
+enum { K_TABLE = 4096 };
+static int k_table(const ct_predictive *pd, double lo, double hi, double *F)
+{
+    int w = (int)(hi - lo) + 1;
+    if (w > K_TABLE || w < 1) return -1;
+    double pmf[K_TABLE];
+    for (int i = 0; i < w; i++) pmf[i] = 0;
+    double sd = sqrt(2 * pd->var), N = pd->size;
+    for (int j = gh_lo; j < gh_hi; j++) {
+        double e = pd->eta + sd * gh_x[j], p = 0, q = 0, mu = 0, mode;
+        if (pd->family == CT_FAM_BINOMIAL) {
+            p = expit(e);
+            q = 1 - p;
+            mode = floor((N + 1) * p);
+            if (mode > N) mode = N;
+        } else {
+            mu = exp(e < 700 ? e : 700);
+            mode = floor(mu);
+        }
+        if (mode < lo) mode = lo;
+        if (mode > hi) mode = hi;
+        double lm = pd->family == CT_FAM_BINOMIAL
+                        ? lgamma(N + 1) - lgamma(mode + 1) - lgamma(N - mode + 1) + mode * log(p) + (N - mode) * log(q)
+                        : mode * log(mu) - mu - lgamma(mode + 1);
+        if (!isfinite(lm)) continue; /* p of exactly 0 or 1: the node adds its mass below */
+        int m = (int)(mode - lo);
+        double v = exp(lm);
+        pmf[m] += gh_w[j] * v;
+        for (int i = m + 1; i < w && v > 0; i++) {
+            double k = lo + i - 1; /* from k to k + 1 */
+            v *= pd->family == CT_FAM_BINOMIAL ? (N - k) / (k + 1) * p / q : mu / (k + 1);
+            pmf[i] += gh_w[j] * v;
+        }
+        v = exp(lm);
+        for (int i = m - 1; i >= 0 && v > 0; i--) {
+            double k = lo + i + 1; /* from k to k - 1 */
+            v *= pd->family == CT_FAM_BINOMIAL ? k / (N - k + 1) * q / p : k / mu;
+            pmf[i] += gh_w[j] * v;
+        }
+    }
+    double f = cdf_k(pd, lo - 1);
+    for (int i = 0; i < w; i++) {
+        f += pmf[i];
+        F[i] = f > 1 ? 1 : f;
+    }
+    return 0;
+}
+
 /* A discrete interval: each end is the tail's quantile, less its own
  * value when more than half of that value's probability lies in the tail
  * (the mid-quantile: the interval then holds the value about `level` of
@@ -205,21 +294,40 @@ double ct_predict_reached(const ct_predictive *pd, double p, int direction)
  * more often); never a single value while another one is possible. */
 static void k_interval(const ct_predictive *pd, double level, double *klo, double *khi)
 {
-    double a = (1 - level) / 2, top = k_max(pd);
-    double lo = k_quantile(pd, a, 0), hi = k_quantile(pd, 1 - a, 0);
+    double a = (1 - level) / 2, top = pd->family == CT_FAM_BINOMIAL ? pd->size : INFINITY;
+    double blo, bhi, F[K_TABLE];
+    k_bracket(pd, &blo, &bhi);
+    if (blo < 0) blo = 0;
+    if (bhi > top) bhi = top;
+    /* one value below the bracket, for the mass below it */
+    double base = blo > 0 ? blo - 1 : 0;
+    int tab = k_table(pd, base, bhi, F) == 0 && F[(int)(bhi - base)] >= 1 - a && (base == 0 || F[0] < a);
+#define CDF(k) (tab ? ((k) < base ? cdf_k(pd, (k)) : (k) > bhi ? 1.0 : F[(int)((k) - base)]) : cdf_k(pd, (k)))
+    double lo, hi;
+    if (tab) {
+        int i = 0, n = (int)(bhi - base) + 1;
+        while (i < n - 1 && F[i] < a) i++;
+        lo = base + i;
+        while (i < n - 1 && F[i] < 1 - a) i++;
+        hi = base + i;
+    } else {
+        lo = k_quantile(pd, a, 0);
+        hi = k_quantile(pd, 1 - a, 0);
+    }
     double l2 = lo, h2 = hi;
-    double f_lo = cdf_k(pd, lo), f_lo1 = cdf_k(pd, lo - 1);
+    double f_lo = CDF(lo), f_lo1 = lo > 0 ? CDF(lo - 1) : 0;
     if (f_lo - (f_lo - f_lo1) / 2 < a) l2 = lo + 1;
-    double f_hi = cdf_k(pd, hi), f_hi1 = cdf_k(pd, hi - 1);
+    double f_hi = CDF(hi), f_hi1 = hi > 0 ? CDF(hi - 1) : 0;
     if (f_hi - (f_hi - f_hi1) / 2 > 1 - a) h2 = hi - 1;
     if (l2 <= h2) { lo = l2; hi = h2; } /* else the plain quantiles */
     if (lo == hi) {
         /* one value holds nearly all the probability: add the likelier neighbour */
-        double below = lo > 0 ? cdf_k(pd, lo - 1) - cdf_k(pd, lo - 2) : -1;
-        double above = lo < top ? cdf_k(pd, lo + 1) - cdf_k(pd, lo) : -1;
+        double below = lo > 0 ? CDF(lo - 1) - (lo > 1 ? CDF(lo - 2) : 0) : -1;
+        double above = lo < top ? CDF(lo + 1) - CDF(lo) : -1;
         if (above > below && above >= 0) hi = lo + 1;
         else if (below >= 0) lo = lo - 1;
     }
+#undef CDF
     *klo = lo;
     *khi = hi;
 }

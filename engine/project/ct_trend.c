@@ -11,8 +11,10 @@ ct_family ct_trend_family(const ct_indicator *ind, const ct_series *s)
     return CT_FAM_NORMAL;
 }
 
-/* The calibrated first pass on a unit's usable years. */
-static void first_pass(const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_model_fit *fit)
+/* The calibrated first pass on a unit's usable years (with the evidence
+ * the pool kept for `unit`, if any). */
+static void first_pass(const ct_yearly *u, const ct_indicator *ind, const ct_series *s, const ct_model_pool *pool,
+                       int unit, ct_model_fit *fit)
 {
     double t[CT_YEARLY_MAX], y[CT_YEARLY_MAX], den[CT_YEARLY_MAX];
     int n = 0;
@@ -26,16 +28,17 @@ static void first_pass(const ct_yearly *u, const ct_indicator *ind, const ct_ser
         n++;
     }
     int pct = ct_indicator_is_percent(ind);
-    ct_model_fit_series(ct_trend_family(ind, s), t, y, den, n, ct_yearly_non_negative(ind, s) ? 0 : NAN,
-                        pct ? 100 : NAN, ind->kind == CT_KIND_COUNT, fit);
+    ct_model_fit_kept(ct_trend_family(ind, s), t, y, den, n, ct_yearly_non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN,
+                      ind->kind == CT_KIND_COUNT, pool, unit, fit);
 }
 
 ct_status ct_trend_pool(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, const ct_grid *g,
                         const ct_compute_filter *filter, int asof_month, double min_coverage, ct_model_kind model,
-                        ct_model_pool *pool)
+                        int (*applies)(const ct_series *s, const ct_indicator *ind, int unit), ct_model_pool *pool)
 {
     ct_model_pool_init(pool);
     if (model == CT_MODEL_OLS) return CT_OK;
+    ct_model_pool_keep(pool, s->n_units); /* without it, slower, not different */
     ct_grid own = {0, 0, NULL, NULL, NULL};
     const ct_grid *pg = g;
     if (filter && (filter->unit >= 0 || filter->level >= 0)) {
@@ -49,9 +52,10 @@ ct_status ct_trend_pool(const ct_plan *plan, const ct_indicator *ind, const ct_s
     ct_model_fit *fit = malloc(sizeof *fit);
     if (!u || !fit) { free(u); free(fit); ct_grid_free(&own); return CT_ENOMEM; }
     for (int k = 0; k < pg->n_units; k++) {
+        if (applies && !applies(s, ind, pg->units[k])) continue;
         ct_yearly_read(plan, pg, k, asof_month, min_coverage, u);
-        first_pass(u, ind, s, fit);
-        ct_model_pool_add(pool, s->level[pg->units[k]], fit);
+        first_pass(u, ind, s, NULL, -1, fit);
+        ct_model_pool_add_unit(pool, s->level[pg->units[k]], pg->units[k], fit);
     }
     free(u);
     free(fit);
@@ -65,7 +69,7 @@ static ct_proj_method family_method(ct_family f)
 }
 
 void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_model_kind model,
-                  ct_proj_method m, const ct_model_pool *pool, int level)
+                  ct_proj_method m, const ct_model_pool *pool, int unit)
 {
     tr->model = model;
     if (model == CT_MODEL_OLS) {
@@ -75,8 +79,8 @@ void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, con
         tr->ok = tr->ols.ok;
         return;
     }
-    first_pass(u, ind, s, &tr->cal);
-    ct_model_finish(&tr->cal, pool, level);
+    first_pass(u, ind, s, pool, unit, &tr->cal);
+    ct_model_finish(&tr->cal, pool, s->level[unit]);
     tr->method = family_method(tr->cal.family);
     tr->n = tr->cal.n;
     tr->ok = tr->cal.ok;

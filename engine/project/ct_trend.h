@@ -27,14 +27,17 @@ ct_family ct_trend_family(const ct_indicator *ind, const ct_series *s);
 
 /* The peers' pool for an indicator: the first-pass fit of every unit of
  * grid g, by level, or, when filter picks a unit or a level, of every
- * unit of that level (a grid computed here). Nothing to do for ols. */
+ * unit of that level (a grid computed here); only the units `applies`
+ * accepts (NULL: all), those that have rows. Nothing to do for ols.
+ * The pool keeps each unit's evidence for its second pass: release it
+ * with ct_model_pool_free. */
 ct_status ct_trend_pool(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, const ct_grid *g,
                         const ct_compute_filter *filter, int asof_month, double min_coverage, ct_model_kind model,
-                        ct_model_pool *pool);
+                        int (*applies)(const ct_series *s, const ct_indicator *ind, int unit), ct_model_pool *pool);
 
-/* Fits a unit's usable years; level is the unit's level (its pool). */
+/* Fits unit `unit`'s usable years u, with its level's pool. */
 void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_model_kind model,
-                  ct_proj_method m, const ct_model_pool *pool, int level);
+                  ct_proj_method m, const ct_model_pool *pool, int unit);
 
 /* The central value at year t and its 95% interval (NaN: none). */
 void ct_trend_at(const ct_trend *tr, double t, double *mean, double *lo, double *hi);
