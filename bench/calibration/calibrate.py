@@ -245,6 +245,19 @@ def backtest(binary, root, models):
     plans = sorted(os.path.join(root, 'indicators', f) for f in os.listdir(os.path.join(root, 'indicators'))
                    if f.endswith('.yaml'))
     data = os.path.join(root, 'data')
+    # each indicator's direction, from the plans' text (an indicator's keys
+    # follow its `- id:` line)
+    decreasing = set()
+    for p in plans:
+        pid, ind = None, None
+        for line in open(p, encoding='utf-8'):
+            st = line.strip()
+            if st.startswith('id:') and pid is None:
+                pid = st.split(':', 1)[1].strip().strip('"')
+            elif st.startswith('- id:'):
+                ind = st.split(':', 1)[1].strip().strip('"')
+            elif st.startswith('direction:') and 'decrease' in st and ind:
+                decreasing.add((pid, ind))
     tallies = {m: Tally() for m in models}
     for asof in (2017, 2018, 2019, 2023):
         comp = subprocess.run([binary, 'compute'] + plans + ['--data', data, '--periods', 'year',
@@ -265,12 +278,10 @@ def backtest(binary, root, models):
                     tallies[m].add_band(fnum(r['lower']), fnum(r['upper']), v)
                 t = fnum(r['target'])
                 if t is not None:
-                    # direction from the rates: an indicator whose target is below its
-                    # baseline decreases
-                    met = v >= t - 1e-9
-                    b = fnum(r['baseline_value'])
-                    if b is not None and t < b:
+                    if (r['plan'], r['indicator']) in decreasing:
                         met = v <= t + 1e-9
+                    else:
+                        met = v >= t - 1e-9
                     tallies[m].add_prob(fnum(r['probability']), met, r['status'])
     return tallies
 

@@ -357,18 +357,25 @@ static void fit_impl(ct_family fam, const double *t, const double *y, const doub
             fit->size[m] = den[i];
             fit->k[m] = as_count ? y[i] : y[i] * den[i] / 100.0;
             fit->size_last = den[i];
+        } else if (fam == CT_FAM_NORMAL && lo == 0 && hi == 100) {
+            /* a percentage without counts: normal on the logit scale, 0 and
+             * 100 entering as 0.5 and 99.5 */
+            double v = y[i] < 0.5 ? 0.5 : y[i] > 99.5 ? 99.5 : y[i];
+            fit->k[m] = log(v / (100 - v));
+            fit->size[m] = NAN;
+            fit->logit = 1;
         } else {
             fit->k[m] = y[i];
             fit->size[m] = NAN;
         }
-        sum += y[i];
+        sum += fit->logit ? 0 : y[i];
         fit->tc += t[i];
         m++;
     }
     fit->n = m;
     if (m < 2) return;
     fit->tc /= m;
-    fit->scale = fabs(sum / m) > 1e-9 ? fabs(sum / m) : 1e-9;
+    fit->scale = fit->logit ? 1 : fabs(sum / m) > 1e-9 ? fabs(sum / m) : 1e-9;
     fit->df = m - 2;
     double w[CT_MODEL_MAX_POINTS];
     if (irls(fit, 0, 0, 0, w) != 0) return;

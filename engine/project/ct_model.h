@@ -7,7 +7,8 @@
  *             logit(p_t) = b0 + b1 t + e_t, k_t ~ Binomial(n_t, p_t)
  *   poisson   a count or sum of counts:
  *             log(mu_t) = b0 + b1 t + e_t, k_t ~ Poisson(mu_t)
- *   normal    any other number: y_t = b0 + b1 t + e_t
+ *   normal    any other number: y_t = b0 + b1 t + e_t (a percentage
+ *             without counts on the logit scale)
  *
  * e_t ~ N(0, sigma2) is the year-to-year variation beyond sampling (for
  * binomial and poisson the sampling variance itself is the floor, so a
@@ -52,6 +53,7 @@ typedef struct {
     double c00, c01, c11;    /* covariance of (b0, b1) */
     double size_last;        /* binomial: the last point's denominator */
     int as_count;            /* binomial: the printed value is the count, not a percentage */
+    int logit;               /* normal: a percentage without counts, fitted on the logit scale */
     double scale;            /* normal: the series' typical size (|mean|, at least 1e-9) */
     double lo_bound, hi_bound; /* what the printed value can be (NaN: unbounded) */
     /* the unit's own evidence on its noise, for the pool (first pass) */

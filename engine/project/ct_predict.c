@@ -46,6 +46,7 @@ void ct_predict_at(const ct_model_fit *fit, double t, ct_predictive *pd)
     pd->lo_bound = fit->lo_bound;
     pd->hi_bound = fit->hi_bound;
     pd->df = fit->df_pred;
+    pd->logit = fit->logit;
     pd->size = 1;
     pd->per_k = 1;
     if (fit->family == CT_FAM_BINOMIAL) {
@@ -68,6 +69,7 @@ double ct_predict_center(const ct_predictive *pd)
     case CT_FAM_BINOMIAL: return pd->per_k * pd->size * expit(pd->eta);
     case CT_FAM_POISSON: return exp(pd->eta);
     default:
+        if (pd->logit) return 100.0 * expit(pd->eta);
         v = pd->eta;
         if (isfinite(pd->lo_bound) && v < pd->lo_bound) v = pd->lo_bound;
         if (isfinite(pd->hi_bound) && v > pd->hi_bound) v = pd->hi_bound;
@@ -175,6 +177,7 @@ static double edge(double p)
 static double t_cdf(const ct_predictive *pd, double x)
 {
     double sd = sqrt(pd->var);
+    if (pd->logit) x = x <= 0 ? -INFINITY : x >= 100 ? INFINITY : log(x / (100 - x));
     if (!(sd > 0)) return x >= pd->eta ? 1 : 0;
     return gsl_cdf_tdist_P((x - pd->eta) / sd, pd->df);
 }
@@ -221,7 +224,8 @@ double ct_predict_quantile(const ct_predictive *pd, double p)
     if (!pd->ok || !(p > 0 && p < 1)) return NAN;
     if (pd->family == CT_FAM_NORMAL) {
         double sd = sqrt(pd->var);
-        return bound(pd, pd->eta + (sd > 0 ? sd * gsl_cdf_tdist_Pinv(p, pd->df) : 0));
+        double z = pd->eta + (sd > 0 ? sd * gsl_cdf_tdist_Pinv(p, pd->df) : 0);
+        return bound(pd, pd->logit ? 100.0 * expit(z) : z);
     }
     return k_to_value(pd, k_quantile(pd, p, 0));
 }
@@ -350,6 +354,11 @@ void ct_predict_interval(const ct_predictive *pd, double level, double *lo, doub
 double ct_predict_link_target(const ct_model_fit *fit, double target, int direction)
 {
     if (!isfinite(target)) return NAN;
+    if (fit->family == CT_FAM_NORMAL && fit->logit) {
+        /* as the points were fitted: 0 and 100 as 0.5 and 99.5 */
+        double v = target < 0.5 ? 0.5 : target > 99.5 ? 99.5 : target;
+        return log(v / (100 - v));
+    }
     if (fit->family == CT_FAM_NORMAL) return target;
     double n = fit->family == CT_FAM_BINOMIAL ? floor(fit->size_last + 0.5) : 0;
     if (fit->family == CT_FAM_BINOMIAL && n < 1) n = 1;

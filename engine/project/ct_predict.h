@@ -35,6 +35,7 @@ typedef struct {
     double size;           /* binomial: N */
     double per_k;          /* binomial: the printed value of one count (100 / N; 1 for counts) */
     double df;             /* normal: degrees of freedom */
+    int logit;             /* normal: eta is on the logit scale of a percentage */
     double lo_bound, hi_bound; /* the printed value's bounds (NaN: none) */
 } ct_predictive;
 
