@@ -211,11 +211,17 @@ class Tally:
         lines.append('  reliability (decile: rows, mean P, observed):')
         lines += ['   ' + x for x in dec]
         lines.append('  largest decile gap (deciles of >= 100 rows): %.3f' % worst)
+        self.brier = self.brier_status = float('nan')
         if len(p):
             s = np.array([x if x is not None else 0.5 for x in self.s])
+            self.brier, self.brier_status = np.mean((p - o) ** 2), np.mean((s - o) ** 2)
             lines.append('  Brier: probability %.4f, UNSD status %.4f (%d rows)'
-                         % (np.mean((p - o) ** 2), np.mean((s - o) ** 2), len(p)))
+                         % (self.brier, self.brier_status, len(p)))
         return lines, cov, worst
+
+    def summary(self, cov, worst):
+        return ['%.3f' % cov, '%.3f' % worst, '%.4f' % self.brier, '%d' % self.zero,
+                '%d/%d' % (self.p01_wrong, self.p01)]
 
 
 def scenario(binary, name, seeds, models, quick):
@@ -306,7 +312,8 @@ def main():
             lines, cov, worst = t[m].report()
             print(' model %s' % m)
             print('\n'.join(lines))
-            row += [cov, worst]
+            row += t[m].summary(cov, worst)
+        row.append('%.4f' % t[models[0]].brier_status)
         summary.append(row)
         sys.stdout.flush()
     if a.backtest:
@@ -317,12 +324,14 @@ def main():
             lines, cov, worst = t[m].report()
             print(' model %s' % m)
             print('\n'.join(lines))
-            row += [cov, worst]
+            row += t[m].summary(cov, worst)
+        row.append('%.4f' % t[models[0]].brier_status)
         summary.append(row)
-    print('\n| scenario | ' + ' | '.join('%s coverage | %s worst decile gap' % (m, m) for m in models) + ' |')
-    print('| --- |' + ' --- |' * (2 * len(models)))
+    cols = ['coverage', 'worst decile gap', 'Brier', 'zero-width bands', 'P of 0/1 wrong/all']
+    print('\n| scenario | ' + ' | '.join('%s %s' % (m, c) for m in models for c in cols) + ' | Brier of the UNSD status |')
+    print('| --- |' + ' --- |' * (len(cols) * len(models) + 1))
     for r in summary:
-        print('| %s | ' % r[0] + ' | '.join('%.3f' % x for x in r[1:]) + ' |')
+        print('| %s | ' % r[0] + ' | '.join(r[1:]) + ' |')
 
 
 if __name__ == '__main__':

@@ -62,8 +62,11 @@ typedef struct {
     double df;               /* residual degrees of freedom (n - 2) */
     double ac_num, ac_exp, ac_den; /* lag-1 residual products, their white-noise expectation, scale */
     double b1_first, v1_first; /* the first pass's slope and its variance */
+    double s2_first, w2_first;   /* its curvature signed by the slope (gains that slow: < 0), and its variance */
+    double qm;                   /* the mean of (t - tc)^2 over the points */
     /* after ct_model_finish */
     double b_prior, b_prior_prec; /* the peers' slope prior (precision 0: none) */
+    double curv, curv_var;   /* the peers' curvature, signed for this unit's slope, and its variance */
     double sigma2;           /* the year-to-year variance on the link scale */
     double rho;              /* the persistence the covariance was widened for */
     double df_pred;          /* normal: degrees of freedom of the predictive t */
@@ -76,6 +79,8 @@ typedef struct {
     double ac_num[CT_MODEL_LEVELS], ac_exp[CT_MODEL_LEVELS], ac_den[CT_MODEL_LEVELS];
     double sw[CT_MODEL_LEVELS], swb[CT_MODEL_LEVELS], swb2[CT_MODEL_LEVELS], sw2[CT_MODEL_LEVELS];
     int n_slopes[CT_MODEL_LEVELS];
+    double cw[CT_MODEL_LEVELS], cwb[CT_MODEL_LEVELS], cwb2[CT_MODEL_LEVELS], cw2[CT_MODEL_LEVELS];
+    int n_curv[CT_MODEL_LEVELS];
     int units[CT_MODEL_LEVELS];
     /* optional (ct_model_pool_keep): each unit's evidence, so that its
      * second pass need not compute it again */
@@ -121,7 +126,9 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit);
  * unit's own evidence only. */
 void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level);
 
-/* The link-scale line at t and the variance of that estimate. */
+/* The link-scale trend at t and the variance of that estimate: the line,
+ * plus the peers' curvature (gains that slow down or speed up) on
+ * (t - tc)^2 - qm, with its own variance, after ct_model_finish. */
 void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var);
 
 #endif

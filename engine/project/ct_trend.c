@@ -113,14 +113,11 @@ int ct_trend_met_year(const ct_trend *tr, double target, int direction, int from
     const ct_model_fit *f = &tr->cal;
     double z = ct_predict_link_target(f, target, direction);
     if (isnan(z)) return 0;
-    double at_from, v;
-    ct_model_line(f, from, &at_from, &v);
-    if (direction >= 0 ? at_from >= z : at_from <= z) return from;
-    if (f->b1 == 0 || (f->b1 > 0) != (direction >= 0)) return 0;
-    double t = f->tc + (z - f->b0) / f->b1;
-    if (!(t - 1e-9 <= until)) return 0;
-    if (t < from) return from;
-    int y = (int)ceil(t - 1e-9);
-    if (y < from) y = from;
-    return y <= until ? y : 0;
+    /* the trend may curve (the peers' curvature): year by year */
+    for (int y = from; y <= until; y++) {
+        double eta, v;
+        ct_model_line(f, y, &eta, &v);
+        if (direction >= 0 ? eta >= z - 1e-12 : eta <= z + 1e-12) return y;
+    }
+    return 0;
 }
