@@ -339,6 +339,8 @@ void ct_model_fit_series(ct_family fam, const double *t, const double *y, const 
     fit_impl(fam, t, y, den, n, lo, hi, as_count, 1, fit);
 }
 
+_Static_assert(CT_MODEL_EVIDENCE == CT_MODEL_GRID + 8, "evidence_put and evidence_get write CT_MODEL_GRID + 8 values");
+
 static void evidence_put(const ct_model_fit *f, double *e)
 {
     for (int g = 0; g < CT_MODEL_GRID; g++) e[g] = f->ll[g];

@@ -17,11 +17,14 @@
  * a half count each way spread over the years, so that 0 of n or n of n
  * every year has a finite fit; sigma2 maximises the unit's marginal
  * likelihood (Gauss-Hermite over e_t; REML-like correction for the fitted
- * line) plus its peers' pooled likelihood as a prior (empirical Bayes),
- * and the
- * parameter covariance is widened for the peers' year-to-year persistence
- * (lag-1 autocorrelation of the residuals). The predictive distribution is
- * in ct_predict.h. Formulas and sources: docs/methodology.md. */
+ * line) plus its peers' pooled likelihood as a prior (empirical Bayes);
+ * the slope has the peers' slopes as a normal prior (their mean and spread,
+ * DerSimonian-Laird), which is what a unit of two or three points borrows;
+ * the peers' mean curvature, signed by their slopes, bends the trend where
+ * their gains slowed; and the parameter covariance is widened for the
+ * peers' year-to-year persistence (lag-1 autocorrelation of the
+ * residuals). The predictive distribution is in ct_predict.h. Formulas and
+ * sources: docs/methodology.md. */
 #ifndef CT_MODEL_H
 #define CT_MODEL_H
 
@@ -89,7 +92,7 @@ typedef struct {
     unsigned char *has_kept;
 } ct_model_pool;
 
-enum { CT_MODEL_EVIDENCE = CT_MODEL_GRID + 6 };
+enum { CT_MODEL_EVIDENCE = CT_MODEL_GRID + 8 }; /* ll, then od_num, od_den, ac_num, ac_exp, ac_den, df, s2_first, w2_first */
 
 /* First pass: fits n points (t in years; y the printed value: a percentage
  * for binomial, a count for poisson, the number for normal; den the
