@@ -48,7 +48,7 @@ void ct_model_init(void)
     ll_ready = 1;
 }
 
-double ct_model_grid(int g) { return g <= 0 ? 0 : 0.0005 * pow(2.0, g - 1); }
+double ct_model_grid(int g) { return g <= 0 ? 0 : 0.002 * pow(2.0, g - 1); }
 
 int ct_model_parse(const char *s, ct_model_kind *out)
 {

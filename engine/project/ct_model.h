@@ -40,10 +40,10 @@ const char *ct_model_name(ct_model_kind m);
 
 typedef enum { CT_FAM_BINOMIAL, CT_FAM_POISSON, CT_FAM_NORMAL } ct_family;
 
-enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8, CT_MODEL_GRID = 16 };
+enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8, CT_MODEL_GRID = 13 };
 
 /* The year-to-year variances the likelihood is evaluated at: 0, then
- * 0.0005 doubling up to 8.2 (on the logit or log scale). */
+ * 0.002 doubling up to 4.1 (on the logit or log scale). */
 double ct_model_grid(int g);
 
 typedef struct {
