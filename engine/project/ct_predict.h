@@ -20,7 +20,10 @@
  *   ct_model_finish       the unit's variance from its own and its peers'
  *   ct_predict_at         the predictive distribution at a time (a year)
  * then any of ct_predict_center, _interval, _prob_ge, _prob_le, _quantile,
- * _reached on it. The distribution is a value (no allocation, nothing to
+ * _reached on it. A caller holding an indicator's grid and a unit's
+ * ct_yearly lets ct_trend.h do the first steps as assess does:
+ * ct_trend_pool (once per indicator), ct_trend_fit (per unit),
+ * ct_trend_predictive (per year), ct_model_pool_free. The distribution is a value (no allocation, nothing to
  * free); functions are safe from several threads once ct_predict_init has
  * run (ct_proj_init calls it). */
 #ifndef CT_PREDICT_H

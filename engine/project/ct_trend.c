@@ -86,6 +86,13 @@ void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, con
     tr->ok = tr->cal.ok;
 }
 
+int ct_trend_predictive(const ct_trend *tr, double t, ct_predictive *pd)
+{
+    if (tr->model == CT_MODEL_OLS || !tr->ok) return -1;
+    ct_predict_at(&tr->cal, t, pd);
+    return pd->ok ? 0 : -1;
+}
+
 void ct_trend_at(const ct_trend *tr, double t, double *mean, double *lo, double *hi)
 {
     if (tr->model == CT_MODEL_OLS) { ct_proj_at(&tr->ols, t, mean, lo, hi); return; }

@@ -39,6 +39,11 @@ ct_status ct_trend_pool(const ct_plan *plan, const ct_indicator *ind, const ct_s
 void ct_trend_fit(ct_trend *tr, const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_model_kind model,
                   ct_proj_method m, const ct_model_pool *pool, int unit);
 
+/* The calibrated predictive distribution at year t (ct_predict.h: its
+ * center, intervals at any level, P(value >= x), quantiles); -1 for ols or
+ * without a trend. */
+int ct_trend_predictive(const ct_trend *tr, double t, ct_predictive *pd);
+
 /* The central value at year t and its 95% interval (NaN: none). */
 void ct_trend_at(const ct_trend *tr, double t, double *mean, double *lo, double *hi);
 
