@@ -70,7 +70,7 @@ static void working(const ct_model_fit *f, int i, double eta, double sigma2, dou
 {
     double m = f->n;
     if (f->family == CT_FAM_BINOMIAL) {
-        double kk = f->k[i] + 0.5 / m, nn = f->size[i] + 1.0 / m;
+        double kk = f->k[i] + f->pseudo * 0.5 / m, nn = f->size[i] + f->pseudo / m;
         double p = expit(eta), v = nn * p * (1 - p);
         *z = eta + (kk - nn * p) / v;
         *w = 1.0 / (1.0 / v + sigma2);
@@ -159,48 +159,10 @@ static int irls(ct_model_fit *f, double sigma2, double b_mean, double b_prec, do
 
 void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
 {
-    double d = t - fit->tc, q = d * d - fit->qm;
-    *eta = fit->b0 + fit->b1 * d + fit->curv * q;
+    double d = t - fit->tc;
+    *eta = fit->b0 + fit->b1 * d;
     *var = fit->c00 + 2 * d * fit->c01 + d * d * fit->c11;
     if (*var < 0) *var = 0;
-    *var += fit->curv_var * q * q;
-}
-
-/* The curvature of the working responses at the first pass's weights:
- * the quadratic coefficient of a weighted least-squares fit on 1, x, x^2
- * (x = t - tc) and its variance; needs 4 points. */
-static void curvature(ct_model_fit *f, const double *w)
-{
-    int m = f->n;
-    f->s2_first = f->w2_first = NAN;
-    if (m < 4 || f->b1 == 0) return;
-    double a[3][3] = {{0}}, r[3] = {0};
-    for (int i = 0; i < m; i++) {
-        double x = f->t[i] - f->tc, e, v, z, wi;
-        ct_model_line(f, f->t[i], &e, &v);
-        working(f, i, clamp_eta(e), 0, &z, &wi);
-        double xs[3] = {1, x, x * x};
-        for (int j = 0; j < 3; j++) {
-            r[j] += w[i] * xs[j] * z;
-            for (int k = 0; k < 3; k++) a[j][k] += w[i] * xs[j] * xs[k];
-        }
-    }
-    /* the (2,2) element of the inverse and the coefficient, by cofactors */
-    double c00 = a[1][1] * a[2][2] - a[1][2] * a[2][1], c01 = a[1][2] * a[2][0] - a[1][0] * a[2][2],
-           c02 = a[1][0] * a[2][1] - a[1][1] * a[2][0];
-    double det = a[0][0] * c00 + a[0][1] * c01 + a[0][2] * c02;
-    if (!(fabs(det) > 1e-300)) return;
-    double i20 = (a[0][1] * a[1][2] - a[0][2] * a[1][1]) / det, i21 = (a[0][2] * a[1][0] - a[0][0] * a[1][2]) / det,
-           i22 = (a[0][0] * a[1][1] - a[0][1] * a[1][0]) / det;
-    double c2 = i20 * r[0] + i21 * r[1] + i22 * r[2];
-    double scale = f->family == CT_FAM_NORMAL ? f->scale : 1;
-    f->s2_first = (f->b1 > 0 ? c2 : -c2) / scale;
-    f->w2_first = i22 / (scale * scale);
-    if (f->family == CT_FAM_NORMAL) {
-        /* a normal fit's covariance is in units of its residual variance */
-        double rv = f->od_den > 0 && f->od_num > 0 ? f->od_num / f->od_den : 0;
-        f->w2_first *= rv > 0 ? rv * scale * scale / (scale * scale) : 1;
-    }
 }
 
 /* The part of log f(k | eta) that does not depend on eta: the log of the
@@ -339,7 +301,7 @@ void ct_model_fit_series(ct_family fam, const double *t, const double *y, const 
     fit_impl(fam, t, y, den, n, lo, hi, as_count, 1, fit);
 }
 
-_Static_assert(CT_MODEL_EVIDENCE == CT_MODEL_GRID + 8, "evidence_put and evidence_get write CT_MODEL_GRID + 8 values");
+_Static_assert(CT_MODEL_EVIDENCE == CT_MODEL_GRID + 6, "evidence_put and evidence_get write CT_MODEL_GRID + 6 values");
 
 static void evidence_put(const ct_model_fit *f, double *e)
 {
@@ -351,8 +313,6 @@ static void evidence_put(const ct_model_fit *f, double *e)
     r[3] = f->ac_exp;
     r[4] = f->ac_den;
     r[5] = f->df;
-    r[6] = f->s2_first;
-    r[7] = f->w2_first;
 }
 
 static void evidence_get(ct_model_fit *f, const double *e)
@@ -365,8 +325,6 @@ static void evidence_get(ct_model_fit *f, const double *e)
     f->ac_exp = r[3];
     f->ac_den = r[4];
     f->df = r[5];
-    f->s2_first = r[6];
-    f->w2_first = r[7];
 }
 
 void ct_model_fit_kept(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
@@ -419,6 +377,9 @@ static void fit_impl(ct_family fam, const double *t, const double *y, const doub
     fit->n = m;
     if (m < 2) return;
     fit->tc /= m;
+    fit->pseudo = 0;
+    for (int i = 0; fam == CT_FAM_BINOMIAL && i < m; i++)
+        if (fit->k[i] <= 0 || fit->k[i] >= fit->size[i]) fit->pseudo = 1;
     fit->scale = fit->logit ? 1 : fabs(sum / m) > 1e-9 ? fabs(sum / m) : 1e-9;
     fit->df = m - 2;
     double w[CT_MODEL_MAX_POINTS];
@@ -426,11 +387,7 @@ static void fit_impl(ct_family fam, const double *t, const double *y, const doub
     fit->ok = 1;
     fit->b1_first = fit->b1;
     fit->v1_first = fit->c11;
-    double qm = 0;
-    for (int i = 0; i < m; i++) qm += (fit->t[i] - fit->tc) * (fit->t[i] - fit->tc);
-    fit->qm = qm / m;
     if (with_evidence) evidence(fit, w);
-    if (with_evidence) curvature(fit, w);
 }
 
 void ct_model_pool_init(ct_model_pool *pool) { memset(pool, 0, sizeof *pool); }
@@ -479,16 +436,6 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
         pool->swb2[level] += b * b / v;
         pool->sw2[level] += 1 / (v * v);
         pool->n_slopes[level]++;
-    }
-    /* curvatures signed by a slope that is clearly one way: a slope of the
-     * noise's own sign would carry the noise's curvature with it */
-    double c = fit->s2_first, cv = fit->w2_first;
-    if (isfinite(c) && cv > 0 && isfinite(cv) && fabs(fit->b1_first) > 2 * sqrt(fit->v1_first)) {
-        pool->cw[level] += 1 / cv;
-        pool->cwb[level] += c / cv;
-        pool->cwb2[level] += c * c / cv;
-        pool->cw2[level] += 1 / (cv * cv);
-        pool->n_curv[level]++;
     }
     for (int g = 0; g < CT_MODEL_GRID; g++) pool->ll[level][g] += fit->ll[g];
     pool->od_num[level] += fit->od_num;
@@ -560,22 +507,6 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
     }
     fit->b_prior = b_mean;
     fit->b_prior_prec = b_prec;
-    /* the peers' curvature, signed by each one's slope: gains that slow
-     * down (or speed up) as theirs did; only the peers', a unit's own few
-     * points cannot tell a curve from noise */
-    double curv = 0, curv_var = 0;
-    if (lv && pool->n_curv[level] >= 3) {
-        /* the mean and its uncertainty only: the curvatures' spread is
-         * mostly the noise of 3-6 points (and of persistence), which the
-         * variance of the line already carries */
-        double sw = pool->cw[level];
-        curv = pool->cwb[level] / sw;
-        curv_var = 1 / sw;
-        if (fit->family == CT_FAM_NORMAL) {
-            curv *= fit->scale;
-            curv_var *= fit->scale * fit->scale;
-        }
-    }
     double w[CT_MODEL_MAX_POINTS];
     if (fit->family == CT_FAM_NORMAL) {
         if (s2 < NORMAL_FLOOR) s2 = NORMAL_FLOOR;
@@ -597,7 +528,4 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
     fit->c00 *= infl;
     fit->c01 *= infl;
     fit->c11 *= infl;
-    double sgn = fabs(fit->b1_first) <= 2 * sqrt(fit->v1_first) ? 0 : fit->b1 > 0 ? 1 : fit->b1 < 0 ? -1 : 0;
-    fit->curv = sgn * curv;
-    fit->curv_var = sgn != 0 ? curv_var : 0;
 }

@@ -14,15 +14,14 @@
  * binomial and poisson the sampling variance itself is the floor, so a
  * constant series never gives a zero-width band). The line is fitted by
  * iteratively reweighted least squares (GSL's weighted least squares) with
- * a half count each way spread over the years, so that 0 of n or n of n
+ * a half count each way spread over the years when a year is 0 or n, so that 0 of n or n of n
  * every year has a finite fit; sigma2 maximises the unit's marginal
  * likelihood (Gauss-Hermite over e_t; REML-like correction for the fitted
  * line) plus its peers' pooled likelihood as a prior (empirical Bayes);
  * the slope has the peers' slopes as a normal prior (their mean and spread,
  * DerSimonian-Laird), which is what a unit of two or three points borrows;
- * the peers' mean curvature, signed by their slopes, bends the trend where
- * their gains slowed; and the parameter covariance is widened for the
- * peers' year-to-year persistence (lag-1 autocorrelation of the
+ * and the parameter covariance is widened for the peers' year-to-year
+ * persistence (lag-1 autocorrelation of the
  * residuals). The predictive distribution is in ct_predict.h. Formulas and
  * sources: docs/methodology.md. */
 #ifndef CT_MODEL_H
@@ -56,6 +55,7 @@ typedef struct {
     double c00, c01, c11;    /* covariance of (b0, b1) */
     double size_last;        /* binomial: the last point's denominator */
     int as_count;            /* binomial: the printed value is the count, not a percentage */
+    double pseudo;           /* binomial: the extra observation spread over the years (1, or 0 when no year is 0 or n) */
     int logit;               /* normal: a percentage without counts, fitted on the logit scale */
     double scale;            /* normal: the series' typical size (|mean|, at least 1e-9) */
     double lo_bound, hi_bound; /* what the printed value can be (NaN: unbounded) */
@@ -65,11 +65,8 @@ typedef struct {
     double df;               /* residual degrees of freedom (n - 2) */
     double ac_num, ac_exp, ac_den; /* lag-1 residual products, their white-noise expectation, scale */
     double b1_first, v1_first; /* the first pass's slope and its variance */
-    double s2_first, w2_first;   /* its curvature signed by the slope (gains that slow: < 0), and its variance */
-    double qm;                   /* the mean of (t - tc)^2 over the points */
     /* after ct_model_finish */
     double b_prior, b_prior_prec; /* the peers' slope prior (precision 0: none) */
-    double curv, curv_var;   /* the peers' curvature, signed for this unit's slope, and its variance */
     double sigma2;           /* the year-to-year variance on the link scale */
     double rho;              /* the persistence the covariance was widened for */
     double df_pred;          /* normal: degrees of freedom of the predictive t */
@@ -82,8 +79,6 @@ typedef struct {
     double ac_num[CT_MODEL_LEVELS], ac_exp[CT_MODEL_LEVELS], ac_den[CT_MODEL_LEVELS];
     double sw[CT_MODEL_LEVELS], swb[CT_MODEL_LEVELS], swb2[CT_MODEL_LEVELS], sw2[CT_MODEL_LEVELS];
     int n_slopes[CT_MODEL_LEVELS];
-    double cw[CT_MODEL_LEVELS], cwb[CT_MODEL_LEVELS], cwb2[CT_MODEL_LEVELS], cw2[CT_MODEL_LEVELS];
-    int n_curv[CT_MODEL_LEVELS];
     int units[CT_MODEL_LEVELS];
     /* optional (ct_model_pool_keep): each unit's evidence, so that its
      * second pass need not compute it again */
@@ -92,7 +87,7 @@ typedef struct {
     unsigned char *has_kept;
 } ct_model_pool;
 
-enum { CT_MODEL_EVIDENCE = CT_MODEL_GRID + 8 }; /* ll, then od_num, od_den, ac_num, ac_exp, ac_den, df, s2_first, w2_first */
+enum { CT_MODEL_EVIDENCE = CT_MODEL_GRID + 6 }; /* ll, then od_num, od_den, ac_num, ac_exp, ac_den, df */
 
 /* First pass: fits n points (t in years; y the printed value: a percentage
  * for binomial, a count for poisson, the number for normal; den the
@@ -129,9 +124,7 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit);
  * unit's own evidence only. */
 void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level);
 
-/* The link-scale trend at t and the variance of that estimate: the line,
- * plus the peers' curvature (gains that slow down or speed up) on
- * (t - tc)^2 - qm, with its own variance, after ct_model_finish. */
+/* The link-scale line at t and the variance of that estimate. */
 void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var);
 
 #endif

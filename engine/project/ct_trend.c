@@ -120,7 +120,7 @@ int ct_trend_met_year(const ct_trend *tr, double target, int direction, int from
     const ct_model_fit *f = &tr->cal;
     double z = ct_predict_link_target(f, target, direction);
     if (isnan(z)) return 0;
-    /* the trend may curve (the peers' curvature): year by year */
+    /* year by year: at most 2100 - from steps */
     for (int y = from; y <= until; y++) {
         double eta, v;
         ct_model_line(f, y, &eta, &v);

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Independent values for tests/unit/test_model.c (numpy and scipy only):
 
-1. the first-pass binomial fit: the maximum of the binomial log-likelihood with
-   half a count each way spread over the years (k + 1/(2m), n + 1/m), found by
-   scipy.optimize (not by IRLS), and the inverse Fisher information there;
+1. the first-pass binomial fit: the maximum of the binomial log-likelihood (no
+   year is 0 or n, so without the half count), found by scipy.optimize (not by
+   IRLS), and the inverse Fisher information there;
 2. the predictive distribution of a given fit: P(K >= k) and the CDF integrated
    over eta ~ N(eta_hat, v) by adaptive quadrature (scipy.integrate.quad, not
    Gauss-Hermite), for binomial and poisson; the discrete mid-quantile interval.
@@ -18,7 +18,8 @@ def expit(x):
 
 # 1. k = 5, 7, 8 of 10 in 2015-2017
 t = np.array([2015., 2016., 2017.]); k = np.array([5., 7., 8.]); n = np.array([10., 10., 10.])
-m = len(t); kk = k + 0.5 / m; nn = n + 1.0 / m; x = t - t.mean()
+# no year is 0 or n, so no half count is added: the plain maximum likelihood
+m = len(t); kk = k.copy(); nn = n.copy(); x = t - t.mean()
 def nll(b):
     eta = b[0] + b[1] * x
     return -np.sum(kk * eta - nn * np.log1p(np.exp(eta)))
