@@ -7,12 +7,13 @@
 #include "../core/ct_lang.h"
 #include "cli_output.h"
 #include "cli_session.h"
+#include "../project/ct_model.h"
 
 typedef struct {
     char **plans;
     size_t n_plans;
     const char *data, *out, *level, *unit, *format, *periods;
-    const char *method, *to, *as_of, *geography;
+    const char *method, *model, *to, *as_of, *geography;
     const char *lang, *min_coverage; /* --lang vi|en: notes, findings, Excel headers */
     const char *const *rules;
     size_t n_rules;
@@ -41,6 +42,10 @@ int cli_load(cli_session *ss, const cli_args *a, const char *cmd);
 
 /* Resolves --level, --unit and --periods against loaded data. */
 int cli_filter(const cli_args *a, const ct_series *s, const char *cmd, ct_compute_filter *f);
+
+/* Resolves --model (calibrated, the default, or ols); --method linear,
+ * logit or cagr alone means ols, the only model they are methods of. */
+int cli_model(const cli_args *a, const char *cmd, ct_model_kind *model);
 
 /* Resolves --lang (default vi) and --min-coverage (default 0.8, within 0-1). */
 int cli_judgement(const cli_args *a, const char *cmd, ct_lang *lang, double *min_coverage);

@@ -24,6 +24,7 @@ static const char **option_slot(cli_args *a, const char *name)
     if (!strcmp(name, "--format")) return &a->format;
     if (!strcmp(name, "--periods")) return &a->periods;
     if (!strcmp(name, "--method")) return &a->method;
+    if (!strcmp(name, "--model")) return &a->model;
     if (!strcmp(name, "--to")) return &a->to;
     if (!strcmp(name, "--as-of")) return &a->as_of;
     if (!strcmp(name, "--lang")) return &a->lang;
@@ -89,6 +90,20 @@ int cli_format(const cli_args *a, const char *cmd, int *fmt)
         return cli_usage_error(cmd, "%s", "--format xlsx writes a workbook: give -o FILE.xlsx");
     if (a->lang && strcmp(a->lang, "vi") && strcmp(a->lang, "en"))
         return cli_usage_error(cmd, "--lang must be vi or en, not '%s'", a->lang);
+    return CLI_EXIT_OK;
+}
+
+int cli_model(const cli_args *a, const char *cmd, ct_model_kind *model)
+{
+    *model = CT_MODEL_CALIBRATED;
+    if (a->model) {
+        if (ct_model_parse(a->model, model) != 0)
+            return cli_usage_error(cmd, "--model must be calibrated or ols, not '%s'", a->model);
+        if (*model == CT_MODEL_CALIBRATED && a->method && strcmp(a->method, "auto") && strcmp(a->method, "transition"))
+            return cli_usage_error(cmd, "--method %s is a method of --model ols", a->method);
+        return CLI_EXIT_OK;
+    }
+    if (a->method && strcmp(a->method, "auto") && strcmp(a->method, "transition")) *model = CT_MODEL_OLS;
     return CLI_EXIT_OK;
 }
 

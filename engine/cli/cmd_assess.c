@@ -12,7 +12,8 @@
 
 static const char *const usage_assess =
     "usage: chitieu assess PLAN.yaml... --data DIR [--as-of PERIOD] [--min-coverage F]\n"
-    "                      [--lang vi|en] [--method M] [--rules FILE.lua]...\n"
+    "                      [--lang vi|en] [--model ols|calibrated] [--method M]\n"
+    "                      [--rules FILE.lua]...\n"
     "                      [--level L] [--unit CODE] [--format csv|json|xlsx] [-o FILE]\n"
     "\n"
     "Assesses every target of every indicator, for the plan's region and the\n"
@@ -40,13 +41,17 @@ static const char *const usage_assess =
     "  --rules FILE     a Lua rules file whose assess_rule functions may set a\n"
     "                   status (with a label and a colour) and a note (repeatable)\n"
     "  --quiet-rules    drop what the rules print with log(...)\n"
-    "  --method M       projection: auto (default), linear, logit, cagr\n"
+    "  --model M        the trend model: calibrated (default: the counts' own\n"
+    "                   distribution, the noise borrowed from the peers) or ols\n"
+    "                   (least squares, the formulas of earlier versions)\n"
+    "  --method M       ols projection: auto (default), linear, logit, cagr\n"
     "  --level L, --unit CODE, --format csv|json|xlsx, --lang vi|en, -o FILE\n"
     "                   as for compute (xlsx: status cells coloured)\n"
     "  -h, --help       this text\n";
 
 static const char *const usage_project =
-    "usage: chitieu project PLAN.yaml... --data DIR [--method M] [--to YEAR]\n"
+    "usage: chitieu project PLAN.yaml... --data DIR [--model ols|calibrated]\n"
+    "                       [--method M] [--to YEAR]\n"
     "                       [--level L] [--unit CODE] [--format csv|json] [-o FILE]\n"
     "\n"
     "Projects every indicator's yearly trend for every unit, from the year after\n"
@@ -55,7 +60,12 @@ static const char *const usage_project =
     "  plan,indicator,unit,level,method,year,projected,lower,upper,points,\n"
     "  last_period,last_value\n"
     "\n"
-    "methods:\n"
+    "models (--model):\n"
+    "  calibrated  the default: binomial for percentages, poisson for counts,\n"
+    "              normal otherwise, the noise borrowed from the unit's peers\n"
+    "  ols         least squares, by the method below\n"
+    "\n"
+    "methods (--method, of the ols model but transition):\n"
     "  auto        logit for percentages, linear otherwise (default)\n"
     "  linear      ordinary least squares on the values\n"
     "  logit       least squares on the logit of a percentage (stays within 0-100)\n"
@@ -83,6 +93,7 @@ typedef struct {
     const ct_series *s;
     ct_lang lang;
     double min_coverage;
+    ct_model_kind model;
     const ct_indicator *apx_ind; /* the indicator whose approximate units apx marks */
     unsigned char *apx;
     size_t plan_index;           /* the plan being written, in the session */
@@ -188,8 +199,8 @@ static int run_command(const command *c, int argc, char **argv,
                                         const ct_compute_filter *, ct_proj_method, writer *))
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format",
-                                          "--method", "--to", "--as-of", "--rules", "--lang", "--min-coverage",
-                                          NULL};
+                                          "--method", "--model", "--to", "--as-of", "--rules", "--lang",
+                                          "--min-coverage", NULL};
     cli_args a;
     int rc = cli_parse_args(c->name, argc, argv, &a, allowed);
     if (rc || cli_help(&a, c->usage)) { cli_args_free(&a); return rc; }
@@ -198,6 +209,8 @@ static int run_command(const command *c, int argc, char **argv,
     rc = cli_format(&a, c->name, &fmt);
     if (!rc && a.method && ct_proj_method_parse(a.method, &method) != 0)
         rc = cli_usage_error(c->name, "--method must be auto, linear, logit, cagr or transition, not '%s'", a.method);
+    ct_model_kind model = CT_MODEL_CALIBRATED;
+    if (!rc) rc = cli_model(&a, c->name, &model);
     if (!rc && a.to && (strspn(a.to, "0123456789") != strlen(a.to) || atoi(a.to) < 1900 || atoi(a.to) > 2200))
         rc = cli_usage_error(c->name, "--to must be a year, not '%s'", a.to);
     ct_lang lang = CT_LANG_VI;
@@ -217,7 +230,7 @@ static int run_command(const command *c, int argc, char **argv,
     cli_output out = {0};
     if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
     if (!bad) {
-        writer w = {{0}, &ss.series, lang, min_cov, NULL, NULL, 0};
+        writer w = {{0}, &ss.series, lang, min_cov, model, NULL, NULL, 0};
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
         ct_status st = CT_OK;
@@ -250,7 +263,7 @@ static ct_status run_assess(const ct_plan *plan, cli_session *ss, const cli_args
 {
     (void)a;
     ct_assess_options opt = {m == CT_PM_TRANSITION ? CT_PM_AUTO : m, NULL, NULL, w->lang, w->min_coverage,
-                             w->s->geography};
+                             w->s->geography, w->model};
     if (ss->rules && ct_rules_n_assess(ss->rules) > 0) {
         opt.custom = apply_rules;
         opt.custom_ctx = ss;
@@ -273,7 +286,7 @@ static ct_status run_project(const ct_plan *plan, cli_session *ss, const cli_arg
 {
     (void)ss;
     int to = a->to ? atoi(a->to) : ct_plan_last_year(plan);
-    return ct_assess_project(plan, w->s, f, m, to, w->min_coverage, write_projection, w);
+    return ct_assess_project(plan, w->s, f, m, w->model, to, w->min_coverage, write_projection, w);
 }
 
 int cmd_assess(int argc, char **argv)

@@ -256,7 +256,7 @@ int cmd_export(int argc, char **argv)
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
             st = ct_compute_plan(ss.plans[i], cli_session_series(&ss, i), &filter, export_row, &e);
         if (targets) {
-            ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL};
+            ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL, CT_MODEL_CALIBRATED};
             for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
                 st = ct_assess_plan(ss.plans[i], cli_session_series(&ss, i), &filter, &opt, export_target, &e);
         }

@@ -35,6 +35,7 @@ static const char *const usage_plot =
     "usage: chitieu plot PLAN.yaml... --data DIR --out DIR [--format png|svg|pdf]\n"
     "                    [--level L] [--lang vi|en] [--jobs N] [--theme FILE] [--as-of PERIOD]\n"
     "                    [--rules FILE.lua]... [--quiet-rules]\n"
+    "                    [--model ols|calibrated]\n"
     "\n"
     "Draws progress charts with gnuplot, into DIR:\n"
     "  PLAN/INDICATOR/UNIT.png          reported series, planned path and targets,\n"
@@ -60,6 +61,7 @@ static const char *const usage_plot =
     "  --quiet-rules    drop what the rules print with log(...)\n"
     "  --geography G    the units to compute on: a period, or as-reported\n"
     "                   (default: each plan's own map)\n"
+    "  --model M        the trend model of the bands: calibrated (default) or ols\n"
     "  -h, --help       this text\n"
     "\n"
     "environment: CHITIEU_GNUPLOT  the gnuplot program (default: gnuplot in PATH)\n";
@@ -69,7 +71,7 @@ static const char *const usage_report =
     "                      [--rules FILE.lua]... [--level L] [--lang vi|en] [--geography G]\n"
     "                      [--min-coverage F] [--format html|pdf] [--charts-dir DIR]\n"
     "                      [--agency TEXT] [--doc-number TEXT] [--date DATE] [--each LEVEL]\n"
-    "                      [--jobs N] [--theme FILE]\n"
+    "                      [--jobs N] [--theme FILE] [--model ols|calibrated]\n"
     "\n"
     "Writes DIR/index.html, one self-contained file (styles inside, every chart\n"
     "inline as SVG): the progress report of one unit, to read on a phone, print on\n"
@@ -104,6 +106,8 @@ static const char *const usage_report =
     "  --date DATE      the date of the document (YYYY-MM-DD, in words; default: today)\n"
     "  --each LEVEL     one report per unit of LEVEL (under --unit), DIR/CODE.html,\n"
     "                   and DIR/index.html listing them; gnuplot on every core\n"
+    "  --model M        the trend model of projections, bands and probabilities:\n"
+    "                   calibrated (default) or ols\n"
     "  --jobs N         gnuplot processes working in parallel (default 2)\n"
     "  --theme FILE     the chart theme (default: plots/theme.gp of chitieu)\n"
     "  -h, --help       this text\n";
@@ -433,9 +437,10 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int rc = take_own(cmd, argc, argv, rest, &n_rest, &own);
     if (rc) { free(rest); return rc; }
     static const char *const allowed_plot[] = {"--data", "--out", "-o", "--output", "--format", "--level", "--as-of",
-                                               "--geography", NULL};
+                                               "--geography", "--model", NULL};
     static const char *const allowed_report[] = {"--data", "--out", "-o", "--output", "--level", "--unit", "--format",
-                                                 "--as-of", "--rules", "--geography", "--min-coverage", NULL};
+                                                 "--as-of", "--rules", "--geography", "--min-coverage", "--model",
+                                                 NULL};
     cli_args a;
     rc = cli_parse_args(cmd, n_rest, rest, &a, report ? allowed_report : allowed_plot);
     if (rc || cli_help(&a, report ? usage_report : usage_plot)) { cli_args_free(&a); free(rest); return rc; }
@@ -454,6 +459,8 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (*end || j < 1 || j > 64) rc = cli_usage_error(cmd, "--jobs must be a number from 1 to 64, not '%s'", own.jobs);
         jobs = (int)j;
     }
+    ct_model_kind model = CT_MODEL_CALIBRATED;
+    if (!rc) rc = cli_model(&a, cmd, &model);
     double min_cov = 0.8;
     if (!rc && a.min_coverage) {
         char *end;
@@ -561,7 +568,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int temp_charts = 0;               /* the charts live in a folder removed at the end */
     if (!pps || !rep_ok) bad = 1;
     ct_plot_scope scope = {filter.unit, report ? -1 : filter.level, report ? filter.level : -1};
-    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography};
+    ct_assess_options aopt = {CT_PM_AUTO, NULL, NULL, style.lang, min_cov, ss.series.geography, model};
     if (ss.rules && ct_rules_n_assess(ss.rules) > 0) {
         aopt.custom = apply_rules;
         aopt.custom_ctx = &ss;

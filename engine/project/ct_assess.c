@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../load/ct_kind.h"
+#include "ct_trend.h"
 #include "ct_yearly.h"
 
 enum { TREND_HORIZON = 2100 };
@@ -140,6 +141,9 @@ typedef struct {
     const ct_series *s;
     const ct_assess_options *opt;
     ct_proj_method method;
+    ct_model_kind model;
+    const ct_model_pool *pool;    /* the indicator's peers (calibrated) */
+    struct trend_cache *cache;    /* the last unit's trend: one fit serves all its targets */
     /* per indicator, for each complete year of the grid: counts for the
      * not-applicable and transition rules (s->n_units ints per year) */
     int n_years, year0;
@@ -476,20 +480,28 @@ static void band_note(ct_assessment *a)
 
 /* The trend: projection at the target year, the year it meets the target,
  * and the probability that the target year meets it. */
+struct trend_cache {
+    int unit;
+    ct_trend t;
+};
+
 static void trend(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
 {
-    ct_proj_fit fit;
-    ct_yearly_fit(u, a->ind, c->s, c->method, &fit);
-    a->method = fit.method;
-    a->points = fit.n;
-    ct_proj_at(&fit, a->target_year, &a->projected, &a->lower, &a->upper);
-    if (!isfinite(a->target_value) || !fit.ok || !a->has_latest) return;
-    if (!a->evaluated) a->probability = ct_proj_probability(&fit, a->target_year, a->target_value, a->ind->direction);
+    if (c->cache->unit != a->unit) {
+        ct_trend_fit(&c->cache->t, u, a->ind, c->s, c->model, c->method, c->pool, a->unit);
+        c->cache->unit = a->unit;
+    }
+    const ct_trend *fit = &c->cache->t;
+    a->method = fit->method;
+    a->points = fit->n;
+    ct_trend_at(fit, a->target_year, &a->projected, &a->lower, &a->upper);
+    if (!isfinite(a->target_value) || !fit->ok || !a->has_latest) return;
+    if (!a->evaluated) a->probability = ct_trend_probability(fit, a->target_year, a->target_value, a->ind->direction);
     if (meets(a->latest_value, a->target_value, a->ind->direction)) {
         a->met_year = a->latest_period.year;
         return;
     }
-    a->met_year = ct_proj_met_year(&fit, a->target_value, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
+    a->met_year = ct_trend_met_year(fit, a->target_value, a->ind->direction, a->latest_period.year + 1, TREND_HORIZON);
 }
 
 static void trend_notes(ct_assessment *a)
@@ -681,16 +693,21 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
     int asof = ct_series_asof_month(s);
     double min_cov = opt && opt->min_coverage > 0 ? opt->min_coverage : CT_ASSESS_MIN_COVERAGE;
     ct_yearly *u = malloc(sizeof *u);
-    if (!u) return CT_ENOMEM;
+    struct trend_cache *cache = malloc(sizeof *cache);
+    if (!u || !cache) { free(u); free(cache); return CT_ENOMEM; }
     ct_status st = CT_OK;
     for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
         if (ind->n_targets == 0) continue;
+        cache->unit = -1;
         ct_grid g;
         st = ct_compute_grid(plan, ind, s, &f, &g);
         if (st != CT_OK) break;
-        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, 0, 0, NULL, NULL, NULL};
-        st = indicator_counts(plan, ind, &g, asof, &c);
+        ct_model_kind model = opt ? opt->model : CT_MODEL_CALIBRATED;
+        ct_model_pool pool;
+        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, model, &pool, cache, 0, 0, NULL, NULL, NULL};
+        st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_cov, model, row_applies, &pool);
+        if (st == CT_OK) st = indicator_counts(plan, ind, &g, asof, &c);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             if (!row_applies(s, ind, g.units[k])) continue;
             ct_yearly_read(plan, &g, k, asof, min_cov, u);
@@ -710,16 +727,18 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
             }
         }
         counts_free(&c);
+        ct_model_pool_free(&pool);
         ct_grid_free(&g);
     }
     free(u);
+    free(cache);
     return st;
 }
 
 /* ---- projections ----------------------------------------------------------------- */
 
 ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
-                            ct_proj_method method, int to_year, double min_coverage, ct_project_fn fn, void *ctx)
+                            ct_proj_method method, ct_model_kind model, int to_year, double min_coverage, ct_project_fn fn, void *ctx)
 {
     ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
     f.finest = CT_PT_YEAR;
@@ -735,25 +754,36 @@ ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_co
         if (st != CT_OK) break;
         double lo = 0, hi = 0;
         int band = method == CT_PM_TRANSITION && ct_assess_transition_band(plan, ind, &lo, &hi);
+        ct_model_pool pool;
+        ct_model_pool_init(&pool);
+        if (!band) st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_coverage, model, NULL, &pool);
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             ct_yearly_read(plan, &g, k, asof, min_coverage, u);
             ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
             int last = ct_yearly_latest(u, 0);
             if (last < 0) continue;
-            ct_proj_fit fit;
+            ct_trend fit;
             ct_projection pr = {plan, ind, g.units[k], CT_PM_LINEAR, 0, NAN, NAN, NAN, 0, {0, 0, 0}, NAN};
             pr.last_period = (ct_period){(short)u->y[last].year, CT_PT_YEAR, 0};
             pr.last_value = u->y[last].value;
-            if (band) ct_proj_fit_transition(pr.last_value, pr.last_period.year, lo, hi, &fit);
-            else ct_yearly_fit(u, ind, s, method, &fit);
+            if (band) {
+                /* a transition band is a scenario of the plan, not a fitted model */
+                fit.model = CT_MODEL_OLS;
+                ct_proj_fit_transition(pr.last_value, pr.last_period.year, lo, hi, &fit.ols);
+                fit.method = fit.ols.method;
+                fit.n = fit.ols.n;
+            } else {
+                ct_trend_fit(&fit, u, ind, s, model, method, &pool, g.units[k]);
+            }
             pr.method = fit.method;
             pr.points = fit.n;
             for (int y = pr.last_period.year + 1; y <= to_year; y++) {
                 pr.year = y;
-                ct_proj_at(&fit, y, &pr.projected, &pr.lower, &pr.upper);
+                ct_trend_at(&fit, y, &pr.projected, &pr.lower, &pr.upper);
                 if (fn(&pr, ctx) != 0) { st = CT_EIO; break; }
             }
         }
+        ct_model_pool_free(&pool);
         ct_grid_free(&g);
     }
     free(u);

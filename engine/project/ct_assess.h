@@ -8,6 +8,7 @@
 
 #include "../compute/ct_compute.h"
 #include "../core/ct_lang.h"
+#include "ct_model.h"
 #include "ct_proj.h"
 
 typedef struct {
@@ -52,6 +53,7 @@ typedef struct {
     ct_lang lang;                 /* notes: Vietnamese (default) or English */
     double min_coverage;          /* 0-1; a year covered less is set aside (0: the default 0.8) */
     const char *geography;        /* printed in each row (NULL: as-reported) */
+    ct_model_kind model;          /* the trend model (0: calibrated, the default) */
 } ct_assess_options;
 
 enum { CT_ASSESS_N_STATUSES = 9 };
@@ -116,8 +118,9 @@ typedef struct {
 typedef int (*ct_project_fn)(const ct_projection *p, void *ctx);
 
 /* Projections use the assessment's complete years, coverage rule and
- * scales; min_coverage as in ct_assess_options. */
+ * scales; min_coverage as in ct_assess_options; model the trend model
+ * (ignored for a transition band). */
 ct_status ct_assess_project(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
-                            ct_proj_method method, int to_year, double min_coverage, ct_project_fn fn, void *ctx);
+                            ct_proj_method method, ct_model_kind model, int to_year, double min_coverage, ct_project_fn fn, void *ctx);
 
 #endif

@@ -1,4 +1,5 @@
 #include "ct_proj.h"
+#include "ct_predict.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -6,7 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const method_names[] = {"auto", "linear", "logit", "cagr", "transition"};
+static const char *const method_names[] = {"auto",       "linear",   "logit",   "cagr",
+                                           "transition", "binomial", "poisson", "normal"};
 
 int ct_proj_method_parse(const char *s, ct_proj_method *out)
 {
@@ -26,6 +28,7 @@ static double t975[MAX_POINTS + 1];
 void ct_proj_init(void)
 {
     gsl_set_error_handler_off();
+    ct_predict_init();
     for (int df = 1; df <= MAX_POINTS; df++) t975[df] = gsl_cdf_tdist_Pinv(0.975, df);
 }
 

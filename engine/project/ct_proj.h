@@ -11,7 +11,12 @@ typedef enum {
     CT_PM_LINEAR,
     CT_PM_LOGIT,
     CT_PM_CAGR,
-    CT_PM_TRANSITION
+    CT_PM_TRANSITION,
+    /* the calibrated model's families (ct_model.h): named in the method
+     * column, not chosen with --method */
+    CT_PM_BINOMIAL,
+    CT_PM_POISSON,
+    CT_PM_NORMAL
 } ct_proj_method;
 
 typedef struct {
@@ -32,7 +37,8 @@ typedef struct {
 int ct_proj_method_parse(const char *s, ct_proj_method *out);
 const char *ct_proj_method_name(ct_proj_method m);
 
-/* Makes GSL return errors instead of aborting; call once at start-up. */
+/* Makes GSL return errors instead of aborting and sets up the calibrated
+ * model's quadrature (ct_predict_init); call once at start-up. */
 void ct_proj_init(void);
 
 /* Fits n points (t[i] in years, y[i] values; NaN values are skipped). For

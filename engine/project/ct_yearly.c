@@ -163,8 +163,7 @@ static int metric_is_count(const ct_series *s, const ct_mref *r)
     return r->index >= 0 && s->metrics[r->index].type != CT_MT_NUMBER;
 }
 
-/* Whether an indicator can never be negative. */
-static int non_negative(const ct_indicator *ind, const ct_series *s)
+int ct_yearly_non_negative(const ct_indicator *ind, const ct_series *s)
 {
     switch (ind->kind) {
     case CT_KIND_SHARE: case CT_KIND_COUNT: case CT_KIND_TRANSITION: case CT_KIND_FREQUENCY: return 1;
@@ -189,5 +188,5 @@ void ct_yearly_fit(const ct_yearly *u, const ct_indicator *ind, const ct_series 
     }
     ct_proj_fit_counts(ct_yearly_method(ind, m), t, y, den, n, fit);
     int pct = ct_indicator_is_percent(ind);
-    ct_proj_bound(fit, non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN);
+    ct_proj_bound(fit, ct_yearly_non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN);
 }

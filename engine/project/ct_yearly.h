@@ -70,6 +70,10 @@ int ct_yearly_latest(const ct_yearly *u, int from);
  * percentages. */
 ct_proj_method ct_yearly_method(const ct_indicator *ind, ct_proj_method m);
 
+/* Whether an indicator can never be negative (shares, counts, sums and
+ * ratios of counts). */
+int ct_yearly_non_negative(const ct_indicator *ind, const ct_series *s);
+
 /* Fits the trend of the usable years (with their denominators for the
  * empirical logit) and bounds it to what the indicator can be: 0-100 for a
  * percentage, at least 0 for counts. */

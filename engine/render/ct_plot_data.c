@@ -201,7 +201,7 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot
         if (st != CT_OK) break;
         collect_ctx cc = {pp, 0};
         ct_compute_filter fa = {l, -1, -1};
-        ct_assess_options ao = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL};
+        ct_assess_options ao = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL, CT_MODEL_CALIBRATED};
         if (opt) ao = *opt;
         /* one charted unit at this level (the root): assess it alone */
         int alone = -1, count = 0;
@@ -209,8 +209,8 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot
             if (s->level[pp->units[k]] == l) { alone = pp->units[k]; count++; }
         if (count == 1) fa.unit = alone;
         st = ct_assess_plan(plan, s, &fa, &ao, on_assessment, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ct_plan_last_year(plan), ao.min_coverage, on_projection, &cc);
-        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ct_plan_last_year(plan), ao.min_coverage, on_band, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_AUTO, ao.model, ct_plan_last_year(plan), ao.min_coverage, on_projection, &cc);
+        if (st == CT_OK) st = ct_assess_project(plan, s, &fa, CT_PM_TRANSITION, ao.model, ct_plan_last_year(plan), ao.min_coverage, on_band, &cc);
         if (cc.failed) st = CT_ENOMEM;
     }
     free(lv);

@@ -549,7 +549,7 @@ static void test_assess_rules(void)
     CHECK_INT(ct_rules_n_checks(r), 0);
     assess_rules_under_test = r;
     assess_diags = &d;
-    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
+    ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL, CT_MODEL_CALIBRATED};
     assessed x;
     memset(&x, 0, sizeof x);
     /* only clean_pct has a target */
@@ -656,7 +656,7 @@ static void test_labels(void)
     assess_rules_under_test = r;
     assess_diags = &d;
     for (int lang = 0; lang < 2; lang++) {
-        ct_assess_options opt = {CT_PM_AUTO, apply, NULL, lang ? CT_LANG_EN : CT_LANG_VI, 0, NULL};
+        ct_assess_options opt = {CT_PM_AUTO, apply, NULL, lang ? CT_LANG_EN : CT_LANG_VI, 0, NULL, CT_MODEL_CALIBRATED};
         labelled x;
         memset(&x, 0, sizeof x);
         CHECK_INT(ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_label, &x), CT_OK);
@@ -1322,7 +1322,7 @@ static void child_memory_full(void)
             loaded = 1;
             assess_rules_under_test = r;
             assess_diags = &d;
-            ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL};
+            ct_assess_options opt = {CT_PM_AUTO, apply, NULL, CT_LANG_EN, 0, NULL, CT_MODEL_CALIBRATED};
             assessed x;
             memset(&x, 0, sizeof x);
             ct_assess_plan(S.plan, &S.s, NULL, &opt, keep_row, &x);
