@@ -624,6 +624,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
             if (!row_applies(s, ind, g.units[k])) continue;
             ct_yearly_read(plan, &g, k, asof, min_cov, u);
             for (size_t j = 0; j < ind->n_targets; j++) {
+                if (!ct_target_applies(ind, &ind->targets[j], g.units[k])) continue;
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
                 a.plan = plan;

@@ -66,11 +66,13 @@ static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indic
 
 #define EMIT(lang, en, vi, ...) emit(fn, ctx, plan, ind, CT_TR(lang, en, vi), __VA_ARGS__)
 
-static int collect_milestones(const ct_indicator *ind, milestone *m, int max)
+/* The region's milestones: plan-wide targets and the region's own `unit:` ones. */
+static int collect_milestones(const ct_indicator *ind, int region, milestone *m, int max)
 {
     int n = 0;
     for (size_t j = 0; j < ind->n_targets && n < max; j++) {
         const ct_target *t = &ind->targets[j];
+        if (t->unit ? t->unit_index != region || region < 0 : !ct_target_applies(ind, t, region)) continue;
         if (t->each_period || (t->form != CT_TF_VALUE && t->form != CT_TF_RANGE)) continue;
         m[n].year = t->year;
         m[n].value = t->form == CT_TF_VALUE ? t->value : t->min;
@@ -135,7 +137,7 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
                               ct_finding_fn fn, void *ctx)
 {
     milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0, dir = ind->direction;
+    int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0, dir = ind->direction;
     for (int k = 1; k < n && !rc; k++)
         if ((m[k].value - m[k - 1].value) * dir < 0)
             rc = EMIT(lang, "inconsistent targets: %g by %d is %s than %g by %d",
@@ -182,7 +184,7 @@ static int band_findings(const ct_plan *plan, const ct_indicator *ind, const reg
     const ct_indicator *tr = ct_assess_transition_band(plan, ind, &lo, &hi);
     if (!tr) return 0;
     milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0;
+    int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0;
     if (!rv->ok)
         return EMIT(lang, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)",
                     "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)", lo * 100, hi * 100, tr->id);
