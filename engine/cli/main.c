@@ -41,5 +41,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "report")) return cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
+    if (!strcmp(cmd, "propose")) return cmd_propose(argc - 2, argv + 2);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }
