@@ -35,13 +35,16 @@ double ct_pmodel_value_at(const ct_pmodel *m, int year, double p)
     double c, lo, hi, l95, h95;
     ct_proj_at(&m->fit, year, &c, &l95, &h95);
     double w = isfinite(h95) && isfinite(l95) ? (h95 - l95) : fabs(c) + 1;
-    lo = isfinite(m->lo) ? m->lo : c - 20 * w - 1;
-    hi = isfinite(m->hi) ? m->hi : c + 20 * w + 1;
+    /* inside the bounds: a value of exactly 0 % or 100 % enters the model as
+     * the empirical logit of a count, which is not on the same curve */
+    lo = isfinite(m->lo) ? m->lo + 1e-9 : c - 20 * w - 1;
+    hi = isfinite(m->hi) ? m->hi - 1e-9 : c + 20 * w + 1;
     /* "good" end: direction +1 -> P falls as x rises */
     int dir = m->direction >= 0 ? 1 : -1;
     double good = dir > 0 ? hi : lo, bad = dir > 0 ? lo : hi;
-    if (ct_pmodel_prob(m, year, bad) < p) return bad;
-    if (ct_pmodel_prob(m, year, good) >= p) return good;
+    /* at a bound: the bound itself */
+    if (ct_pmodel_prob(m, year, bad) < p) return dir > 0 ? (isfinite(m->lo) ? m->lo : bad) : (isfinite(m->hi) ? m->hi : bad);
+    if (ct_pmodel_prob(m, year, good) >= p) return dir > 0 ? (isfinite(m->hi) ? m->hi : good) : (isfinite(m->lo) ? m->lo : good);
     for (int it = 0; it < 200 && fabs(good - bad) > 1e-10 * (1 + fabs(good)); it++) {
         double mid = 0.5 * (good + bad);
         if (ct_pmodel_prob(m, year, mid) >= p) bad = mid;

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Checks `chitieu propose` against computations made here from the raw data
+(data/observations.csv) and the contract's formulas, not from the engine:
+- the yearly values (sums; shares of clean communes) of every unit;
+- trend: the median of the OLS fit (on the logit for a percentage) at --to;
+- likely: P(value of --to meets it) = P under the Student t predictive
+  (n - 2 degrees of freedom), and stretch 1 - P;
+- maintain: the baseline; best_pace: the baseline at the 75th percentile
+  (25th for a decrease) of the observed paces of the units of the same level;
+- proposed: each plan target from --from to --to.
+usage: check.py CHITIEU PLAN DATA"""
+import csv, io, math, subprocess, sys
+import numpy as np
+import yaml
+from scipy import stats
+
+chitieu, plan_path, data = sys.argv[1:4]
+P = 0.8
+plan = yaml.safe_load(open(plan_path, encoding='utf-8'))
+units = {r['code']: r for r in csv.DictReader(open(f'{data}/units.csv', encoding='utf-8'))}
+def under(u, top):
+    while u:
+        if u == top: return True
+        u = units[u]['parent']
+    return False
+obs = {}
+for r in csv.DictReader(open(f'{data}/observations.csv', encoding='utf-8')):
+    obs[(r['unit'], int(r['period']), r['metric'])] = float(r['value'])
+years = sorted({k[1] for k in obs})
+communes = [c for c in units if units[c]['level'] == 'commune']
+
+def value(ind, u, y):
+    cs = [c for c in communes if under(c, u)]
+    if ind['kind'] == 'sum':
+        v = [obs.get((c, y, ind['metric'])) for c in cs]
+        return sum(v) if all(x is not None for x in v) else None
+    v = [obs.get((c, y, 'clean')) for c in cs]
+    v = [x for x in v if x is not None]
+    return (100 * sum(v) / len(v), len(v)) if v else None
+
+fail = 0
+def bad(msg):
+    global fail
+    fail = 1
+    print(msg)
+
+out = subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--lang', 'en'],
+                     capture_output=True, text=True, check=True).stdout
+rows = list(csv.DictReader(io.StringIO(out)))
+base_year, to = years[-1], 2030
+for ind in plan['indicators']:
+    pct = ind['kind'] == 'share_of_units'
+    d = -1 if ind.get('direction') == 'decrease' else 1
+    hist, paces, dens = {}, {}, {}
+    for u in units:
+        if pct and units[u]['level'] == 'commune': continue
+        vals = {}
+        for y in years:
+            v = value(ind, u, y)
+            if v is not None:
+                vals[y] = v[0] if pct else v
+                if pct: dens[(u, y)] = v[1]
+        hist[u] = vals
+        first = min(vals)
+        b = vals[base_year]
+        paces[u] = (b - vals[first]) / (base_year - first) if pct else (max(b, .001) / max(vals[first], .001)) ** (1 / (base_year - first)) - 1
+    for u, vals in hist.items():
+        got = {(r['scenario'], r['target_year']): r for r in rows if r['indicator'] == ind['id'] and r['unit'] == u}
+        xs = np.array(sorted(vals), float)
+        def elogit(v, n_):
+            # a 0 % or 100 % value: the empirical logit of its count k of n
+            if 0 < v < 100: return math.log(v / (100 - v))
+            k = v * n_ / 100
+            return math.log((k + .5) / (n_ - k + .5))
+        zs = np.array([elogit(vals[y], dens[(u, y)]) if pct else vals[y] for y in sorted(vals)])
+        n = len(xs); xb = xs.mean(); sxx = ((xs - xb) ** 2).sum()
+        b1 = ((xs - xb) * (zs - zs.mean())).sum() / sxx; b0 = zs.mean() - b1 * xb
+        s2 = ((zs - b0 - b1 * xs) ** 2).sum() / (n - 2)
+        zh = b0 + b1 * to
+        se = math.sqrt(s2 * (1 + 1 / n + (to - xb) ** 2 / sxx))
+        def se_at(y): return math.sqrt(s2 * (1 + 1 / n + (y - xb) ** 2 / sxx))
+        if s2 == 0:
+            continue  # points on a line: no spread under this model, nothing to invert
+        back = (lambda z: 100 / (1 + math.exp(-z))) if pct else (lambda z: max(z, 0.0))
+        fwd = (lambda v: elogit(v, dens[(u, base_year)])) if pct else (lambda v: v)
+        def prob(v, y=to):
+            c = stats.t.cdf((fwd(v) - (b0 + b1 * y)) / se_at(y), n - 2)
+            return 1 - c if d > 0 else c
+        checks = [('trend', back(zh), 0.5), ('maintain', vals[base_year], None)]
+        for sc, p in (('likely', P), ('stretch', 1 - P)):
+            v = float(got[(sc, '2030')]['value'])
+            checks.append((sc, back(zh + d * stats.t.ppf(1 - p, n - 2) * se), p))
+            if abs(prob(v) - p) > 1e-6: bad(f'{ind["id"]} {u} {sc}: P({v}) = {prob(v)}, not {p}')
+        lvl = [paces[w] for w in hist if units[w]['level'] == units[u]['level']]
+        bp = np.quantile(lvl, 0.75 if d > 0 else 0.25)
+        b = vals[base_year]
+        bv = b + bp * (to - base_year) if pct else max(b, .001) * (1 + bp) ** (to - base_year)
+        checks.append(('best_pace', min(100, max(0, bv)) if pct else bv, None))
+        for t in ind.get('targets', []):
+            if base_year < t['year'] <= to:
+                checks.append(('proposed', t['value'], None, str(t['year'])))
+        for c in checks:
+            sc, want, p = c[:3]
+            r = got.get((sc, c[3] if len(c) > 3 else '2030'))
+            if r is None: bad(f'{ind["id"]} {u} {sc}: no row'); continue
+            if abs(float(r['value']) - want) > 1e-4 * max(1, abs(want)): bad(f'{ind["id"]} {u} {sc}: value {r["value"]}, expected {want}')
+            if p is not None and abs(float(r['probability']) - p) > 1e-5: bad(f'{ind["id"]} {u} {sc}: probability {r["probability"]}, expected {p}')
+            if sc == 'proposed' and abs(float(r['probability']) - prob(want, int(c[3]))) > 1e-5: bad(f'{ind["id"]} {u} proposed: probability {r["probability"]}, expected {prob(want, int(c[3]))}')
+print(f'{len(rows)} rows checked' if not fail else 'FAILED')
+sys.exit(fail)
