@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../project/ct_propose.h"
+#include "../render/ct_draft.h"
 #include "../render/ct_records.h"
 #include "cli.h"
 
@@ -12,7 +13,7 @@ static const char *const usage_propose =
     "usage: chitieu propose PLAN.yaml... --data DIR --to YEAR [--from YEAR]\n"
     "                       [--probability P] [--level L] [--unit CODE]\n"
     "                       [--as-of PERIOD] [--geography G] [--lang vi|en]\n"
-    "                       [--format csv|json|xlsx] [-o FILE]\n"
+    "                       [--format csv|json|xlsx|yaml] [-o FILE]\n"
     "\n"
     "Target scenarios for a new plan's target year, for every indicator and\n"
     "unit: trend (the model's median), likely (reached or passed with\n"
@@ -28,6 +29,8 @@ static const char *const usage_propose =
     "  --to YEAR        the new plan's target year (required)\n"
     "  --from YEAR      the new plan's baseline year (default: the last complete year)\n"
     "  --probability P  the confidence of a likely target, in (0, 1) (default 0.8)\n"
+    "  --format yaml    a draft plan (one plan given): each target the likely value\n"
+    "                   of the region, rounded outward; chitieu check accepts it\n"
     "  --as-of, --geography, --level, --unit, --format, --lang, -o FILE\n"
     "                   as for assess\n"
     "  -h, --help       this text\n";
@@ -39,11 +42,51 @@ static const char *const propose_columns[] = {"plan", "indicator", "unit", "leve
 typedef struct {
     ct_rec rec;
     const ct_series *s;
+    /* --format yaml: the draft's targets */
+    int yaml;
+    ct_draft_target *t;
+    size_t n, cap;
+    double probability;
+    const char *geography;
+    int failed;
 } writer;
+
+/* A likely value rounded outward (a whole percent or count, on the side
+ * that keeps at least the stated probability). */
+static double outward(double v, int direction)
+{
+    return direction >= 0 ? floor(v + 1e-9) : ceil(v - 1e-9);
+}
+
+static int keep_target(writer *w, const ct_proposal *p)
+{
+    if (p->scenario != CT_SC_LIKELY || p->unit != p->plan->region_unit || !isfinite(p->value)) return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 32;
+        ct_draft_target *t = realloc(w->t, cap * sizeof *t);
+        if (!t) { w->failed = 1; return 1; }
+        w->t = t;
+        w->cap = cap;
+    }
+    ct_draft_target *d = &w->t[w->n++];
+    memset(d, 0, sizeof *d);
+    d->ind = p->ind;
+    d->value = outward(p->value, p->ind->direction);
+    char last[16];
+    snprintf(last, sizeof last, "%d", p->from);
+    snprintf(d->note, sizeof d->note,
+             "likely: reached with probability %.2g under the trend (%.4g rounded outward), data up to %s, "
+             "geography %s%s%s",
+             w->probability, p->value, last, w->geography ? w->geography : "as-reported",
+             p->flag_direction ? "; moves against the indicator's direction" : "",
+             p->flag_pace ? "; needs more than twice the best observed pace" : "");
+    return 0;
+}
 
 static int write_proposal(const ct_proposal *p, void *ctx)
 {
     writer *w = ctx;
+    if (w->yaml) return keep_target(w, p);
     ct_rec *r = &w->rec;
     ct_rec_text(r, p->plan->id);
     ct_rec_text(r, p->ind->id);
@@ -79,7 +122,8 @@ int cmd_propose(int argc, char **argv)
     cli_args a;
     int rc = cli_parse_args(name, argc, argv, &a, allowed);
     if (rc || cli_help(&a, usage_propose)) { cli_args_free(&a); return rc; }
-    int fmt = 0;
+    int fmt = 0, yaml = a.format && !strcmp(a.format, "yaml");
+    if (yaml) a.format = NULL;
     rc = cli_format(&a, name, &fmt);
     ct_propose_options opt = {0, 0, 0.8, 0.8, CT_LANG_VI};
     if (!rc && !a.to) rc = cli_usage_error(name, "%s", "--to YEAR is required");
@@ -97,6 +141,7 @@ int cmd_propose(int argc, char **argv)
     }
     if (!rc) rc = cli_judgement(&a, name, &opt.lang, &opt.min_coverage);
     if (!rc && a.n_plans == 0) rc = cli_usage_error(name, "%s", "no plan file given");
+    if (!rc && yaml && a.n_plans != 1) rc = cli_usage_error(name, "%s", "--format yaml drafts one plan: give one plan file");
     if (!rc && !a.data) rc = cli_usage_error(name, "%s", "--data DIR is required");
     if (rc) { cli_args_free(&a); return rc; }
     cli_session ss;
@@ -120,14 +165,21 @@ int cmd_propose(int argc, char **argv)
     cli_output out = {0};
     if (!bad && cli_output_open(&out, a.out, fmt == 2, a.lang, &ss.diags)) bad = 1;
     if (!bad) {
-        writer w = {{0}, &ss.series};
+        writer w = {{0}, &ss.series, yaml, NULL, 0, 0, opt.probability, ss.series.geography, 0};
         int n = (int)(sizeof propose_columns / sizeof *propose_columns);
-        if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, propose_columns, n);
+        if (yaml) {}
+        else if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, propose_columns, n);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, propose_columns, n);
         ct_status st = CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            w.n = 0;
             st = ct_propose_plan(ss.plans[i], &ss.series, &filter, &opt, write_proposal, &w);
-        ct_rec_end(&w.rec);
+            if (w.failed) st = CT_ENOMEM;
+            int from = opt.from ? opt.from : (asof + 1) / 12 - 1;
+            if (yaml && st == CT_OK) ct_draft_write(out.out, ss.plans[i], from, opt.to, w.t, w.n);
+        }
+        free(w.t);
+        if (!yaml) ct_rec_end(&w.rec);
         if (st != CT_OK) ct_error_at(&ss.diags, NULL, 0, 0, "%s failed: %s", name, ct_status_str(st));
         if (cli_output_close(&out, st == CT_OK, &ss.diags)) bad = 1;
     }

@@ -106,5 +106,21 @@ for ind in plan['indicators']:
             if abs(float(r['value']) - want) > 1e-4 * max(1, abs(want)): bad(f'{ind["id"]} {u} {sc}: value {r["value"]}, expected {want}')
             if p is not None and abs(float(r['probability']) - p) > 1e-5: bad(f'{ind["id"]} {u} {sc}: probability {r["probability"]}, expected {p}')
             if sc == 'proposed' and abs(float(r['probability']) - prob(want, int(c[3]))) > 1e-5: bad(f'{ind["id"]} {u} proposed: probability {r["probability"]}, expected {prob(want, int(c[3]))}')
+# the draft: each target the region's likely value rounded outward; check accepts it
+import os, tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    draft = os.path.join(tmp, 'draft.yaml')
+    subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--format', 'yaml', '-o', draft],
+                   check=True)
+    d = yaml.safe_load(open(draft, encoding='utf-8'))
+    if d['plan']['baseline'] != base_year or d['plan']['horizon'] != 2030: bad('draft: baseline/horizon')
+    for ind in d['indicators']:
+        r = [r for r in rows if r['indicator'] == ind['id'] and r['unit'] == plan['plan']['region'] and r['scenario'] == 'likely'][0]
+        v = float(r['value'])
+        want = math.floor(v + 1e-9) if ind['direction'] == 'increase' else math.ceil(v - 1e-9)
+        if [t['value'] for t in ind['targets']] != [want]: bad(f'draft {ind["id"]}: {ind["targets"]}, expected {want}')
+        if 'likely' not in ind['targets'][0]['note']: bad(f'draft {ind["id"]}: no note')
+    ck = subprocess.run([chitieu, 'check', draft, '--data', data], capture_output=True, text=True)
+    if ck.returncode != 0: bad('check refuses the draft: ' + ck.stderr)
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)
