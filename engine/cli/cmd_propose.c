@@ -11,7 +11,8 @@
 
 static const char *const usage_propose =
     "usage: chitieu propose PLAN.yaml... --data DIR --to YEAR [--from YEAR]\n"
-    "                       [--probability P] [--level L] [--unit CODE]\n"
+    "                       [--probability P] [--allocate equal_gap|same_change]\n"
+    "                       [--level L] [--unit CODE]\n"
     "                       [--as-of PERIOD] [--geography G] [--lang vi|en]\n"
     "                       [--format csv|json|xlsx|yaml] [-o FILE]\n"
     "\n"
@@ -29,6 +30,10 @@ static const char *const usage_propose =
     "  --to YEAR        the new plan's target year (required)\n"
     "  --from YEAR      the new plan's baseline year (default: the last complete year)\n"
     "  --probability P  the confidence of a likely target, in (0, 1) (default 0.8)\n"
+    "  --allocate M     split the region's likely target among the units one level\n"
+    "                   below it: equal_gap (each closes the same share of the gap to\n"
+    "                   the best value; counts proportionally) or same_change (the\n"
+    "                   same relative change); the region's note gives the margin\n"
     "  --format yaml    a draft plan (one plan given): each target the likely value\n"
     "                   of the region, rounded outward; chitieu check accepts it\n"
     "  --as-of, --geography, --level, --unit, --format, --lang, -o FILE\n"
@@ -60,7 +65,8 @@ static double outward(double v, int direction)
 
 static int keep_target(writer *w, const ct_proposal *p)
 {
-    if (p->scenario != CT_SC_LIKELY || p->unit != p->plan->region_unit || !isfinite(p->value)) return 0;
+    if (p->scenario != CT_SC_LIKELY || (p->unit != p->plan->region_unit && !p->allocated) || !isfinite(p->value))
+        return 0;
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 32;
         ct_draft_target *t = realloc(w->t, cap * sizeof *t);
@@ -71,9 +77,16 @@ static int keep_target(writer *w, const ct_proposal *p)
     ct_draft_target *d = &w->t[w->n++];
     memset(d, 0, sizeof *d);
     d->ind = p->ind;
-    d->value = outward(p->value, p->ind->direction);
+    /* the region's target rounded outward; a unit's share inward, so that the
+     * region computed from the units still meets its target */
+    d->value = outward(p->value, p->allocated ? -p->ind->direction : p->ind->direction);
+    d->unit = p->allocated ? w->s->code[p->unit] : NULL;
     char last[16];
     snprintf(last, sizeof last, "%d", p->from);
+    if (p->allocated) {
+        snprintf(d->note, sizeof d->note, "allocated: %.240s (%.4g rounded toward the target's side)", p->note, p->value);
+        return 0;
+    }
     snprintf(d->note, sizeof d->note,
              "likely: reached with probability %.2g under the trend (%.4g rounded outward), data up to %s, "
              "geography %s%s%s",
@@ -117,7 +130,7 @@ int cmd_propose(int argc, char **argv)
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format", "--to",
                                           "--from", "--probability", "--as-of", "--lang", "--min-coverage",
-                                          "--geography", NULL};
+                                          "--geography", "--allocate", NULL};
     const char *name = "propose";
     cli_args a;
     int rc = cli_parse_args(name, argc, argv, &a, allowed);
@@ -125,7 +138,7 @@ int cmd_propose(int argc, char **argv)
     int fmt = 0, yaml = a.format && !strcmp(a.format, "yaml");
     if (yaml) a.format = NULL;
     rc = cli_format(&a, name, &fmt);
-    ct_propose_options opt = {0, 0, 0.8, 0.8, CT_LANG_VI};
+    ct_propose_options opt = {0, 0, 0.8, 0.8, CT_LANG_VI, CT_ALLOC_NONE};
     if (!rc && !a.to) rc = cli_usage_error(name, "%s", "--to YEAR is required");
     if (!rc && parse_year(a.to, &opt.to) != 0) rc = cli_usage_error(name, "--to must be a year, not '%s'", a.to);
     if (!rc && a.from && parse_year(a.from, &opt.from) != 0)
@@ -139,6 +152,8 @@ int cmd_propose(int argc, char **argv)
             rc = cli_usage_error(name, "--probability must be a number between 0 and 1 (exclusive), not '%s'",
                                  a.probability);
     }
+    if (!rc && a.allocate && ct_alloc_parse(a.allocate, &opt.allocate) != 0)
+        rc = cli_usage_error(name, "--allocate must be equal_gap or same_change, not '%s'", a.allocate);
     if (!rc) rc = cli_judgement(&a, name, &opt.lang, &opt.min_coverage);
     if (!rc && a.n_plans == 0) rc = cli_usage_error(name, "%s", "no plan file given");
     if (!rc && yaml && a.n_plans != 1) rc = cli_usage_error(name, "%s", "--format yaml drafts one plan: give one plan file");

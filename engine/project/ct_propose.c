@@ -38,6 +38,7 @@ typedef struct {
     int has_base;
     double base;
     double observed;       /* pace of its usable years up to the baseline; NaN with fewer than two */
+    double den;            /* the baseline's denominator (units with data, a ratio's denominator) */
     int first_year;
 } unit_hist;
 
@@ -49,6 +50,7 @@ static void read_unit(const ct_plan *plan, const ct_indicator *ind, const ct_ser
     const ct_year_value *b = ct_yearly_at(u, from);
     h->has_base = b != NULL;
     h->base = b ? b->value : NAN;
+    h->den = b ? b->den : NAN;
     h->observed = NAN;
     h->first_year = 0;
     for (int j = 0; j < u->n && b; j++) {
@@ -177,11 +179,75 @@ static void scenario_note(ct_proposal *p, const unit_hist *h, const ct_propose_o
     }
 }
 
+/* The region's likely target split among the units one level below it:
+ * alloc[k] for those grid rows (NaN elsewhere). Returns the number of units,
+ * 0 when there is nothing to split (a unit without a baseline, no target). */
+static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, const ct_grid *g,
+                    const unit_hist *h, const ct_propose_options *opt, double *alloc, double *param, double *region)
+{
+    int kr = -1, n = 0;
+    for (int k = 0; k < g->n_units; k++) {
+        alloc[k] = NAN;
+        if (g->units[k] == plan->region_unit) kr = k;
+    }
+    if (kr < 0 || opt->allocate == CT_ALLOC_NONE || ind->kind == CT_KIND_LUA) return 0;
+    double target = ct_pmodel_value_at(&h[kr].m, opt->to, opt->probability);
+    if (!isfinite(target)) return 0;
+    int additive = ind->kind == CT_KIND_SUM || ind->kind == CT_KIND_COUNT;
+    int *rows = malloc((size_t)g->n_units * sizeof *rows);
+    double *b = malloc((size_t)g->n_units * sizeof *b), *w = malloc((size_t)g->n_units * sizeof *w),
+           *t = malloc((size_t)g->n_units * sizeof *t);
+    int ok = rows && b && w && t;
+    for (int k = 0; ok && k < g->n_units; k++) {
+        int u = g->units[k];
+        if (s->parent[u] != plan->region_unit || !row_applies(s, ind, u)) continue;
+        if (!h[k].has_base || (!additive && !(h[k].den > 0))) { ok = 0; break; }
+        rows[n] = k;
+        b[n] = h[k].base;
+        w[n] = additive ? 1 : h[k].den;
+        n++;
+    }
+    if (ok && n > 0 &&
+        ct_alloc_split(opt->allocate, additive, b, w, n, target, ind->direction, h[kr].m.lo, h[kr].m.hi, t, param,
+                       region) == 0) {
+        for (int i = 0; i < n; i++) alloc[rows[i]] = t[i];
+    } else {
+        n = 0;
+    }
+    free(rows);
+    free(b);
+    free(w);
+    free(t);
+    return n;
+}
+
+static void alloc_notes(ct_proposal *p, const ct_propose_options *opt, double target)
+{
+    const ct_lang L = opt->lang;
+    const char *how = ct_alloc_name(opt->allocate);
+    if (p->alloc_units) {
+        double margin = (p->alloc_region - target) * (p->ind->direction >= 0 ? 1 : -1);
+        if (fabs(margin) < 5e-7 * (1 + fabs(target))) margin = 0; /* no "-0" for an exact split */
+        NOTE(p, L, "split by %s among %d units: the region's value from their targets is %.6g against %.6g (margin %+.3g)",
+             "phân bổ theo %s cho %d đơn vị: giá trị của địa bàn tính từ mục tiêu của các đơn vị là %.6g so với %.6g (chênh %+.3g)",
+             how, p->alloc_units, p->alloc_region, target, margin);
+        return;
+    }
+    if (!p->allocated) return;
+    if (!isfinite(p->alloc_param)) NOTE(p, L, "allocated by %s: the region's target in equal parts", "phân bổ theo %s: chia đều mục tiêu của địa bàn", how);
+    else if (opt->allocate == CT_ALLOC_EQUAL_GAP && ct_indicator_is_percent(p->ind))
+        NOTE(p, L, "allocated by %s: closes %.1f%% of the gap between its baseline and %s", "phân bổ theo %s: thu hẹp %.1f%% khoảng cách từ năm gốc đến %s",
+             how, p->alloc_param * 100, p->ind->direction >= 0 ? "100%" : "0%");
+    else NOTE(p, L, "allocated by %s: a change of %+.1f%% from its baseline", "phân bổ theo %s: thay đổi %+.1f%% so với năm gốc", how, p->alloc_param * 100);
+}
+
 ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
                           const ct_propose_options *opt, ct_propose_fn fn, void *ctx)
 {
-    ct_compute_filter f = filter ? *filter : (ct_compute_filter){-1, -1, -1};
-    f.finest = CT_PT_YEAR;
+    /* every unit is read (best_pace and allocation look at the others); the
+     * filter picks the rows */
+    ct_compute_filter want = filter ? *filter : (ct_compute_filter){-1, -1, -1};
+    ct_compute_filter f = {-1, -1, CT_PT_YEAR};
     int asof = ct_series_asof_month(s);
     int from = opt->from ? opt->from : (asof + 1) / 12 - 1;
     ct_status st = CT_OK;
@@ -198,6 +264,9 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
         double *best = malloc((size_t)(s->n_levels ? s->n_levels : 1) * sizeof *best);
         if (!h || !paces || !best) { free(h); free(paces); free(best); ct_grid_free(&g); free(u); return CT_ENOMEM; }
         for (int k = 0; k < g.n_units; k++) read_unit(plan, ind, s, &g, k, asof, opt, from, u, &h[k]);
+        double *alloc = malloc((size_t)(g.n_units ? g.n_units : 1) * sizeof *alloc), aparam = NAN, aregion = NAN;
+        if (!alloc) { free(h); free(paces); free(best); ct_grid_free(&g); free(u); return CT_ENOMEM; }
+        int n_alloc = allocate(plan, ind, s, &g, h, opt, alloc, &aparam, &aregion);
         /* the best quarter's pace, per level, among the units of the region printed at that level */
         for (int l = 0; l < s->n_levels; l++) {
             int n = 0;
@@ -208,6 +277,7 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             int unit = g.units[k];
             if (!row_applies(s, ind, unit)) continue;
+            if ((want.level >= 0 && s->level[unit] != want.level) || (want.unit >= 0 && unit != want.unit)) continue;
             const unit_hist *uh = &h[k];
             double bp = best[s->level[unit]];
             ct_proposal p;
@@ -224,7 +294,17 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                 p.value = NAN;
                 switch (p.scenario) {
                 case CT_SC_TREND: p.value = ct_pmodel_central(&uh->m, opt->to); break;
-                case CT_SC_LIKELY: p.value = ct_pmodel_value_at(&uh->m, opt->to, opt->probability); break;
+                case CT_SC_LIKELY:
+                    p.value = ct_pmodel_value_at(&uh->m, opt->to, opt->probability);
+                    if (n_alloc && unit == plan->region_unit) {
+                        p.alloc_units = n_alloc;
+                        p.alloc_region = aregion;
+                    } else if (n_alloc && isfinite(alloc[k])) {
+                        p.allocated = 1;
+                        p.alloc_param = aparam;
+                        p.value = alloc[k];
+                    }
+                    break;
                 case CT_SC_STRETCH: p.value = ct_pmodel_value_at(&uh->m, opt->to, 1 - opt->probability); break;
                 case CT_SC_BEST_PACE:
                     if (uh->has_base && isfinite(bp))
@@ -244,10 +324,13 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                     }
                     continue;
                 }
-                scenario_note(&p, uh, opt);
+                if (p.allocated) alloc_notes(&p, opt, NAN);
+                else scenario_note(&p, uh, opt);
+                if (p.alloc_units) alloc_notes(&p, opt, p.value);
                 if (emit(&p, uh, bp, opt, fn, ctx)) st = CT_EIO;
             }
         }
+        free(alloc);
         free(h);
         free(paces);
         free(best);

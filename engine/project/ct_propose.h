@@ -15,6 +15,7 @@
 
 #include "../compute/ct_compute.h"
 #include "../core/ct_lang.h"
+#include "ct_propose_alloc.h"
 
 typedef enum {
     CT_SC_TREND,
@@ -34,6 +35,7 @@ typedef struct {
     double probability;    /* for likely (default 0.8) */
     double min_coverage;
     ct_lang lang;
+    ct_alloc_method allocate; /* split the region's likely target among the units below it */
 } ct_propose_options;
 
 typedef struct {
@@ -48,6 +50,10 @@ typedef struct {
     double value, probability, pace, observed_pace;
     int flag_direction;       /* moves against the indicator's direction */
     int flag_pace;            /* needs more than twice the best observed pace */
+    int allocated;            /* a unit's share of the region's likely target (--allocate) */
+    double alloc_param;       /* the share of the gap closed, or the relative change */
+    int alloc_units;          /* on the region's row: the units it was split among (0: none) */
+    double alloc_region;      /* the region's value computed from their targets */
     char note[600];
 } ct_proposal;
 

@@ -106,6 +106,32 @@ for ind in plan['indicators']:
             if abs(float(r['value']) - want) > 1e-4 * max(1, abs(want)): bad(f'{ind["id"]} {u} {sc}: value {r["value"]}, expected {want}')
             if p is not None and abs(float(r['probability']) - p) > 1e-5: bad(f'{ind["id"]} {u} {sc}: probability {r["probability"]}, expected {p}')
             if sc == 'proposed' and abs(float(r['probability']) - prob(want, int(c[3]))) > 1e-5: bad(f'{ind["id"]} {u} proposed: probability {r["probability"]}, expected {prob(want, int(c[3]))}')
+# allocation: the region's value computed from the allocated unit targets by the
+# indicator's own sums (a share: weighted by the units with data) meets the region's target
+for method in ('equal_gap', 'same_change'):
+    out = subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--allocate', method],
+                         capture_output=True, text=True, check=True).stdout
+    arows = [r for r in csv.DictReader(io.StringIO(out)) if r['scenario'] == 'likely']
+    region = plan['plan']['region']
+    for ind in plan['indicators']:
+        pct = ind['kind'] == 'share_of_units'
+        d = -1 if ind.get('direction') == 'decrease' else 1
+        kids = [u for u in units if units[u]['parent'] == region]
+        T = float([r for r in arows if r['indicator'] == ind['id'] and r['unit'] == region][0]['value'])
+        t = {r['unit']: float(r['value']) for r in arows if r['indicator'] == ind['id'] and r['unit'] in kids}
+        if pct:
+            w = {u: value(ind, u, base_year)[1] for u in kids}
+            got = sum(w[u] * t[u] for u in kids) / sum(w.values())
+        else:
+            got = sum(t.values())
+        if (got - T) * d < -1e-6 * max(1, abs(T)): bad(f'{method} {ind["id"]}: region from units {got} misses {T}')
+        if method == 'same_change' or not pct:
+            if abs(got - T) > 1e-6 * max(1, abs(T)): bad(f'{method} {ind["id"]}: region from units {got}, not {T}')
+        if not pct:
+            # counts: the same relative change for every unit
+            ch = [t[u] / value(ind, u, base_year) for u in kids]
+            if max(ch) - min(ch) > 1e-6: bad(f'{method} {ind["id"]}: changes differ {ch}')
+
 # the draft: each target the region's likely value rounded outward; check accepts it
 import os, tempfile
 with tempfile.TemporaryDirectory() as tmp:
