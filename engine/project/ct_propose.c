@@ -183,9 +183,11 @@ static void scenario_note(ct_proposal *p, const unit_hist *h, const ct_propose_o
  * alloc[k] for those grid rows (NaN elsewhere). Returns the number of units,
  * 0 when there is nothing to split (a unit without a baseline, no target). */
 static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, const ct_grid *g,
-                    const unit_hist *h, const ct_propose_options *opt, double *alloc, double *param, double *region)
+                    const unit_hist *h, const ct_propose_options *opt, double *alloc, double *param, double *region,
+                    int *left_out)
 {
     int kr = -1, n = 0;
+    *left_out = 0;
     for (int k = 0; k < g->n_units; k++) {
         alloc[k] = NAN;
         if (g->units[k] == plan->region_unit) kr = k;
@@ -201,7 +203,7 @@ static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_serie
     for (int k = 0; ok && k < g->n_units; k++) {
         int u = g->units[k];
         if (s->parent[u] != plan->region_unit || !row_applies(s, ind, u)) continue;
-        if (!h[k].has_base || (!additive && !(h[k].den > 0))) { ok = 0; break; }
+        if (!h[k].has_base || (!additive && !(h[k].den > 0))) { (*left_out)++; continue; } /* nothing to split from */
         rows[n] = k;
         b[n] = h[k].base;
         w[n] = additive ? 1 : h[k].den;
@@ -231,6 +233,9 @@ static void alloc_notes(ct_proposal *p, const ct_propose_options *opt, double ta
         NOTE(p, L, "split by %s among %d units: the region's value from their targets is %.6g against %.6g (margin %+.3g)",
              "phân bổ theo %s cho %d đơn vị: giá trị của địa bàn tính từ mục tiêu của các đơn vị là %.6g so với %.6g (chênh %+.3g)",
              how, p->alloc_units, p->alloc_region, target, margin);
+        if (p->alloc_left_out)
+            NOTE(p, L, "%d units without a baseline value left out of the split", "%d đơn vị không có giá trị năm gốc, không phân bổ",
+                 p->alloc_left_out);
         return;
     }
     if (!p->allocated) return;
@@ -266,7 +271,8 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
         for (int k = 0; k < g.n_units; k++) read_unit(plan, ind, s, &g, k, asof, opt, from, u, &h[k]);
         double *alloc = malloc((size_t)(g.n_units ? g.n_units : 1) * sizeof *alloc), aparam = NAN, aregion = NAN;
         if (!alloc) { free(h); free(paces); free(best); ct_grid_free(&g); free(u); return CT_ENOMEM; }
-        int n_alloc = allocate(plan, ind, s, &g, h, opt, alloc, &aparam, &aregion);
+        int left_out = 0;
+        int n_alloc = allocate(plan, ind, s, &g, h, opt, alloc, &aparam, &aregion, &left_out);
         /* the best quarter's pace, per level, among the units of the region printed at that level */
         for (int l = 0; l < s->n_levels; l++) {
             int n = 0;
@@ -299,6 +305,7 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                     if (n_alloc && unit == plan->region_unit) {
                         p.alloc_units = n_alloc;
                         p.alloc_region = aregion;
+                        p.alloc_left_out = left_out;
                     } else if (n_alloc && isfinite(alloc[k])) {
                         p.allocated = 1;
                         p.alloc_param = aparam;

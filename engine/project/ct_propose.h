@@ -54,6 +54,7 @@ typedef struct {
     double alloc_param;       /* the share of the gap closed, or the relative change */
     int alloc_units;          /* on the region's row: the units it was split among (0: none) */
     double alloc_region;      /* the region's value computed from their targets */
+    int alloc_left_out;       /* units below the region without a baseline value */
     char note[600];
 } ct_proposal;
 
