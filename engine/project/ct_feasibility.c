@@ -151,11 +151,11 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
         double need = ct_assess_rate(ind, rv->baseline, m[k].value, m[k].year - rv->baseline_year);
         if (!isfinite(need)) continue;
         if ((m[k].value - rv->baseline) * dir < -1e-9) {
-            /* a draft's target below its own starting point: a falling planned path */
-            rc = EMIT(lang, "%g by %d moves against the indicator's direction: %s the %d baseline %.4g (its maintain value)",
-                      "%g vào năm %d đi ngược chiều của chỉ tiêu: %s giá trị năm gốc %d là %.4g (mức duy trì)",
-                      m[k].value, m[k].year, dir > 0 ? CT_TR(lang, "below", "thấp hơn") : CT_TR(lang, "above", "cao hơn"),
-                      rv->baseline_year, rv->baseline);
+            /* below its own starting point: met already, but a falling planned path */
+            rc = EMIT(lang, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction",
+                      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu",
+                      m[k].value, m[k].year, rv->baseline, rv->baseline_year,
+                      dir > 0 ? CT_TR(lang, "below", "thấp hơn") : CT_TR(lang, "above", "cao hơn"));
             continue;
         }
         if (need * dir <= 0) {
