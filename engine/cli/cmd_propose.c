@@ -96,12 +96,22 @@ static int keep_target(writer *w, const ct_proposal *p)
     return 0;
 }
 
+static void write_row(writer *w, const ct_proposal *p, const char *sheet);
+
 static int write_proposal(const ct_proposal *p, void *ctx)
 {
     writer *w = ctx;
     if (w->yaml) return keep_target(w, p);
+    write_row(w, p, p->plan->id);
+    /* a workbook also gathers the allocated rows (and their region's) on a sheet of their own */
+    if (w->rec.xlsx && (p->allocated || p->alloc_units)) write_row(w, p, "allocations");
+    return 0;
+}
+
+static void write_row(writer *w, const ct_proposal *p, const char *sheet)
+{
     ct_rec *r = &w->rec;
-    ct_rec_text(r, p->plan->id);
+    ct_rec_text(r, sheet);
     ct_rec_text(r, p->ind->id);
     ct_rec_text(r, w->s->code[p->unit]);
     ct_rec_text(r, w->s->level_name[w->s->level[p->unit]]);
@@ -116,7 +126,6 @@ static int write_proposal(const ct_proposal *p, void *ctx)
     ct_rec_number(r, p->observed_pace);
     ct_rec_text(r, p->note);
     ct_rec_end_row(r);
-    return 0;
 }
 
 static int parse_year(const char *text, int *out)

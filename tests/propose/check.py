@@ -148,5 +148,21 @@ with tempfile.TemporaryDirectory() as tmp:
         if 'likely' not in ind['targets'][0]['note']: bad(f'draft {ind["id"]}: no note')
     ck = subprocess.run([chitieu, 'check', draft, '--data', data], capture_output=True, text=True)
     if ck.returncode != 0: bad('check refuses the draft: ' + ck.stderr)
+    # with --allocate: unit: targets for the districts, and check still accepts the draft
+    subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--allocate', 'equal_gap',
+                    '--format', 'yaml', '-o', draft], check=True)
+    d = yaml.safe_load(open(draft, encoding='utf-8'))
+    kids = sorted(u for u in units if units[u]['parent'] == plan['plan']['region'])
+    for ind in d['indicators']:
+        if sorted(str(t['unit']) for t in ind['targets'] if 'unit' in t) != kids: bad(f'allocated draft {ind["id"]}: unit targets')
+    ck = subprocess.run([chitieu, 'check', draft, '--data', data], capture_output=True, text=True)
+    if ck.returncode != 0: bad('check refuses the allocated draft: ' + ck.stderr)
+    # the workbook: one sheet for the plan and one of allocations
+    import zipfile, re as _re
+    book = os.path.join(tmp, 'p.xlsx')
+    subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--allocate', 'equal_gap',
+                    '--format', 'xlsx', '-o', book], check=True)
+    names = _re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(book).read('xl/workbook.xml').decode())
+    if names != [plan['plan']['id'], 'allocations']: bad(f'workbook sheets {names}')
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)
