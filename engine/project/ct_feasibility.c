@@ -146,6 +146,15 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
                       m[k - 1].year);
     if (n == 0 || !rv->ok || rc) return rc;
     double observed = rv->has_latest ? ct_assess_rate(ind, rv->baseline, rv->latest, rv->latest_year - rv->baseline_year) : NAN;
+    double before = NAN;
+    int before_year = 0;
+    for (int j = 0; !rv->has_latest && j < rv->u.n; j++) {
+        const ct_year_value *v = &rv->u.y[j];
+        if (!v->usable || v->year >= rv->baseline_year) continue;
+        before_year = v->year;
+        before = ct_assess_rate(ind, v->value, rv->baseline, rv->baseline_year - v->year);
+        break;
+    }
     for (int k = 0; k < n && !rc; k++) {
         /* the assessment's required rate: from the baseline */
         double need = ct_assess_rate(ind, rv->baseline, m[k].value, m[k].year - rv->baseline_year);
@@ -178,6 +187,13 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
             snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s",
                                               "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s"),
                      ob, rv->baseline_year, rv->latest_year, observed / need * 100, reach);
+        } else if (isfinite(before)) {
+            /* a new plan: nothing since its baseline yet, but the years before it show a pace */
+            char ob[48];
+            pace_text(ind, before, lang, ob, sizeof ob);
+            snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)",
+                                              "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)"),
+                     ob, before_year, rv->baseline_year, before / need * 100);
         }
         rc = EMIT(lang, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s",
                   m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
