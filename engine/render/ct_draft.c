@@ -34,7 +34,7 @@ static void metrics(ct_out *o, const ct_plan *plan)
     for (size_t i = 0; i < plan->n_metrics; i++) {
         const ct_metric_decl *m = &plan->metrics[i];
         ct_out_puts(o, "  ");
-        ct_out_puts(o, m->name);
+        quoted(o, m->name);
         ct_out_puts(o, ": {level: ");
         quoted(o, m->level);
         ct_out_puts(o, ", type: ");
@@ -50,7 +50,7 @@ static void metrics(ct_out *o, const ct_plan *plan)
 static void indicator(ct_out *o, const ct_indicator *ind, int to, const ct_draft_target *t, size_t n)
 {
     ct_out_puts(o, "\n  - id: ");
-    ct_out_puts(o, ind->id);
+    quoted(o, ind->id);
     ct_out_char(o, '\n');
     key_text(o, "    ", "title", ind->title);
     ct_out_puts(o, "    kind: ");
