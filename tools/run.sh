@@ -45,3 +45,13 @@ for plan, (ev, mon) in sorted(per_plan.items()):
     g = ", ".join(sorted(maps[plan]))
     print(f"  {plan} (judged on the map of {g})\n    evaluated: {e}\n    monitored or without a verdict: {m}")
 PY
+# The mid-year review ("sơ kết 6 tháng") of Hà Nội's annual plan: its 2024
+# targets as of 2024S1, monitored on the year so far.
+./build/chitieu assess indicators/ha-noi-2024.yaml --data data --as-of 2024S1 --level province \
+  -o out/midyear-ha-noi-2024.csv
+echo "mid-year review of ha-noi-2024 as of 2024S1 (out/midyear-ha-noi-2024.csv):"
+/usr/bin/python3 - out/midyear-ha-noi-2024.csv <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    print(f"  {r['indicator']}: {r['status']} ({r['note']})")
+PY

@@ -15,6 +15,7 @@ typedef struct {
     const char *data, *out, *level, *unit, *format, *periods;
     const char *method, *model, *to, *as_of, *geography;
     const char *lang, *min_coverage; /* --lang vi|en: notes, findings, Excel headers */
+    const char *from, *probability, *allocate; /* propose */
     const char *const *rules;
     size_t n_rules;
     int help, feasibility;
@@ -61,5 +62,6 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_propose(int argc, char **argv);
 
 #endif

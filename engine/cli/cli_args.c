@@ -30,6 +30,9 @@ static const char **option_slot(cli_args *a, const char *name)
     if (!strcmp(name, "--lang")) return &a->lang;
     if (!strcmp(name, "--min-coverage")) return &a->min_coverage;
     if (!strcmp(name, "--geography")) return &a->geography;
+    if (!strcmp(name, "--from")) return &a->from;
+    if (!strcmp(name, "--probability")) return &a->probability;
+    if (!strcmp(name, "--allocate")) return &a->allocate;
     return NULL;
 }
 

@@ -16,6 +16,7 @@ static const char *const usage_main =
     "  compute  PLAN.yaml... --data DIR    indicator values for every unit and period\n"
     "  project  PLAN.yaml... --data DIR    trends projected with 95% intervals\n"
     "  assess   PLAN.yaml... --data DIR    progress against every target\n"
+    "  propose  PLAN.yaml... --data DIR --to YEAR   target scenarios for the next cycle\n"
     "  plot     PLAN.yaml... --data DIR --out DIR   progress charts (gnuplot)\n"
     "  report   PLAN.yaml... --data DIR --out DIR   an HTML progress report with its charts\n"
     "  import   dhis2 --org-units F --data-values F... --out DIR   a data folder from DHIS2\n"
@@ -41,5 +42,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "report")) return cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "import")) return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
+    if (!strcmp(cmd, "propose")) return cmd_propose(argc - 2, argv + 2);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

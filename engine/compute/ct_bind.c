@@ -375,6 +375,28 @@ static void find_break(const ct_plan *plan, ct_indicator *ind, const ct_series *
     if (best != INT_MAX) ind->break_month = best;
 }
 
+/* `unit:` targets: each code a unit the plan's region holds on the plan's
+ * map (the geography its values are computed on). */
+static int bind_target_units(ct_plan *plan, ct_indicator *ind, const ct_series *s, ct_diags *d)
+{
+    int bad = 0;
+    for (size_t j = 0; j < ind->n_targets; j++) {
+        ct_target *t = &ind->targets[j];
+        t->unit_index = -1;
+        if (!t->unit) continue;
+        int u = ct_series_unit_at(s, t->unit, strlen(t->unit), ct_geo_ref_month(s));
+        if (u < 0 || !ct_geo_in(s, u) || !ct_bind_in_plan(plan, s, u)) {
+            ct_error_at(d, plan->path, t->unit_pos.line, t->unit_pos.col,
+                        "indicators.%s: target unit '%s' is not a unit of the plan's region on its map (%s)",
+                        ind->id ? ind->id : "?", t->unit, s->units_path);
+            bad = 1;
+            continue;
+        }
+        t->unit_index = u;
+    }
+    return bad;
+}
+
 ct_status ct_bind_plan(ct_plan *plan, const ct_series *s, ct_diags *d)
 {
     int bad = 0;
@@ -409,6 +431,8 @@ ct_status ct_bind_plan(ct_plan *plan, const ct_series *s, ct_diags *d)
     }
     for (size_t i = 0; i < plan->n_indicators; i++)
         bad |= bind_indicator(plan, &plan->indicators[i], s, d);
+    for (size_t i = 0; i < plan->n_indicators; i++)
+        bad |= bind_target_units(plan, &plan->indicators[i], s, d);
     if (bad) return CT_EINPUT;
     plan_span(plan, s);
     for (size_t i = 0; i < plan->n_indicators; i++) find_break(plan, &plan->indicators[i], s);

@@ -289,9 +289,10 @@ static void load_mref(loader *L, const ct_ynode *map, const char *key, ct_mref *
 static void load_target(loader *L, const ct_ynode *v, const ct_indicator *ind, ct_target *t)
 {
     static const char *const keys[] = {"year", "value", "min", "max", "change", "from", "to",
-                                       "each_period", "maintain", "source", "note", "label", NULL};
+                                       "each_period", "maintain", "source", "note", "label", "unit", NULL};
     t->pos = pos_of(v);
     t->max = NAN;
+    t->unit_index = -1;
     if (!expect_map(L, v, "a target")) return;
     check_keys(L, v, keys);
     int year_rc = get_year(L, v, "year", &t->year);
@@ -356,6 +357,15 @@ static void load_target(loader *L, const ct_ynode *v, const ct_indicator *ind, c
         errf(L, v, "target year %d is not after the plan's baseline %d", t->year, L->plan->baseline.year);
     t->label = scalar_text(L, v, "label", 0);
     t->note = scalar_text(L, v, "note", 0);
+    const ct_ynode *un = ct_ynode_get(v, "unit");
+    if (un) {
+        t->unit = scalar_text(L, v, "unit", 0);
+        t->unit_pos = pos_of(un);
+        if (t->unit && !t->unit[0]) {
+            errf(L, un, "'unit' must be a unit code, not empty");
+            t->unit = NULL;
+        }
+    }
     load_source(L, v, &t->source);
 }
 
@@ -655,4 +665,14 @@ int ct_indicator_is_percent(const ct_indicator *ind)
     case CT_PCT_NEVER: return 0;
     }
     return 0;
+}
+
+int ct_target_applies(const ct_indicator *ind, const ct_target *t, int unit)
+{
+    if (t->unit) return t->unit_index >= 0 && t->unit_index == unit;
+    for (size_t j = 0; j < ind->n_targets; j++) {
+        const ct_target *o = &ind->targets[j];
+        if (o->unit && o->unit_index >= 0 && o->unit_index == unit && o->year == t->year) return 0;
+    }
+    return 1;
 }

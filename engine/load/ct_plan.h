@@ -54,6 +54,11 @@ typedef struct {
     const char *label, *note;
     ct_source source;
     ct_pos pos;
+    /* `unit:`: that unit's own target, in place of the plan-wide one for the
+     * same year; NULL for a plan-wide target */
+    const char *unit;
+    ct_pos unit_pos;
+    int unit_index;        /* bound unit (ct_bind_plan); -1 before binding */
 } ct_target;
 
 typedef struct {
@@ -164,6 +169,11 @@ const ct_metric_decl *ct_plan_metric(const ct_plan *p, const char *name);
 
 /* The furthest year the plan looks at: its horizon or its last target year. */
 int ct_plan_last_year(const ct_plan *p);
+
+/* Whether target t of ind applies to unit (a bound unit index): a `unit:`
+ * target to its own unit only; a plan-wide target to every unit that has no
+ * `unit:` target of its own for the same year. */
+int ct_target_applies(const ct_indicator *ind, const ct_target *t, int unit);
 
 /* Whether the indicator's value is a percentage (0-100 scale). */
 int ct_indicator_is_percent(const ct_indicator *ind);

@@ -10,6 +10,7 @@
 #include "../load/ct_kind.h"
 #include "ct_trend.h"
 #include "ct_yearly.h"
+#include "ct_ytd.h"
 
 enum { TREND_HORIZON = 2100 };
 
@@ -148,6 +149,9 @@ typedef struct {
      * not-applicable and transition rules (s->n_units ints per year) */
     int n_years, year0;
     int *among_unknown, *from_in, *from_known;
+    const ct_ytd *ytd;            /* the unit's year so far, when a target is of the as-of year
+                                   * (without a value so far, such a target is monitored on the
+                                   * complete years like any other) */
 } assess_ctx;
 
 static const int *year_counts(const assess_ctx *c, const int *arr, int year)
@@ -622,6 +626,10 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
     a->year_value = yv ? yv->value : NAN;
     trend(a, u, c);
     if (!not_applicable(a, u, c)) {
+        if (!a->evaluated && c->ytd && c->ytd->has_value && !t->each_period && t->year == c->ytd->year) {
+            ct_ytd_assess(a, c->ytd); /* the current year: monitored on the year so far */
+            set_aside_note(a, u, c->s->level_name[a->ind->base_level], min_cov);
+        } else {
         if (a->evaluated) evaluate(a, u, c);
         else monitor(a, u, c);
         if (!a->evaluated && strcmp(a->status, "achieved") != 0) band_note(a);
@@ -629,6 +637,7 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
         trend_notes(a);
         set_aside_note(a, u, c->s->level_name[a->ind->base_level], min_cov);
         partial_note(a, u);
+        }
     }
     if (!strcmp(a->status, "not_applicable")) a->probability = a->coverage = NAN;
     if (a->evaluated) a->probability = NAN;
@@ -684,6 +693,24 @@ static int row_applies(const ct_series *s, const ct_indicator *ind, int unit)
     return l != ind->of_level && !s->level_above[l * s->n_levels + ind->of_level];
 }
 
+/* Whether a target of the indicator is of the as-of year, still incomplete. */
+static int has_current_year_target(const ct_indicator *ind, int asof_month)
+{
+    int y = ct_ytd_year(asof_month);
+    for (size_t j = 0; y && j < ind->n_targets; j++)
+        if (!ind->targets[j].each_period && ind->targets[j].year == y) return 1;
+    return 0;
+}
+
+/* The row of unit in grid g (most often at the same index k). */
+static int grid_row(const ct_grid *g, int unit, int k)
+{
+    if (k < g->n_units && g->units[k] == unit) return k;
+    for (int i = 0; i < g->n_units; i++)
+        if (g->units[i] == unit) return i;
+    return -1;
+}
+
 ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compute_filter *filter,
                          const ct_assess_options *opt, ct_assess_fn fn, void *ctx)
 {
@@ -705,14 +732,31 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
         if (st != CT_OK) break;
         ct_model_kind model = opt ? opt->model : CT_MODEL_CALIBRATED;
         ct_model_pool pool;
-        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, model, &pool, cache, 0, 0, NULL, NULL, NULL};
+        assess_ctx c = {s, opt, opt ? opt->method : CT_PM_AUTO, model, &pool, cache, 0, 0, NULL, NULL, NULL, NULL};
         st = ct_trend_pool(plan, ind, s, &g, &f, asof, min_cov, model, row_applies, &pool);
         if (st == CT_OK) st = indicator_counts(plan, ind, &g, asof, &c);
+        /* a target of the as-of year, not complete: the year so far, on a grid of its finer periods */
+        ct_grid yg = {0};
+        int has_yg = 0;
+        ct_ytd ytd;
+        if (st == CT_OK && has_current_year_target(ind, asof) && ct_ytd_period_type(asof) >= 0) {
+            ct_compute_filter yf = f;
+            yf.finest = ct_ytd_period_type(asof);
+            st = ct_compute_grid(plan, ind, s, &yf, &yg);
+            has_yg = st == CT_OK;
+        }
         for (int k = 0; st == CT_OK && k < g.n_units; k++) {
             if (!row_applies(s, ind, g.units[k])) continue;
             ct_yearly_read(plan, &g, k, asof, min_cov, u);
             ct_yearly_partial(u, ind, s, g.units[k], g.units[k] == plan->region_unit);
+            c.ytd = NULL;
+            if (has_current_year_target(ind, asof)) {
+                int r = has_yg ? grid_row(&yg, g.units[k], k) : -1;
+                ct_ytd_read(plan, ind, r >= 0 ? &yg : NULL, r, asof, min_cov, &ytd);
+                c.ytd = &ytd;
+            }
             for (size_t j = 0; j < ind->n_targets; j++) {
+                if (!ct_target_applies(ind, &ind->targets[j], g.units[k])) continue;
                 ct_assessment a;
                 memset(&a, 0, sizeof a);
                 a.plan = plan;
@@ -728,6 +772,7 @@ ct_status ct_assess_plan(const ct_plan *plan, const ct_series *s, const ct_compu
         }
         counts_free(&c);
         ct_model_pool_free(&pool);
+        if (has_yg) ct_grid_free(&yg);
         ct_grid_free(&g);
     }
     free(u);

@@ -75,11 +75,13 @@ static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indic
 
 #define EMIT(lang, en, vi, ...) emit(fn, ctx, plan, ind, CT_TR(lang, en, vi), __VA_ARGS__)
 
-static int collect_milestones(const ct_indicator *ind, milestone *m, int max)
+/* The region's milestones: plan-wide targets and the region's own `unit:` ones. */
+static int collect_milestones(const ct_indicator *ind, int region, milestone *m, int max)
 {
     int n = 0;
     for (size_t j = 0; j < ind->n_targets && n < max; j++) {
         const ct_target *t = &ind->targets[j];
+        if (t->unit ? t->unit_index != region || region < 0 : !ct_target_applies(ind, t, region)) continue;
         if (t->each_period || (t->form != CT_TF_VALUE && t->form != CT_TF_RANGE)) continue;
         m[n].year = t->year;
         m[n].value = t->form == CT_TF_VALUE ? t->value : t->min;
@@ -144,7 +146,7 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
                               ct_finding_fn fn, void *ctx)
 {
     milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0, dir = ind->direction;
+    int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0, dir = ind->direction;
     for (int k = 1; k < n && !rc; k++)
         if ((m[k].value - m[k - 1].value) * dir < 0)
             rc = EMIT(lang, "inconsistent targets: %g by %d is %s than %g by %d",
@@ -153,10 +155,27 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
                       m[k - 1].year);
     if (n == 0 || !rv->ok || rc) return rc;
     double observed = rv->has_latest ? ct_assess_rate(ind, rv->baseline, rv->latest, rv->latest_year - rv->baseline_year) : NAN;
+    double before = NAN;
+    int before_year = 0;
+    for (int j = 0; !rv->has_latest && j < rv->u.n; j++) {
+        const ct_year_value *v = &rv->u.y[j];
+        if (!v->usable || v->year >= rv->baseline_year) continue;
+        before_year = v->year;
+        before = ct_assess_rate(ind, v->value, rv->baseline, rv->baseline_year - v->year);
+        break;
+    }
     for (int k = 0; k < n && !rc; k++) {
         /* the assessment's required rate: from the baseline */
         double need = ct_assess_rate(ind, rv->baseline, m[k].value, m[k].year - rv->baseline_year);
         if (!isfinite(need)) continue;
+        if ((m[k].value - rv->baseline) * dir < -1e-9) {
+            /* below its own starting point: met already, but a falling planned path */
+            rc = EMIT(lang, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction",
+                      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu",
+                      m[k].value, m[k].year, rv->baseline, rv->baseline_year,
+                      dir > 0 ? CT_TR(lang, "below", "thấp hơn") : CT_TR(lang, "above", "cao hơn"));
+            continue;
+        }
         if (need * dir <= 0) {
             rc = EMIT(lang, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)", m[k].value,
                       m[k].year, rv->baseline, rv->baseline_year);
@@ -177,6 +196,13 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
             snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s",
                                               "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s"),
                      ob, rv->baseline_year, rv->latest_year, observed / need * 100, reach);
+        } else if (isfinite(before)) {
+            /* a new plan: nothing since its baseline yet, but the years before it show a pace */
+            char ob[48];
+            pace_text(ind, before, lang, ob, sizeof ob);
+            snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)",
+                                              "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)"),
+                     ob, before_year, rv->baseline_year, before / need * 100);
         }
         rc = EMIT(lang, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s",
                   m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
@@ -191,7 +217,7 @@ static int band_findings(const ct_plan *plan, const ct_indicator *ind, const reg
     const ct_indicator *tr = ct_assess_transition_band(plan, ind, &lo, &hi);
     if (!tr) return 0;
     milestone m[32];
-    int n = collect_milestones(ind, m, 32), rc = 0;
+    int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0;
     if (!rv->ok)
         return EMIT(lang, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)",
                     "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)", lo * 100, hi * 100, tr->id);

@@ -258,8 +258,15 @@ def assess_unit(ind, unit, years):
         b1 = ((x - xb) * (z - z.mean())).sum() / sxx
         b0 = z.mean() - b1 * xb
         fit = (b0, b1, x, z, xb, sxx)
-    for t in ind.get('targets', []):
+    targets = ind.get('targets', [])
+    own_years = {(t['to'] if t.get('each_period') else t['year']) for t in targets if str(t.get('unit', '')) == unit}
+    for t in targets:
         ty = t['to'] if t.get('each_period') else t['year']
+        # a `unit:` target is that unit's alone, and replaces the plan-wide one of its year
+        if 'unit' in t and str(t['unit']) != unit:
+            continue
+        if 'unit' not in t and ty in own_years:
+            continue
         if 'value' in t:
             target = t['value']
         elif 'min' in t:
