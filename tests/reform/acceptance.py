@@ -33,6 +33,7 @@ OLD_HALVES = HALVES[:-1]           # old units: 2021S1 .. 2025S1
 QUARTERS = [f"{y}Q{q}" for y in range(2021, 2026) for q in (1, 2, 3, 4)][:-2]  # to 2025Q2
 
 failures = []
+checked = [0]
 
 
 def h(*parts):
@@ -40,6 +41,7 @@ def h(*parts):
 
 
 def check(what, got, want, tol=1e-6):
+    checked[0] += 1
     if want is None or got is None:
         ok = want is None and got is None
     else:
@@ -91,6 +93,21 @@ def build(dirpath, old, conv):
                 "staff_total,district,count,last,sum,staff\n"
                 "violators,district,count,sum,sum,violators\n"
                 "media_posts,province,count,sum,sum,posts\n")
+    # the built-in clean_pct written as a rule: the same units must be counted
+    with open(os.path.join(dirpath, "clean.lua"), "w", encoding="utf-8") as f:
+        f.write("""function clean_pct(unit, period)
+  local reported, met = 0, 0
+  for _, c in ipairs(unit:units("commune")) do
+    local v = c:metric("is_clean", period)
+    if v ~= nil then
+      reported = reported + 1
+      if v == 1 then met = met + 1 end
+    end
+  end
+  if reported == 0 then return nil end
+  return 100 * met / reported
+end
+""")
     obs = {}  # (unit, period, metric) -> value
     for c in communes:
         for p in OLD_HALVES:
@@ -132,6 +149,9 @@ indicators:
      targets: [{{year: {ty}, value: 80}}]}}
   - {{id: violators, kind: sum, metric: violators, direction: decrease, targets: [{{year: {ty}, change: -20%}}]}}
 """)
+            f.write("""  - {id: clean_lua, kind: lua, script: clean.lua, function: clean_pct, of: commune, unit: "%%",
+     direction: increase, targets: [{year: %d, value: 90}]}
+""" % ty)
             if region == "93":
                 f.write("""  - {id: media_q, kind: frequency, metric: media_posts, per: quarter, at_least: 1, unit: "%",
      targets: [{year: 2025, value: 100}]}
@@ -145,6 +165,17 @@ def run(chitieu, *args):
         failures.append(f"chitieu {' '.join(args)}: exit {r.returncode}: {r.stderr.strip()[:300]}")
         return []
     return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+def lua_agrees(what, rows):
+    """A rule counting the units of the map agrees with the built-in count."""
+    for (ind, per), r in rows.items():
+        if ind != "clean_pct":
+            continue
+        lua = rows.get(("clean_lua", per))
+        if lua is None:
+            failures.append(f"{what}: no clean_lua row for {per}")
+        check(f"{what} clean_lua {r['unit']} {per} (the built-in clean_pct)", num(lua, "value"), num(r, "value"))
 
 
 def num(row, col):
@@ -178,6 +209,7 @@ def main():
         # 1. Hậu Giang on its own map (2025S1): its 75 communes and its districts, 2025 of half a year
         rows = {(r["indicator"], r["period"]): r for r in
                 run(chitieu, "compute", hg, "--data", data, "--unit", "93", "--periods", "year")}
+        lua_agrees("hg", rows)
         for y in range(2021, 2026):
             vals = [year_last(c, y, "is_clean") for c in hg_communes]
             check(f"hg clean_pct 93 {y}", num(rows.get(("clean_pct", str(y))), "value"),
@@ -224,6 +256,7 @@ def main():
         rows = {(r["indicator"], r["period"]): r for r in
                 run(chitieu, "compute", hg, "--data", data, "--unit", "93", "--periods", "year",
                     "--geography", "2025S2")}
+        lua_agrees("hg@2025S2", rows)
         for y in (2023, 2024):
             # a new commune is clean when every commune it was made of was (merge: all)
             vals = [all(year_last(a, y, "is_clean") for a, _ in succ_from[b]) for b in targets]
@@ -235,12 +268,20 @@ def main():
         # provinces reach it; a 2025 sum of districts that closed at 2025-06 is half a year
         rows = {(r["indicator"], r["period"]): r for r in
                 run(chitieu, "compute", ct, "--data", data, "--unit", "92", "--periods", "year")}
+        lua_agrees("ct", rows)
         for y in (2024, 2025):
             tr = sum(year_last(x, y, "staff_trained") for x in districts)
             to = sum(year_last(x, y, "staff_total") for x in districts)
             check(f"ct staff_pct 92 {y}", num(rows.get(("staff_pct", str(y))), "value"), 100.0 * tr / to)
             check(f"ct violators 92 {y}", num(rows.get(("violators", str(y))), "value"),
                   sum(year_sum(x, y, "violators") for x in districts))
+        # every old commune's cases land inside the new province, whatever the
+        # shares of its part links: the province's total is exact
+        for y in (2024, 2025):
+            want = sum(year_sum(c, y, "cases") for c in communes)
+            if y == 2025:
+                want += sum(obs[(b, "2025S2", "cases")] for b in new)
+            check(f"ct cases 92 {y}", num(rows.get(("cases", str(y))), "value"), want)
         vals = [obs[(b, "2025S2", "is_clean")] for b in new]
         check("ct clean_pct 92 2025", num(rows.get(("clean_pct", "2025")), "value"), 100.0 * sum(vals) / len(vals))
         check("ct clean_pct 92 2025 expected", num(rows.get(("clean_pct", "2025")), "expected"), len(new))
@@ -269,7 +310,7 @@ def main():
 
     for f in failures:
         print("FAIL", f)
-    print(f"reform acceptance: {len(failures)} difference(s)")
+    print(f"reform acceptance: {checked[0]} values checked, {len(failures)} difference(s)")
     return 1 if failures else 0
 
 
