@@ -92,7 +92,9 @@ def build(dirpath, old, conv):
                 "staff_trained,district,count,last,sum,trained\n"
                 "staff_total,district,count,last,sum,staff\n"
                 "violators,district,count,sum,sum,violators\n"
-                "media_posts,province,count,sum,sum,posts\n")
+                "media_posts,province,count,sum,sum,posts\n"
+                "prov_trained,province,count,last,sum,province staff trained\n"
+                "prov_total,province,count,last,sum,province staff\n")
     # the built-in clean_pct written as a rule: the same units must be counted
     with open(os.path.join(dirpath, "clean.lua"), "w", encoding="utf-8") as f:
         f.write("""function clean_pct(unit, period)
@@ -122,6 +124,11 @@ end
             obs[(d, p, "staff_total")] = total
             obs[(d, p, "staff_trained")] = h(d, p, "trained") % (total + 1)
             obs[(d, p, "violators")] = h(d, p, "violators") % 7
+    for p in provinces:  # the old provinces' own staff; Cần Thơ goes on in 2025S2
+        for per in HALVES if p == NEW_PROVINCE else OLD_HALVES:
+            total = 40 + h(p, per, "ptotal") % 40
+            obs[(p, per, "prov_total")] = total
+            obs[(p, per, "prov_trained")] = h(p, per, "ptrained") % (total + 1)
     for q in QUARTERS:
         obs[("93", q, "media_posts")] = h("93", q, "posts") % 3  # 0 in about a third of quarters
     with open(os.path.join(dirpath, "observations.csv"), "w", encoding="utf-8", newline="") as f:
@@ -146,6 +153,8 @@ indicators:
      targets: [{{year: {ty}, value: 90}}]}}
   - {{id: cases, kind: sum, metric: cases, direction: decrease, targets: [{{year: {ty}, change: -50%}}]}}
   - {{id: staff_pct, kind: ratio, numerator: staff_trained, denominator: staff_total, direction: increase,
+     targets: [{{year: {ty}, value: 80}}]}}
+  - {{id: prov_staff_pct, kind: ratio, numerator: prov_trained, denominator: prov_total, direction: increase,
      targets: [{{year: {ty}, value: 80}}]}}
   - {{id: violators, kind: sum, metric: violators, direction: decrease, targets: [{{year: {ty}, change: -20%}}]}}
 """)
@@ -220,6 +229,9 @@ def main():
             tr = sum(year_last(x, y, "staff_trained") for x in hg_districts)
             to = sum(year_last(x, y, "staff_total") for x in hg_districts)
             check(f"hg staff_pct 93 {y}", num(rows.get(("staff_pct", str(y))), "value"), 100.0 * tr / to)
+            per = f"{y}S1" if y == 2025 else f"{y}S2"  # last: Hậu Giang's 2025 is its 2025S1
+            check(f"hg prov_staff_pct 93 {y}", num(rows.get(("prov_staff_pct", str(y))), "value"),
+                  100.0 * obs[("93", per, "prov_trained")] / obs[("93", per, "prov_total")])
             qs = [q for q in QUARTERS if q.startswith(str(y))]
             met = sum(1 for q in qs if obs[("93", q, "media_posts")] >= 1)
             # 2025: the 2 quarters due while Hậu Giang existed, not 4
@@ -275,6 +287,19 @@ def main():
             check(f"ct staff_pct 92 {y}", num(rows.get(("staff_pct", str(y))), "value"), 100.0 * tr / to)
             check(f"ct violators 92 {y}", num(rows.get(("violators", str(y))), "value"),
                   sum(year_sum(x, y, "violators") for x in districts))
+        # a closed province with no link of its own passes whole into the province its
+        # communes went to: 2024 is the three provinces' figures; 2025 (last) is 2025S2, Cần Thơ's own
+        for y in (2023, 2024, 2025):
+            ps = OLD_PROVINCES if y < 2025 else (NEW_PROVINCE,)
+            per = f"{y}S2"
+            tr = sum(obs[(p, per, "prov_trained")] for p in ps)
+            to = sum(obs[(p, per, "prov_total")] for p in ps)
+            check(f"ct prov_staff_pct 92 {y}", num(rows.get(("prov_staff_pct", str(y))), "value"), 100.0 * tr / to)
+        hrows = {(r["indicator"], r["period"]): r for r in
+                 run(chitieu, "compute", ct, "--data", data, "--unit", "92", "--periods", "half-year")}
+        tr = sum(obs[(p, "2025S1", "prov_trained")] for p in OLD_PROVINCES)
+        to = sum(obs[(p, "2025S1", "prov_total")] for p in OLD_PROVINCES)
+        check("ct prov_staff_pct 92 2025S1", num(hrows.get(("prov_staff_pct", "2025S1")), "value"), 100.0 * tr / to)
         # every old commune's cases land inside the new province, whatever the
         # shares of its part links: the province's total is exact
         for y in (2024, 2025):
