@@ -333,6 +333,27 @@ def main():
         vals = [obs[(c, "2025S1", "is_clean")] for c, (_, dd) in communes.items() if districts[dd][1] == "92"]
         check("ct@2025S1 assess clean_pct 92 baseline 2025", num(r, "baseline_value"), 100.0 * sum(vals) / len(vals))
 
+        # 6. a status that differs as reported says so, and one that does not is silent
+        for name, plan in (("hg", hg), ("ct", ct)):
+            own = run(chitieu, "assess", plan, "--data", data, "--lang", "en")
+            ar = {(r["indicator"], r["unit"], r["target_year"]): r["status"] for r in
+                  run(chitieu, "assess", plan, "--data", data, "--lang", "en", "--geography", "as-reported")}
+            differ = 0
+            for r in own:
+                other = ar.get((r["indicator"], r["unit"], r["target_year"]))
+                noted = "depends on the map" in r["note"]
+                checked[0] += 1
+                if other is not None and other != r["status"]:
+                    differ += 1
+                    if not noted:
+                        failures.append(f"{name} {r['indicator']} {r['unit']}: {r['status']} on its map, "
+                                        f"{other} as reported, and the note does not say so")
+                elif noted:
+                    failures.append(f"{name} {r['indicator']} {r['unit']}: a note of a map dependence "
+                                    f"where the status is the same as reported ({r['status']})")
+            if name == "ct" and differ == 0:
+                failures.append("ct: no status differs as reported (the check would prove nothing)")
+
     for f in failures:
         print("FAIL", f)
     print(f"reform acceptance: {checked[0]} values checked, {len(failures)} difference(s)")
