@@ -1,6 +1,7 @@
 #include "cli_compare.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,11 @@ typedef struct {
 struct cli_compare {
     cmp_row *rows;
     size_t n, cap;
+    /* open addressing on (indicator, target, unit): each row of the real run
+     * finds its counterpart in constant time (a national plan has tens of
+     * thousands of rows; a scan per row was most of the comparison's cost) */
+    size_t *slot; /* row index + 1; 0 is empty */
+    size_t n_slot; /* a power of two */
     int oom;
     void (*then)(void *, ct_assessment *);
     void *then_ctx;
@@ -62,6 +68,45 @@ static int keep_row(const ct_assessment *a, void *ctx)
     return 0;
 }
 
+static size_t row_hash(const ct_indicator *ind, const ct_target *t, int unit)
+{
+    uint64_t h = (uint64_t)(uintptr_t)ind * 0x9E3779B97F4A7C15u;
+    h ^= (uint64_t)(uintptr_t)t + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
+    h ^= (uint64_t)(unsigned)unit * 0xC2B2AE3D27D4EB4Fu;
+    h ^= h >> 29;
+    return (size_t)h;
+}
+
+static int index_rows(cli_compare *c)
+{
+    size_t n = 16;
+    while (n < c->n * 2) n *= 2;
+    c->slot = calloc(n, sizeof *c->slot);
+    if (!c->slot) return 1;
+    c->n_slot = n;
+    for (size_t i = 0; i < c->n; i++) {
+        const cmp_row *r = &c->rows[i];
+        size_t k = row_hash(r->ind, r->target, r->unit) & (n - 1);
+        while (c->slot[k]) k = (k + 1) & (n - 1);
+        c->slot[k] = i + 1;
+    }
+    return 0;
+}
+
+/* The first row kept for this key (the order of the scan it replaces). */
+static const cmp_row *find_row(const cli_compare *c, const ct_assessment *a)
+{
+    if (!c->n_slot) return NULL;
+    const cmp_row *best = NULL;
+    size_t k = row_hash(a->ind, a->target, a->unit) & (c->n_slot - 1);
+    for (; c->slot[k]; k = (k + 1) & (c->n_slot - 1)) {
+        const cmp_row *r = &c->rows[c->slot[k] - 1];
+        if (r->ind != a->ind || r->target != a->target || r->unit != a->unit) continue;
+        if (!best || r < best) best = r;
+    }
+    return best;
+}
+
 ct_status cli_compare_new(cli_compare **out, cli_session *ss, size_t plan, const ct_compute_filter *f,
                           const ct_assess_options *opt)
 {
@@ -88,7 +133,7 @@ ct_status cli_compare_new(cli_compare **out, cli_session *ss, size_t plan, const
     }
     ct_status back = ct_bind_plan(p, own, &scratch);
     ct_diags_free(&scratch);
-    if (c->oom) st = CT_ENOMEM;
+    if (c->oom || index_rows(c)) st = CT_ENOMEM;
     if (back == CT_ENOMEM) st = CT_ENOMEM;
     if (st == CT_ENOMEM) { cli_compare_free(c); return st; }
     c->then = opt->custom;
@@ -108,10 +153,8 @@ static void value_text(ct_lang lang, int has, ct_period p, double v, char *buf, 
 void cli_compare_hook(void *ctx, ct_assessment *a)
 {
     cli_compare *c = ctx;
-    for (size_t i = 0; a->status && i < c->n; i++) {
-        const cmp_row *r = &c->rows[i];
-        if (r->ind != a->ind || r->target != a->target || r->unit != a->unit) continue;
-        if (strcmp(r->status, a->status) == 0) break;
+    const cmp_row *r = a->status ? find_row(c, a) : NULL;
+    if (r && strcmp(r->status, a->status) != 0) {
         char own[64], ar[64];
         int has;
         ct_period p;
@@ -125,7 +168,6 @@ void cli_compare_hook(void *ctx, ct_assessment *a)
                        "%sphụ thuộc bản đồ đơn vị: %s (%s) theo địa giới %s; %s (%s) theo đơn vị báo cáo từng kỳ"),
                  len ? "; " : "", ct_assess_status_label(a->status, a->lang), own, a->geography ? a->geography : "",
                  ct_assess_status_label(r->status, a->lang), ar);
-        break;
     }
     if (c->then) c->then(c->then_ctx, a);
 }
@@ -134,5 +176,6 @@ void cli_compare_free(cli_compare *c)
 {
     if (!c) return;
     free(c->rows);
+    free(c->slot);
     free(c);
 }

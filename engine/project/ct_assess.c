@@ -570,7 +570,13 @@ static void partial_note(ct_assessment *a, const ct_yearly *u)
         int m = closed ? v->part_last : v->part_first;
         char when[16];
         snprintf(when, sizeof when, "%d-%02d", m / 12, m % 12 + 1);
-        if (closed)
+        if (v->part_units)
+            NOTE(a, closed ? "set aside: %d: %d of 12 months, until its units closed in %s"
+                           : "set aside: %d: %d of 12 months, from when its units began in %s",
+                 closed ? "loại khỏi đánh giá: %d: %d/12 tháng, đến khi các đơn vị của nó kết thúc vào %s"
+                        : "loại khỏi đánh giá: %d: %d/12 tháng, từ khi các đơn vị của nó bắt đầu vào %s",
+                 v->year, v->part_months, when);
+        else if (closed)
             NOTE(a, "set aside: %d: %d of 12 months, until the unit closed in %s",
                  "loại khỏi đánh giá: %d: %d/12 tháng, đến khi đơn vị kết thúc vào %s", v->year, v->part_months, when);
         else

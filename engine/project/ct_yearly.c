@@ -1,5 +1,6 @@
 #include "ct_yearly.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -101,17 +102,48 @@ static double completion(const ct_series *s, int m, int region, int closed, int 
     return n ? sum : NAN;
 }
 
+/* The months in which the units of metric m's level that make unit's
+ * figure were valid: those of the geography below it, and those of an
+ * abolished level that reach it (a district towards its new province).
+ * A unit that stays valid all year while all its units closed within it
+ * (old Cần Thơ's districts on the 2025S1 map) has a sum over part of the
+ * year, as much as a unit that closed. *own is set when the months are
+ * the unit's own. */
+static void data_span(const ct_series *s, int m, int unit, int *first, int *last, int *own)
+{
+    *first = s->valid_first[unit];
+    *last = s->valid_last[unit];
+    *own = 1;
+    if (m < 0) return;
+    int lm = s->metrics[m].level;
+    if (lm == s->level[unit]) return;
+    int lo = INT_MAX, hi = INT_MIN, any = 0;
+    for (int k = 0; k < s->level_size[lm]; k++) {
+        int v = s->level_units[lm][k];
+        if (!ct_geo_in(s, v)) continue;
+        int r = s->reach ? s->reach[v] : -1;
+        if (!ct_series_in_subtree(s, v, unit) && !(r >= 0 && ct_series_in_subtree(s, r, unit))) continue;
+        any = 1;
+        if (s->valid_first[v] < lo) lo = s->valid_first[v];
+        if (s->valid_last[v] > hi) hi = s->valid_last[v];
+    }
+    if (!any) return;
+    if (lo > *first) { *first = lo; *own = 0; }
+    if (hi < *last) { *last = hi; *own = 0; }
+}
+
 void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s, int unit, int is_region)
 {
     if (ind->kind != CT_KIND_SUM || !ct_geo_in(s, unit)) return;
-    int first = s->valid_first[unit], last = s->valid_last[unit];
+    int first, last, own;
+    data_span(s, ind->metric.index, unit, &first, &last, &own);
     for (int k = 0; k < u->n; k++) {
         ct_year_value *v = &u->y[k];
         int y0 = v->year * 12, y1 = y0 + 11;
         int a = first > y0 ? first : y0, b = last < y1 ? last : y1;
         if (!v->has_value || (a == y0 && b == y1) || b < a) continue;
         int n = 0;
-        double rest = is_region && a == y0 && b < y1 && ind->metric.index >= 0
+        double rest = is_region && own && a == y0 && b < y1 && ind->metric.index >= 0
                           ? completion(s, ind->metric.index, unit, b, v->year, &n) : NAN;
         if (isfinite(rest)) {
             /* whole again: what its units became reported the rest of the year */
@@ -122,6 +154,7 @@ void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s
             continue;
         }
         v->part_months = b - a + 1;
+        v->part_units = !own;
         v->part_first = a;
         v->part_last = b;
         v->set_aside = 1;

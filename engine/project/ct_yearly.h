@@ -24,6 +24,8 @@ typedef struct {
     int part_months;       /* a sum over part of the year only (the unit opened or
                             * closed within it): its months, and set aside; 0: whole */
     int part_first, part_last; /* those months (ct_period_first_month's scale) */
+    int part_units;        /* the unit was valid all those months, its units
+                            * (those its figure is made of) were not */
     int completed;         /* a closed region's last year, completed from the units
                             * its units became: how many of them */
 } ct_year_value;

@@ -36,6 +36,9 @@ grep -q '^hau-giang-example,cases,93,province,2025,8,2024,16,2025,5,.*2025 compl
 "$bin" assess "$ex/can-tho.yaml" --data "$ex/data" --lang en --geography 2025S1 -o "$tmp/ct.csv" || { echo "assess failed"; exit 1; }
 grep -q '^can-tho-example,cases,918,district,2025,.*insufficient_data,"no usable value for 2025; set aside: 2025: 6 of 12 months, until the unit closed in 2025-06"' "$tmp/ct.csv" ||
   { echo "a district's half-year is not set aside:"; grep ',cases,918,' "$tmp/ct.csv"; fail=1; }
+# Cần Thơ stays valid all of 2025, but on 2025S1 its figure is its old ward's half-year
+grep -q '^can-tho-example,cases,92,province,2025,.*insufficient_data,"no usable value for 2025; set aside: 2025: 6 of 12 months, until its units closed in 2025-06' "$tmp/ct.csv" ||
+  { echo "a province whose units closed has its half-year counted as a year:"; grep ',cases,92,' "$tmp/ct.csv"; fail=1; }
 # the output docs/data-formats.md quotes
 doc=$root/docs/data-formats.md
 awk '/^<!-- output: compute hau-giang.yaml can-tho.yaml --data data --periods year --level province --geography 2025S2/ { on = 1; next } on && /^```$/ { if (seen) exit; seen = 1; next } on && seen { print }' "$doc" > "$tmp/doc.csv"
