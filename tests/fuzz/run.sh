@@ -27,7 +27,7 @@ engine=$(cd "$root/engine" && ls core/*.c model/*.c load/*.c)
 srcs=""
 for f in $engine; do srcs="$srcs $root/engine/$f"; done
 
-pc=$(pkg-config --cflags --libs yaml-0.1 gsl lua5.4 jansson)
+pc=$(pkg-config --cflags --libs yaml-0.1 gsl lua5.4 jansson libxml-2.0 zlib)
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
         -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -DCHITIEU_VERSION=\"fuzz\"
         -I$root/engine -I$here"
