@@ -18,8 +18,8 @@
  * every year has a finite fit; sigma2 maximises the unit's marginal
  * likelihood (Gauss-Hermite over e_t; REML-like correction for the fitted
  * line) plus its peers' pooled likelihood as a prior (empirical Bayes);
- * the slope has the peers' slopes as a normal prior (their mean and spread,
- * DerSimonian-Laird), which is what a unit of two or three points borrows;
+ * the slope has the peers' slopes as a normal prior (their spread and
+ * random-effects mean, DerSimonian-Laird), which is what a unit of two or three points borrows;
  * and the parameter covariance is widened for the peers' year-to-year
  * persistence (lag-1 autocorrelation of the
  * residuals). The predictive distribution is in ct_predict.h. Formulas and
