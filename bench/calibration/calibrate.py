@@ -196,21 +196,33 @@ class Tally:
                      % (cov, self.cov_n, self.zero, self.p01, self.p01_wrong))
         p, o = np.array(self.p), np.array(self.o)
         worst = 0.0
+        self.beyond = 0
         dec = []
         for i in range(10):
             m = (p >= i / 10) & ((p < (i + 1) / 10) if i < 9 else (p <= 1))
             if m.sum() == 0:
                 dec.append('  %d-%d%%: -' % (10 * i, 10 * i + 10))
                 continue
-            mp, mo = p[m].mean(), o[m].mean()
+            n, mp, mo = int(m.sum()), p[m].mean(), o[m].mean()
             # a decile's gap counts only when it has enough rows to measure it
             # (100 rows: a sampling error of at most 0.05)
-            if m.sum() >= 100:
+            if n >= 100:
                 worst = max(worst, abs(mp - mo))
-            dec.append('  %d-%d%%: n=%d p=%.3f obs=%.3f' % (10 * i, 10 * i + 10, m.sum(), mp, mo))
+            # the observed frequency of n rows has a binomial standard error
+            # sqrt(p (1 - p) / n): a decile misses the goal of 0.07 when its gap
+            # exceeds 0.07 by more than two of them (a one-sided test of "the
+            # true gap is at most 0.07" at about 2%); the rows of a unit's three
+            # targets are correlated, so the true error is somewhat larger and
+            # this test errs towards declaring a miss
+            se = math.sqrt(max(mp * (1 - mp), 1e-6) / n)
+            miss = abs(mp - mo) > 0.07 + 2 * se
+            self.beyond += miss
+            dec.append('  %d-%d%%: n=%d p=%.3f obs=%.3f se=%.3f%s'
+                       % (10 * i, 10 * i + 10, n, mp, mo, se, '  beyond 0.07 + 2 se' if miss else ''))
         lines.append('  reliability (decile: rows, mean P, observed):')
         lines += ['   ' + x for x in dec]
-        lines.append('  largest decile gap (deciles of >= 100 rows): %.3f' % worst)
+        lines.append('  largest decile gap (deciles of >= 100 rows): %.3f; deciles beyond 0.07 + 2 se: %d'
+                     % (worst, self.beyond))
         self.brier = self.brier_status = float('nan')
         if len(p):
             s = np.array([x if x is not None else 0.5 for x in self.s])
@@ -220,7 +232,7 @@ class Tally:
         return lines, cov, worst
 
     def summary(self, cov, worst):
-        return ['%.3f' % cov, '%.3f' % worst, '%.4f' % self.brier, '%d' % self.zero,
+        return ['%.3f' % cov, '%.3f' % worst, '%d' % self.beyond, '%.4f' % self.brier, '%d' % self.zero,
                 '%d/%d' % (self.p01_wrong, self.p01)]
 
 
@@ -327,7 +339,7 @@ def main():
             row += t[m].summary(cov, worst)
         row.append('%.4f' % t[models[0]].brier_status)
         summary.append(row)
-    cols = ['coverage', 'worst decile gap', 'Brier', 'zero-width bands', 'P of 0/1 wrong/all']
+    cols = ['coverage', 'worst decile gap', 'deciles beyond 0.07 + 2 se', 'Brier', 'zero-width bands', 'P of 0/1 wrong/all']
     print('\n| scenario | ' + ' | '.join('%s %s' % (m, c) for m in models for c in cols) + ' | Brier of the UNSD status |')
     print('| --- |' + ' --- |' * (len(cols) * len(models) + 1))
     for r in summary:

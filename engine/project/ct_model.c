@@ -49,6 +49,7 @@ void ct_model_init(void)
 }
 
 double ct_model_grid(int g) { return g <= 0 ? 0 : 0.002 * pow(2.0, g - 1); }
+double ct_model_tau_grid(int g) { return g <= 0 ? 0 : 1e-4 * pow(2.0, g - 1); }
 
 int ct_model_parse(const char *s, ct_model_kind *out)
 {
@@ -436,6 +437,11 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
         pool->swb2[level] += b * b / v;
         pool->sw2[level] += 1 / (v * v);
         pool->n_slopes[level]++;
+        for (int g = 0; g < CT_MODEL_GRID; g++) {
+            double u = 1 / (v + ct_model_tau_grid(g));
+            pool->re_wb[level][g] += u * b;
+            pool->re_w[level][g] += u;
+        }
     }
     for (int g = 0; g < CT_MODEL_GRID; g++) pool->ll[level][g] += fit->ll[g];
     pool->od_num[level] += fit->od_num;
@@ -497,7 +503,24 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
         double q = pool->swb2[level] - sw * mean * mean;
         double tau2 = (q - (pool->n_slopes[level] - 1)) / (sw - pool->sw2[level] / sw);
         if (!(tau2 > 0)) tau2 = 0;
+        /* the random-effects mean and its variance (DerSimonian and Laird:
+         * weights 1 / (v_i + tau2)); the fixed-effect weights 1 / v_i would
+         * favour the units measured best, and how well a unit is measured
+         * depends on its own slope (a count that grows is measured better,
+         * a share that leaves 50% worse), which biased the prior's mean.
+         * The pool keeps the sums at a grid of tau2; between two nodes
+         * they are interpolated. */
+        int g = 0;
+        while (g < CT_MODEL_GRID - 2 && ct_model_tau_grid(g + 1) < tau2) g++;
+        double t0 = ct_model_tau_grid(g), t1 = ct_model_tau_grid(g + 1);
+        double f = tau2 <= t0 ? 0 : tau2 >= t1 ? 1 : (tau2 - t0) / (t1 - t0);
+        double wb = (1 - f) * pool->re_wb[level][g] + f * pool->re_wb[level][g + 1];
+        double ww = (1 - f) * pool->re_w[level][g] + f * pool->re_w[level][g + 1];
         double pv = tau2 + 1 / sw;
+        if (ww > 0) {
+            mean = wb / ww;
+            pv = tau2 + 1 / ww;
+        }
         if (fit->family == CT_FAM_NORMAL) {
             mean *= fit->scale;
             pv *= fit->scale * fit->scale;

@@ -18,8 +18,8 @@
  * every year has a finite fit; sigma2 maximises the unit's marginal
  * likelihood (Gauss-Hermite over e_t; REML-like correction for the fitted
  * line) plus its peers' pooled likelihood as a prior (empirical Bayes);
- * the slope has the peers' slopes as a normal prior (their mean and spread,
- * DerSimonian-Laird), which is what a unit of two or three points borrows;
+ * the slope has the peers' slopes as a normal prior (their spread and
+ * random-effects mean, DerSimonian-Laird), which is what a unit of two or three points borrows;
  * and the parameter covariance is widened for the peers' year-to-year
  * persistence (lag-1 autocorrelation of the
  * residuals). The predictive distribution is in ct_predict.h. Formulas and
@@ -44,6 +44,10 @@ enum { CT_MODEL_MAX_POINTS = 256, CT_MODEL_LEVELS = 8, CT_MODEL_GRID = 13 };
 /* The year-to-year variances the likelihood is evaluated at: 0, then
  * 0.002 doubling up to 4.1 (on the logit or log scale). */
 double ct_model_grid(int g);
+/* The spreads of the peers' slopes the random-effects mean is kept at: 0,
+ * then 1e-4 doubling up to 0.2 (per year squared, on the link scale; a
+ * normal-family slope relative to the series' size). */
+double ct_model_tau_grid(int g);
 
 typedef struct {
     ct_family family;
@@ -79,6 +83,9 @@ typedef struct {
     double ac_num[CT_MODEL_LEVELS], ac_exp[CT_MODEL_LEVELS], ac_den[CT_MODEL_LEVELS];
     double sw[CT_MODEL_LEVELS], swb[CT_MODEL_LEVELS], swb2[CT_MODEL_LEVELS], sw2[CT_MODEL_LEVELS];
     int n_slopes[CT_MODEL_LEVELS];
+    /* the slopes' random-effects sums at the spreads ct_model_tau_grid(g):
+     * sum b / (v + T_g) and sum 1 / (v + T_g) */
+    double re_wb[CT_MODEL_LEVELS][CT_MODEL_GRID], re_w[CT_MODEL_LEVELS][CT_MODEL_GRID];
     int units[CT_MODEL_LEVELS];
     /* optional (ct_model_pool_keep): each unit's evidence, so that its
      * second pass need not compute it again */

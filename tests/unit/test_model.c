@@ -166,6 +166,50 @@ static void pooling(void)
     CHECK(hn - ln > hq - lq);
 }
 
+/* The peers' slope prior is their random-effects mean (DerSimonian and
+ * Laird: weights 1 / (v + tau2)), not the fixed-effect one: here the
+ * peers whose counts grow fastest are measured best, and the
+ * fixed-effect mean leans towards them. The formulas are computed here
+ * from the peers' own first-pass slopes; the pool interpolates its sums
+ * between two spreads of its grid, hence the tolerance. */
+static void slope_prior(void)
+{
+    const double t[] = {2015, 2016, 2017, 2018, 2019};
+    ct_model_pool pool;
+    ct_model_pool_init(&pool);
+    double sw = 0, swb = 0, swb2 = 0, sw2 = 0, b[12], v[12];
+    ct_model_fit f;
+    for (int i = 0; i < 12; i++) {
+        double y[5], slope = -0.15 + 0.035 * i, mu0 = 4.0 + 3.0 * i;
+        for (int j = 0; j < 5; j++) y[j] = floor(mu0 * exp(slope * j) + 0.5);
+        ct_model_fit_series(CT_FAM_POISSON, t, y, NULL, 5, 0, NAN, 0, &f);
+        CHECK(f.ok);
+        ct_model_pool_add(&pool, 2, &f);
+        b[i] = f.b1_first;
+        v[i] = f.v1_first;
+        sw += 1 / v[i];
+        swb += b[i] / v[i];
+        swb2 += b[i] * b[i] / v[i];
+        sw2 += 1 / (v[i] * v[i]);
+    }
+    double fe = swb / sw, q = swb2 - sw * fe * fe, tau2 = (q - 11) / (sw - sw2 / sw);
+    CHECK(tau2 > 0);
+    double rw = 0, rwb = 0;
+    for (int i = 0; i < 12; i++) {
+        rw += 1 / (v[i] + tau2);
+        rwb += b[i] / (v[i] + tau2);
+    }
+    double re = rwb / rw;
+    CHECK(fe - re > 0.01); /* the case discriminates */
+    const double two[] = {10, 12};
+    ct_model_fit_series(CT_FAM_POISSON, t + 3, two, NULL, 2, 0, NAN, 0, &f);
+    ct_model_finish(&f, &pool, 2);
+    CHECK(f.ok);
+    CHECK_NUM(f.b_prior, re, 0.1 * (fe - re));
+    CHECK_NUM(1 / f.b_prior_prec, tau2 + 1 / rw, 0.05 * (tau2 + 1 / rw));
+    ct_model_pool_free(&pool);
+}
+
 static void link_target(void)
 {
     ct_model_fit f = line_fit(CT_FAM_BINOMIAL, 0, 0, 23);
@@ -183,6 +227,7 @@ int main(void)
     poisson_predictive();
     constant_series();
     pooling();
+    slope_prior();
     link_target();
     return test_report("test_model");
 }
