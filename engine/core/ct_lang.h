@@ -171,6 +171,42 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
     X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
+    X(FEAS_POINTS, "%s%.3g points", "%s%.3g điểm") \
+    X(FEAS_YEAR_VALUE, "; %d value %.4g: %s that year", "; giá trị năm %d là %.4g: %s") \
+    X(FEAS_MET, "met", "đạt") \
+    X(FEAS_NEARLY, "nearly met", "cơ bản đạt") \
+    X(FEAS_MISSED, "missed", "không đạt") \
+    X(FEAS_STILL_MET, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)") \
+    X(FEAS_NO_LONGER, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)") \
+    X(FEAS_REACHED_BY, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)") \
+    X(FEAS_REACHED_IN, "; at that pace it is reached in %d%s", "; với tốc độ đó sẽ đạt vào năm %d%s") \
+    X(FEAS_LATE, ", late", ", muộn") \
+    X(FEAS_NEVER, "; at that pace it is never reached", "; với tốc độ đó sẽ không đạt") \
+    X(FEAS_INCONSISTENT, "inconsistent targets: %g by %d is %s than %g by %d", \
+      "mục tiêu không nhất quán: %g vào năm %d %s %g vào năm %d") \
+    X(FEAS_LOWER, "lower", "thấp hơn") \
+    X(FEAS_HIGHER, "higher", "cao hơn") \
+    X(FEAS_BELOW, "below", "thấp hơn") \
+    X(FEAS_ABOVE, "above", "cao hơn") \
+    X(FEAS_AGAINST, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction", \
+      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
+    X(FEAS_MET_ALREADY, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)") \
+    X(FEAS_STEP, " (%s a year from the %d milestone %g)", " (%s mỗi năm từ mốc %d là %g)") \
+    X(FEAS_OBSERVED, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s", \
+      "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s") \
+    X(FEAS_OBSERVED_BEFORE, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)", \
+      "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)") \
+    X(FEAS_NEEDS, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s") \
+    X(FEAS_BAND_NO_DATA, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)", \
+      "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)") \
+    X(FEAS_BAND_WHOLE, "the whole band reaches the target", "cả khoảng kịch bản đều đạt mục tiêu") \
+    X(FEAS_BAND_UPPER, "only the upper part of the band reaches the target", "chỉ phần trên của khoảng kịch bản đạt mục tiêu") \
+    X(FEAS_BAND_SHORT, "even the upper end of the band falls short", "cả mức cao nhất của kịch bản cũng không đạt") \
+    X(FEAS_BASE_OF, "%.4g%% (%.0f of %.0f)", "%.4g%% (%.0f/%.0f)") \
+    X(FEAS_BAND, "from %s in %d, transforming %g%% of the rest a year (%s) gives %.2f%% by %d and %g%% gives %.2f%%; " \
+      "%g%% by %d needs %.2f%% a year: %s", \
+      "từ %s năm %d, chuyển hóa %g%% số còn lại mỗi năm (%s) cho %.2f%% vào năm %d, %g%% cho %.2f%%; " \
+      "%g%% vào năm %d cần %.2f%% mỗi năm: %s") \
     X(COL_PLAN, "plan", "Kế hoạch") \
     X(COL_INDICATOR, "indicator", "Chỉ tiêu") \
     X(COL_UNIT, "unit", "Mã đơn vị") \

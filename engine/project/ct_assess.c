@@ -334,7 +334,7 @@ static void evaluate(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
     if (u->has_baseline && (a->target_value - u->baseline.value) * dir > 0)
         progress = (v->value - u->baseline.value) / (a->target_value - u->baseline.value) + 0.0;
     if (progress == 0) progress = 0; /* no "-0.0%" */
-    a->status = isfinite(progress) && progress >= 0.95 - 1e-12 ? "nearly_achieved" : "not_achieved";
+    a->status = isfinite(progress) && progress >= CT_ASSESS_NEARLY - 1e-12 ? "nearly_achieved" : "not_achieved";
     gap_note(a, u, v->value, progress);
     reached_later_note(a, u);
 }
