@@ -75,6 +75,16 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     return buf;
 }
 
+const char *ct_lang_level(ct_lang lang, const char *level)
+{
+    static const char *const vi[][2] = {{"commune", "xã"}, {"district", "huyện"}, {"province", "tỉnh"},
+                                        {"national", "toàn quốc"}};
+    if (!level || lang == CT_LANG_EN) return level ? level : "";
+    for (size_t i = 0; i < sizeof vi / sizeof *vi; i++)
+        if (!strcmp(level, vi[i][0])) return vi[i][1];
+    return level;
+}
+
 #define CT_MSG_EN(id, en, vi) [CT_M_##id] = en,
 #define CT_MSG_VI(id, en, vi) [CT_M_##id] = vi,
 #define CT_MSG_NAME(id, en, vi) [CT_M_##id] = #id,
