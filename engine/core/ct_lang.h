@@ -46,9 +46,11 @@ const char *ct_lang_level(ct_lang lang, const char *level);
  * person, once, in both languages: CT_MSG(ID, English, Vietnamese). A reader
  * corrects a word here and nowhere else. A message with printf conversions
  * has the same conversions, in the same order, in both languages (the test
- * unit.lang checks it). To move a pair from elsewhere (such as the notes'
- * CT_TR(lang, en, vi) pairs in engine/project/ct_assess.c), add a line here
- * and replace the pair by ct_msg(lang, CT_M_ID). */
+ * unit.lang checks it). The notes of assess and of the current year, the
+ * notes of a changed map, the feasibility findings and the comparison as
+ * reported are here too: they write numbers with '.', as the CSV contract
+ * says, and the report rewrites them for its language (ct_rp_note). A new
+ * pair goes here as a line and is used as ct_msg(lang, CT_M_ID). */
 #define CT_MESSAGES(X) \
     X(TITLE, "Progress report on plan targets", "Báo cáo tiến độ thực hiện chỉ tiêu") \
     X(MADE_WITH, "Made with chitieu", "Lập bằng chitieu") \
