@@ -109,6 +109,7 @@ const char *ct_lang_level(ct_lang lang, const char *level);
     X(UNIT, "Unit", "Đơn vị") \
     X(VALUE, "Value", "Giá trị") \
     X(GAP, "Short of the target by", "Còn thiếu so với mục tiêu") \
+    X(NUM_DEN, "Numerator/denominator", "Tử số/mẫu số") \
     X(REPORTING, "Units reporting", "Đơn vị báo cáo") \
     X(TREND, "Since the year before", "So với năm trước") \
     X(TREND_BETTER, "better", "tốt lên") \
