@@ -41,6 +41,15 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
  * name, the name itself. Static text or level. */
 const char *ct_lang_level(ct_lang lang, const char *level);
 
+/* A note or finding as a person reads it: the engine writes its numbers for
+ * a CSV ("87.45", "2025S1", "cấp district"); this gives them by the language's
+ * one rule, periods in words and levels by their word ("87,5", "6 tháng đầu
+ * năm 2025", "cấp huyện"), negative progress in words; integers (years)
+ * stay, an id in parentheses goes (the words said it). Into out (size bytes;
+ * below 256, a copy); a note past the room keeps its rest as written.
+ * Returns out. */
+char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
+
 /* ---- the catalogue of words ----------------------------------------------------
  * Every word the report, the charts' report side and the command line show a
  * person, once, in both languages: CT_MSG(ID, English, Vietnamese). A reader
