@@ -71,6 +71,7 @@ struct ct_xlsx {
     row_scratch cur_row;
     lag_row *lag;
     size_t n_lag, cap_lag;
+    char next_sheet[128];  /* the sheet of the next row, when not its plan's */
     char **titles;         /* triples: plan, indicator ("" for the plan itself), title */
     size_t n_titles, cap_titles;
     char asof[32], geography[32];
@@ -328,11 +329,16 @@ static void widen(sheet *sh, int c, double w)
     if (w > sh->width[c]) sh->width[c] = w;
 }
 
+void ct_xlsx_next_sheet(ct_xlsx *x, const char *name)
+{
+    if (x) snprintf(x->next_sheet, sizeof x->next_sheet, "%s", name ? name : "");
+}
+
 void ct_xlsx_text(ct_xlsx *x, const char *text)
 {
     /* the first column, "plan", picks the sheet */
     if (x->col == 0 && x->n_columns > 0 && !strcmp(x->columns[0], "plan") && !x->failed)
-        x->cur = sheet_for(x, text ? text : "");
+        x->cur = sheet_for(x, x->next_sheet[0] ? x->next_sheet : text ? text : "");
     int c = cell(x);
     if (c >= 0) scratch_text(x, x->columns[c], text);
     if (c < 0 || !text || !*text) return;
@@ -430,6 +436,7 @@ void ct_xlsx_end_row(ct_xlsx *x)
     }
 done:
     memset(r, 0, sizeof *r);
+    x->next_sheet[0] = '\0';
     r->target_year = r->target = r->latest = r->coverage = NAN;
     x->col = 0;
 }

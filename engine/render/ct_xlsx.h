@@ -26,6 +26,11 @@ void ct_xlsx_columns(ct_xlsx *x, const char *const *columns, int n_columns);
  * instead of the id. Copied; without one, the id is shown. */
 void ct_xlsx_title(ct_xlsx *x, const char *plan, const char *indicator, const char *title);
 
+/* The next row goes to the sheet called name (made on first use) rather than
+ * to its plan's, its "plan" cell still saying the plan (a sheet gathering
+ * rows of several plans). */
+void ct_xlsx_next_sheet(ct_xlsx *x, const char *name);
+
 /* Fields of the current row in column order; NULL text and NaN are empty cells. */
 void ct_xlsx_text(ct_xlsx *x, const char *text);
 void ct_xlsx_number(ct_xlsx *x, double v);

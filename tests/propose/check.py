@@ -164,5 +164,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     '--format', 'xlsx', '-o', book], check=True)
     names = _re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(book).read('xl/workbook.xml').decode())
     if names != ['Tổng quan', plan['plan']['id'], 'allocations']: bad(f'workbook sheets {names}')
+    # the allocations sheet's plan cells name the plan, not the sheet
+    strings = zipfile.ZipFile(book).read('xl/sharedStrings.xml').decode()
+    if '>allocations<' in strings: bad('workbook: a plan cell says "allocations"')
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)
