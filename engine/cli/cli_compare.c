@@ -144,7 +144,7 @@ ct_status cli_compare_new(cli_compare **out, cli_session *ss, size_t plan, const
 
 static void value_text(ct_lang lang, int has, ct_period p, double v, char *buf, size_t size)
 {
-    if (!has) { snprintf(buf, size, "%s", CT_TR(lang, "no value", "không có số liệu")); return; }
+    if (!has) { snprintf(buf, size, "%s", ct_msg(lang, CT_M_CMP_NO_VALUE)); return; }
     char pb[CT_PERIOD_BUF];
     ct_period_format(p, pb);
     snprintf(buf, size, "%s %.4g", pb, v);
@@ -164,8 +164,7 @@ void cli_compare_hook(void *ctx, ct_assessment *a)
         value_text(a->lang, r->has_value, r->period, r->value, ar, sizeof ar);
         size_t len = strlen(a->note);
         snprintf(a->note + len, sizeof a->note - len,
-                 CT_TR(a->lang, "%sdepends on the map: %s (%s) on geography %s; %s (%s) as reported (the units of each period)",
-                       "%sphụ thuộc bản đồ đơn vị: %s (%s) theo địa giới %s; %s (%s) theo đơn vị báo cáo từng kỳ"),
+                 ct_msg(a->lang, CT_M_CMP_DEPENDS_ON_MAP),
                  len ? "; " : "", ct_assess_status_label(a->status, a->lang), own, a->geography ? a->geography : "",
                  ct_assess_status_label(r->status, a->lang), ar);
     }

@@ -233,6 +233,12 @@ static int run_command(const command *c, int argc, char **argv,
         writer w = {{0}, &ss.series, lang, min_cov, model, NULL, NULL, 0};
         if (out.xlsx) ct_rec_begin_xlsx(&w.rec, out.xlsx, c->columns, c->n_columns);
         else ct_rec_begin(&w.rec, out.out, fmt == 1, c->columns, c->n_columns);
+        for (size_t i = 0; out.xlsx && i < ss.n_plans; i++) {   /* the workbook's sheets name plans and indicators in words */
+            const ct_plan *p = ss.plans[i];
+            ct_xlsx_title(out.xlsx, p->id, NULL, p->title);
+            for (size_t k = 0; k < p->n_indicators; k++)
+                ct_xlsx_title(out.xlsx, p->id, p->indicators[k].id, p->indicators[k].title);
+        }
         ct_status st = CT_OK;
         for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
             /* each plan on its own map */

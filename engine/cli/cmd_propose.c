@@ -104,7 +104,10 @@ static int write_proposal(const ct_proposal *p, void *ctx)
     if (w->yaml) return keep_target(w, p);
     write_row(w, p, p->plan->id);
     /* a workbook also gathers the allocated rows (and their region's) on a sheet of their own */
-    if (w->rec.xlsx && (p->allocated || p->alloc_units)) write_row(w, p, "allocations");
+    if (w->rec.xlsx && (p->allocated || p->alloc_units)) {
+        ct_xlsx_next_sheet(w->rec.xlsx, "allocations");   /* its plan cell still names the plan */
+        write_row(w, p, p->plan->id);
+    }
     return 0;
 }
 

@@ -27,14 +27,12 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
         /* a unit of a later map: it does not exist yet on this one */
         char first[CT_PERIOD_BUF];
         ct_geo_label(s->orig_first[unit] + 5 - s->orig_first[unit] % 6, first);
-        snprintf(buf, size, CT_TR(lang, "%s does not exist yet in geography %s: it begins in %s",
-                           "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s"),
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_NOT_YET),
                  s->name[unit], s->geography, first);
     } else if (plan->territory && unit == plan->region_unit && ind->base_level == l) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->orig_last[unit], last);
-        snprintf(buf, size, CT_TR(lang, "%s no longer exists in geography %s: its own figures, as reported until %s",
-                           "%s không còn trong địa giới %s: số liệu của chính đơn vị, như đã báo cáo đến %s"),
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_OWN_FIGURES),
                  s->name[unit], s->geography, last);
     } else if (plan->territory && unit == plan->region_unit && s->level_geo &&
         s->level_geo[ind->base_level] == s->geo_month) {
@@ -46,35 +44,30 @@ void ct_compute_geo_note(const ct_plan *plan, const ct_indicator *ind, const ct_
             own += ct_series_in_subtree(s, u, unit);
         }
         if (own == n)
-            snprintf(buf, size, CT_TR(lang, "%s no longer exists in geography %s: computed on its %d %s units as they last existed",
-                               "%s không còn trong địa giới %s: tính trên %d đơn vị cấp %s của nó như lần cuối còn tồn tại"),
-                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+            snprintf(buf, size, ct_msg(lang, CT_M_GEO_LAST_UNITS),
+                     s->name[unit], s->geography, n, ct_lang_level(lang, s->level_name[ind->base_level]));
         else
-            snprintf(buf, size, CT_TR(lang, "%s no longer exists in geography %s: followed onto the %d %s units its units became",
-                               "%s không còn trong địa giới %s: theo dõi trên %d đơn vị cấp %s mà các đơn vị của nó đã trở thành"),
-                     s->name[unit], s->geography, n, s->level_name[ind->base_level]);
+            snprintf(buf, size, ct_msg(lang, CT_M_GEO_FOLLOWED),
+                     s->name[unit], s->geography, n, ct_lang_level(lang, s->level_name[ind->base_level]));
     } else if (s->level_geo && ind->base_level >= 0 && s->level_geo[ind->base_level] != s->geo_month &&
                s->level_geo[l] == s->geo_month) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->level_geo[ind->base_level], last);
-        snprintf(buf, size, CT_TR(lang, "made of %s units, which no longer exist in geography %s: as they were in %s, the last they existed",
-                           "gồm các đơn vị cấp %s, không còn trong địa giới %s: như tại %s, lần cuối còn tồn tại"),
-                 s->level_name[ind->base_level], s->geography, last);
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_LEVEL_GONE),
+                 ct_lang_level(lang, s->level_name[ind->base_level]), s->geography, last);
     } else if (s->level_geo && s->level_geo[l] != s->geo_month) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->level_geo[l], last);
-        snprintf(buf, size, CT_TR(lang, "%s units no longer exist in geography %s: assessed on those of %s, the last they existed",
-                           "đơn vị cấp %s không còn trong địa giới %s: đánh giá trên các đơn vị của %s, lần cuối còn tồn tại"),
-                 s->level_name[l], s->geography, last);
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_OWN_LEVEL_GONE),
+                 ct_lang_level(lang, s->level_name[l]), s->geography, last);
     } else if (s->in_geo && s->in_geo[unit] && s->orig_last[unit] < s->level_geo[l]) {
         char last[CT_PERIOD_BUF];
         ct_geo_label(s->orig_last[unit], last);
-        snprintf(buf, size, CT_TR(lang, "%s ended in %s (no successor): its figures as reported", "%s kết thúc vào %s (không có đơn vị kế thừa): số liệu như đã báo cáo"), s->name[unit], last);
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_ENDED), s->name[unit], last);
     } else if (ind->break_month >= 0) {
         int m = ind->break_month;
-        snprintf(buf, size, CT_TR(lang, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)",
-                           "chuỗi số liệu bị gián đoạn: các đơn vị cấp %s thay đổi vào %d-%02d và số liệu giữ như đã báo cáo (không có bảng kế thừa)"),
-                 s->level_name[ind->base_level], m / 12, m % 12 + 1);
+        snprintf(buf, size, ct_msg(lang, CT_M_GEO_BREAK),
+                 ct_lang_level(lang, s->level_name[ind->base_level]), m / 12, m % 12 + 1);
     }
 }
 

@@ -1,7 +1,9 @@
 #include "ct_lang.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ct_lang_parse(const char *s, ct_lang *out)
@@ -73,6 +75,89 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     if (lang == CT_LANG_EN) snprintf(buf, size, "%d %s %d", day, months_en[month - 1], year);
     else snprintf(buf, size, "ngày %d tháng %d năm %d", day, month, year);
     return buf;
+}
+
+const char *ct_lang_level(ct_lang lang, const char *level)
+{
+    static const char *const vi[][2] = {{"commune", "xã"}, {"district", "huyện"}, {"province", "tỉnh"},
+                                        {"national", "toàn quốc"}};
+    if (!level || lang == CT_LANG_EN) return level ? level : "";
+    for (size_t i = 0; i < sizeof vi / sizeof *vi; i++)
+        if (!strcmp(level, vi[i][0])) return vi[i][1];
+    return level;
+}
+
+/* A note as a person reads it (see ct_lang.h). */
+char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size)
+{
+    size_t k = 0;
+    if (size < 256) { snprintf(out, size, "%s", note ? note : ""); return out; }
+    const char *p = note ? note : "";
+    while (*p && k + 200 < size) {
+        /* negative progress in words: "đạt -160.0% tiến độ kế hoạch" says the value moved away */
+        const char *neg = lang == CT_LANG_EN ? "-" : "đạt -";
+        const char *tail = lang == CT_LANG_EN ? "% of the planned progress" : "% tiến độ kế hoạch";
+        if (!strncmp(p, neg, strlen(neg)) && (p == note || p[-1] == ' ')) {
+            const char *q = p + strlen(neg);
+            char *end;
+            strtod(q, &end);
+            if (end > q && !strncmp(end, tail, strlen(tail))) {
+                k += (size_t)snprintf(out + k, size - k, "%s", ct_msg(lang, CT_M_NEG_PROGRESS));
+                p = end + strlen(tail);
+                continue;
+            }
+        }
+        if (p[0] == ' ' && p[1] == '(') {   /* " (communes_transformed_pct)": an id, said already by the words */
+            const char *q = p + 2;
+            int under = 0;
+            while (islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_') under |= *q++ == '_';
+            if (under && *q == ')') { p = q + 1; continue; }
+        }
+        if (!strncmp(p, "cấp ", strlen("cấp "))) {   /* "cấp district": a level by its name in the data */
+            static const char *const levels[] = {"national", "province", "district", "commune"};
+            const char *q = p + strlen("cấp ");
+            int hit = 0;
+            for (size_t i = 0; i < sizeof levels / sizeof *levels && !hit; i++) {
+                size_t l = strlen(levels[i]);
+                if (!strncmp(q, levels[i], l) && !isalnum((unsigned char)q[l])) {
+                    k += (size_t)snprintf(out + k, size - k, "cấp %s", ct_lang_level(lang, levels[i]));
+                    p = q + l;
+                    hit = 1;
+                }
+            }
+            if (hit) continue;
+        }
+        int start = p == note || !(isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '_');
+        if (start && isdigit((unsigned char)*p)) {
+            const char *q = p;
+            while (isdigit((unsigned char)*q)) q++;
+            /* a period code: 2025S1, 2025Q3 */
+            if (q - p == 4 && (q[0] == 'S' || q[0] == 'Q') && q[1] >= '1' && q[1] <= (q[0] == 'S' ? '2' : '4') &&
+                !isalnum((unsigned char)q[2])) {
+                int y = atoi(p);
+                k += strlen(ct_lang_period(lang, y, q[0] == 'S' ? 6 : 3, q[1] - '1', out + k, size - k));
+                p = q + 2;
+                continue;
+            }
+            if (q[0] == '.' && isdigit((unsigned char)q[1])) {
+                char *end;
+                double v = strtod(p, &end);
+                if (!isalpha((unsigned char)*end)) {
+                    k += strlen(ct_lang_number(lang, v, out + k, size - k));
+                    p = end;
+                    continue;
+                }
+            }
+            memcpy(out + k, p, (size_t)(q - p));
+            k += (size_t)(q - p);
+            p = q;
+            continue;
+        }
+        out[k++] = *p++;
+    }
+    /* a note longer than the room: the rest as it is, as far as it goes */
+    snprintf(out + k, size - k, "%s", p);
+    return out;
 }
 
 #define CT_MSG_EN(id, en, vi) [CT_M_##id] = en,

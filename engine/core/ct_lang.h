@@ -36,14 +36,30 @@ char *ct_lang_period(ct_lang lang, int year, int months, int sub, char *buf, siz
  * (month 1-12). Returns buf. */
 char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t size);
 
+/* A level named by the data ("district") in a sentence of lang: vi "huyện",
+ * "xã", "tỉnh", "toàn quốc" for the four standard names; en, and any other
+ * name, the name itself. Static text or level. */
+const char *ct_lang_level(ct_lang lang, const char *level);
+
+/* A note or finding as a person reads it: the engine writes its numbers for
+ * a CSV ("87.45", "2025S1", "cấp district"); this gives them by the language's
+ * one rule, periods in words and levels by their word ("87,5", "6 tháng đầu
+ * năm 2025", "cấp huyện"), negative progress in words; integers (years)
+ * stay, an id in parentheses goes (the words said it). Into out (size bytes;
+ * below 256, a copy); a note past the room keeps its rest as written.
+ * Returns out. */
+char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
+
 /* ---- the catalogue of words ----------------------------------------------------
  * Every word the report, the charts' report side and the command line show a
  * person, once, in both languages: CT_MSG(ID, English, Vietnamese). A reader
  * corrects a word here and nowhere else. A message with printf conversions
  * has the same conversions, in the same order, in both languages (the test
- * unit.lang checks it). To move a pair from elsewhere (such as the notes'
- * CT_TR(lang, en, vi) pairs in engine/project/ct_assess.c), add a line here
- * and replace the pair by ct_msg(lang, CT_M_ID). */
+ * unit.lang checks it). The notes of assess and of the current year, the
+ * notes of a changed map, the feasibility findings and the comparison as
+ * reported are here too: they write numbers with '.', as the CSV contract
+ * says, and the report rewrites them for its language (ct_rp_note). A new
+ * pair goes here as a line and is used as ct_msg(lang, CT_M_ID). */
 #define CT_MESSAGES(X) \
     X(TITLE, "Progress report on plan targets", "Báo cáo tiến độ thực hiện chỉ tiêu") \
     X(MADE_WITH, "Made with chitieu", "Lập bằng chitieu") \
@@ -102,6 +118,7 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(UNIT, "Unit", "Đơn vị") \
     X(VALUE, "Value", "Giá trị") \
     X(GAP, "Short of the target by", "Còn thiếu so với mục tiêu") \
+    X(NUM_DEN, "Numerator/denominator", "Tử số/mẫu số") \
     X(REPORTING, "Units reporting", "Đơn vị báo cáo") \
     X(TREND, "Since the year before", "So với năm trước") \
     X(TREND_BETTER, "better", "tốt lên") \
@@ -171,6 +188,132 @@ char *ct_lang_date(ct_lang lang, int year, int month, int day, char *buf, size_t
     X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
     X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
+    X(FEAS_POINTS, "%s%.3g points", "%s%.3g điểm") \
+    X(FEAS_YEAR_VALUE, "; %d value %.4g: %s that year", "; giá trị năm %d là %.4g: %s") \
+    X(FEAS_MET, "met", "đạt") \
+    X(FEAS_NEARLY, "nearly met", "cơ bản đạt") \
+    X(FEAS_MISSED, "missed", "không đạt") \
+    X(FEAS_STILL_MET, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)") \
+    X(FEAS_NO_LONGER, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)") \
+    X(FEAS_REACHED_BY, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)") \
+    X(FEAS_REACHED_IN, "; at that pace it is reached in %d%s", "; với tốc độ đó sẽ đạt vào năm %d%s") \
+    X(FEAS_LATE, ", late", ", muộn") \
+    X(FEAS_NEVER, "; at that pace it is never reached", "; với tốc độ đó sẽ không đạt") \
+    X(FEAS_INCONSISTENT, "inconsistent targets: %g by %d is %s than %g by %d", \
+      "mục tiêu không nhất quán: %g vào năm %d %s %g vào năm %d") \
+    X(FEAS_LOWER, "lower", "thấp hơn") \
+    X(FEAS_HIGHER, "higher", "cao hơn") \
+    X(FEAS_BELOW, "below", "thấp hơn") \
+    X(FEAS_ABOVE, "above", "cao hơn") \
+    X(FEAS_AGAINST, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction", \
+      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
+    X(FEAS_MET_ALREADY, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)") \
+    X(FEAS_STEP, " (%s a year from the %d milestone %g)", " (%s mỗi năm từ mốc %d là %g)") \
+    X(FEAS_OBSERVED, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s", \
+      "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s") \
+    X(FEAS_OBSERVED_BEFORE, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)", \
+      "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)") \
+    X(FEAS_NEEDS, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s") \
+    X(FEAS_BAND_NO_DATA, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)", \
+      "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)") \
+    X(FEAS_BAND_WHOLE, "the whole band reaches the target", "cả khoảng kịch bản đều đạt mục tiêu") \
+    X(FEAS_BAND_UPPER, "only the upper part of the band reaches the target", "chỉ phần trên của khoảng kịch bản đạt mục tiêu") \
+    X(FEAS_BAND_SHORT, "even the upper end of the band falls short", "cả mức cao nhất của kịch bản cũng không đạt") \
+    X(FEAS_BASE_OF, "%.4g%% (%.0f of %.0f)", "%.4g%% (%.0f/%.0f)") \
+    X(FEAS_BAND, "from %s in %d, transforming %g%% of the rest a year (%s) gives %.2f%% by %d and %g%% gives %.2f%%; " \
+      "%g%% by %d needs %.2f%% a year: %s", \
+      "từ %s năm %d, chuyển hóa %g%% số còn lại mỗi năm (%s) cho %.2f%% vào năm %d, %g%% cho %.2f%%; " \
+      "%g%% vào năm %d cần %.2f%% mỗi năm: %s") \
+    /* the notes of assess (engine/project/ct_assess.c); notes keep the CSV's '.' numbers */ \
+    X(NOTE_NONE_TO_TRANSFORM, "no %s was in the starting state in %d: nothing to transform", \
+      "không có %s nào ở trạng thái cần chuyển hóa năm %d: không có gì để chuyển hóa") \
+    X(NOTE_NONE_PASSES, "no %s passes %s in %d-%d: nothing to count", \
+      "không có %s nào thỏa %s trong %d-%d: không có gì để tính") \
+    X(NOTE_NONE_TO_COUNT, "no %s in %d-%d: nothing to count", "không có %s nào trong %d-%d: không có gì để tính") \
+    X(NOTE_SHORT, "short", "thiếu") \
+    X(NOTE_OVER, "over", "vượt") \
+    X(NOTE_POINTS, " points", " điểm") \
+    X(NOTE_GAP_PROGRESS, "%s against %s: %s, %.1f%% of the planned progress", \
+      "%s so với mục tiêu %s: %s, đạt %.1f%% tiến độ kế hoạch") \
+    X(NOTE_GAP, "%s against %s: %s", "%s so với mục tiêu %s: %s") \
+    X(NOTE_LATE_1, "reached in %d, a year late", "đạt vào năm %d, muộn 1 năm") \
+    X(NOTE_LATE_N, "reached in %d, %d years late", "đạt vào năm %d, muộn %d năm") \
+    X(NOTE_SPAN_MET, "met in %d of %d years of %d-%d", "đạt %d/%d năm của giai đoạn %d-%d") \
+    X(NOTE_SPAN_MISSED, "missed %s", "không đạt: %s") \
+    X(NOTE_SPAN_NO_VALUE, "%d years without a usable value", "%d năm không có số liệu dùng được") \
+    X(NOTE_ALL_TRANSFORMED, "every unit had been transformed by %d: nothing left to transform in %d", \
+      "đến năm %d mọi đơn vị đã chuyển hóa: năm %d không còn gì để chuyển hóa") \
+    X(NOTE_NO_BASELINE_TARGET, "the target is relative to a baseline value that is missing%s", \
+      "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s") \
+    X(NOTE_NO_VALUE_YEAR, "no usable value for %d", "không có số liệu dùng được cho năm %d") \
+    X(NOTE_MEETS, "%d value %s meets the target %s", "giá trị năm %d là %s, đạt mục tiêu %s") \
+    X(NOTE_SPAN_NONE_YET, "no usable value yet in %d-%d", "chưa có số liệu dùng được trong giai đoạn %d-%d") \
+    X(NOTE_SPAN_MET_SO_FAR, "met in %d of %d years of %d-%d so far", "đến nay đạt %d/%d năm của giai đoạn %d-%d") \
+    X(NOTE_ALREADY_MEETS, "the %d value %s already meets the target", "giá trị năm %d là %s, đã đạt mục tiêu") \
+    X(NOTE_NO_BASELINE, "no usable value at the baseline%s", "năm gốc không có số liệu dùng được%s") \
+    X(NOTE_TOO_FEW, "fewer than two yearly values since the baseline%s", "chưa đủ hai năm có số liệu kể từ năm gốc%s") \
+    X(NOTE_NEGATIVE, "rates undefined for negative values%s", "không tính được tốc độ với giá trị âm%s") \
+    X(NOTE_NO_LONGER_MET, "the baseline met the target but the latest value no longer does%s", \
+      "năm gốc đã đạt mục tiêu nhưng giá trị mới nhất không còn đạt%s") \
+    X(NOTE_BAND, "transforming %g-%g%% of the rest a year gives %s-%s by %d", \
+      "chuyển hóa %g-%g%% số còn lại mỗi năm cho %s-%s vào năm %d") \
+    X(NOTE_TREND_MEETS, "the trend meets the target in %d", "theo xu hướng, đạt mục tiêu vào năm %d") \
+    X(NOTE_TREND_NOT, "the trend does not meet the target by %d", "theo xu hướng, chưa đạt mục tiêu trước năm %d") \
+    X(NOTE_ON_TRACK_UNLIKELY, "on track by the rates, but the trend gives only a %d%% chance of meeting the target in %d", \
+      "đúng tiến độ theo tốc độ, nhưng theo xu hướng chỉ có %d%% khả năng đạt mục tiêu năm %d") \
+    X(NOTE_BEHIND_LIKELY, "behind by the rates, but the trend gives a %d%% chance of meeting the target in %d", \
+      "chậm theo tốc độ, nhưng theo xu hướng có %d%% khả năng đạt mục tiêu năm %d") \
+    X(NOTE_REPORTED, "%s%s: %d of %d %s reported", "%s%s: %d/%d %s báo cáo") \
+    X(NOTE_SET_ASIDE_COVERAGE, "set aside for coverage below %g%%: %s", \
+      "loại khỏi đánh giá vì độ bao phủ dưới %g%%: %s") \
+    X(NOTE_COMPLETED, "%d completed from %d-%02d with the figures of the %d units its units became", \
+      "năm %d được bổ sung từ %d-%02d bằng số liệu của %d đơn vị kế thừa các đơn vị của nó") \
+    X(NOTE_PART_UNIT_CLOSED, "set aside: %d: %d of 12 months, until the unit closed in %s", \
+      "loại khỏi đánh giá: %d: %d/12 tháng, đến khi đơn vị kết thúc vào %s") \
+    X(NOTE_PART_UNIT_BEGAN, "set aside: %d: %d of 12 months, from when the unit began in %s", \
+      "loại khỏi đánh giá: %d: %d/12 tháng, từ khi đơn vị bắt đầu vào %s") \
+    X(NOTE_PART_UNITS_CLOSED, "set aside: %d: %d of 12 months, until its units closed in %s", \
+      "loại khỏi đánh giá: %d: %d/12 tháng, đến khi các đơn vị của nó kết thúc vào %s") \
+    X(NOTE_PART_UNITS_BEGAN, "set aside: %d: %d of 12 months, from when its units began in %s", \
+      "loại khỏi đánh giá: %d: %d/12 tháng, từ khi các đơn vị của nó bắt đầu vào %s") \
+    X(NOTE_AIM_REACHED, "upper aim %s reached", "đã đạt mức phấn đấu %s") \
+    X(NOTE_AIM, "upper aim %s", "mức phấn đấu %s") \
+    X(NOTE_CAPPED, "the target (%s%% changed by %s%%) is above 100%%: capped at 100%%", \
+      "mục tiêu (%s%% thay đổi %s%%) vượt 100%%: lấy 100%%") \
+    /* the notes of the current year (engine/project/ct_ytd.c); notes keep the CSV's '.' numbers */ \
+    X(YTD_NO_PERIOD, "%d is under way (month %d) and no reporting period runs from January to then", \
+      "năm %d đang thực hiện (tháng %d), không có kỳ báo cáo nào từ tháng 1 đến thời điểm này") \
+    X(YTD_NO_VALUE, "no usable value for %d so far (to %s)", "chưa có số liệu dùng được của năm %d (đến %s)") \
+    X(YTD_MEETS, "%s by %s already meets the target %s", "%s đến %s, đã đạt mục tiêu %s") \
+    X(YTD_NOTHING_EXPECTED, "no part of the target is expected by %s", "chưa có phần mục tiêu nào dự kiến đến %s") \
+    X(YTD_AGAINST, "%s by %s against the target %s", "%s đến %s so với mục tiêu %s") \
+    X(YTD_PROFILE, "%s of %s by %s, %s expected by now: %.0f%% of the year, as in %s", \
+      "%s/%s đến %s, dự kiến %s vào thời điểm này: %.0f%% cả năm, như %s") \
+    X(YTD_NO_PROFILE, "%s of %s by %s, %s expected by now: %d of 12 months (fewer than two past years to give a profile)", \
+      "%s/%s đến %s, dự kiến %s vào thời điểm này: %d/12 tháng (chưa đủ hai năm trước để có quy luật mùa vụ)") \
+    X(YTD_CHANCE, "%.0f%% chance of meeting the target by the year's end", \
+      "%.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    /* the notes of a unit or level on a changed map (engine/compute/ct_compute.c); notes keep the CSV's '.' numbers */ \
+    X(GEO_NOT_YET, "%s does not exist yet in geography %s: it begins in %s", \
+      "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s") \
+    X(GEO_OWN_FIGURES, "%s no longer exists in geography %s: its own figures, as reported until %s", \
+      "%s không còn trong địa giới %s: số liệu của chính đơn vị, như đã báo cáo đến %s") \
+    X(GEO_LAST_UNITS, "%s no longer exists in geography %s: computed on its %d %s units as they last existed", \
+      "%s không còn trong địa giới %s: tính trên %d đơn vị cấp %s của nó như lần cuối còn tồn tại") \
+    X(GEO_FOLLOWED, "%s no longer exists in geography %s: followed onto the %d %s units its units became", \
+      "%s không còn trong địa giới %s: theo dõi trên %d đơn vị cấp %s mà các đơn vị của nó đã trở thành") \
+    X(GEO_LEVEL_GONE, "made of %s units, which no longer exist in geography %s: as they were in %s, the last they existed", \
+      "gồm các đơn vị cấp %s, không còn trong địa giới %s: như tại %s, lần cuối còn tồn tại") \
+    X(GEO_OWN_LEVEL_GONE, "%s units no longer exist in geography %s: assessed on those of %s, the last they existed", \
+      "đơn vị cấp %s không còn trong địa giới %s: đánh giá trên các đơn vị của %s, lần cuối còn tồn tại") \
+    X(GEO_ENDED, "%s ended in %s (no successor): its figures as reported", \
+      "%s kết thúc vào %s (không có đơn vị kế thừa): số liệu như đã báo cáo") \
+    X(GEO_BREAK, "a break: the %s units change in %d-%02d and the series is as reported (no successions carry it)", \
+      "chuỗi số liệu bị gián đoạn: các đơn vị cấp %s thay đổi vào %d-%02d và số liệu giữ như đã báo cáo (không có bảng kế thừa)") \
+    /* the comparison with the map as reported (engine/cli/cli_compare.c); notes keep the CSV's '.' numbers */ \
+    X(CMP_NO_VALUE, "no value", "không có số liệu") \
+    X(CMP_DEPENDS_ON_MAP, "%sdepends on the map: %s (%s) on geography %s; %s (%s) as reported (the units of each period)", \
+      "%sphụ thuộc bản đồ đơn vị: %s (%s) theo địa giới %s; %s (%s) theo đơn vị báo cáo từng kỳ") \
     X(COL_PLAN, "plan", "Kế hoạch") \
     X(COL_INDICATOR, "indicator", "Chỉ tiêu") \
     X(COL_UNIT, "unit", "Mã đơn vị") \

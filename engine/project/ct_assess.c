@@ -114,7 +114,8 @@ static void note_add(ct_assessment *a, const char *fmt, ...)
 }
 
 /* A note in the row's language: both texts take the same arguments. */
-#define NOTE(a, en, vi, ...) note_add((a), CT_TR((a)->lang, en, vi), __VA_ARGS__)
+/* A note in the assessment's language, its words from the catalogue (CT_MESSAGES). */
+#define NOTE(a, id, ...) note_add((a), ct_msg((a)->lang, CT_M_##id), __VA_ARGS__)
 
 static void fmt_num(double v, char *buf)
 {
@@ -198,8 +199,7 @@ static int not_applicable(ct_assessment *a, const ct_yearly *u, const assess_ctx
         const int *in = year_counts(c, c->from_in, start), *known = year_counts(c, c->from_known, start);
         if (in && known && known[a->unit] > 0 && in[a->unit] == 0) {
             a->status = "not_applicable";
-            NOTE(a, "no %s was in the starting state in %d: nothing to transform",
-                 "không có %s nào ở trạng thái cần chuyển hóa năm %d: không có gì để chuyển hóa", units, start);
+            NOTE(a, NOTE_NONE_TO_TRANSFORM, units, start);
             return 1;
         }
     }
@@ -215,10 +215,10 @@ static int not_applicable(ct_assessment *a, const ct_yearly *u, const assess_ctx
     if (!seen) return 0;
     a->status = "not_applicable";
     if (ind->among.text)
-        NOTE(a, "no %s passes %s in %d-%d: nothing to count", "không có %s nào thỏa %s trong %d-%d: không có gì để tính",
+        NOTE(a, NOTE_NONE_PASSES,
              units, ind->among.text, first, last);
     else
-        NOTE(a, "no %s in %d-%d: nothing to count", "không có %s nào trong %d-%d: không có gì để tính", units, first, last);
+        NOTE(a, NOTE_NONE_TO_COUNT, units, first, last);
     return 1;
 }
 
@@ -231,16 +231,16 @@ static void gap_note(ct_assessment *a, const ct_yearly *u, double v, double prog
     fmt_num(a->target_value, tb);
     if (pct) snprintf(gb, sizeof gb, "%.2f", fabs(a->target_value - v));
     else fmt_num(fabs(a->target_value - v), gb);
-    const char *how = dir > 0 ? CT_TR(a->lang, "short", "thiếu") : CT_TR(a->lang, "over", "vượt");
-    const char *pts = pct ? CT_TR(a->lang, " points", " điểm") : "";
+    const char *how = dir > 0 ? ct_msg(a->lang, CT_M_NOTE_SHORT) : ct_msg(a->lang, CT_M_NOTE_OVER);
+    const char *pts = pct ? ct_msg(a->lang, CT_M_NOTE_POINTS) : "";
     char gap[96];
     if (a->lang == CT_LANG_EN) snprintf(gap, sizeof gap, "%s%s %s", gb, pts, how);
     else snprintf(gap, sizeof gap, "%s %s%s", how, gb, pts);
     if (isfinite(progress))
-        NOTE(a, "%s against %s: %s, %.1f%% of the planned progress", "%s so với mục tiêu %s: %s, đạt %.1f%% tiến độ kế hoạch",
+        NOTE(a, NOTE_GAP_PROGRESS,
              vb, tb, gap, progress * 100);
     else
-        NOTE(a, "%s against %s: %s", "%s so với mục tiêu %s: %s", vb, tb, gap);
+        NOTE(a, NOTE_GAP, vb, tb, gap);
     (void)u;
 }
 
@@ -251,8 +251,8 @@ static void reached_later_note(ct_assessment *a, const ct_yearly *u)
         const ct_year_value *v = &u->y[k];
         if (v->year <= a->target_year || !v->usable || !meets(v->value, a->target_value, a->ind->direction)) continue;
         int late = v->year - a->target_year;
-        if (late == 1) NOTE(a, "reached in %d, a year late", "đạt vào năm %d, muộn 1 năm", v->year);
-        else NOTE(a, "reached in %d, %d years late", "đạt vào năm %d, muộn %d năm", v->year, late);
+        if (late == 1) NOTE(a, NOTE_LATE_1, v->year);
+        else NOTE(a, NOTE_LATE_N, v->year, late);
         return;
     }
 }
@@ -290,9 +290,9 @@ static void evaluate_span(ct_assessment *a, const ct_yearly *u, const assess_ctx
     }
     set_coverage_of_year(a, u, t->to);
     a->status = missed ? "not_achieved" : met == years ? "achieved" : "insufficient_data";
-    NOTE(a, "met in %d of %d years of %d-%d", "đạt %d/%d năm của giai đoạn %d-%d", met, years, t->from, t->to);
-    if (missed) NOTE(a, "missed %s", "không đạt: %s", list);
-    else if (met < years) NOTE(a, "%d years without a usable value", "%d năm không có số liệu dùng được", years - met);
+    NOTE(a, NOTE_SPAN_MET, met, years, t->from, t->to);
+    if (missed) NOTE(a, NOTE_SPAN_MISSED, list);
+    else if (met < years) NOTE(a, NOTE_SPAN_NO_VALUE, years - met);
 }
 
 /* Rule 2: the target year is complete; judged on that year's own value. */
@@ -303,21 +303,19 @@ static void evaluate(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
     int ty = a->target_year;
     if (nothing_left(a, c, ty)) {
         a->status = "achieved";
-        NOTE(a, "every unit had been transformed by %d: nothing left to transform in %d",
-             "đến năm %d mọi đơn vị đã chuyển hóa: năm %d không còn gì để chuyển hóa", ty - 1, ty);
+        NOTE(a, NOTE_ALL_TRANSFORMED, ty - 1, ty);
         return;
     }
     set_coverage_of_year(a, u, ty);
     if (!isfinite(a->target_value)) {
         a->status = "insufficient_data";
-        NOTE(a, "the target is relative to a baseline value that is missing",
-             "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s", "");
+        NOTE(a, NOTE_NO_BASELINE_TARGET, "");
         return;
     }
     const ct_year_value *v = ct_yearly_at(u, ty);
     if (!v) {
         a->status = "insufficient_data";
-        NOTE(a, "no usable value for %d", "không có số liệu dùng được cho năm %d", ty);
+        NOTE(a, NOTE_NO_VALUE_YEAR, ty);
         reached_later_note(a, u);
         return;
     }
@@ -327,14 +325,14 @@ static void evaluate(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
         fmt_num(v->value, vb);
         fmt_num(a->target_value, tb);
         a->status = "achieved";
-        NOTE(a, "%d value %s meets the target %s", "giá trị năm %d là %s, đạt mục tiêu %s", ty, vb, tb);
+        NOTE(a, NOTE_MEETS, ty, vb, tb);
         return;
     }
     double progress = NAN;
     if (u->has_baseline && (a->target_value - u->baseline.value) * dir > 0)
         progress = (v->value - u->baseline.value) / (a->target_value - u->baseline.value) + 0.0;
     if (progress == 0) progress = 0; /* no "-0.0%" */
-    a->status = isfinite(progress) && progress >= 0.95 - 1e-12 ? "nearly_achieved" : "not_achieved";
+    a->status = isfinite(progress) && progress >= CT_ASSESS_NEARLY - 1e-12 ? "nearly_achieved" : "not_achieved";
     gap_note(a, u, v->value, progress);
     reached_later_note(a, u);
 }
@@ -362,14 +360,14 @@ static void monitor_span(ct_assessment *a, const ct_yearly *u, const assess_ctx 
     }
     if (!seen) {
         a->status = "insufficient_data";
-        NOTE(a, "no usable value yet in %d-%d", "chưa có số liệu dùng được trong giai đoạn %d-%d", t->from, t->to);
+        NOTE(a, NOTE_SPAN_NONE_YET, t->from, t->to);
         return;
     }
     set_coverage_of_year(a, u, last_year);
     a->status = met == seen ? "on_track" : last_met ? "at_risk" : "off_track";
-    NOTE(a, "met in %d of %d years of %d-%d so far", "đến nay đạt %d/%d năm của giai đoạn %d-%d", met, seen, t->from,
+    NOTE(a, NOTE_SPAN_MET_SO_FAR, met, seen, t->from,
          t->to);
-    if (list[0]) NOTE(a, "missed %s", "không đạt: %s", list);
+    if (list[0]) NOTE(a, NOTE_SPAN_MISSED, list);
 }
 
 /* Rule 3: the target year is ahead; UNSD progress ratio on the latest
@@ -381,8 +379,7 @@ static void monitor(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
     if (a->has_latest) set_coverage_of_year(a, u, a->latest_period.year);
     if (!isfinite(a->target_value)) {
         a->status = "insufficient_data";
-        NOTE(a, "the target is relative to a baseline value that is missing",
-             "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s", "");
+        NOTE(a, NOTE_NO_BASELINE_TARGET, "");
         return;
     }
     int dir = a->ind->direction;
@@ -390,13 +387,13 @@ static void monitor(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
         char vb[32];
         fmt_num(a->latest_value, vb);
         a->status = "achieved";
-        NOTE(a, "the %d value %s already meets the target", "giá trị năm %d là %s, đã đạt mục tiêu",
+        NOTE(a, NOTE_ALREADY_MEETS,
              a->latest_period.year, vb);
         return;
     }
     if (!u->has_baseline) {
         a->status = "insufficient_data";
-        NOTE(a, "no usable value at the baseline%s", "năm gốc không có số liệu dùng được%s", "");
+        NOTE(a, NOTE_NO_BASELINE, "");
         return;
     }
     int since = 0;
@@ -405,7 +402,7 @@ static void monitor(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
     double tb = u->baseline.t, obs_years = a->has_latest ? (a->latest_period.year - tb) : 0;
     if (since < 2 || obs_years <= 0) {
         a->status = "insufficient_data";
-        NOTE(a, "fewer than two yearly values since the baseline%s", "chưa đủ hai năm có số liệu kể từ năm gốc%s", "");
+        NOTE(a, NOTE_TOO_FEW, "");
         return;
     }
     int year = t->each_period ? t->from : t->year;
@@ -414,13 +411,12 @@ static void monitor(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
     a->required_rate = ct_assess_rate(a->ind, u->baseline.value, a->target_value, req_years);
     if (!isfinite(a->observed_rate) || !isfinite(a->required_rate)) {
         a->status = "insufficient_data";
-        NOTE(a, "rates undefined for negative values%s", "không tính được tốc độ với giá trị âm%s", "");
+        NOTE(a, NOTE_NEGATIVE, "");
         return;
     }
     if (a->required_rate * dir <= 0) {
         a->status = "deteriorating";
-        NOTE(a, "the baseline met the target but the latest value no longer does%s",
-             "năm gốc đã đạt mục tiêu nhưng giá trị mới nhất không còn đạt%s", "");
+        NOTE(a, NOTE_NO_LONGER_MET, "");
         return;
     }
     a->ratio = a->observed_rate / a->required_rate;
@@ -478,8 +474,7 @@ static void band_note(ct_assessment *a)
     char b1[32], b2[32];
     fmt_num(plo, b1);
     fmt_num(phi, b2);
-    NOTE(a, "transforming %g-%g%% of the rest a year gives %s-%s by %d",
-         "chuyển hóa %g-%g%% số còn lại mỗi năm cho %s-%s vào năm %d", lo * 100, hi * 100, b1, b2, a->target_year);
+    NOTE(a, NOTE_BAND, lo * 100, hi * 100, b1, b2, a->target_year);
 }
 
 /* The trend: projection at the target year, the year it meets the target,
@@ -512,18 +507,16 @@ static void trend_notes(ct_assessment *a)
 {
     if (a->evaluated || !strcmp(a->status, "achieved") || !strcmp(a->status, "not_applicable")) return;
     if (!a->target->each_period && a->points >= 2 && isfinite(a->target_value) && a->has_latest) {
-        if (a->met_year) NOTE(a, "the trend meets the target in %d", "theo xu hướng, đạt mục tiêu vào năm %d", a->met_year);
-        else NOTE(a, "the trend does not meet the target by %d", "theo xu hướng, chưa đạt mục tiêu trước năm %d", TREND_HORIZON);
+        if (a->met_year) NOTE(a, NOTE_TREND_MEETS, a->met_year);
+        else NOTE(a, NOTE_TREND_NOT, TREND_HORIZON);
     }
     if (!isfinite(a->probability)) return;
     int pct = (int)lround(a->probability * 100);
     int good = !strcmp(a->status, "on_track"), bad = !strcmp(a->status, "off_track") || !strcmp(a->status, "deteriorating");
     if (good && a->probability < 0.5)
-        NOTE(a, "on track by the rates, but the trend gives only a %d%% chance of meeting the target in %d",
-             "đúng tiến độ theo tốc độ, nhưng theo xu hướng chỉ có %d%% khả năng đạt mục tiêu năm %d", pct, a->target_year);
+        NOTE(a, NOTE_ON_TRACK_UNLIKELY, pct, a->target_year);
     else if (bad && a->probability >= 0.5)
-        NOTE(a, "behind by the rates, but the trend gives a %d%% chance of meeting the target in %d",
-             "chậm theo tốc độ, nhưng theo xu hướng có %d%% khả năng đạt mục tiêu năm %d", pct, a->target_year);
+        NOTE(a, NOTE_BEHIND_LIKELY, pct, a->target_year);
 }
 
 
@@ -543,12 +536,11 @@ static void set_aside_note(ct_assessment *a, const ct_yearly *u, const char *lev
         char years[32];
         if (j > k) snprintf(years, sizeof years, "%d-%d", v->year, u->y[j].year);
         else snprintf(years, sizeof years, "%d", v->year);
-        len += (size_t)snprintf(text + len, sizeof text - len, CT_TR(a->lang, "%s%s: %d of %d %s reported",
-                                                                      "%s%s: %d/%d %s báo cáo"),
+        len += (size_t)snprintf(text + len, sizeof text - len, ct_msg(a->lang, CT_M_NOTE_REPORTED),
                                 len ? ", " : "", years, v->reported, v->expected, units);
         k = j;
     }
-    if (len) NOTE(a, "set aside for coverage below %g%%: %s", "loại khỏi đánh giá vì độ bao phủ dưới %g%%: %s",
+    if (len) NOTE(a, NOTE_SET_ASIDE_COVERAGE,
                   min_coverage * 100, text);
 }
 
@@ -560,8 +552,7 @@ static void partial_note(ct_assessment *a, const ct_yearly *u)
         const ct_year_value *v = &u->y[k];
         if (v->completed) {
             int m = v->part_last + 1;
-            NOTE(a, "%d completed from %d-%02d with the figures of the %d units its units became",
-                 "năm %d được bổ sung từ %d-%02d bằng số liệu của %d đơn vị kế thừa các đơn vị của nó", v->year, m / 12,
+            NOTE(a, NOTE_COMPLETED, v->year, m / 12,
                  m % 12 + 1, v->completed);
             continue;
         }
@@ -571,17 +562,12 @@ static void partial_note(ct_assessment *a, const ct_yearly *u)
         char when[16];
         snprintf(when, sizeof when, "%d-%02d", m / 12, m % 12 + 1);
         if (v->part_units)
-            NOTE(a, closed ? "set aside: %d: %d of 12 months, until its units closed in %s"
-                           : "set aside: %d: %d of 12 months, from when its units began in %s",
-                 closed ? "loại khỏi đánh giá: %d: %d/12 tháng, đến khi các đơn vị của nó kết thúc vào %s"
-                        : "loại khỏi đánh giá: %d: %d/12 tháng, từ khi các đơn vị của nó bắt đầu vào %s",
-                 v->year, v->part_months, when);
+            note_add(a, ct_msg(a->lang, closed ? CT_M_NOTE_PART_UNITS_CLOSED : CT_M_NOTE_PART_UNITS_BEGAN), v->year,
+                     v->part_months, when);
         else if (closed)
-            NOTE(a, "set aside: %d: %d of 12 months, until the unit closed in %s",
-                 "loại khỏi đánh giá: %d: %d/12 tháng, đến khi đơn vị kết thúc vào %s", v->year, v->part_months, when);
+            NOTE(a, NOTE_PART_UNIT_CLOSED, v->year, v->part_months, when);
         else
-            NOTE(a, "set aside: %d: %d of 12 months, from when the unit began in %s",
-                 "loại khỏi đánh giá: %d: %d/12 tháng, từ khi đơn vị bắt đầu vào %s", v->year, v->part_months, when);
+            NOTE(a, NOTE_PART_UNIT_BEGAN, v->year, v->part_months, when);
     }
 }
 
@@ -594,8 +580,8 @@ static void upper_aim_note(ct_assessment *a, const ct_yearly *u)
     if (!isfinite(value)) return;
     char mb[32];
     fmt_num(t->max, mb);
-    if (meets(value, t->max, a->ind->direction)) NOTE(a, "upper aim %s reached", "đã đạt mức phấn đấu %s", mb);
-    else NOTE(a, "upper aim %s", "mức phấn đấu %s", mb);
+    if (meets(value, t->max, a->ind->direction)) NOTE(a, NOTE_AIM_REACHED, mb);
+    else NOTE(a, NOTE_AIM, mb);
 }
 
 static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c)
@@ -610,8 +596,7 @@ static void assess_one(ct_assessment *a, const ct_yearly *u, const assess_ctx *c
         char bb[32], cb[32];
         fmt_num(u->baseline.value, bb);
         fmt_num(t->change * 100, cb);
-        NOTE(a, "the target (%s%% changed by %s%%) is above 100%%: capped at 100%%",
-             "mục tiêu (%s%% thay đổi %s%%) vượt 100%%: lấy 100%%", bb, cb);
+        NOTE(a, NOTE_CAPPED, bb, cb);
         a->target_value = 100;
     }
     a->has_baseline = u->has_baseline;

@@ -83,6 +83,10 @@ int ct_assess_status_is_evaluation(const char *status);
 /* The default minimum coverage (0.8). */
 #define CT_ASSESS_MIN_COVERAGE 0.8
 
+/* An evaluated target missed by its year is nearly achieved when its value went at
+ * least this share of the way from the baseline to the target. */
+#define CT_ASSESS_NEARLY 0.95
+
 /* The pace needed or observed between two values `years` apart, as the
  * assessment computes it: points a year for percentages, a compound annual
  * rate for the rest (zeros as 0.001). */

@@ -73,7 +73,9 @@ static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indic
     return r;
 }
 
-#define EMIT(lang, en, vi, ...) emit(fn, ctx, plan, ind, CT_TR(lang, en, vi), __VA_ARGS__)
+/* The findings' words are the catalogue's (CT_MESSAGES in ct_lang.h). */
+#define M(lang, id) ct_msg(lang, CT_M_##id)
+#define EMIT(lang, id, ...) emit(fn, ctx, plan, ind, M(lang, id), __VA_ARGS__)
 
 /* The region's milestones: plan-wide targets and the region's own `unit:` ones. */
 static int collect_milestones(const ct_indicator *ind, int region, milestone *m, int max)
@@ -100,9 +102,23 @@ static int collect_milestones(const ct_indicator *ind, int region, milestone *m,
 static void pace_text(const ct_indicator *ind, double rate, ct_lang lang, char *buf, size_t size)
 {
     if (ct_indicator_is_percent(ind))
-        snprintf(buf, size, "%s%.3g%s", rate >= 0 ? "+" : "", rate, CT_TR(lang, " points", " điểm"));
+        snprintf(buf, size, M(lang, FEAS_POINTS), rate >= 0 ? "+" : "", rate);
     else
         snprintf(buf, size, "%s%.3g%%", rate >= 0 ? "+" : "", rate * 100);
+}
+
+/* A milestone's year judged as the assessment judges it (ct_assess): met,
+ * nearly met (at least CT_ASSESS_NEARLY of the way from the baseline), or
+ * missed, so that a finding never says "missed" beside "nearly achieved". */
+static const char *year_verdict(const ct_indicator *ind, const region_values *rv, double value, double target,
+                                ct_lang lang)
+{
+    int dir = ind->direction;
+    if ((value - target) * dir >= -1e-9) return M(lang, FEAS_MET);
+    if ((target - rv->baseline) * dir > 0 &&
+        (value - rv->baseline) / (target - rv->baseline) >= CT_ASSESS_NEARLY - 1e-12)
+        return M(lang, FEAS_NEARLY);
+    return M(lang, FEAS_MISSED);
 }
 
 /* When the observed pace from the latest value reaches a milestone. */
@@ -115,30 +131,24 @@ static void reach_text(const ct_indicator *ind, const region_values *rv, double 
     size_t len = 0;
     buf[0] = '\0';
     if (then)
-        len = (size_t)snprintf(buf, size, CT_TR(lang, "; %d value %.4g: %s that year", "; giá trị năm %d là %.4g: %s"),
-                               m->year, then->value,
-                               (then->value - m->value) * dir >= -1e-9 ? CT_TR(lang, "met", "đạt")
-                                                                       : CT_TR(lang, "missed", "không đạt"));
+        len = (size_t)snprintf(buf, size, M(lang, FEAS_YEAR_VALUE), m->year, then->value,
+                               year_verdict(ind, rv, then->value, m->value, lang));
     if (len >= size) return;
     if (then && (then->value - m->value) * dir >= -1e-9) {
         /* met in its year: what matters now is whether it still holds */
         if (rv->latest_year > m->year)
-            snprintf(buf + len, size - len,
-                     gap * dir <= 0 ? CT_TR(lang, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)")
-                                    : CT_TR(lang, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)"),
+            snprintf(buf + len, size - len, gap * dir <= 0 ? M(lang, FEAS_STILL_MET) : M(lang, FEAS_NO_LONGER),
                      rv->latest_year, rv->latest);
         return;
     }
     if (gap * dir <= 0) {
-        snprintf(buf + len, size - len, CT_TR(lang, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)"),
-                 rv->latest_year, rv->latest);
+        snprintf(buf + len, size - len, M(lang, FEAS_REACHED_BY), rv->latest_year, rv->latest);
     } else if (observed * dir > 0) {
         double years = ct_indicator_is_percent(ind) ? gap / observed : log(m->value / rv->latest) / log(1 + observed);
         int when = rv->latest_year + (int)ceil(years - 1e-9);
-        snprintf(buf + len, size - len, CT_TR(lang, "; at that pace it is reached in %d%s", "; với tốc độ đó sẽ đạt vào năm %d%s"),
-                 when, when > m->year ? CT_TR(lang, ", late", ", muộn") : "");
+        snprintf(buf + len, size - len, M(lang, FEAS_REACHED_IN), when, when > m->year ? M(lang, FEAS_LATE) : "");
     } else {
-        snprintf(buf + len, size - len, "%s", CT_TR(lang, "; at that pace it is never reached", "; với tốc độ đó sẽ không đạt"));
+        snprintf(buf + len, size - len, "%s", M(lang, FEAS_NEVER));
     }
 }
 
@@ -149,10 +159,8 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
     int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0, dir = ind->direction;
     for (int k = 1; k < n && !rc; k++)
         if ((m[k].value - m[k - 1].value) * dir < 0)
-            rc = EMIT(lang, "inconsistent targets: %g by %d is %s than %g by %d",
-                      "mục tiêu không nhất quán: %g vào năm %d %s %g vào năm %d", m[k].value, m[k].year,
-                      dir > 0 ? CT_TR(lang, "lower", "thấp hơn") : CT_TR(lang, "higher", "cao hơn"), m[k - 1].value,
-                      m[k - 1].year);
+            rc = EMIT(lang, FEAS_INCONSISTENT, m[k].value, m[k].year, dir > 0 ? M(lang, FEAS_LOWER) : M(lang, FEAS_HIGHER),
+                      m[k - 1].value, m[k - 1].year);
     if (n == 0 || !rv->ok || rc) return rc;
     double observed = rv->has_latest ? ct_assess_rate(ind, rv->baseline, rv->latest, rv->latest_year - rv->baseline_year) : NAN;
     double before = NAN;
@@ -170,15 +178,12 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
         if (!isfinite(need)) continue;
         if ((m[k].value - rv->baseline) * dir < -1e-9) {
             /* below its own starting point: met already, but a falling planned path */
-            rc = EMIT(lang, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction",
-                      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu",
-                      m[k].value, m[k].year, rv->baseline, rv->baseline_year,
-                      dir > 0 ? CT_TR(lang, "below", "thấp hơn") : CT_TR(lang, "above", "cao hơn"));
+            rc = EMIT(lang, FEAS_AGAINST, m[k].value, m[k].year, rv->baseline, rv->baseline_year,
+                      dir > 0 ? M(lang, FEAS_BELOW) : M(lang, FEAS_ABOVE));
             continue;
         }
         if (need * dir <= 0) {
-            rc = EMIT(lang, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)", m[k].value,
-                      m[k].year, rv->baseline, rv->baseline_year);
+            rc = EMIT(lang, FEAS_MET_ALREADY, m[k].value, m[k].year, rv->baseline, rv->baseline_year);
             continue;
         }
         char needb[48], step[200] = "", pace[400] = "";
@@ -186,26 +191,20 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
         if (k > 0 && m[k].year > m[k - 1].year) {
             char sb[48];
             pace_text(ind, ct_assess_rate(ind, m[k - 1].value, m[k].value, m[k].year - m[k - 1].year), lang, sb, sizeof sb);
-            snprintf(step, sizeof step, CT_TR(lang, " (%s a year from the %d milestone %g)", " (%s mỗi năm từ mốc %d là %g)"),
-                     sb, m[k - 1].year, m[k - 1].value);
+            snprintf(step, sizeof step, M(lang, FEAS_STEP), sb, m[k - 1].year, m[k - 1].value);
         }
         if (isfinite(observed)) {
             char ob[48], reach[240];
             pace_text(ind, observed, lang, ob, sizeof ob);
             reach_text(ind, rv, observed, &m[k], lang, reach, sizeof reach);
-            snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s",
-                                              "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s"),
-                     ob, rv->baseline_year, rv->latest_year, observed / need * 100, reach);
+            snprintf(pace, sizeof pace, M(lang, FEAS_OBSERVED), ob, rv->baseline_year, rv->latest_year, observed / need * 100, reach);
         } else if (isfinite(before)) {
             /* a new plan: nothing since its baseline yet, but the years before it show a pace */
             char ob[48];
             pace_text(ind, before, lang, ob, sizeof ob);
-            snprintf(pace, sizeof pace, CT_TR(lang, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)",
-                                              "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)"),
-                     ob, before_year, rv->baseline_year, before / need * 100);
+            snprintf(pace, sizeof pace, M(lang, FEAS_OBSERVED_BEFORE), ob, before_year, rv->baseline_year, before / need * 100);
         }
-        rc = EMIT(lang, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s",
-                  m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
+        rc = EMIT(lang, FEAS_NEEDS, m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
     }
     return rc;
 }
@@ -219,32 +218,22 @@ static int band_findings(const ct_plan *plan, const ct_indicator *ind, const reg
     milestone m[32];
     int n = collect_milestones(ind, plan->region_unit, m, 32), rc = 0;
     if (!rv->ok)
-        return EMIT(lang, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)",
-                    "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)", lo * 100, hi * 100, tr->id);
+        return EMIT(lang, FEAS_BAND_NO_DATA, lo * 100, hi * 100, tr->id);
     for (int k = 0; k < n && !rc; k++) {
         double years = m[k].year - rv->baseline_year;
         if (years <= 0) continue;
         double p_lo = 100 - (100 - rv->baseline) * pow(1 - lo, years);
         double p_hi = 100 - (100 - rv->baseline) * pow(1 - hi, years);
         double need = ct_proj_transition_rate_needed(rv->baseline, m[k].value, years);
-        const char *verdict = p_lo >= m[k].value - 1e-9
-                                  ? CT_TR(lang, "the whole band reaches the target", "cả khoảng kịch bản đều đạt mục tiêu")
-                              : p_hi >= m[k].value - 1e-9
-                                  ? CT_TR(lang, "only the upper part of the band reaches the target",
-                                          "chỉ phần trên của khoảng kịch bản đạt mục tiêu")
-                                  : CT_TR(lang, "even the upper end of the band falls short",
-                                          "cả mức cao nhất của kịch bản cũng không đạt");
+        const char *verdict = p_lo >= m[k].value - 1e-9   ? M(lang, FEAS_BAND_WHOLE)
+                              : p_hi >= m[k].value - 1e-9 ? M(lang, FEAS_BAND_UPPER)
+                                                          : M(lang, FEAS_BAND_SHORT);
         char base[96];
         if (isfinite(rv->num0) && isfinite(rv->den0) && rv->den0 > 0)
-            snprintf(base, sizeof base, CT_TR(lang, "%.4g%% (%.0f of %.0f)", "%.4g%% (%.0f/%.0f)"), rv->baseline, rv->num0,
-                     rv->den0);
+            snprintf(base, sizeof base, M(lang, FEAS_BASE_OF), rv->baseline, rv->num0, rv->den0);
         else
             snprintf(base, sizeof base, "%.4g%%", rv->baseline);
-        rc = EMIT(lang,
-                  "from %s in %d, transforming %g%% of the rest a year (%s) gives %.2f%% by %d and %g%% gives %.2f%%; "
-                  "%g%% by %d needs %.2f%% a year: %s",
-                  "từ %s năm %d, chuyển hóa %g%% số còn lại mỗi năm (%s) cho %.2f%% vào năm %d, %g%% cho %.2f%%; "
-                  "%g%% vào năm %d cần %.2f%% mỗi năm: %s",
+        rc = EMIT(lang, FEAS_BAND,
                   base, rv->baseline_year, lo * 100, tr->id, p_lo, m[k].year, hi * 100, p_hi, m[k].value, m[k].year,
                   need * 100, verdict);
     }

@@ -144,7 +144,7 @@ static void add_note(ct_assessment *a, const char *fmt, ...)
     va_end(ap);
 }
 
-#define NOTE(a, en, vi, ...) add_note((a), CT_TR((a)->lang, en, vi), __VA_ARGS__)
+#define NOTE(a, id, ...) add_note((a), ct_msg((a)->lang, CT_M_##id), __VA_ARGS__)
 
 static void num(double v, char *buf, size_t size)
 {
@@ -166,15 +166,14 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
     a->coverage = y->coverage;
     if (!y->has_period) {
         a->status = "insufficient_data";
-        NOTE(a, "%d is under way (month %d) and no reporting period runs from January to then",
-             "năm %d đang thực hiện (tháng %d), không có kỳ báo cáo nào từ tháng 1 đến thời điểm này", y->year, y->months);
+        NOTE(a, YTD_NO_PERIOD, y->year, y->months);
         return;
     }
     char when[16];
     snprintf(when, sizeof when, "%d-%02d", y->year, y->months);
     if (!y->has_value) {
         a->status = "insufficient_data";
-        NOTE(a, "no usable value for %d so far (to %s)", "chưa có số liệu dùng được của năm %d (đến %s)", y->year, when);
+        NOTE(a, YTD_NO_VALUE, y->year, when);
         return;
     }
     a->has_latest = 1;
@@ -182,8 +181,7 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
     a->latest_value = y->value;
     if (!isfinite(a->target_value)) {
         a->status = "insufficient_data";
-        NOTE(a, "the target is relative to a baseline value that is missing",
-             "mục tiêu tính theo giá trị năm gốc nhưng năm gốc không có số liệu dùng được%s", "");
+        NOTE(a, NOTE_NO_BASELINE_TARGET, "");
         return;
     }
     double mean = 0;
@@ -199,33 +197,31 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
     a->probability = ct_ytd_probability(y->value, a->target_value, dir, y->share, y->n_past);
     if (meets(y->value, a->target_value, dir) && (dir > 0 || !y->accumulates)) {
         a->status = "achieved";
-        NOTE(a, "%s by %s already meets the target %s", "%s đến %s, đã đạt mục tiêu %s", vb, when, tb);
+        NOTE(a, YTD_MEETS, vb, when, tb);
         return;
     }
     if (dir > 0) a->ratio = expected > 0 ? y->value / expected : NAN;
     else a->ratio = y->value > 0 ? expected / y->value : expected > 0 ? INFINITY : NAN;
     if (!isfinite(a->ratio) && a->ratio != INFINITY) {
         a->status = "insufficient_data";
-        NOTE(a, "no part of the target is expected by %s", "chưa có phần mục tiêu nào dự kiến đến %s", when);
+        NOTE(a, YTD_NOTHING_EXPECTED, when);
         return;
     }
     a->status = a->ratio >= 0.95 ? "on_track" : a->ratio >= 0.5 ? "at_risk" : "off_track";
     if (a->ratio == INFINITY) a->ratio = NAN;
     if (!y->accumulates) {
-        NOTE(a, "%s by %s against the target %s", "%s đến %s so với mục tiêu %s", vb, when, tb);
+        NOTE(a, YTD_AGAINST, vb, when, tb);
     } else if (profile) {
         int first = y->past_year[0], last = y->past_year[y->n_past - 1];
         char years[24];
         if (first == last) snprintf(years, sizeof years, "%d", first);
         else snprintf(years, sizeof years, "%d-%d", first, last);
-        NOTE(a, "%s of %s by %s, %s expected by now: %.0f%% of the year, as in %s",
-             "%s/%s đến %s, dự kiến %s vào thời điểm này: %.0f%% cả năm, như %s", vb, tb, when, eb, mean * 100, years);
+        NOTE(a, YTD_PROFILE, vb, tb, when, eb, mean * 100, years);
     } else {
-        NOTE(a, "%s of %s by %s, %s expected by now: %d of 12 months (fewer than two past years to give a profile)",
-             "%s/%s đến %s, dự kiến %s vào thời điểm này: %d/12 tháng (chưa đủ hai năm trước để có quy luật mùa vụ)", vb,
+        NOTE(a, YTD_NO_PROFILE, vb,
              tb, when, eb, y->months);
     }
     if (isfinite(a->probability))
-        NOTE(a, "%.0f%% chance of meeting the target by the year's end", "%.0f%% khả năng đạt mục tiêu vào cuối năm",
+        NOTE(a, YTD_CHANCE,
              a->probability * 100);
 }

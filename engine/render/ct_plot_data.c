@@ -193,6 +193,8 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot
                     ps->value[ps->n] = (c->flags & CT_ROW_VALUE) ? c->value : NAN;
                     ps->reported[ps->n] = (c->flags & CT_ROW_COUNTS) ? c->reported : -1;
                     ps->expected[ps->n] = (c->flags & CT_ROW_COUNTS) ? c->expected : -1;
+                    ps->num[ps->n] = (c->flags & CT_ROW_NUM) ? c->num : NAN;
+                    ps->den[ps->n] = (c->flags & CT_ROW_DEN) ? c->den : NAN;
                     ps->n++;
                 }
             }

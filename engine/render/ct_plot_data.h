@@ -22,6 +22,7 @@ typedef struct {
     int year[CT_PLOT_MAX_YEARS];
     double value[CT_PLOT_MAX_YEARS];
     int reported[CT_PLOT_MAX_YEARS], expected[CT_PLOT_MAX_YEARS]; /* -1: none */
+    double num[CT_PLOT_MAX_YEARS], den[CT_PLOT_MAX_YEARS];  /* the value's numerator and denominator; NaN: none */
     ct_assessment *assess;                   /* one per target, in the plan's order */
     int n_assess;
     int final;                               /* index in assess of the last target; -1 */

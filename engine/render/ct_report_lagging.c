@@ -83,6 +83,22 @@ static const char *trend_word(const ct_rctx *r, const ct_plot_series *ps)
     return d > 0 ? RW(r, TREND_BETTER) : RW(r, TREND_WORSE);
 }
 
+/* The latest value's numerator/denominator ("12/26"), or "" when the kind has none. */
+static void num_den(const ct_rctx *r, const ct_plot_series *ps, const ct_assessment *a, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (!a->has_latest) return;
+    for (int k = ps->n - 1; k >= 0; k--)
+        if (ps->year[k] == a->latest_period.year) {
+            if (!isfinite(ps->num[k]) || !isfinite(ps->den[k])) return;
+            char nb[32], db[32];
+            ct_lang_number(r->in->lang, ps->num[k], nb, sizeof nb);
+            ct_lang_number(r->in->lang, ps->den[k], db, sizeof db);
+            snprintf(buf, size, "%s/%s", nb, db);
+            return;
+        }
+}
+
 /* The units that reported / should, at the latest year with a count. */
 static void reporting(const ct_plot_series *ps, char *buf, size_t size)
 {
@@ -115,7 +131,7 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
                 ct_rp_esc(r, RW(r, LAGGING_INTRO));
                 ct_rp_puts(r, "</p>\n");
             }
-            char buf[700], v[64], g[64], rep[32];
+            char buf[700], v[64], g[64], rep[80];
             ct_rp_puts(r, "<div class=\"lag\"><h4>");
             ct_rp_esc(r, ra->ind->title ? ra->ind->title : ra->ind->id);
             ct_rp_puts(r, " <span class=\"meta\">");
@@ -126,8 +142,8 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
             else ct_rp_esc(r, RW(r, NONE_LAGGING));
             ct_rp_puts(r, "</span></h4>\n");
             if (behind || silent) {
-                const char *const heads[] = {RW(r, UNIT), RW(r, LATEST), RW(r, GAP), RW(r, REPORTING), RW(r, TREND),
-                                             RW(r, STATUS)};
+                const char *const heads[] = {RW(r, UNIT),      RW(r, LATEST), RW(r, NUM_DEN), RW(r, GAP),
+                                             RW(r, REPORTING), RW(r, TREND),  RW(r, STATUS)};
                 ct_rp_puts(r, "<div class=\"tw\"><table class=\"lagging\"><thead><tr>");
                 for (size_t h = 0; h < sizeof heads / sizeof *heads; h++) {
                     ct_rp_puts(r, "<th>");
@@ -144,9 +160,22 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
                     if (x->a->has_latest) {
                         ct_rp_value(r, x->a->ind, x->a->latest_value, v, sizeof v);
                         ct_rp_esc(r, v);
+                        /* an older value than the year the others reported: say its year */
+                        if (x->ps->n > 0 && x->a->latest_period.year < x->ps->year[x->ps->n - 1]) {
+                            ct_rp_puts(r, " (");
+                            ct_rp_printf(r, RW(r, IN_YEAR), x->a->latest_period.year);
+                            ct_rp_puts(r, ")");
+                        }
                     } else ct_rp_esc(r, RW(r, NO_REPORT));
                     ct_rp_puts(r, "</td><td class=\"num\">");
-                    if (isfinite(x->gap)) {
+                    num_den(r, x->ps, x->a, rep, sizeof rep);
+                    ct_rp_esc(r, rep[0] ? rep : RW(r, NONE));
+                    ct_rp_puts(r, "</td><td class=\"num\">");
+                    if (isfinite(x->gap) && ct_indicator_is_percent(x->a->ind)) {
+                        /* a gap between two percentages is in points, not a percentage of anything */
+                        ct_lang_number(r->in->lang, x->gap, v, sizeof v);
+                        ct_rp_printf(r, RW(r, POINTS), v);
+                    } else if (isfinite(x->gap)) {
                         ct_rp_value(r, x->a->ind, x->gap, g, sizeof g);
                         ct_rp_esc(r, g);
                     } else ct_rp_esc(r, RW(r, NONE));

@@ -51,84 +51,11 @@ static void value_cell(ct_rctx *r, const ct_indicator *ind, int has, double v, c
     ct_rp_puts(r, "</td>");
 }
 
-/* A note as the page says it: the assessment writes its numbers for a CSV
- * ("87.45", "2025S1"); the page gives them by the language's one rule and
- * periods in words ("87,5", "6 tháng đầu năm 2025"). Integers (years) stay. */
+/* A note as the page says it (ct_lang_note), escaped. */
 void ct_rp_note(ct_rctx *r, const char *note)
 {
     char out[4096];
-    size_t k = 0;
-    const char *p = note ? note : "";
-    while (*p && k + 200 < sizeof out) {
-        /* negative progress in words: "đạt -160.0% tiến độ kế hoạch" says the value moved away */
-        const char *neg = r->in->lang == CT_LANG_EN ? "-" : "đạt -";
-        const char *tail = r->in->lang == CT_LANG_EN ? "% of the planned progress" : "% tiến độ kế hoạch";
-        if (!strncmp(p, neg, strlen(neg)) && (p == note || p[-1] == ' ')) {
-            const char *q = p + strlen(neg);
-            char *end;
-            strtod(q, &end);
-            if (end > q && !strncmp(end, tail, strlen(tail))) {
-                k += (size_t)snprintf(out + k, sizeof out - k, "%s", RW(r, NEG_PROGRESS));
-                p = end + strlen(tail);
-                continue;
-            }
-        }
-        if (p[0] == ' ' && p[1] == '(') {   /* " (communes_transformed_pct)": an id, said already by the words */
-            const char *q = p + 2;
-            int under = 0;
-            while (islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '_') under |= *q++ == '_';
-            if (under && *q == ')') { p = q + 1; continue; }
-        }
-        if (!strncmp(p, "cấp ", strlen("cấp "))) {   /* "cấp district": a level by its name in the data */
-            static const char *const levels[] = {"national", "province", "district", "commune"};
-            const char *q = p + strlen("cấp ");
-            int hit = 0;
-            for (size_t i = 0; i < sizeof levels / sizeof *levels && !hit; i++) {
-                size_t l = strlen(levels[i]);
-                if (!strncmp(q, levels[i], l) && !isalnum((unsigned char)q[l])) {
-                    k += (size_t)snprintf(out + k, sizeof out - k, "cấp %s", ct_chart_level_word(levels[i], r->in->lang));
-                    p = q + l;
-                    hit = 1;
-                }
-            }
-            if (hit) continue;
-        }
-        int start = p == note || !(isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '_');
-        if (start && isdigit((unsigned char)*p)) {
-            const char *q = p;
-            while (isdigit((unsigned char)*q)) q++;
-            /* a period code: 2025S1, 2025Q3 */
-            if (q - p == 4 && (q[0] == 'S' || q[0] == 'Q') && q[1] >= '1' && q[1] <= (q[0] == 'S' ? '2' : '4') &&
-                !isalnum((unsigned char)q[2])) {
-                int y = atoi(p);
-                k += strlen(ct_lang_period(r->in->lang, y, q[0] == 'S' ? 6 : 3, q[1] - '1', out + k, sizeof out - k));
-                p = q + 2;
-                continue;
-            }
-            if (q[0] == '.' && isdigit((unsigned char)q[1])) {
-                char *end;
-                double v = strtod(p, &end);
-                if (!isalpha((unsigned char)*end)) {
-                    k += strlen(ct_lang_number(r->in->lang, v, out + k, sizeof out - k));
-                    p = end;
-                    continue;
-                }
-            }
-            memcpy(out + k, p, (size_t)(q - p));
-            k += (size_t)(q - p);
-            p = q;
-            continue;
-        }
-        out[k++] = *p++;
-    }
-    if (*p) {   /* a note longer than the room: the rest as it is */
-        out[k] = '\0';
-        ct_rp_esc(r, out);
-        ct_rp_esc(r, p);
-        return;
-    }
-    out[k] = '\0';
-    ct_rp_esc(r, out);
+    ct_rp_esc(r, ct_lang_note(r->in->lang, note, out, sizeof out));
 }
 
 /* Whether a status and the probability seem to disagree (on track at 0 %, off track at 90 %). */

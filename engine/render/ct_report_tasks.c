@@ -84,10 +84,9 @@ void ct_report_tasks(ct_out *o, const ct_plot_plan *pp, int asof, ct_plot_lang l
                 ct_out_puts(o, "</th></tr></thead><tbody>\n");
             }
             ct_out_puts(o, "<tr><td class=\"ind\">");
+            /* a task by its words; its code (01T04) only where it has none */
             ct_out_html(o, (s->name[k] && s->name[k][0] ? s->name[k] : s->code[k]));
-            ct_out_puts(o, " <span class=\"meta\">");
-            ct_out_html(o, s->code[k]);
-            ct_out_puts(o, "</span></td>");
+            ct_out_puts(o, "</td>");
             double latest = NAN;
             int lj = -1;
             for (int j = 0; j < np; j++) {

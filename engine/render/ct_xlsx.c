@@ -71,6 +71,9 @@ struct ct_xlsx {
     row_scratch cur_row;
     lag_row *lag;
     size_t n_lag, cap_lag;
+    char next_sheet[128];  /* the sheet of the next row, when not its plan's */
+    char **titles;         /* triples: plan, indicator ("" for the plan itself), title */
+    size_t n_titles, cap_titles;
     char asof[32], geography[32];
     double min_coverage;
     long rows_total;
@@ -326,11 +329,16 @@ static void widen(sheet *sh, int c, double w)
     if (w > sh->width[c]) sh->width[c] = w;
 }
 
+void ct_xlsx_next_sheet(ct_xlsx *x, const char *name)
+{
+    if (x) snprintf(x->next_sheet, sizeof x->next_sheet, "%s", name ? name : "");
+}
+
 void ct_xlsx_text(ct_xlsx *x, const char *text)
 {
     /* the first column, "plan", picks the sheet */
     if (x->col == 0 && x->n_columns > 0 && !strcmp(x->columns[0], "plan") && !x->failed)
-        x->cur = sheet_for(x, text ? text : "");
+        x->cur = sheet_for(x, x->next_sheet[0] ? x->next_sheet : text ? text : "");
     int c = cell(x);
     if (c >= 0) scratch_text(x, x->columns[c], text);
     if (c < 0 || !text || !*text) return;
@@ -428,6 +436,7 @@ void ct_xlsx_end_row(ct_xlsx *x)
     }
 done:
     memset(r, 0, sizeof *r);
+    x->next_sheet[0] = '\0';
     r->target_year = r->target = r->latest = r->coverage = NAN;
     x->col = 0;
 }
@@ -453,6 +462,8 @@ static int by_lag(const void *a, const void *b)
     if (!c && x->gap != y->gap) c = x->gap < y->gap ? 1 : -1;
     return c;
 }
+
+static const char *title_of(const ct_xlsx *x, const char *plan, const char *indicator);
 
 /* The first sheet: what the workbook is, as of when, on which map, with what coverage, and its plans. */
 static void write_overview(ct_xlsx *x)
@@ -482,6 +493,7 @@ static void write_overview(ct_xlsx *x)
     worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_XLSX_SHEET), x->header);
     worksheet_write_string(ws, row, 1, ct_msg(lang, CT_M_XLSX_ROWS), x->header);
     if (x->status_col >= 0) worksheet_write_string(ws, row, 2, ct_msg(lang, CT_M_XLSX_BEHIND), x->header);
+    worksheet_write_string(ws, row, 3, ct_msg(lang, CT_M_PLANS), x->header);
     row++;
     for (int i = 0; i < x->n_sheets; i++) {
         size_t nb = 0;
@@ -489,6 +501,8 @@ static void write_overview(ct_xlsx *x)
         worksheet_write_string(ws, row, 0, x->sheets[i].name, NULL);
         worksheet_write_number(ws, row, 1, (double)(x->sheets[i].row - 1), x->fmt_int);
         if (x->status_col >= 0) worksheet_write_number(ws, row, 2, (double)nb, x->fmt_int);
+        const char *title = title_of(x, x->sheets[i].plan, "");
+        if (strcmp(title, x->sheets[i].plan)) worksheet_write_string(ws, row, 3, title, x->fmt_wrap);
         row++;
     }
     row++;
@@ -502,6 +516,39 @@ static void write_overview(ct_xlsx *x)
     }
     worksheet_set_column(ws, 0, 0, 34, NULL);
     worksheet_set_column(ws, 1, 2, 28, NULL);
+    worksheet_set_column(ws, 3, 3, 60, NULL);
+}
+
+void ct_xlsx_title(ct_xlsx *x, const char *plan, const char *indicator, const char *title)
+{
+    if (!x || x->failed || !plan || !title || !title[0]) return;
+    if (x->n_titles == x->cap_titles) {
+        size_t nc = x->cap_titles ? x->cap_titles * 2 : 64;
+        char **p = realloc(x->titles, nc * 3 * sizeof *p);
+        if (!p) { fail(x, "out of memory", LXW_ERROR_MEMORY_MALLOC_FAILED); return; }
+        x->titles = p;
+        x->cap_titles = nc;
+    }
+    char **t = &x->titles[x->n_titles * 3];
+    t[0] = strdup(plan);
+    t[1] = strdup(indicator ? indicator : "");
+    t[2] = strdup(title);
+    if (!t[0] || !t[1] || !t[2]) {
+        free(t[0]); free(t[1]); free(t[2]);
+        fail(x, "out of memory", LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    x->n_titles++;
+}
+
+/* The title given for a plan (indicator "") or an indicator; the id itself without one. */
+static const char *title_of(const ct_xlsx *x, const char *plan, const char *indicator)
+{
+    for (size_t i = 0; i < x->n_titles; i++) {
+        char *const *t = &x->titles[i * 3];
+        if (!strcmp(t[0], plan) && !strcmp(t[1], indicator)) return t[2];
+    }
+    return indicator[0] ? indicator : plan;
 }
 
 /* The sheet of the rows behind their target, per plan and indicator, the furthest first. */
@@ -513,7 +560,7 @@ static void write_lagging(ct_xlsx *x)
     qsort(x->lag, x->n_lag, sizeof *x->lag, by_lag);
     const ct_msg_id heads[] = {CT_M_PLANS, CT_M_INDICATOR, CT_M_UNIT, CT_M_XLSX_LEVEL, CT_M_TARGET, CT_M_XLSX_TARGET_YEAR,
                                CT_M_LATEST, CT_M_XLSX_PERIOD, CT_M_XLSX_GAP, CT_M_STATUS};
-    const double widths[] = {24, 30, 28, 10, 10, 10, 10, 22, 12, 18};
+    const double widths[] = {30, 48, 28, 10, 10, 10, 10, 22, 12, 18};
     for (int c = 0; c < (int)(sizeof heads / sizeof *heads); c++) {
         worksheet_write_string(ws, 0, (lxw_col_t)c, ct_msg(lang, heads[c]), x->header);
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
@@ -522,8 +569,8 @@ static void write_lagging(ct_xlsx *x)
         const lag_row *l = &x->lag[k];
         lxw_row_t r = (lxw_row_t)(k + 1);
         char pw[64];
-        worksheet_write_string(ws, r, 0, l->plan, NULL);
-        worksheet_write_string(ws, r, 1, l->indicator, NULL);
+        worksheet_write_string(ws, r, 0, title_of(x, l->plan, ""), x->fmt_wrap);
+        worksheet_write_string(ws, r, 1, title_of(x, l->plan, l->indicator), x->fmt_wrap);
         worksheet_write_string(ws, r, 2, l->unit, NULL);
         worksheet_write_string(ws, r, 3, lang == CT_LANG_EN ? l->level :
                                          !strcmp(l->level, "province") ? "tỉnh" : !strcmp(l->level, "district") ? "huyện" :
@@ -551,6 +598,8 @@ static void free_sheets(ct_xlsx *x)
         free(l->plan); free(l->indicator); free(l->unit); free(l->level); free(l->status); free(l->period);
     }
     free(x->lag);
+    for (size_t i = 0; i < x->n_titles * 3; i++) free(x->titles[i]);
+    free(x->titles);
     ct_tmpdir_remove(x->tmpdir);
     free(x->tmpdir);
     free(x->path);

@@ -21,6 +21,16 @@ ct_xlsx *ct_xlsx_open(const char *path, ct_xlsx_lang lang, ct_diags *d);
 /* The columns of the rows that follow (kept by pointer: they must outlive x). */
 void ct_xlsx_columns(ct_xlsx *x, const char *const *columns, int n_columns);
 
+/* The words a person reads for a plan's id (indicator NULL) or for one of its
+ * indicators' ids: the sheets of the overview and of lagging units show them
+ * instead of the id. Copied; without one, the id is shown. */
+void ct_xlsx_title(ct_xlsx *x, const char *plan, const char *indicator, const char *title);
+
+/* The next row goes to the sheet called name (made on first use) rather than
+ * to its plan's, its "plan" cell still saying the plan (a sheet gathering
+ * rows of several plans). */
+void ct_xlsx_next_sheet(ct_xlsx *x, const char *name);
+
 /* Fields of the current row in column order; NULL text and NaN are empty cells. */
 void ct_xlsx_text(ct_xlsx *x, const char *text);
 void ct_xlsx_number(ct_xlsx *x, double v);

@@ -233,10 +233,11 @@ grep -q 'c_other' "$tmp/rep_rule/thanh-hoa-2016-2020/status.gp" || say "report -
   || { say "report ha-noi: failed"; head -3 "$tmp/err"; }
 html=$tmp/rep_hn/index.html
 grep -q 'Tiến độ các nhiệm vụ' "$html" || say "report ha-noi: no tasks table"
-grep -q '01T04</span></td><td class="num">20</td><td class="num">70</td><td class="late">Chậm</td>' "$html" \
+grep -q 'tại cơ sở kinh doanh dịch vụ</td><td class="num">20</td><td class="num">70</td><td class="late">Chậm</td>' "$html" \
   || say "report ha-noi: 01T04 not shown late at 20 % and 70 %"
-grep -q '01T01</span></td><td class="num">50</td><td class="num">100</td><td>Đúng hạn</td>' "$html" \
+grep -q 'Kế hoạch 46/KH-UBND</td><td class="num">50</td><td class="num">100</td><td>Đúng hạn</td>' "$html" \
   || say "report ha-noi: 01T01 not on time at 50 % and 100 %"
+grep -q '01T0[0-9]' "$html" && say "report ha-noi: a task's code on the Vietnamese page"
 grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
 
 # 10b. a batch: one report per province and an index; each the same page as that

@@ -164,5 +164,12 @@ with tempfile.TemporaryDirectory() as tmp:
                     '--format', 'xlsx', '-o', book], check=True)
     names = _re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(book).read('xl/workbook.xml').decode())
     if names != ['Tổng quan', plan['plan']['id'], 'allocations']: bad(f'workbook sheets {names}')
+    # the allocations sheet's plan cells (column A below the header) name the plan, not the sheet
+    z = zipfile.ZipFile(book)
+    strings = [_re.sub(r'<[^>]+>', '', si) for si in _re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), _re.S)]
+    sheet = z.read(f'xl/worksheets/sheet{names.index("allocations") + 1}.xml').decode()
+    cells = _re.findall(r'<c r="A([0-9]+)"[^>]*t="s"[^>]*><v>([0-9]+)</v>', sheet)
+    plan_cells = {strings[int(v)] for r, v in cells if int(r) > 1}
+    if plan_cells != {plan['plan']['id']}: bad(f'workbook: the allocations sheet\'s plan cells say {plan_cells}')
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)

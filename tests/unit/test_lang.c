@@ -81,6 +81,14 @@ static void test_catalogue(void)
     CHECK_STR(ct_msg(CT_LANG_VI, CT_M_AS_OF), "Số liệu đến");
     CHECK_STR(ct_msg_name(CT_M_AS_OF), "AS_OF");
     CHECK_STR(ct_msg(CT_LANG_VI, CT_M_COUNT), "");
+    /* a note's level in words: the data's name in English, the Vietnamese word in vi */
+    CHECK_STR(ct_lang_level(CT_LANG_VI, "district"), "huyện");
+    CHECK_STR(ct_lang_level(CT_LANG_VI, "commune"), "xã");
+    CHECK_STR(ct_lang_level(CT_LANG_EN, "district"), "district");
+    CHECK_STR(ct_lang_level(CT_LANG_VI, "ward"), "ward");
+    /* a moved note keeps its CSV text */
+    CHECK_STR(ct_msg(CT_LANG_VI, CT_M_NOTE_GAP_PROGRESS), "%s so với mục tiêu %s: %s, đạt %.1f%% tiến độ kế hoạch");
+    CHECK_STR(ct_msg(CT_LANG_EN, CT_M_FEAS_NEARLY), "nearly met");
     /* the checker itself: it sees a conversion that differs */
     char a[16], b[16];
     conversions("%d of %s", a, sizeof a);

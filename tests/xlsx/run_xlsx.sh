@@ -118,6 +118,14 @@ if len(rows) < 10: bad("lagging sheet: only", len(rows), "rows")
 if rows and rows[0][:3] != ("Kế hoạch", "Chỉ tiêu", "Đơn vị"): bad("lagging sheet header", rows[0])
 words = {r[9] for r in rows[1:]}
 if not words <= {"Không đạt", "Chậm tiến độ", "Đang xấu đi", "Có nguy cơ chậm"}: bad("lagging statuses", words)
+# words, not ids: the plan's and the indicator's titles, the unit's name
+import re
+for r in rows[1:]:
+    if re.fullmatch(r"[a-z0-9_-]+", str(r[0])) or re.fullmatch(r"[a-z0-9_]+", str(r[1])) or re.fullmatch(r"\d+", str(r[2])):
+        bad("lagging sheet: an id where words belong", r[:3]); break
+if rows[1:] and not any(str(r[1]).startswith("Tỷ lệ") for r in rows[1:]): bad("lagging sheet: no indicator title", rows[1][:3])
+plan_titles = [c.value for row in ov.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("Kế hoạch ")]
+if not plan_titles: bad("overview: no plan title", texts[:30])
 # ranked: within a plan, indicator and target year, the largest gap first
 for a, b in zip(rows[1:], rows[2:]):
     if a[:2] == b[:2] and a[5] == b[5] and a[8] < b[8] - 1e-9: bad("lagging rows not ranked", a, b); break
