@@ -173,6 +173,7 @@ int cmd_propose(int argc, char **argv)
     if (rc) { cli_args_free(&a); return rc; }
     cli_session ss;
     cli_session_init(&ss);
+    ss.latest_map = 1; /* a new plan is drafted on the latest map in the data (up to --as-of) */
     rc = cli_load(&ss, &a, name);
     ct_compute_filter filter;
     if (rc == 0) rc = cli_filter(&a, &ss.series, name, &filter);
