@@ -204,6 +204,14 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
                                               "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)"),
                      ob, before_year, rv->baseline_year, before / need * 100);
         }
+        /* a draft's warning, as propose's note says it: the region's own pace
+         * (since the baseline, or before it for a new plan) is the best it has shown */
+        double best = isfinite(observed) ? observed : before;
+        if (isfinite(best) && best * dir > 0 && need * dir > 2 * best * dir) {
+            size_t len = strlen(pace);
+            snprintf(pace + len, sizeof pace - len, "%s",
+                     CT_TR(lang, "; the pace needed is more than twice the best observed", "; tốc độ cần hơn gấp đôi tốc độ tốt nhất từng đạt"));
+        }
         rc = EMIT(lang, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s",
                   m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
     }

@@ -224,5 +224,23 @@ with tempfile.TemporaryDirectory() as tmp:
                     '--format', 'xlsx', '-o', book], check=True)
     names = _re.findall(r'<sheet name="([^"]+)"', zipfile.ZipFile(book).read('xl/workbook.xml').decode())
     if names != ['Tổng quan', plan['plan']['id'], 'allocations']: bad(f'workbook sheets {names}')
+# check --feasibility flags a target needing more than twice the best observed
+# pace (the region's own, before the new baseline), and only such a target
+region = plan['plan']['region']
+rv = {y: value(plan['indicators'][0], region, y) for y in years}
+first = min(y for y in years if rv[y] is not None)
+obs_pace = (rv[base_year] / rv[first]) ** (1 / (base_year - first)) - 1
+with tempfile.TemporaryDirectory() as tmp:
+    fplan = dict(plan, plan=dict(plan['plan'], baseline=base_year, horizon=2030))
+    ind0 = dict(plan['indicators'][0], targets=[
+        {'year': 2028, 'value': round(rv[base_year] * (1 + 1.5 * obs_pace) ** 3, 3)},
+        {'year': 2030, 'value': round(rv[base_year] * (1 + 2.5 * obs_pace) ** 5, 3)}])
+    fplan['indicators'] = [ind0]
+    fpath = os.path.join(tmp, 'fast.yaml')
+    with open(fpath, 'w', encoding='utf-8') as f: yaml.safe_dump(fplan, f, allow_unicode=True)
+    ck = subprocess.run([chitieu, 'check', fpath, '--data', data, '--feasibility', '--lang', 'en'], capture_output=True, text=True)
+    lines = [l for l in ck.stdout.splitlines() + ck.stderr.splitlines() if 'needs' in l]
+    flagged = {l.split(' by ')[1].split()[0] for l in lines if 'twice' in l}
+    if flagged != {'2030'}: bad(f'feasibility: twice the best pace flagged for {flagged}, expected 2030 only: {lines}')
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)
