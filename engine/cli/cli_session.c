@@ -92,7 +92,9 @@ static int load_series(cli_session *ss, ct_series *s, const char *data_dir, int 
             /* each plan on its own map: the first plan's is this load's */
             for (size_t i = 0; i < ss->n_plans; i++) {
                 const ct_plan *p = ss->plans[i];
-                ss->plan_month[i] = s->n_links ? ct_geo_plan_month(s, p->region, ct_plan_last_year(p)) : CT_GEO_AS_REPORTED;
+                /* latest_map: the latest map up to --as-of, not the plan's last year's */
+                int last = ss->latest_map ? 0 : ct_plan_last_year(p);
+                ss->plan_month[i] = s->n_links ? ct_geo_plan_month(s, p->region, last) : CT_GEO_AS_REPORTED;
             }
             month = ss->n_plans ? ss->plan_month[0] : CT_GEO_DEFAULT;
         }

@@ -34,6 +34,9 @@ typedef struct {
     ct_rules *rules;      /* Lua rules, when any are named */
     int quiet_rules;      /* the rules' log(...) is dropped */
     int geo_month;        /* --geography: CT_GEO_DEFAULT, CT_GEO_AS_REPORTED or a month */
+    int latest_map;       /* set before loading (propose): without --geography, each plan on
+                           * the latest map up to --as-of (its region's last, where it
+                           * closed), not on its own last year's */
 } cli_session;
 
 void cli_session_init(cli_session *ss);

@@ -14,6 +14,7 @@ static const char *const usage_propose =
     "                       [--probability P] [--allocate equal_gap|same_change]\n"
     "                       [--level L] [--unit CODE]\n"
     "                       [--as-of PERIOD] [--geography G] [--lang vi|en]\n"
+    "                       [--model calibrated|ols]\n"
     "                       [--format csv|json|xlsx|yaml] [-o FILE]\n"
     "\n"
     "Target scenarios for a new plan's target year, for every indicator and\n"
@@ -34,6 +35,7 @@ static const char *const usage_propose =
     "                   below it: equal_gap (each closes the same share of the gap to\n"
     "                   the best value; counts proportionally) or same_change (the\n"
     "                   same relative change); the region's note gives the margin\n"
+    "  --model M        the trend model: calibrated (default) or ols, as for assess\n"
     "  --format yaml    a draft plan (one plan given): each target the likely value\n"
     "                   of the region, rounded outward; chitieu check accepts it\n"
     "  --as-of, --geography, --level, --unit, --format, --lang, -o FILE\n"
@@ -142,7 +144,7 @@ int cmd_propose(int argc, char **argv)
 {
     static const char *const allowed[] = {"--data", "-o", "--output", "--level", "--unit", "--format", "--to",
                                           "--from", "--probability", "--as-of", "--lang", "--min-coverage",
-                                          "--geography", "--allocate", NULL};
+                                          "--geography", "--allocate", "--model", NULL};
     const char *name = "propose";
     cli_args a;
     int rc = cli_parse_args(name, argc, argv, &a, allowed);
@@ -150,7 +152,7 @@ int cmd_propose(int argc, char **argv)
     int fmt = 0, yaml = a.format && !strcmp(a.format, "yaml");
     if (yaml) a.format = NULL;
     rc = cli_format(&a, name, &fmt);
-    ct_propose_options opt = {0, 0, 0.8, 0.8, CT_LANG_VI, CT_ALLOC_NONE};
+    ct_propose_options opt = {0, 0, 0.8, 0.8, CT_LANG_VI, CT_ALLOC_NONE, CT_MODEL_CALIBRATED};
     if (!rc && !a.to) rc = cli_usage_error(name, "%s", "--to YEAR is required");
     if (!rc && parse_year(a.to, &opt.to) != 0) rc = cli_usage_error(name, "--to must be a year, not '%s'", a.to);
     if (!rc && a.from && parse_year(a.from, &opt.from) != 0)
@@ -167,12 +169,14 @@ int cmd_propose(int argc, char **argv)
     if (!rc && a.allocate && ct_alloc_parse(a.allocate, &opt.allocate) != 0)
         rc = cli_usage_error(name, "--allocate must be equal_gap or same_change, not '%s'", a.allocate);
     if (!rc) rc = cli_judgement(&a, name, &opt.lang, &opt.min_coverage);
+    if (!rc) rc = cli_model(&a, name, &opt.model);
     if (!rc && a.n_plans == 0) rc = cli_usage_error(name, "%s", "no plan file given");
     if (!rc && yaml && a.n_plans != 1) rc = cli_usage_error(name, "%s", "--format yaml drafts one plan: give one plan file");
     if (!rc && !a.data) rc = cli_usage_error(name, "%s", "--data DIR is required");
     if (rc) { cli_args_free(&a); return rc; }
     cli_session ss;
     cli_session_init(&ss);
+    ss.latest_map = 1; /* a new plan is drafted on the latest map in the data (up to --as-of) */
     rc = cli_load(&ss, &a, name);
     ct_compute_filter filter;
     if (rc == 0) rc = cli_filter(&a, &ss.series, name, &filter);

@@ -213,6 +213,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s") \
     X(FEAS_OBSERVED_BEFORE, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)", \
       "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)") \
+    X(FEAS_TWICE_BEST, "; the pace needed is more than twice the best observed", "; tốc độ cần hơn gấp đôi tốc độ tốt nhất từng đạt") \
     X(FEAS_NEEDS, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s") \
     X(FEAS_BAND_NO_DATA, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)", \
       "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)") \

@@ -40,6 +40,8 @@ typedef struct {
     char colour[8];               /* a rule's colour, "#rrggbb" ("": the theme's) */
     char note[900];
     double year_value;            /* an evaluation's value of the target year; NaN: none */
+    int ytd;                      /* monitored on the year so far (latest_value is its value) */
+    double ytd_expected;          /* the part of the target expected by now (the profile's); NaN: none */
 } ct_assessment;
 
 typedef int (*ct_assess_fn)(const ct_assessment *a, void *ctx);

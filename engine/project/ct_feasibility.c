@@ -204,6 +204,13 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
             pace_text(ind, before, lang, ob, sizeof ob);
             snprintf(pace, sizeof pace, M(lang, FEAS_OBSERVED_BEFORE), ob, before_year, rv->baseline_year, before / need * 100);
         }
+        /* a draft's warning, as propose's note says it: the region's own pace
+         * (since the baseline, or before it for a new plan) is the best it has shown */
+        double best = isfinite(observed) ? observed : before;
+        if (isfinite(best) && best * dir > 0 && need * dir > 2 * best * dir) {
+            size_t len = strlen(pace);
+            snprintf(pace + len, sizeof pace - len, "%s", M(lang, FEAS_TWICE_BEST));
+        }
         rc = EMIT(lang, FEAS_NEEDS, m[k].value, m[k].year, needb, rv->baseline, rv->baseline_year, step, pace);
     }
     return rc;

@@ -32,9 +32,9 @@ static void note_add(ct_proposal *p, const char *fmt, ...)
 
 #define NOTE(p, lang, en, vi, ...) note_add((p), CT_TR((lang), en, vi), __VA_ARGS__)
 
-/* One unit's history: its yearly values, model and observed pace. */
+/* One unit's history: its baseline and observed pace (its model is fitted
+ * when its rows are written: one at a time, whatever the number of units). */
 typedef struct {
-    ct_pmodel m;
     int has_base;
     double base;
     double observed;       /* pace of its usable years up to the baseline; NaN with fewer than two */
@@ -46,7 +46,7 @@ static void read_unit(const ct_plan *plan, const ct_indicator *ind, const ct_ser
                       int asof, const ct_propose_options *opt, int from, ct_yearly *u, unit_hist *h)
 {
     ct_yearly_read(plan, g, k, asof, opt->min_coverage, u);
-    ct_pmodel_fit(&h->m, u, ind, s);
+    (void)s;
     const ct_year_value *b = ct_yearly_at(u, from);
     h->has_base = b != NULL;
     h->base = b ? b->value : NAN;
@@ -117,11 +117,11 @@ static int row_applies(const ct_series *s, const ct_indicator *ind, int unit)
     return l != ind->of_level && !s->level_above[l * s->n_levels + ind->of_level];
 }
 
-static void finish(ct_proposal *p, const unit_hist *h, double best, const ct_propose_options *opt)
+static void finish(ct_proposal *p, const unit_hist *h, const ct_pmodel *m, double best, const ct_propose_options *opt)
 {
     const ct_indicator *ind = p->ind;
     int years = p->to - p->from, dir = ind->direction;
-    p->probability = isfinite(p->value) ? ct_pmodel_prob(&h->m, p->to, p->value) : NAN;
+    p->probability = isfinite(p->value) ? ct_pmodel_prob(m, p->to, p->value) : NAN;
     p->pace = isfinite(p->value) && h->has_base ? ct_assess_rate(ind, h->base, p->value, years) : NAN;
     p->observed_pace = h->observed;
     char vb[32], bb[32];
@@ -140,28 +140,31 @@ static void finish(ct_proposal *p, const unit_hist *h, double best, const ct_pro
     }
 }
 
-static int emit(ct_proposal *p, const unit_hist *h, double best, const ct_propose_options *opt, ct_propose_fn fn,
-                void *ctx)
+static int emit(ct_proposal *p, const unit_hist *h, const ct_pmodel *m, double best, const ct_propose_options *opt,
+                ct_propose_fn fn, void *ctx)
 {
-    finish(p, h, best, opt);
+    finish(p, h, m, best, opt);
     return fn(p, ctx);
 }
 
-static void scenario_note(ct_proposal *p, const unit_hist *h, const ct_propose_options *opt)
+static void scenario_note(ct_proposal *p, const ct_pmodel *m, const ct_propose_options *opt)
 {
     const ct_lang L = opt->lang;
     switch (p->scenario) {
     case CT_SC_TREND:
-        if (!ct_pmodel_has_central(&h->m))
+        if (!ct_pmodel_has_central(m))
             NOTE(p, L, "no trend: fewer than two usable years", "không có xu hướng: chưa đủ hai năm có số liệu%s", "");
         else NOTE(p, L, "the trend's median for %d, fitted to %d years", "trung vị xu hướng năm %d, từ %d năm số liệu",
-                  p->to, h->m.fit.n);
+                  p->to, ct_pmodel_points(m));
         break;
     case CT_SC_LIKELY:
     case CT_SC_STRETCH:
-        if (!ct_pmodel_has_spread(&h->m))
+        if (!ct_pmodel_has_spread(m) && m->tr.model == CT_MODEL_OLS)
             NOTE(p, L, "no distribution: fewer than three usable years",
                  "không có phân phối: chưa đủ ba năm có số liệu%s", "");
+        else if (!ct_pmodel_has_spread(m))
+            NOTE(p, L, "no distribution: fewer than two usable years",
+                 "không có phân phối: chưa đủ hai năm có số liệu%s", "");
         else
             NOTE(p, L, "reached or passed with probability %.2g under the trend", "đạt hoặc vượt với xác suất %.2g theo xu hướng",
                  p->scenario == CT_SC_LIKELY ? opt->probability : 1 - opt->probability);
@@ -183,7 +186,7 @@ static void scenario_note(ct_proposal *p, const unit_hist *h, const ct_propose_o
  * alloc[k] for those grid rows (NaN elsewhere). Returns the number of units,
  * 0 when there is nothing to split (a unit without a baseline, no target). */
 static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_series *s, const ct_grid *g,
-                    const unit_hist *h, const ct_propose_options *opt, double *alloc, double *param, double *region,
+                    const unit_hist *h, const ct_pmodel *rm, const ct_propose_options *opt, double *alloc, double *param, double *region,
                     int *left_out)
 {
     int kr = -1, n = 0;
@@ -193,7 +196,7 @@ static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_serie
         if (g->units[k] == plan->region_unit) kr = k;
     }
     if (kr < 0 || opt->allocate == CT_ALLOC_NONE || ind->kind == CT_KIND_LUA) return 0;
-    double target = ct_pmodel_value_at(&h[kr].m, opt->to, opt->probability);
+    double target = ct_pmodel_value_at(rm, opt->to, opt->probability);
     if (!isfinite(target)) return 0;
     int additive = ind->kind == CT_KIND_SUM || ind->kind == CT_KIND_COUNT;
     int *rows = malloc((size_t)g->n_units * sizeof *rows);
@@ -210,7 +213,7 @@ static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_serie
         n++;
     }
     if (ok && n > 0 &&
-        ct_alloc_split(opt->allocate, additive, b, w, n, target, ind->direction, h[kr].m.lo, h[kr].m.hi, t, param,
+        ct_alloc_split(opt->allocate, additive, b, w, n, target, ind->direction, rm->lo, rm->hi, t, param,
                        region) == 0) {
         for (int i = 0; i < n; i++) alloc[rows[i]] = t[i];
     } else {
@@ -257,7 +260,8 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
     int from = opt->from ? opt->from : (asof + 1) / 12 - 1;
     ct_status st = CT_OK;
     ct_yearly *u = malloc(sizeof *u);
-    if (!u) return CT_ENOMEM;
+    ct_pmodel *m = malloc(sizeof *m), *rm = malloc(sizeof *rm);
+    if (!u || !m || !rm) { free(u); free(m); free(rm); return CT_ENOMEM; }
     for (size_t i = 0; st == CT_OK && i < plan->n_indicators; i++) {
         const ct_indicator *ind = &plan->indicators[i];
         if (ind->base_level < 0) continue;
@@ -267,12 +271,23 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
         unit_hist *h = malloc((size_t)(g.n_units ? g.n_units : 1) * sizeof *h);
         double *paces = malloc((size_t)(g.n_units ? g.n_units : 1) * sizeof *paces);
         double *best = malloc((size_t)(s->n_levels ? s->n_levels : 1) * sizeof *best);
-        if (!h || !paces || !best) { free(h); free(paces); free(best); ct_grid_free(&g); free(u); return CT_ENOMEM; }
-        for (int k = 0; k < g.n_units; k++) read_unit(plan, ind, s, &g, k, asof, opt, from, u, &h[k]);
+        ct_model_pool pool;
+        ct_model_pool_init(&pool);
+        if (!h || !paces || !best) st = CT_ENOMEM;
+        else st = ct_trend_pool(plan, ind, s, &g, NULL, asof, opt->min_coverage, opt->model, row_applies, &pool);
+        if (st != CT_OK) { free(h); free(paces); free(best); ct_model_pool_free(&pool); ct_grid_free(&g); break; }
+        int kr = -1;
+        for (int k = 0; k < g.n_units; k++) {
+            read_unit(plan, ind, s, &g, k, asof, opt, from, u, &h[k]);
+            if (g.units[k] == plan->region_unit) {
+                kr = k;
+                ct_pmodel_fit(rm, u, ind, s, opt->model, &pool, g.units[k]);
+            }
+        }
         double *alloc = malloc((size_t)(g.n_units ? g.n_units : 1) * sizeof *alloc), aparam = NAN, aregion = NAN;
-        if (!alloc) { free(h); free(paces); free(best); ct_grid_free(&g); free(u); return CT_ENOMEM; }
+        if (!alloc) { free(h); free(paces); free(best); ct_model_pool_free(&pool); ct_grid_free(&g); st = CT_ENOMEM; break; }
         int left_out = 0;
-        int n_alloc = allocate(plan, ind, s, &g, h, opt, alloc, &aparam, &aregion, &left_out);
+        int n_alloc = kr >= 0 ? allocate(plan, ind, s, &g, h, rm, opt, alloc, &aparam, &aregion, &left_out) : 0;
         /* the best quarter's pace, per level, among the units of the region printed at that level */
         for (int l = 0; l < s->n_levels; l++) {
             int n = 0;
@@ -285,6 +300,11 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
             if (!row_applies(s, ind, unit)) continue;
             if ((want.level >= 0 && s->level[unit] != want.level) || (want.unit >= 0 && unit != want.unit)) continue;
             const unit_hist *uh = &h[k];
+            if (k == kr) *m = *rm;
+            else {
+                ct_yearly_read(plan, &g, k, asof, opt->min_coverage, u);
+                ct_pmodel_fit(m, u, ind, s, opt->model, &pool, unit);
+            }
             double bp = best[s->level[unit]];
             ct_proposal p;
             for (int sc = 0; sc < CT_SC_COUNT && st == CT_OK; sc++) {
@@ -299,9 +319,9 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                 p.scenario = (ct_scenario)sc;
                 p.value = NAN;
                 switch (p.scenario) {
-                case CT_SC_TREND: p.value = ct_pmodel_central(&uh->m, opt->to); break;
+                case CT_SC_TREND: p.value = ct_pmodel_central(m, opt->to); break;
                 case CT_SC_LIKELY:
-                    p.value = ct_pmodel_value_at(&uh->m, opt->to, opt->probability);
+                    p.value = ct_pmodel_value_at(m, opt->to, opt->probability);
                     if (n_alloc && unit == plan->region_unit) {
                         p.alloc_units = n_alloc;
                         p.alloc_region = aregion;
@@ -312,10 +332,10 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                         p.value = alloc[k];
                     }
                     break;
-                case CT_SC_STRETCH: p.value = ct_pmodel_value_at(&uh->m, opt->to, 1 - opt->probability); break;
+                case CT_SC_STRETCH: p.value = ct_pmodel_value_at(m, opt->to, 1 - opt->probability); break;
                 case CT_SC_BEST_PACE:
                     if (uh->has_base && isfinite(bp))
-                        p.value = clamp(&uh->m, at_pace(ind, uh->base, bp, opt->to - from));
+                        p.value = clamp(m, at_pace(ind, uh->base, bp, opt->to - from));
                     break;
                 case CT_SC_MAINTAIN: p.value = uh->base; break;
                 case CT_SC_PROPOSED:
@@ -326,23 +346,26 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                         q.target = t;
                         q.to = t->year;
                         q.value = target_number(t, uh->base);
-                        scenario_note(&q, uh, opt);
-                        if (emit(&q, uh, bp, opt, fn, ctx)) st = CT_EIO;
+                        scenario_note(&q, m, opt);
+                        if (emit(&q, uh, m, bp, opt, fn, ctx)) st = CT_EIO;
                     }
                     continue;
                 }
                 if (p.allocated) alloc_notes(&p, opt, NAN);
-                else scenario_note(&p, uh, opt);
+                else scenario_note(&p, m, opt);
                 if (p.alloc_units) alloc_notes(&p, opt, p.value);
-                if (emit(&p, uh, bp, opt, fn, ctx)) st = CT_EIO;
+                if (emit(&p, uh, m, bp, opt, fn, ctx)) st = CT_EIO;
             }
         }
         free(alloc);
         free(h);
         free(paces);
         free(best);
+        ct_model_pool_free(&pool);
         ct_grid_free(&g);
     }
     free(u);
+    free(m);
+    free(rm);
     return st;
 }

@@ -15,6 +15,7 @@
 
 #include "../compute/ct_compute.h"
 #include "../core/ct_lang.h"
+#include "ct_model.h"
 #include "ct_propose_alloc.h"
 
 typedef enum {
@@ -36,6 +37,7 @@ typedef struct {
     double min_coverage;
     ct_lang lang;
     ct_alloc_method allocate; /* split the region's likely target among the units below it */
+    ct_model_kind model;   /* the trend model (default calibrated) */
 } ct_propose_options;
 
 typedef struct {

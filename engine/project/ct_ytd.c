@@ -190,6 +190,8 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
     int profile = y->accumulates && y->n_past >= 2;
     double part = !y->accumulates ? 1 : profile ? mean : y->months / 12.0;
     double expected = a->target_value * part;
+    a->ytd = 1;
+    a->ytd_expected = expected;
     char vb[32], tb[32], eb[32];
     num(y->value, vb, sizeof vb);
     num(a->target_value, tb, sizeof tb);

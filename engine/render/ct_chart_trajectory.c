@@ -98,6 +98,27 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
         first_target = 0;
         sep = ", \\\n  ";
     }
+    /* the current year: the value so far and where the unit's own profile
+     * expected it by now, at the target year beside its target */
+    for (int k = 0; k < ps->n_assess; k++) {
+        const ct_assessment *a = &ps->assess[k];
+        if (!a->ytd || !a->has_latest || !isfinite(a->latest_value)) continue;
+        char lab[96], when[CT_PERIOD_BUF];
+        ct_period_format(a->latest_period, when);
+        snprintf(lab, sizeof lab, CT_TR(st->lang, "%d so far (to %s)", "%d đến nay (đến %s)"), a->target_year, when);
+        ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
+        ct_chart_num_data(&plot, a->latest_value);
+        ct_plot_buf_puts(&plot, ") every ::0::0 with points pt 7 ps 1.6 lc rgb c_text title ");
+        ct_plot_gp_string(&plot, lab);
+        sep = ", \\\n  ";
+        if (isfinite(a->ytd_expected)) {
+            ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
+            ct_chart_num_data(&plot, a->ytd_expected);
+            ct_plot_buf_puts(&plot, ") every ::0::0 with points pt 6 ps 1.6 lc rgb c_text title ");
+            ct_plot_gp_string(&plot, CT_TR(st->lang, "Expected by now", "Dự kiến đến nay"));
+        }
+        break; /* one current year */
+    }
     if (ps->final >= 0) {
         const ct_assessment *a = &ps->assess[ps->final];
         char tl[300], col[32];

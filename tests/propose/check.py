@@ -7,7 +7,15 @@
   (n - 2 degrees of freedom), and stretch 1 - P;
 - maintain: the baseline; best_pace: the baseline at the 75th percentile
   (25th for a decrease) of the observed paces of the units of the same level;
-- proposed: each plan target from --from to --to.
+- proposed: each plan target from --from to --to;
+those on the least-squares model (--model ols), whose formulas are written
+out here; on the calibrated model (the default) the scenarios are checked
+against what `chitieu assess` says of the same values as per-unit targets
+(`unit:`), not against propose's own code:
+- likely: P(value >= likely) is at least P and any better value is below P
+  (the printed scale is discrete for counts and shares), stretch with 1 - P;
+- trend: assess's projected value for the target year;
+- proposed: assess's probability of the plan's own target.
 usage: check.py CHITIEU PLAN DATA"""
 import csv, io, math, subprocess, sys
 import numpy as np
@@ -44,9 +52,11 @@ def bad(msg):
     fail = 1
     print(msg)
 
-out = subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--lang', 'en'],
-                     capture_output=True, text=True, check=True).stdout
-rows = list(csv.DictReader(io.StringIO(out)))
+def propose(*extra):
+    out = subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--lang', 'en', *extra],
+                         capture_output=True, text=True, check=True).stdout
+    return list(csv.DictReader(io.StringIO(out)))
+rows = propose('--model', 'ols')
 base_year, to = years[-1], 2030
 for ind in plan['indicators']:
     pct = ind['kind'] == 'share_of_units'
@@ -106,6 +116,57 @@ for ind in plan['indicators']:
             if abs(float(r['value']) - want) > 1e-4 * max(1, abs(want)): bad(f'{ind["id"]} {u} {sc}: value {r["value"]}, expected {want}')
             if p is not None and abs(float(r['probability']) - p) > 1e-5: bad(f'{ind["id"]} {u} {sc}: probability {r["probability"]}, expected {p}')
             if sc == 'proposed' and abs(float(r['probability']) - prob(want, int(c[3]))) > 1e-5: bad(f'{ind["id"]} {u} proposed: probability {r["probability"]}, expected {prob(want, int(c[3]))}')
+# the calibrated model (the default): each scenario's value as a per-unit
+# target of assess, which gives its probability and projection independently
+import os, tempfile
+crows = propose()
+if any(r['probability'] == '' for r in crows if r['scenario'] in ('likely', 'stretch')): bad('calibrated: a likely value without probability')
+cplan = {k: v for k, v in plan.items() if k != 'indicators'}
+cplan['indicators'] = []
+for ind in plan['indicators']:
+    d = -1 if ind.get('direction') == 'decrease' else 1
+    for sc in ('likely', 'stretch'):
+        for shift in (0, 1):
+            targets = []
+            for r in crows:
+                if r['indicator'] != ind['id'] or r['scenario'] != sc or r['value'] == '': continue
+                v = float(r['value'])
+                if shift and ind['kind'] == 'share_of_units' and (v >= 100 if d > 0 else v <= 0): continue  # nothing better
+                targets.append({'year': 2030, 'value': v + shift * d * 1e-6 * max(1, abs(v)), 'unit': r['unit']})
+            cplan['indicators'].append(dict(ind, id=f'{ind["id"]}__{sc}{shift}', targets=targets))
+with tempfile.TemporaryDirectory() as tmp:
+    cpath = os.path.join(tmp, 'calibrated.yaml')
+    with open(cpath, 'w', encoding='utf-8') as f: yaml.safe_dump(cplan, f, allow_unicode=True)
+    out = subprocess.run([chitieu, 'assess', cpath, '--data', data, '--lang', 'en'], capture_output=True, text=True)
+    if out.returncode != 0: bad('assess of the calibrated scenarios: ' + out.stderr)
+    arows = {(r['indicator'], r['unit']): r for r in csv.DictReader(io.StringIO(out.stdout))}
+n_cal = 0
+for r in crows:
+    key = (r['indicator'], r['unit'])
+    if r['scenario'] in ('likely', 'stretch') and r['value'] != '':
+        p = P if r['scenario'] == 'likely' else 1 - P
+        at = arows.get((f'{r["indicator"]}__{r["scenario"]}0', r['unit']))
+        past = arows.get((f'{r["indicator"]}__{r["scenario"]}1', r['unit']))
+        edge = past is None and float(r['value']) in (0.0, 100.0) and r['indicator'].startswith('clean')
+        if at is None or (past is None and not edge): bad(f'calibrated {key} {r["scenario"]}: assess has no row'); continue
+        pa, pb = float(at['probability']), float(past['probability']) if past else 0.0
+        if pa < p - 1e-6: bad(f'calibrated {key} {r["scenario"]} {r["value"]}: assess P {pa} < {p}')
+        if pb >= p - 1e-6 and pb < 1 - 1e-9 and pa > p + 1e-3: bad(f'calibrated {key} {r["scenario"]}: a better value still has P {pb}')
+        if pb >= p + 1e-6: bad(f'calibrated {key} {r["scenario"]}: a better value than {r["value"]} has P {pb} >= {p}')
+        if abs(float(r['probability']) - pa) > 2e-6: bad(f'calibrated {key} {r["scenario"]}: P {r["probability"]}, assess {pa}')
+        n_cal += 1
+        if r['scenario'] == 'likely':
+            t = [x for x in crows if (x['indicator'], x['unit'], x['scenario']) == key + ('trend',)][0]
+            if abs(float(t['value']) - float(at['projected'])) > 1e-5 * max(1, abs(float(at['projected']))):
+                bad(f'calibrated {key} trend {t["value"]}, assess projects {at["projected"]}')
+own = subprocess.run([chitieu, 'assess', plan_path, '--data', data, '--lang', 'en'], capture_output=True, text=True, check=True).stdout
+for a in csv.DictReader(io.StringIO(own)):
+    r = [x for x in crows if (x['indicator'], x['unit'], x['scenario'], x['target_year']) == (a['indicator'], a['unit'], 'proposed', a['target_year'])]
+    if not r: bad(f'calibrated {a["indicator"]} {a["unit"]} {a["target_year"]}: no proposed row'); continue
+    if abs(float(r[0]['probability']) - float(a['probability'])) > 2e-6: bad(f'calibrated proposed {a["indicator"]} {a["unit"]}: P {r[0]["probability"]}, assess {a["probability"]}')
+if n_cal == 0: bad('calibrated: nothing checked')
+rows_ols, rows = rows, crows
+
 # allocation: the region's value computed from the allocated unit targets by the
 # indicator's own sums (a share: weighted by the units with data) meets the region's target
 for method in ('equal_gap', 'same_change'):
@@ -132,8 +193,7 @@ for method in ('equal_gap', 'same_change'):
             ch = [t[u] / value(ind, u, base_year) for u in kids]
             if max(ch) - min(ch) > 1e-6: bad(f'{method} {ind["id"]}: changes differ {ch}')
 
-# the draft: each target the region's likely value rounded outward; check accepts it
-import os, tempfile
+# the draft (calibrated): each target the region's likely value rounded outward; check accepts it
 with tempfile.TemporaryDirectory() as tmp:
     draft = os.path.join(tmp, 'draft.yaml')
     subprocess.run([chitieu, 'propose', plan_path, '--data', data, '--to', '2030', '--format', 'yaml', '-o', draft],
@@ -171,5 +231,23 @@ with tempfile.TemporaryDirectory() as tmp:
     cells = _re.findall(r'<c r="A([0-9]+)"[^>]*t="s"[^>]*><v>([0-9]+)</v>', sheet)
     plan_cells = {strings[int(v)] for r, v in cells if int(r) > 1}
     if plan_cells != {plan['plan']['id']}: bad(f'workbook: the allocations sheet\'s plan cells say {plan_cells}')
+# check --feasibility flags a target needing more than twice the best observed
+# pace (the region's own, before the new baseline), and only such a target
+region = plan['plan']['region']
+rv = {y: value(plan['indicators'][0], region, y) for y in years}
+first = min(y for y in years if rv[y] is not None)
+obs_pace = (rv[base_year] / rv[first]) ** (1 / (base_year - first)) - 1
+with tempfile.TemporaryDirectory() as tmp:
+    fplan = dict(plan, plan=dict(plan['plan'], baseline=base_year, horizon=2030))
+    ind0 = dict(plan['indicators'][0], targets=[
+        {'year': 2028, 'value': round(rv[base_year] * (1 + 1.5 * obs_pace) ** 3, 3)},
+        {'year': 2030, 'value': round(rv[base_year] * (1 + 2.5 * obs_pace) ** 5, 3)}])
+    fplan['indicators'] = [ind0]
+    fpath = os.path.join(tmp, 'fast.yaml')
+    with open(fpath, 'w', encoding='utf-8') as f: yaml.safe_dump(fplan, f, allow_unicode=True)
+    ck = subprocess.run([chitieu, 'check', fpath, '--data', data, '--feasibility', '--lang', 'en'], capture_output=True, text=True)
+    lines = [l for l in ck.stdout.splitlines() + ck.stderr.splitlines() if 'needs' in l]
+    flagged = {l.split(' by ')[1].split()[0] for l in lines if 'twice' in l}
+    if flagged != {'2030'}: bad(f'feasibility: twice the best pace flagged for {flagged}, expected 2030 only: {lines}')
 print(f'{len(rows)} rows checked' if not fail else 'FAILED')
 sys.exit(fail)
