@@ -35,6 +35,7 @@ static const double LL_NORMAL = 15.0;
 void ct_model_init(void)
 {
     if (ll_ready) return;
+    ct_slope_init();
     gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, LL_GH, 0, 1, 0, 0);
     if (!ws) return;
     const double *x = gsl_integration_fixed_nodes(ws), *w = gsl_integration_fixed_weights(ws);
@@ -161,6 +162,7 @@ static int irls(ct_model_fit *f, double sigma2, double b_mean, double b_prec, do
 void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
 {
     double d = t - fit->tc;
+    if (fit->damp > 0 && t > fit->t_last) d = fit->t_last - fit->tc + ct_horizon_years(t - fit->t_last, fit->damp);
     *eta = fit->b0 + fit->b1 * d;
     *var = fit->c00 + 2 * d * fit->c01 + d * d * fit->c11;
     if (*var < 0) *var = 0;
@@ -296,6 +298,52 @@ static void evidence(ct_model_fit *f, const double *w)
 static void fit_impl(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
                      double hi, int as_count, int with_evidence, ct_model_fit *fit);
 
+/* The unit's forecast of its last year from its years before it, 2
+ * years ahead (1 with 4 points; 3 points at least to fit on): the
+ * evidence of the peers' out-of-sample errors (ct_horizon.h). */
+static void holdout(ct_model_fit *f)
+{
+    f->ho_n = 0;
+    int m = f->n, last = m - 1;
+    /* a single unit's 0 or 1 says next to nothing of how a trend bends
+     * (and a commune's share of itself is most units of a national plan) */
+    if (f->family == CT_FAM_BINOMIAL && f->size[last] < 2) return;
+    double w[CT_MODEL_MAX_POINTS];
+    static const ct_model_fit zero;
+    ct_model_fit g = zero;
+    /* one forecast a unit, 2 years ahead when 3 points are left to fit on
+     * (the longer horizon says more of a trend that bends), else 1 */
+    for (int h = m >= 5 ? 2 : 1; h <= 2 && m - h >= 3 && f->ho_n == 0; h++) {
+        int mt = m - h;
+        g.family = f->family;
+        g.n = mt;
+        g.tc = 0;
+        g.pseudo = 0;
+        for (int i = 0; i < mt; i++) {
+            g.t[i] = f->t[i];
+            g.k[i] = f->k[i];
+            g.size[i] = f->size[i];
+            g.tc += f->t[i] / mt;
+            if (f->family == CT_FAM_BINOMIAL && (f->k[i] <= 0 || f->k[i] >= f->size[i])) g.pseudo = 1;
+        }
+        if (irls(&g, 0, 0, 0, w) != 0) continue;
+        ct_horizon_rec *r = &f->ho[f->ho_n];
+        double tl = g.t[mt - 1], d = tl - g.tc, v;
+        ct_model_line(&g, tl, &r->e, &v);
+        /* the covariance of (line at tl, slope) */
+        r->vee = v;
+        r->veb = g.c01 + d * g.c11;
+        r->vbb = g.c11;
+        r->b = g.b1;
+        r->h = f->t[last] - tl;
+        r->k = f->k[last];
+        r->n = f->family == CT_FAM_BINOMIAL ? f->size[last] : 0;
+        r->vsm = 0;
+        for (int i = 0; i < mt; i++) r->vsm += 1.0 / w[i] / mt;
+        f->ho_n++;
+    }
+}
+
 void ct_model_fit_series(ct_family fam, const double *t, const double *y, const double *den, int n, double lo,
                          double hi, int as_count, ct_model_fit *fit)
 {
@@ -388,7 +436,10 @@ static void fit_impl(ct_family fam, const double *t, const double *y, const doub
     fit->ok = 1;
     fit->b1_first = fit->b1;
     fit->v1_first = fit->c11;
+    fit->t_last = fit->t[0];
+    for (int i = 1; i < m; i++) fit->t_last = fit->t[i] > fit->t_last ? fit->t[i] : fit->t_last;
     if (with_evidence) evidence(fit, w);
+    if (with_evidence && fam != CT_FAM_NORMAL) holdout(fit);
 }
 
 void ct_model_pool_init(ct_model_pool *pool) { memset(pool, 0, sizeof *pool); }
@@ -404,6 +455,7 @@ int ct_model_pool_keep(ct_model_pool *pool, int n_units)
 
 void ct_model_pool_free(ct_model_pool *pool)
 {
+    for (int l = 0; l < CT_MODEL_LEVELS; l++) ct_horizon_free(&pool->ho[l]);
     free(pool->kept);
     free(pool->has_kept);
     pool->kept = NULL;
@@ -443,7 +495,14 @@ void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit)
             pool->re_w[level][g] += u;
         }
     }
+    if (fit->family != CT_FAM_NORMAL) {
+        double x[CT_MODEL_MAX_POINTS];
+        for (int i = 0; i < fit->n; i++) x[i] = fit->t[i] - fit->tc;
+        ct_slope_add(&pool->slope[level], x, fit->k, fit->family == CT_FAM_BINOMIAL ? fit->size : NULL, fit->n,
+                     fit->b1_first, fit->v1_first);
+    }
     for (int g = 0; g < CT_MODEL_GRID; g++) pool->ll[level][g] += fit->ll[g];
+    for (int i = 0; i < fit->ho_n; i++) ct_horizon_add(&pool->ho[level], &fit->ho[i]);
     pool->od_num[level] += fit->od_num;
     pool->od_den[level] += fit->od_den;
     pool->df[level] += fit->df;
@@ -468,6 +527,50 @@ static double argmax_grid(const double *ll)
     return ct_model_grid(best) * pow(2.0, off);
 }
 
+/* The peers' pooled persistence (0 to RHO_MAX); -1 when they have none. */
+static double pool_rho(const ct_model_pool *pool, int level)
+{
+    if (!(pool->ac_den[level] > 0)) return -1;
+    double rho = (pool->ac_num[level] - pool->ac_exp[level]) / pool->ac_den[level];
+    return !(rho > 0) ? 0 : rho > RHO_MAX ? RHO_MAX : rho;
+}
+
+/* The damping and horizon variance of a level's binomial or poisson
+ * units (ct_horizon.h), their forecasts made as the second pass makes a
+ * unit's: the peers' slope prior, their pooled year-to-year variance and
+ * persistence. */
+static int level_prior(const ct_model_pool *pool, int level, double *mean, double *var)
+{
+    double tau2;
+    if (pool->done) {
+        *mean = pool->prior_mean[level];
+        *var = pool->prior_var[level];
+        return pool->prior_ok[level] ? 0 : -1;
+    }
+    return ct_slope_prior(&pool->slope[level], mean, var, &tau2);
+}
+
+static void level_horizon(const ct_model_pool *pool, int level, double *damp, double *kappa2)
+{
+    *damp = *kappa2 = 0;
+    if (pool->ho[level].n < CT_HORIZON_MIN) return;
+    double mean = 0, var = 0, prec = 0;
+    if (level_prior(pool, level, &mean, &var) == 0 && var > 0) prec = 1 / var;
+    double rho = pool_rho(pool, level);
+    if (rho < 0) rho = 0;
+    ct_horizon_estimate(&pool->ho[level], mean, prec, argmax_grid(pool->ll[level]), (1 + rho) / (1 - rho), damp,
+                        kappa2);
+}
+
+void ct_model_pool_done(ct_model_pool *pool)
+{
+    double tau2;
+    for (int l = 0; l < CT_MODEL_LEVELS; l++)
+        pool->prior_ok[l] = ct_slope_prior(&pool->slope[l], &pool->prior_mean[l], &pool->prior_var[l], &tau2) == 0;
+    pool->done = 1;
+    for (int l = 0; l < CT_MODEL_LEVELS; l++) level_horizon(pool, l, &pool->damp[l], &pool->kappa2[l]);
+}
+
 void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
 {
     if (!fit->ok) return;
@@ -487,18 +590,21 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
         for (int g = 0; g < CT_MODEL_GRID; g++) ll[g] = fit->ll[g] + (pooled ? k * pool->ll[level][g] : 0);
         s2 = argmax_grid(ll);
     }
-    double rho = 0;
-    if (pool && level >= 0 && level < CT_MODEL_LEVELS && pool->ac_den[level] > 0)
-        rho = (pool->ac_num[level] - pool->ac_exp[level]) / pool->ac_den[level];
-    else if (fit->ac_den > 0)
-        rho = (fit->ac_num - fit->ac_exp) / fit->ac_den;
-    if (!(rho > 0)) rho = 0;
-    if (rho > RHO_MAX) rho = RHO_MAX;
+    double rho = lv ? pool_rho(pool, level) : -1;
+    if (rho < 0) {
+        rho = fit->ac_den > 0 ? (fit->ac_num - fit->ac_exp) / fit->ac_den : 0;
+        if (!(rho > 0)) rho = 0;
+        if (rho > RHO_MAX) rho = RHO_MAX;
+    }
     fit->rho = rho;
     /* the peers' slopes as a prior: their mean, with their spread tau2 plus
      * the uncertainty of the mean as its variance */
-    double b_mean = 0, b_prec = 0;
-    if (lv && pool->n_slopes[level] >= 3) {
+    double b_mean = 0, b_prec = 0, h_mean, h_var;
+    if (lv && fit->family != CT_FAM_NORMAL && level_prior(pool, level, &h_mean, &h_var) == 0) {
+        /* binomial, poisson: the hierarchical GLM's prior (ct_slope.h) */
+        b_mean = h_mean;
+        b_prec = h_var > 0 ? 1 / h_var : 0;
+    } else if (lv && pool->n_slopes[level] >= 3) {
         double sw = pool->sw[level], mean = pool->swb[level] / sw;
         double q = pool->swb2[level] - sw * mean * mean;
         double tau2 = (q - (pool->n_slopes[level] - 1)) / (sw - pool->sw2[level] / sw);
@@ -530,6 +636,18 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
     }
     fit->b_prior = b_mean;
     fit->b_prior_prec = b_prec;
+    /* beyond the last point: the damping whose forecasts of the peers'
+     * own last years erred least, and the variance those errors show
+     * beyond what the model expected of them, per squared year ahead */
+    fit->damp = fit->kappa2 = 0;
+    if (lv && fit->family != CT_FAM_NORMAL) {
+        if (pool->done) {
+            fit->damp = pool->damp[level];
+            fit->kappa2 = pool->kappa2[level];
+        } else {
+            level_horizon(pool, level, &fit->damp, &fit->kappa2);
+        }
+    }
     double w[CT_MODEL_MAX_POINTS];
     if (fit->family == CT_FAM_NORMAL) {
         if (s2 < NORMAL_FLOOR) s2 = NORMAL_FLOOR;

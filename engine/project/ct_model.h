@@ -27,6 +27,9 @@
 #ifndef CT_MODEL_H
 #define CT_MODEL_H
 
+#include "ct_horizon.h"
+#include "ct_slope.h"
+
 typedef enum { CT_MODEL_CALIBRATED = 0, CT_MODEL_OLS = 1 } ct_model_kind;
 
 /* The likelihood's quadrature nodes; once at start-up (ct_predict_init
@@ -69,11 +72,18 @@ typedef struct {
     double df;               /* residual degrees of freedom (n - 2) */
     double ac_num, ac_exp, ac_den; /* lag-1 residual products, their white-noise expectation, scale */
     double b1_first, v1_first; /* the first pass's slope and its variance */
+    /* the first pass's forecasts of its own last year from the years
+     * before it (binomial, poisson; ct_horizon.h) */
+    ct_horizon_rec ho[1];
+    int ho_n;
     /* after ct_model_finish */
     double b_prior, b_prior_prec; /* the peers' slope prior (precision 0: none) */
     double sigma2;           /* the year-to-year variance on the link scale */
     double rho;              /* the persistence the covariance was widened for */
     double df_pred;          /* normal: degrees of freedom of the predictive t */
+    double t_last;           /* the last point's time: the trend beyond it is damped */
+    double damp;             /* 1 - phi: the peers' damping of the slope beyond t_last (0: none) */
+    double kappa2;           /* the peers' extra link-scale variance per squared year beyond t_last */
 } ct_model_fit;
 
 /* The peers' pooled evidence, per level of the units (0..CT_MODEL_LEVELS-1). */
@@ -87,6 +97,15 @@ typedef struct {
      * sum b / (v + T_g) and sum 1 / (v + T_g) */
     double re_wb[CT_MODEL_LEVELS][CT_MODEL_GRID], re_w[CT_MODEL_LEVELS][CT_MODEL_GRID];
     int units[CT_MODEL_LEVELS];
+    /* the held-out forecasts (ct_model_fit's ho), and what they give once
+     * ct_model_pool_done has run: the damping and the horizon variance */
+    ct_horizon_set ho[CT_MODEL_LEVELS];
+    int done;
+    double damp[CT_MODEL_LEVELS], kappa2[CT_MODEL_LEVELS];
+    int prior_ok[CT_MODEL_LEVELS];   /* the slope prior (ct_slope_prior), worked out once */
+    double prior_mean[CT_MODEL_LEVELS], prior_var[CT_MODEL_LEVELS];
+    /* binomial, poisson: the peers' slopes as a hierarchical GLM (ct_slope.h) */
+    ct_slope_pool slope[CT_MODEL_LEVELS];
     /* optional (ct_model_pool_keep): each unit's evidence, so that its
      * second pass need not compute it again */
     int n_kept;
@@ -125,13 +144,20 @@ void ct_model_fit_kept(ct_family fam, const double *t, const double *y, const do
 /* Adds a first-pass fit of a unit of level `level` to the pool. */
 void ct_model_pool_add(ct_model_pool *pool, int level, const ct_model_fit *fit);
 
+/* After the last ct_model_pool_add: works out what the peers give every
+ * unit once (the damping and horizon variance; without it,
+ * ct_model_finish works them out for each unit, slower, not different). */
+void ct_model_pool_done(ct_model_pool *pool);
+
 /* Second pass: the unit's variance shrunk toward its level's pool (the
  * unit itself included in the pool or not: both work), the persistence,
  * and the final fit with the extra variance in the weights. pool NULL: the
  * unit's own evidence only. */
 void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level);
 
-/* The link-scale line at t and the variance of that estimate. */
+/* The link-scale line at t and the variance of that estimate; beyond the
+ * last point the slope is damped (Gardner and McKenzie 1985): h years
+ * beyond it the line has moved phi + phi^2 + ... + phi^h slopes. */
 void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var);
 
 #endif

@@ -57,7 +57,8 @@ void ct_predict_at(const ct_model_fit *fit, double t, ct_predictive *pd)
     double eta, v;
     ct_model_line(fit, t, &eta, &v);
     pd->eta = eta;
-    pd->var = v + fit->sigma2;
+    double h = t - fit->t_last;
+    pd->var = v + fit->sigma2 + (h > 0 ? fit->kappa2 * h * h : 0);
     if (!isfinite(pd->eta) || !isfinite(pd->var)) pd->ok = 0;
 }
 
@@ -291,11 +292,11 @@ static int k_table(const ct_predictive *pd, double lo, double hi, double *F)
     return 0;
 }
 
-/* A discrete interval: each end is the tail's quantile, less its own
- * value when more than half of that value's probability lies in the tail
- * (the mid-quantile: the interval then holds the value about `level` of
- * the time, where plain quantiles of a few possible values hold it far
- * more often); never a single value while another one is possible. */
+/* A discrete interval: the tails' quantiles, each end left out when that
+ * brings the interval's probability closer to the level (plain quantiles
+ * of a few possible values hold the value far more often than `level`:
+ * 98-99 % for 5 communes); never a single value while another one is
+ * possible. */
 static void k_interval(const ct_predictive *pd, double level, double *klo, double *khi)
 {
     double a = (1 - level) / 2, top = pd->family == CT_FAM_BINOMIAL ? pd->size : INFINITY;
@@ -318,12 +319,17 @@ static void k_interval(const ct_predictive *pd, double level, double *klo, doubl
         lo = k_quantile(pd, a, 0);
         hi = k_quantile(pd, 1 - a, 0);
     }
-    double l2 = lo, h2 = hi;
-    double f_lo = CDF(lo), f_lo1 = lo > 0 ? CDF(lo - 1) : 0;
-    if (f_lo - (f_lo - f_lo1) / 2 < a) l2 = lo + 1;
-    double f_hi = CDF(hi), f_hi1 = hi > 0 ? CDF(hi - 1) : 0;
-    if (f_hi - (f_hi - f_hi1) / 2 > 1 - a) h2 = hi - 1;
-    if (l2 <= h2) { lo = l2; hi = h2; } /* else the plain quantiles */
+    /* of the plain quantiles' interval and those without one end or both,
+     * the one whose probability is closest to the level (the wider on a
+     * tie; an interval of one value only when nothing else is left) */
+    double f_lo1 = lo > 0 ? CDF(lo - 1) : 0, f_lo = CDF(lo), f_hi = CDF(hi), f_hi1 = hi > 0 ? CDF(hi - 1) : 0;
+    double cl[4] = {lo, lo + 1, lo, lo + 1}, ch[4] = {hi, hi, hi - 1, hi - 1};
+    double mass[4] = {f_hi - f_lo1, f_hi - f_lo, f_hi1 - f_lo1, f_hi1 - f_lo};
+    int best = 0;
+    for (int c = 1; c < 4; c++)
+        if (cl[c] < ch[c] && fabs(mass[c] - level) < fabs(mass[best] - level) - 1e-12) best = c;
+    lo = cl[best];
+    hi = ch[best];
     if (lo == hi) {
         /* one value holds nearly all the probability: add the likelier neighbour */
         double below = lo > 0 ? CDF(lo - 1) - (lo > 1 ? CDF(lo - 2) : 0) : -1;

@@ -53,11 +53,11 @@ void ct_predict_at(const ct_model_fit *fit, double t, ct_predictive *pd);
 double ct_predict_center(const ct_predictive *pd);
 
 /* The two-sided interval holding the value with probability `level`
- * (0.95: the 2.5% and 97.5% quantiles). For the discrete families each
- * end is a mid-quantile: the tail's quantile, less its own value when more
- * than half of that value's probability lies in the tail, so that the
- * interval holds the value about `level` of the time rather than always
- * more; never a single value while another one is possible. */
+ * (0.95: the 2.5% and 97.5% quantiles). For the discrete families, of the
+ * quantiles' interval and those without one end or both, the one whose
+ * probability is closest to `level`, so that the interval holds the value
+ * about `level` of the time rather than always more; never a single value
+ * while another one is possible. */
 void ct_predict_interval(const ct_predictive *pd, double level, double *lo, double *hi);
 
 /* P(value >= x) and P(value <= x), on the printed scale (0-1). Exactly 0

@@ -60,6 +60,7 @@ ct_status ct_trend_pool(const ct_plan *plan, const ct_indicator *ind, const ct_s
     free(u);
     free(fit);
     if (pg == &own) ct_grid_free(&own);
+    ct_model_pool_done(pool);
     return CT_OK;
 }
 

@@ -8,6 +8,13 @@
    over eta ~ N(eta_hat, v) by adaptive quadrature (scipy.integrate.quad, not
    Gauss-Hermite), for binomial and poisson; the discrete mid-quantile interval.
 
+3. the peers' slope prior of a hierarchical binomial GLM: each unit's
+   profile likelihood of its slope (its intercept maximised by scipy's
+   scalar optimiser), the slope integrated against N(mu, tau2) by adaptive
+   quadrature, mu integrated under a flat prior for the restricted
+   likelihood of tau2 (maximised by a bounded scalar search), and mu's
+   posterior mean and variance at that tau2.
+
 Run: /usr/bin/python3 tests/unit/model_reference.py (prints the numbers the test uses).
 """
 import numpy as np
@@ -43,13 +50,17 @@ print('binomial: P(>=70%%) %.10f P(>=90%%) %.10f P(<=50%%) %.10f' %
       (1 - cdf(13), 1 - cdf(17), cdf(10)))
 F = [cdf(q) for q in range(N + 1)]
 def mid_interval(F, level):
+    # the quantiles' interval, or it without one end or both, whichever
+    # holds a probability closest to the level (the wider on a tie)
     a = (1 - level) / 2
     lo = next(q for q in range(len(F)) if F[q] >= a)
     hi = next(q for q in range(len(F)) if F[q] >= 1 - a)
-    f = lambda q: F[q] - (F[q - 1] if q > 0 else 0)
-    l2 = lo + 1 if F[lo] - f(lo) / 2 < a else lo
-    h2 = hi - 1 if F[hi] - f(hi) / 2 > 1 - a else hi
-    return (l2, h2) if l2 <= h2 else (lo, hi)
+    mass = lambda l, h: F[h] - (F[l - 1] if l > 0 else 0)
+    best = (lo, hi)
+    for l, h in ((lo + 1, hi), (lo, hi - 1), (lo + 1, hi - 1)):
+        if l < h and abs(mass(l, h) - level) < abs(mass(*best) - level) - 1e-12:
+            best = (l, h)
+    return best
 lo, hi = mid_interval(F, 0.95)
 print('binomial: interval 95%% %g-%g (of %d); median k %d' % (100 * lo / N, 100 * hi / N, N,
       next(q for q in range(N + 1) if F[q] >= 0.5)))
@@ -61,3 +72,37 @@ print('poisson: P(>=15) %.10f P(<=8) %.10f' % (1 - cdfp(14), cdfp(8)))
 Fp = [cdfp(q) for q in range(80)]
 lo, hi = mid_interval(Fp, 0.95)
 print('poisson: interval 95%% %d-%d' % (lo, hi))
+
+# 4. the slope prior: twelve districts of 30 communes (k of 30, 2015-2019),
+# two of them 30 of 30 every year (a likelihood flat in the slope: nothing)
+series = [[19, 17, 15, 13, 11], [10, 14, 19, 23, 25], [6, 9, 11, 14, 17], [22, 22, 22, 22, 22], [2, 4, 8, 14, 19], [19, 18, 16, 15, 14], [16, 21, 25, 27, 28], [10, 11, 13, 14, 16], [20, 20, 21, 21, 21], [9, 12, 15, 18, 21], [30, 30, 30, 30, 30], [30, 30, 30, 30, 30]]
+N4 = 30
+x = np.arange(5.) - 2
+def profile(k, b):
+    k = np.array(k, float)
+    nll = lambda a: -np.sum(k * (a + b * x) - N4 * np.logaddexp(0, a + b * x))
+    return -optimize.minimize_scalar(nll, bounds=(-40, 40), method='bounded', options={'xatol': 1e-10}).fun
+units = [k for k in series if 0 < sum(k) < 5 * N4]
+# each profile on a fine grid of slopes (0.01 apart, to +-6), then a cubic spline
+from scipy.interpolate import CubicSpline
+fine = np.linspace(-6, 6, 1201)
+splines = [CubicSpline(fine, [profile(k, b) for b in fine]) for k in units]
+def marg(i, mu, tau2):
+    if tau2 == 0:
+        return float(splines[i](mu))
+    sd = np.sqrt(tau2)
+    lo, hi = max(mu - 8 * sd, -6), min(mu + 8 * sd, 6)
+    g = lambda b: np.exp(float(splines[i](b))) * stats.norm.pdf(b, mu, sd)
+    return np.log(integrate.quad(g, lo, hi, epsabs=1e-14, limit=100)[0])
+mus = np.linspace(-2, 2, 101)
+def post(tau2):
+    ll = np.array([sum(marg(i, m, tau2) for i in range(len(units))) for m in mus])
+    w = np.exp(ll - ll.max()); d = mus[1] - mus[0]
+    r = ll.max() + np.log(w.sum() * d)
+    m = (w * mus).sum() / w.sum(); v = (w * mus ** 2).sum() / w.sum() - m * m
+    return r, m, v
+res = optimize.minimize_scalar(lambda lt: -post(np.exp(lt))[0], bounds=(np.log(1e-4), np.log(0.2)), method='bounded',
+                               options={'xatol': 1e-3})
+tau2 = np.exp(res.x); r, m, v = post(tau2)
+print('slope prior: %d units with information; tau2 %.4f mean %.4f variance %.4f' % (len(units), tau2, m, tau2 + v))
+print('profile of the first district at slope 0.5: %.8f' % profile(series[0], 0.5))
