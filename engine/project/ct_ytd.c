@@ -149,6 +149,8 @@ static void add_note(ct_assessment *a, const char *fmt, ...)
 static void num(double v, char *buf, size_t size)
 {
     if (!isfinite(v)) snprintf(buf, size, "-");
+    /* people reached are counted in tens of thousands: a whole number, never 6e+04 */
+    else if (fabs(v) >= 1e4) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.4g", v);
 }
 
