@@ -363,6 +363,14 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                     NOTE(&p, opt->lang, "not split by %s: the region's frequency is not made of its units' frequencies",
                          "không phân bổ theo %s: tần suất của địa bàn không được tạo thành từ tần suất của các đơn vị",
                          ct_alloc_name(opt->allocate));
+                else if (p.scenario == CT_SC_LIKELY && unit == plan->region_unit && opt->allocate != CT_ALLOC_NONE &&
+                         ind->kind != CT_KIND_LUA && isfinite(p.value))
+                    /* a share of the units one level below, a figure reported above them, or
+                     * a province of the new map (communes only) with a district figure:
+                     * nothing below the region to go to */
+                    NOTE(&p, opt->lang, "not split by %s: no unit one level below the region has a value of its own for it",
+                         "không phân bổ theo %s: không đơn vị cấp dưới nào của địa bàn có giá trị riêng của chỉ tiêu này",
+                         ct_alloc_name(opt->allocate));
                 if (emit(&p, uh, m, bp, opt, fn, ctx)) st = CT_EIO;
             }
         }
