@@ -294,6 +294,10 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "%s/%s đến %s, dự kiến %s vào thời điểm này: %d/12 tháng (chưa đủ hai năm trước để có quy luật mùa vụ)") \
     X(YTD_CHANCE, "%.0f%% chance of meeting the target by the year's end", \
       "%.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_ON_TRACK_UNLIKELY, "on track so far, but only a %.0f%% chance of meeting the target by the year's end", \
+      "đúng tiến độ đến nay, nhưng chỉ có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_BEHIND_LIKELY, "behind so far, but a %.0f%% chance of meeting the target by the year's end", \
+      "chậm so với tiến độ đến nay, nhưng có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
     /* the notes of a unit or level on a changed map (engine/compute/ct_compute.c); notes keep the CSV's '.' numbers */ \
     X(GEO_NOT_YET, "%s does not exist yet in geography %s: it begins in %s", \
       "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s") \
