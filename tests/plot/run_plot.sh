@@ -240,6 +240,13 @@ grep -q 'Kế hoạch 46/KH-UBND</td><td class="num">50</td><td class="num">100<
 grep -q '01T0[0-9]' "$html" && say "report ha-noi: a task's code on the Vietnamese page"
 grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
 
+# 10a. the mid-year review of Hà Nội's 2026 plan: each chart's year-so-far point says the
+# period in words ("6 tháng đầu năm 2026"), not its code
+"$bin" report indicators/ha-noi-2026.yaml --data data --out "$tmp/rep_midyear" --as-of 2026S1 >/dev/null 2>"$tmp/err" \
+  || { say "report mid-year: failed"; head -3 "$tmp/err"; }
+python3 tests/plot/scan_words.py "$tmp/rep_midyear/index.html" >"$tmp/scan" || { say "report mid-year: English words or raw codes"; head -5 "$tmp/scan"; }
+[ "$(grep -c '2026 đến nay (6 tháng đầu năm 2026)' "$tmp/rep_midyear/index.html")" -ge 12 ] || say "report mid-year: not every chart has the year so far"
+
 # 10b. a batch: one report per province and an index; each the same page as that
 # unit's own report (but for the ids that keep its charts apart)
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --each province --out "$tmp/each" >"$tmp/out" 2>"$tmp/err" \
