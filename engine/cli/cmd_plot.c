@@ -329,6 +329,21 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
 }
 
 /* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+/* A batch's file name for unit u: its code, and where the code names another
+ * unit of the batch too (92, the old Cần Thơ until 2025S1 and the new city from
+ * 2025S2), the end of its validity, so that neither page overwrites the other. */
+static void each_part(const ct_series *s, const int *each, int n_each, int u, char *part, size_t size)
+{
+    int twin = 0;
+    for (int k = 0; k < n_each && !twin; k++)
+        twin = each[k] != u && !strcmp(s->code[each[k]], s->code[u]);
+    const char *to = s->valid_to_text ? s->valid_to_text[u] : NULL;
+    char name[96];
+    if (twin && to) snprintf(name, sizeof name, "%s-%s", s->code[u], to);
+    else snprintf(name, sizeof name, "%s", s->code[u]);
+    ct_plot_file_part(name, part, size);
+}
+
 /* One plan collected on its own map, each status compared as reported. */
 static ct_status collect_plan(cli_session *ss, size_t i, const ct_compute_filter *filter, const ct_plot_scope *scope,
                               ct_assess_options aopt, ct_plot_plan *out)
@@ -594,7 +609,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
             /* a batch keeps each unit's charts in a folder of its own (each has a PLAN/status) */
             for (size_t c = from; own.each && c < n_charts; c++) {
                 char part[128], rel[sizeof charts[c].rel];
-                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                each_part(&ss.series, each, n_each, each[r], part, sizeof part);
                 if (snprintf(rel, sizeof rel, "%s/%s", part, charts[c].rel) >= (int)sizeof rel) {
                     ct_error_at(&ss.diags, NULL, 0, 0, "%s: a chart's path is too long: %s", cmd, charts[c].rel);
                     bad = 1;
@@ -744,7 +759,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
             if (own.each) {
                 if (!rep_ok[r]) continue;
                 char part[128];
-                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                each_part(&ss.series, each, n_each, each[r], part, sizeof part);
                 snprintf(hrefs[r], sizeof hrefs[r], "%s.html", part);
                 snprintf(path, sizeof path, "%s/%s", a.out, hrefs[r]);
                 items[n_items++] = (ct_report_index_item){in.plans, ss.n_plans, hrefs[r]};

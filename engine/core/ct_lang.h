@@ -189,13 +189,13 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
     X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
     X(FEAS_POINTS, "%s%.3g points", "%s%.3g điểm") \
-    X(FEAS_YEAR_VALUE, "; %d value %.4g: %s that year", "; giá trị năm %d là %.4g: %s") \
+    X(FEAS_YEAR_VALUE, "; %d value %s: %s that year", "; giá trị năm %d là %s: %s") \
     X(FEAS_MET, "met", "đạt") \
     X(FEAS_NEARLY, "nearly met", "cơ bản đạt") \
     X(FEAS_MISSED, "missed", "không đạt") \
-    X(FEAS_STILL_MET, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)") \
-    X(FEAS_NO_LONGER, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)") \
-    X(FEAS_REACHED_BY, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)") \
+    X(FEAS_STILL_MET, "; still met in %d (%s)", "; vẫn đạt năm %d (%s)") \
+    X(FEAS_NO_LONGER, "; no longer met in %d (%s)", "; không còn đạt năm %d (%s)") \
+    X(FEAS_REACHED_BY, "; reached by %d (%s)", "; đã đạt vào năm %d (%s)") \
     X(FEAS_REACHED_IN, "; at that pace it is reached in %d%s", "; với tốc độ đó sẽ đạt vào năm %d%s") \
     X(FEAS_LATE, ", late", ", muộn") \
     X(FEAS_NEVER, "; at that pace it is never reached", "; với tốc độ đó sẽ không đạt") \
@@ -205,16 +205,16 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(FEAS_HIGHER, "higher", "cao hơn") \
     X(FEAS_BELOW, "below", "thấp hơn") \
     X(FEAS_ABOVE, "above", "cao hơn") \
-    X(FEAS_AGAINST, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction", \
-      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
-    X(FEAS_MET_ALREADY, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)") \
+    X(FEAS_AGAINST, "%g by %d: already met at %s in %d, and %s that baseline: it moves against the indicator's direction", \
+      "%g vào năm %d: đã đạt (%s năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
+    X(FEAS_MET_ALREADY, "%g by %d: already met at %s in %d", "%g vào năm %d: đã đạt (%s năm %d)") \
     X(FEAS_STEP, " (%s a year from the %d milestone %g)", " (%s mỗi năm từ mốc %d là %g)") \
     X(FEAS_OBSERVED, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s", \
       "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s") \
     X(FEAS_OBSERVED_BEFORE, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)", \
       "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)") \
     X(FEAS_TWICE_BEST, "; the pace needed is more than twice the best observed", "; tốc độ cần hơn gấp đôi tốc độ tốt nhất từng đạt") \
-    X(FEAS_NEEDS, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s") \
+    X(FEAS_NEEDS, "%g by %d needs %s a year from %s in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %s năm %d%s%s") \
     X(FEAS_BAND_NO_DATA, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)", \
       "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)") \
     X(FEAS_BAND_WHOLE, "the whole band reaches the target", "cả khoảng kịch bản đều đạt mục tiêu") \
@@ -294,6 +294,10 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "%s/%s đến %s, dự kiến %s vào thời điểm này: %d/12 tháng (chưa đủ hai năm trước để có quy luật mùa vụ)") \
     X(YTD_CHANCE, "%.0f%% chance of meeting the target by the year's end", \
       "%.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_ON_TRACK_UNLIKELY, "on track so far, but only a %.0f%% chance of meeting the target by the year's end", \
+      "đúng tiến độ đến nay, nhưng chỉ có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_BEHIND_LIKELY, "behind so far, but a %.0f%% chance of meeting the target by the year's end", \
+      "chậm so với tiến độ đến nay, nhưng có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
     /* the notes of a unit or level on a changed map (engine/compute/ct_compute.c); notes keep the CSV's '.' numbers */ \
     X(GEO_NOT_YET, "%s does not exist yet in geography %s: it begins in %s", \
       "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s") \

@@ -240,14 +240,22 @@ grep -q 'Kế hoạch 46/KH-UBND</td><td class="num">50</td><td class="num">100<
 grep -q '01T0[0-9]' "$html" && say "report ha-noi: a task's code on the Vietnamese page"
 grep -q '<details>' "$html" && say "report ha-noi: sections for units without targets"
 
+# 10a. the mid-year review of Hà Nội's 2026 plan: each chart's year-so-far point says the
+# period in words ("6 tháng đầu năm 2026"), not its code
+"$bin" report indicators/ha-noi-2026.yaml --data data --out "$tmp/rep_midyear" --as-of 2026S1 >/dev/null 2>"$tmp/err" \
+  || { say "report mid-year: failed"; head -3 "$tmp/err"; }
+python3 tests/plot/scan_words.py "$tmp/rep_midyear/index.html" >"$tmp/scan" || { say "report mid-year: English words or raw codes"; head -5 "$tmp/scan"; }
+[ "$(grep -c '2026 đến nay (6 tháng đầu năm 2026)' "$tmp/rep_midyear/index.html")" -ge 12 ] || say "report mid-year: not every chart has the year so far"
+
 # 10b. a batch: one report per province and an index; each the same page as that
 # unit's own report (but for the ids that keep its charts apart)
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --each province --out "$tmp/each" >"$tmp/out" 2>"$tmp/err" \
   || { say "report --each province: failed"; head -3 "$tmp/err"; }
-grep -q '5 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")"
-for c in 01 25 38 92 93; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
-[ "$(ls -A "$tmp/each" | wc -l)" -eq 6 ] || say "report --each: files left: $(ls -A "$tmp/each")"
-for c in 01 25 38 92 93; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
+# two units share the code 92 (the old Cần Thơ until 2025S1, the new city): two pages
+grep -q '7 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")"
+for c in 01 25 38 92 92-2025S1 93 94; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
+[ "$(ls -A "$tmp/each" | wc -l)" -eq 8 ] || say "report --each: files left: $(ls -A "$tmp/each")"
+for c in 01 25 38 92 92-2025S1 93 94; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --unit 38 --out "$tmp/each38" >/dev/null 2>&1
 sed 's/c[0-9]*-/c-/g; s/fig-38-/fig-/g' "$tmp/each/38.html" >"$tmp/a.html"
 sed 's/c[0-9]*-/c-/g' "$tmp/each38/index.html" >"$tmp/b.html"
