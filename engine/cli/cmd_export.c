@@ -28,7 +28,8 @@ static const char *const usage_export =
     "                   number for that unit\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
     "  --data-set CODE  the data set the values belong to (written as the payload's\n"
-    "                   dataSet: DHIS2 needs it where a data element is in several)\n"
+    "                   dataSet: DHIS2 needs it where a data element is in several);\n"
+    "                   one period type, so several types need --periods\n"
     "  --periods TYPE   only the values of this period type (year, half-year,\n"
     "                   quarter, month); without it, values of several types go\n"
     "                   to one file each, FILE.year.json, FILE.quarter.json, ...\n"
@@ -55,6 +56,7 @@ typedef struct {
     ct_strmap shared;     /* indicator ids that several loaded plans use */
     int want_type;        /* --periods: only this period type; -1: all */
     size_t n_closed;      /* values of units not open for the whole period: left out */
+    size_t n_root;        /* values of the implicit root VN (not in units.csv): left out */
     int failed;
 } exporter;
 
@@ -84,6 +86,9 @@ static void add_value(exporter *e, const char *de, ct_period p, int unit, double
 {
     if (!de || !isfinite(value)) return;
     if (e->want_type >= 0 && p.type != e->want_type) return;
+    /* the implicit root is no unit of units.csv: a DHIS2 database holds no org unit coded VN for it, and
+     * 2.43 refuses the whole payload for an org unit it cannot find by code (E8107) */
+    if (e->s->implicit_root && unit == e->s->root) { e->n_root++; return; }
     if (!open_whole(e->s, unit, p)) { e->n_closed++; return; }
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 1024;
@@ -246,7 +251,7 @@ int cmd_export(int argc, char **argv)
     if (rc == 0) rc = cli_filter(&a, &ss.series, "export", &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    exporter e = {&ss.series, NULL, 0, 0, {0}, {0}, {0}, -1, 0, 0};
+    exporter e = {&ss.series, NULL, 0, 0, {0}, {0}, {0}, -1, 0, 0, 0};
     ct_arena_init(&e.arena);
     ct_strmap_init(&e.seen);
     ct_strmap_init(&e.shared);
@@ -268,6 +273,10 @@ int cmd_export(int argc, char **argv)
     if (!bad && e.n_closed)
         ct_warn_at(&ss.diags, NULL, 0, 0, "%zu values of units not open for the whole of their period left out "
                    "(DHIS2 refuses them: E8031)", e.n_closed);
+    if (!bad && e.n_root)
+        ct_warn_at(&ss.diags, NULL, 0, 0, "%zu values of the implicit national root VN left out: it is not in units.csv, "
+                   "so no DHIS2 org unit has its code (add the national unit to units.csv with its DHIS2 code to "
+                   "export them)", e.n_root);
     unsigned types = 0;
     for (size_t i = 0; i < e.n; i++) types |= 1u << e.v[i].p.type;
     int n_types = 0;
@@ -276,6 +285,11 @@ int cmd_export(int argc, char **argv)
     if (!bad && n_types > 1 && !out_path) {
         ct_error_at(&ss.diags, NULL, 0, 0, "%s", "the values have several period types, and DHIS2 2.43 takes one per "
                     "payload (E8021): give --periods TYPE, or -o FILE.json for one file per type (FILE.year.json, ...)");
+        bad = 1;
+    }
+    if (!bad && n_types > 1 && data_set) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "the values have several period types, and a DHIS2 data set has one: give "
+                    "--periods TYPE with --data-set %s (DHIS2 2.43 refuses periods of another type, E8021)", data_set);
         bad = 1;
     }
     if (!bad && n_types > 1) {

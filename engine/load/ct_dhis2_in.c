@@ -24,6 +24,8 @@ void ct_dhis2_init(ct_dhis2_import *im)
     ct_strmap_init(&im->metric_ix);
     ct_strmap_init(&im->metric_names);
     ct_strmap_init(&im->null_seen);
+    ct_strmap_init(&im->map_code_of);
+    ct_strmap_init(&im->unit_by_dhis2_code);
 }
 
 void ct_dhis2_free(ct_dhis2_import *im)
@@ -45,6 +47,9 @@ void ct_dhis2_free(ct_dhis2_import *im)
     free(im->nulls);
     free(im->key);
     free(im->pages.seen);
+    free(im->map_codes);
+    ct_strmap_free(&im->map_code_of);
+    ct_strmap_free(&im->unit_by_dhis2_code);
     ct_arena_free(&im->arena);
     memset(im, 0, sizeof *im);
 }
@@ -295,6 +300,26 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
             im->level_names[lv] = (char *)cell[2];
             continue;
         }
+        if (n >= 3 && !strcmp(cell[0], "orgunit")) {
+            const char *id = cell[1], *code = cell[2];
+            if (!*id || !*code || strcmp(code, "VN") == 0) {
+                ct_error_at(d, path, r.row_line, 0, "an org unit row is orgunit,ID,CODE with an id and a code other than "
+                            "VN (the implicit root's), not orgunit,%.100s,%.100s", id, code);
+                continue;
+            }
+            if (ct_dhis2_grow((void **)&im->map_codes, &im->cap_map_codes, im->n_map_codes, sizeof *im->map_codes)) {
+                st = CT_ENOMEM;
+                break;
+            }
+            int prev = ct_strmap_put(&im->map_code_of, id, strlen(id), (int)im->n_map_codes);
+            if (prev == -2) { st = CT_ENOMEM; break; }
+            if (prev != (int)im->n_map_codes) {
+                ct_error_at(d, path, r.row_line, 0, "org unit %.200s is given a code twice", id);
+                continue;
+            }
+            im->map_codes[im->n_map_codes++] = code;
+            continue;
+        }
         if (n != width) {
             ct_error_at(d, path, r.row_line, 0, "expected %d fields (as the header), found %d", width, n);
             continue;
@@ -477,11 +502,16 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     /* the org unit: by id that very unit; by code the unit with that code open in the period */
     const char *ou = v->ou ? v->ou : "";
     int k = ct_strmap_get(&im->unit_by_id, ou, strlen(ou)), by_id = k >= 0, u = -1;
+    if (!by_id && k < 0 && (k = ct_strmap_get(&im->unit_by_dhis2_code, ou, strlen(ou))) >= 0)
+        by_id = 1; /* its DHIS2 code, where the map gave it another */
+    const char *code = NULL;
     if (by_id) u = open_in(&im->units[k], m0, m1) ? k : -1;
+    else if (k == -1 && ct_strmap_key(&im->unit_by_id, ou, strlen(ou)))
+        code = "VN"; /* the level-1 root without code: the implicit root */
     else
         for (k = ct_strmap_get(&im->unit_by_code, ou, strlen(ou)); k >= 0; k = im->units[k].next_same_code)
             if (open_in(&im->units[k], m0, m1)) { u = k; break; }
-    if (u < 0) {
+    if (u < 0 && !code) {
         int known = by_id || ct_strmap_get(&im->unit_by_code, ou, strlen(ou)) >= 0;
         if (!known) snprintf(what, sizeof what, "org unit '%.200s' is not in the org unit file (by code or id)", ou);
         else if (by_id) {
@@ -493,7 +523,8 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         ct_dhis2_unplaced(im, d, known ? CT_DHIS2_CLOSED : CT_DHIS2_ORGUNIT, path, line, index, v, what);
         return CT_OK;
     }
-    const char *code = im->units[u].code;
+    int on_root = code != NULL;
+    if (!code) code = im->units[u].code;
     const char *coc = combo_text(im, v->coc, v->coc_null), *aoc = combo_text(im, v->aoc, v->aoc_null);
     const char *metric;
     if (!map_metric(im, de, coc, aoc, &metric)) {
@@ -584,6 +615,7 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         o->value += x;
         snprintf(o->text, sizeof o->text, "%.15g", o->value);
         if (!into_month) im->n_summed++;
+        im->n_root_values += (size_t)on_root;
         return CT_OK;
     }
     if (ct_dhis2_grow((void **)&im->obs, &im->cap_obs, im->n_obs, sizeof *im->obs)) return CT_ENOMEM;
@@ -599,5 +631,6 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     if (!o->period) return CT_ENOMEM;
     if (ct_strmap_put(&im->obs_key, im->key, kn, (int)im->n_obs) == -2) return CT_ENOMEM;
     im->n_obs++;
+    im->n_root_values += (size_t)on_root;
     return CT_OK;
 }

@@ -187,6 +187,64 @@ diff -u "$tmp/want" "$tmp/d/observations.csv" || fail "--into-months: observatio
 printf 'metric,level,type,over_time,merge,title,dhis2_code\ncases,,,sum,,,\nvisits,,,,,,\n' > "$tmp/want"
 diff -u "$tmp/want" "$tmp/d/metrics.csv" || fail "--into-months: metrics.csv (over_time sum where summed)"
 
+# A root without code is the implicit root VN (its values placed there); the map's
+# orgunit,ID,CODE rows code a unit without code, recode another (its DHIS2 code still
+# finds it in the data values) or make the root a unit of its own; a row naming no
+# unit is said.
+cat > "$tmp/rc.json" <<'J'
+{"organisationUnits": [
+ {"id": "ROOT1", "name": "Country", "level": 1},
+ {"id": "p1", "code": "P1", "name": "P1", "level": 2, "parent": {"id": "ROOT1"}},
+ {"id": "d1", "name": "No code", "level": 3, "parent": {"id": "p1"}},
+ {"id": "d2", "code": "OLD-2", "name": "Coded", "level": 3, "parent": {"id": "p1"}}
+]}
+J
+printf 'dataelement,period,orgunit,value\nn,2020,ROOT1,9\nm,2020,d1,1\nm,2020,OLD-2,2\nm,2021,d2,3\n' > "$tmp/rc.csv"
+"$bin" import dhis2 --org-units "$tmp/rc.json" --data-values "$tmp/rc.csv" --out "$tmp/rc0" 2>"$tmp/err" \
+  || { fail "root without code: exit"; cat "$tmp/err"; }
+printf 'unit,period,metric,value\nVN,2020,n,9\nd1,2020,m,1\nOLD-2,2020,m,2\nOLD-2,2021,m,3\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/rc0/observations.csv" || fail "root without code: observations"
+has "4 placed as observations, 1 of the level-1 root without code (on the implicit root VN)" "$tmp/err" "root values"
+printf 'orgunit,d1,101\norgunit,d2,102\norgunit,zz,999\n' > "$tmp/rcm.csv"
+"$bin" import dhis2 --org-units "$tmp/rc.json" --data-values "$tmp/rc.csv" --map "$tmp/rcm.csv" --out "$tmp/rc1" 2>"$tmp/err" \
+  || { fail "map orgunit rows: exit"; cat "$tmp/err"; }
+printf 'code,name,level,parent,valid_from,valid_to\nP1,P1,province,,,\n101,No code,district,P1,,\n102,Coded,district,P1,,\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/rc1/units.csv" || fail "map orgunit rows: units"
+printf 'unit,period,metric,value\nVN,2020,n,9\n101,2020,m,1\n102,2020,m,2\n102,2021,m,3\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/rc1/observations.csv" || fail "map orgunit rows: observations"
+has "warning: the map gives the code 999 to an org unit that is in no --org-units file" "$tmp/err" "unused orgunit row"
+printf 'orgunit,ROOT1,SL\n' > "$tmp/rcr.csv"
+"$bin" import dhis2 --org-units "$tmp/rc.json" --data-values "$tmp/rc.csv" --map "$tmp/rcr.csv" --out "$tmp/rc2" 2>"$tmp/err" \
+  || { fail "map coding the root: exit"; cat "$tmp/err"; }
+grep -q '^SL,Country,national,,,$' "$tmp/rc2/units.csv" && grep -q '^P1,P1,province,SL,,$' "$tmp/rc2/units.csv" \
+  || { fail "map coding the root: units"; cat "$tmp/rc2/units.csv"; }
+grep -q '^SL,2020,n,9$' "$tmp/rc2/observations.csv" || fail "map coding the root: its value"
+printf 'orgunit,d1,VN\n' > "$tmp/rcv.csv"
+"$bin" import dhis2 --org-units "$tmp/rc.json" --data-values "$tmp/rc.csv" --map "$tmp/rcv.csv" --out "$tmp/rc3" 2>"$tmp/err" \
+  && fail "the code VN given to a unit"
+has "rcv.csv:1: error: an org unit row is orgunit,ID,CODE with an id and a code other than VN" "$tmp/err" "VN in the map"
+# the export leaves out the implicit root (no DHIS2 org unit has its code: 2.43 would refuse
+# the whole payload, E8107 in DefaultDataEntryService.decodeGroup) and writes an explicit root
+cat > "$tmp/rc.yaml" <<'Y'
+plan:
+  id: rc
+  title: rc
+  baseline: 2020
+  horizon: 2021
+metrics:
+  m: {level: district, type: count, over_time: sum}
+indicators:
+  - {id: m_total, title: m, kind: sum, metric: m}
+Y
+"$bin" export dhis2 "$tmp/rc.yaml" --data "$tmp/rc1" --periods year > "$tmp/rc1.json" 2>"$tmp/err" \
+  || { fail "export of an implicit root: exit"; cat "$tmp/err"; }
+grep -q '"orgUnit":"VN"' "$tmp/rc1.json" && fail "the implicit root VN was exported"
+grep -q '"period":"2020","orgUnit":"P1","value":"3"' "$tmp/rc1.json" || { fail "export: P1's 2020 (1 + 2)"; cat "$tmp/rc1.json"; }
+has "values of the implicit national root VN left out" "$tmp/err" "implicit root warning"
+"$bin" export dhis2 "$tmp/rc.yaml" --data "$tmp/rc2" --periods year > "$tmp/rc2.json" 2>"$tmp/err" \
+  || { fail "export of an explicit root: exit"; cat "$tmp/err"; }
+grep -q '"period":"2020","orgUnit":"SL","value":"3"' "$tmp/rc2.json" || { fail "export: the explicit root SL"; cat "$tmp/rc2.json"; }
+
 # 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
 #    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
 cd "$here" || exit 1
