@@ -245,25 +245,46 @@ has "values of the implicit national root VN left out" "$tmp/err" "implicit root
   || { fail "export of an explicit root: exit"; cat "$tmp/err"; }
 grep -q '"period":"2020","orgUnit":"SL","value":"3"' "$tmp/rc2.json" || { fail "export: the explicit root SL"; cat "$tmp/rc2.json"; }
 
-# 7. Export that DHIS2 2.43 takes whole: a test per rule of its data entry
-#    import (dhis2-core's DataValueSet import validation; E-codes of 2.43).
+# 7. Export that DHIS2 2.40-2.43 take whole: a test per rule of their data value
+#    import, each naming the class of dhis2-core that applies it and its code
+#    (2.43: DefaultDataEntryService, dhis-service-core; 2.40-2.42:
+#    DataValueSetImportValidator, dhis-service-dxf2; ErrorCode.java). Every payload
+#    written is also checked by dhis2_rules.py, written from those rules.
 cd "$here" || exit 1
+rules() { /usr/bin/python3 "$here/dhis2_rules.py" "$@" || fail "DHIS2's rules: $*"; }
 "$bin" import dhis2 --org-units roundtrip_orgunits.json --data-values roundtrip_values.json --out "$tmp/rt" 2>/dev/null \
   || fail "export: the round-trip folder"
-# E8021: one period type per payload; to stdout several types are an error
+# the checker itself finds each breach: a value in an exponent, an org unit of no folder,
+# a key twice, a period starting before the opening, a "+", two period types
+printf '{"dataValues":[{"dataElement":"a","period":"2016","orgUnit":"381","value":"1e-05"},\n{"dataElement":"a","period":"2016","orgUnit":"VNX","value":"1"},\n{"dataElement":"a","period":"2016Q1","orgUnit":"381","value":"1"},\n{"dataElement":"a","period":"2016Q1","orgUnit":"381","value":"2"},\n{"dataElement":"a","period":"1977","orgUnit":"381","value":"+1"}]}' > "$tmp/bad.json"
+/usr/bin/python3 "$here/dhis2_rules.py" "$tmp/rt/units.csv" "$tmp/bad.json" > "$tmp/out" && fail "dhis2_rules.py passed a bad payload"
+has "6 breaches of DHIS2's import rules in 5 values" "$tmp/out" "dhis2_rules.py"
+
+# E8021 (validateKeyConsistency: every period of the data set's one period type):
+# one period type per payload; to stdout several types are an error
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" > "$tmp/e.json" 2>"$tmp/err" && fail "E8021: mixed period types accepted"
-has "DHIS2 2.43 takes one per payload (E8021): give --periods TYPE" "$tmp/err" "E8021"
+has "a DHIS2 data set has one: 2.43 refuses a payload holding periods of another type (E8021): give --periods TYPE" "$tmp/err" "E8021"
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods quarter > "$tmp/q.json" 2>/dev/null || fail "E8021: --periods"
 grep -q '"period":"2016Q1"' "$tmp/q.json" || fail "E8021: --periods quarter lacks 2016Q1"
 grep -q '"period":"2016"' "$tmp/q.json" && fail "E8021: --periods quarter holds a year"
-# E8002/E8003: the data set named in the payload
+rules "$tmp/rt/units.csv" "$tmp/q.json"
+# ... and one data set named for values of several types would hold periods of another type
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --data-set RT_YEARLY -o "$tmp/dsx.json" 2>"$tmp/err" \
+  && fail "E8021: one --data-set over several period types"
+has "give --periods TYPE with --data-set RT_YEARLY (DHIS2 2.43 refuses periods of another type, E8021)" "$tmp/err" "E8021 data set"
+ls "$tmp"/dsx* >/dev/null 2>&1 && fail "E8021: a payload was written"
+# E8002/E8003 (autoTargetDataSet: without dataSet in the payload the data elements must
+# belong to exactly one data set): --data-set writes the payload's dataSet
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rt" --periods year --data-set RT_YEARLY > "$tmp/ds.json" || fail "--data-set"
 grep -q '^{"idScheme":"CODE","dataElementIdScheme":"CODE","orgUnitIdScheme":"CODE","dataSetIdScheme":"CODE","dataSet":"RT_YEARLY","dataValues":\[' \
   "$tmp/ds.json" || { fail "E8002/E8003: no dataSet in the payload"; head -c 300 "$tmp/ds.json"; }
-# E8128: two plans sharing indicator ids: qualified by the plan, no key twice
+rules "$tmp/rt/units.csv" "$tmp/ds.json"
+# E8128 (validateValues: two values of one key refuse the payload): two plans sharing
+# indicator ids are qualified by the plan, no key twice
 sed 's/id: dhis2-roundtrip/id: rt2/' roundtrip_plan.yaml > "$tmp/rt2.yaml"
 "$bin" export dhis2 roundtrip_plan.yaml "$tmp/rt2.yaml" --data "$tmp/rt" --targets --periods year > "$tmp/two.json" 2>"$tmp/err" \
   || { fail "E8128: two plans"; cat "$tmp/err"; }
+rules "$tmp/rt/units.csv" "$tmp/two.json"
 /usr/bin/python3 - "$tmp/two.json" <<'PY' || fail "E8128: see above"
 import json, sys
 dv = json.load(open(sys.argv[1]))["dataValues"]
@@ -277,21 +298,66 @@ a = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) i
 b = {(k[0].split(".", 1)[1], k[1], k[2]): v["value"] for k, v in zip(keys, dv) if k[0].startswith("dhis2-roundtrip.")}
 assert a == b and len(a) * 2 == len(dv), (len(a), len(b), len(dv))
 PY
-# E8031: a unit closed during a period gets no value for it (14797 closed 2017-02: not 2017, not 2017Q1)
+# E8031 (validateKeyConsistency: a period must start within the org unit's
+# openingDate..closedDate; 2.40-2.42 check no dates): 14797 open 2016-05..2017-02 gets
+# no value for 2016 and 2016Q2 (starting before its opening) nor for 2017 and 2017Q1,
+# which it did not live through whole; 2016Q3 and 2016Q4 are written
 cp -r "$tmp/rt" "$tmp/rtc"
-sed -i 's/^14797,Phường Bắc Sơn,commune,381,1978-01,$/14797,Phường Bắc Sơn,commune,381,1978-01,2017-02/' "$tmp/rtc/units.csv"
+sed -i 's/^14797,Phường Bắc Sơn,commune,381,1978-01,$/14797,Phường Bắc Sơn,commune,381,2016-05,2017-02/' "$tmp/rtc/units.csv"
+sed -i '/^14797,2016Q1,/d' "$tmp/rtc/observations.csv"
+printf '14797,2016Q3,cases_handled,4\n14797,2016Q4,cases_handled,5\n' >> "$tmp/rtc/observations.csv"
 "$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rtc" -o "$tmp/c.json" 2>"$tmp/err" || { fail "E8031: exit"; cat "$tmp/err"; }
-grep -q '"period":"2016Q2","orgUnit":"14797"' "$tmp/c.quarter.json" || fail "E8031: 2016Q2 of 14797 lost"
-grep -q '"orgUnit":"14797"' "$tmp/c.year.json" && grep '"period":"2017","orgUnit":"14797"' "$tmp/c.year.json" && fail "E8031: 2017 of 14797 written"
-grep -q '"period":"2017Q1","orgUnit":"14797"' "$tmp/c.quarter.json" && fail "E8031: 2017Q1 of 14797 written"
-has "values of units not open for the whole of their period left out (DHIS2 refuses them: E8031)" "$tmp/err" "E8031"
-# E1102-like code length: a code over DHIS2's 50 characters is an error naming it
+grep -q '"period":"2016Q3","orgUnit":"14797","value":"4"' "$tmp/c.quarter.json" || fail "E8031: 2016Q3 of 14797 lost"
+grep -q '"period":"2016Q4","orgUnit":"14797","value":"5"' "$tmp/c.quarter.json" || fail "E8031: 2016Q4 of 14797 lost"
+for pe in 2016Q2 2017Q1; do grep -q "\"period\":\"$pe\",\"orgUnit\":\"14797\"" "$tmp/c.quarter.json" && fail "E8031: $pe of 14797 written"; done
+for pe in 2016 2017; do grep -q "\"period\":\"$pe\",\"orgUnit\":\"14797\"" "$tmp/c.year.json" && fail "E8031: $pe of 14797 written"; done
+has "values of units not open for the whole of their period left out (DHIS2 2.43 refuses a period that starts outside a unit's opening and closing dates: E8031)" "$tmp/err" "E8031"
+rules "$tmp/rtc/units.csv" "$tmp"/c.*.json
+# ... and a code reused by a later unit is that unit's in DHIS2 (the code column is
+# unique): the earlier unit's values would land on the later one, so they are left out
+cp -r "$tmp/rt" "$tmp/rtr"
+sed -i 's/^14797,Phường Bắc Sơn,commune,381,1978-01,$/14797,Phường Bắc Sơn,commune,381,1978-01,2016-12\n14797,Phường Bắc Sơn mới,commune,381,2017-01,/' "$tmp/rtr/units.csv"
+"$bin" export dhis2 roundtrip_plan.yaml --data "$tmp/rtr" --periods quarter > "$tmp/r.json" 2>"$tmp/err" || { fail "reused code: exit"; cat "$tmp/err"; }
+grep -q '"period":"2017Q1","orgUnit":"14797","value":"2"' "$tmp/r.json" || fail "reused code: the later unit's 2017Q1 lost"
+grep -q '"period":"2016Q2","orgUnit":"14797"' "$tmp/r.json" && fail "reused code: the earlier unit's 2016Q2 written"
+has "2 values of units whose code a later unit took (14797 first) left out" "$tmp/err" "reused code"
+rules "$tmp/rtr/units.csv" "$tmp/r.json"
+# E8103/E8107 (decodeGroup: a code that names no data element or org unit refuses the
+# payload; 2.40-2.42 E7610/E7612 per value): a code has at most 50 characters (the code
+# column of identifiableProperties.hbm), so a longer one is an error naming it
 long_id=indicator_with_a_rather_long_identifier_x4567
 sed "s/id: staff_trained,/id: $long_id,/" roundtrip_plan.yaml > "$tmp/long.yaml"
 "$bin" export dhis2 "$tmp/long.yaml" --data "$tmp/rt" --targets --periods year -o "$tmp/l.json" 2>"$tmp/err" \
   && fail "a 52-character code was written"
-has "the data element code '${long_id}_target' has 52 characters: DHIS2 keeps at most 50" "$tmp/err" "code length"
+has "the data element code '${long_id}_target' has 52 characters: DHIS2 keeps at most 50, so no data element has it" "$tmp/err" "code length"
 [ -e "$tmp/l.json" ] && fail "code length: a file was written"
+# E8122 (validateValues, ValidationUtils.valueIsValid; 2.40-2.42 E7619): a NUMBER's text
+# is MathUtils.isNumeric's, no exponent, no '+': shares of a third and of a millionth
+cat > "$tmp/fr.yaml" <<'Y'
+plan:
+  id: fr
+  title: fr
+  baseline: 2016
+  horizon: 2018
+metrics:
+  staff_trained: {level: district, type: count, over_time: sum}
+indicators:
+  - {id: third, title: t, kind: ratio, numerator: staff_trained, denominator: staff_trained, scale: 0.333333333}
+  - {id: tiny, title: t, kind: ratio, numerator: staff_trained, denominator: staff_trained, scale: 0.0000001}
+Y
+"$bin" export dhis2 "$tmp/fr.yaml" --data "$tmp/rt" --periods year > "$tmp/fr.json" 2>"$tmp/err" || { fail "E8122: exit"; cat "$tmp/err"; }
+grep -q '"dataElement":"third","period":"2016","orgUnit":"381","value":"0.333333"' "$tmp/fr.json" || { fail "E8122: a third"; head -c 400 "$tmp/fr.json"; }
+rules "$tmp/rt/units.csv" "$tmp/fr.json"
+
+# the bundled plans on the bundled data (each plan on its own map, the 2025 reform's
+# reused codes and carried values): every payload meets DHIS2's rules
+for plan in "$here"/../../indicators/*.yaml; do
+  name=$(basename "$plan" .yaml)
+  "$bin" export dhis2 "$plan" --data "$here/../../data" --targets -o "$tmp/b-$name.json" 2>"$tmp/err" \
+    || { fail "bundled $name: exit"; cat "$tmp/err"; }
+  rules "$here/../../data/units.csv" "$tmp/b-$name".*.json
+  grep -q '"dataElement"' "$tmp/b-$name.year.json" || fail "bundled $name: no yearly value"
+done
 
 echo "$fails failed"
 [ $fails -eq 0 ]
