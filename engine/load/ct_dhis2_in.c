@@ -564,7 +564,8 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     double x;
     int boolean = parse_value(v->value, &x);
     if (boolean < 0) {
-        snprintf(what, sizeof what, "the value '%.100s' is not a number", v->value);
+        snprintf(what, sizeof what, "the value '%.100s' is not a number (nor a boolean): a text or date data "
+                 "element has no place in a data folder (a map row %.100s,*, leaves it out)", v->value, de);
         ct_dhis2_unplaced(im, d, CT_DHIS2_VALUE, path, line, index, v, what);
         return CT_OK;
     }

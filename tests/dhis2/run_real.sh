@@ -349,6 +349,104 @@ Y
 grep -q '"dataElement":"third","period":"2016","orgUnit":"381","value":"0.333333"' "$tmp/fr.json" || { fail "E8122: a third"; head -c 400 "$tmp/fr.json"; }
 rules "$tmp/rt/units.csv" "$tmp/fr.json"
 
+# 8. More of dhis2-core's own files (real/core/, see the README): every value
+#    of each read and placed or reported (account.py counts them in the file),
+#    the folder written passes `chitieu check` with a plan of every metric
+#    (plan_for.py), and what is placed is what the files say.
+cd "$here/real/core" || exit 1
+acc() { /usr/bin/python3 "$here/account.py" "$@" || fail "account: $*"; }
+checked() {
+  /usr/bin/python3 "$here/plan_for.py" "$1" > "$1.yaml" 2>"$tmp/perr" || { fail "plan for $1: $(cat "$tmp/perr")"; return; }
+  "$bin" check "$1.yaml" --data "$1" > "$tmp/cout" 2>&1 || { fail "check refuses $1"; cat "$tmp/cout"; }
+}
+printf 'level,1,facility\n' > "$tmp/lv.csv"
+n=0
+for f in dataValueSetB.csv dataValueSetBNoHeader.csv dataValueSetWithDataSetHeader.csv dataValueSetBooleanDuplicatesTest.csv \
+         dataValueSetACatCombo.xml dataValueSetD.xml dataValueSetNonStrict.xml dataValueSetANull.xml dataValueSetG.xml \
+         dataValueSetBDeleted.xml dataValueSetJDeleteZeroValue.json dataValueSetCreateDate.json; do
+  n=$((n + 1))
+  "$bin" import dhis2 --org-units dxf2_fixture.json --map "$tmp/lv.csv" --data-values "$f" --skip-unplaced \
+    --out "$tmp/core$n" 2>"$tmp/err$n" || { fail "$f: exit"; cat "$tmp/err$n"; continue; }
+  acc "$f" "$tmp/err$n"
+  [ "$(wc -l < "$tmp/core$n/observations.csv")" -gt 1 ] && checked "$tmp/core$n"
+done
+# a header of eleven columns over rows of ten, the last line without its end
+grep -q "3 data values read, 3 placed" "$tmp/err3" || { fail "WithDataSetHeader.csv"; cat "$tmp/err3"; }
+grep -q '^OU_B,2012-01,f7n9E0hX8qk,10002$' "$tmp/core3/observations.csv" || fail "WithDataSetHeader.csv: OU_B's value"
+# DHIS2's booleans, each key's repeats kept once, a repeat with another truth a conflict
+grep -q "18 data values read, 4 placed as observations, 8 repeated (kept once); 6 not placed and skipped (3 not numbers or malformed, 3 conflicting duplicates)" \
+  "$tmp/err4" || { fail "BooleanDuplicates.csv"; cat "$tmp/err4"; }
+# the set's own attributeOptionCombo (kjuiHgy67hg, not the default) is every value's
+grep -q "dataValueSetD.xml: warning: dataValues\[0\] (f7n9E0hX8qk, 201201, DiszpKrYNg8): attribute option combo 'kjuiHgy67hg' is not the default" \
+  "$tmp/err6" || { fail "D.xml: the set's attribute combo"; cat "$tmp/err6"; }
+printf 'dataelement,catoptcombo,attroptcombo,metric\n*,,kjuiHgy67hg,*\nlevel,1,facility\n' > "$tmp/aoc.csv"
+"$bin" import dhis2 --org-units dxf2_fixture.json --map "$tmp/aoc.csv" --data-values dataValueSetD.xml --out "$tmp/d" 2>"$tmp/err" \
+  || { fail "D.xml mapped: exit"; cat "$tmp/err"; }
+printf 'unit,period,metric,value\nOU_A,2012-01,f7n9E0hX8qk,10001\nOU_A,2012-01,Ix2HsbDMLea,10002\nOU_A,2012-01,eY5ehpbEsB7,10003\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/d/observations.csv" || fail "D.xml mapped: observations"
+# a month, a quarter and a year in one file; only the default combos' value without a map
+printf 'unit,period,metric,value\nOU_B,2012,eY5ehpbEsB7,10003\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/core7/observations.csv" || fail "NonStrict.xml: observations"
+# values written empty are no data; a zero is a value
+grep -q "3 data values read, 1 placed as observations, 2 empty" "$tmp/err8" || { fail "ANull.xml"; cat "$tmp/err8"; }
+grep -q '^OU_A,2012-01,f7n9E0hX8qk,0$' "$tmp/core11/observations.csv" || fail "JDeleteZeroValue.json: the zero"
+# four of twelve deleted
+grep -q "12 data values read, 8 placed as observations, 4 marked deleted" "$tmp/err10" || { fail "BDeleted.xml"; cat "$tmp/err10"; }
+
+# Sierra Leone's demo (dhis-test-e2e's setup metadata: parents by {id, code}, paths,
+# opening dates) and its bulk data values, 198 of 231 disaggregated: refused without a
+# map, each listed; with the map *,*,* every disaggregation summed into its data
+# element, the sums checked here from the file; then back through export
+"$bin" import dhis2 --org-units setup_metadata.json --data-values dataValues_bulk.json --out "$tmp/sl" 2>"$tmp/err" \
+  && fail "bulk: disaggregations taken for the default"
+acc dataValues_bulk.json "$tmp/err"
+has "231 data values read, 33 placed as observations; 198 not placed (198 unmapped category option combos)" "$tmp/err" "bulk"
+printf 'dataelement,catoptcombo,metric\n*,*,*\n' > "$tmp/all.csv"
+"$bin" import dhis2 --org-units setup_metadata.json --data-values dataValues_bulk.json dataValues_single_dataset.json \
+  --map "$tmp/all.csv" --out "$tmp/sl" 2>"$tmp/err" || { fail "bulk mapped: exit"; cat "$tmp/err"; }
+acc dataValues_bulk.json dataValues_single_dataset.json "$tmp/err"
+grep -q '^OU_559,Ngelehun CHC,commune,OU_539,1970-01,$' "$tmp/sl/units.csv" || fail "Sierra Leone's units"
+checked "$tmp/sl"
+"$bin" export dhis2 "$tmp/sl.yaml" --data "$tmp/sl" --level province -o "$tmp/slx.json" 2>"$tmp/err" \
+  || { fail "bulk: export"; cat "$tmp/err"; }
+rules "$tmp/sl/units.csv" "$tmp"/slx.*.json
+/usr/bin/python3 - dataValues_bulk.json dataValues_single_dataset.json setup_metadata.json "$tmp/sl/observations.csv" \
+  "$tmp"/slx.*.json <<'PY' || fail "bulk: the sums (see above)"
+import csv, json, sys
+code = {u["id"]: u["code"] for u in json.load(open(sys.argv[3]))["organisationUnits"]}
+want = {}
+for path in sys.argv[1:3]:
+    for v in json.load(open(path))["dataValues"]:
+        p = v["period"]
+        p = p if len(p) != 6 else p[:4] + "-" + p[4:]
+        k = (code[v["orgUnit"]], p, v["dataElement"])
+        x = {"true": 1.0, "false": 0.0}.get(v["value"].lower()) if v["value"].lower() in ("true", "false") else float(v["value"])
+        want[k] = want.get(k, 0) + x
+got = {(r["unit"], r["period"], r["metric"]): float(r["value"]) for r in csv.DictReader(open(sys.argv[4]))}
+assert got == want, sorted(set(got.items()) ^ set(want.items()))[:5]
+back = {}
+for path in sys.argv[5:]:
+    for v in json.load(open(path))["dataValues"]:
+        p = v["period"]
+        p = p if len(p) != 6 else p[:4] + "-" + p[4:]
+        back[(v["orgUnit"], p, v["dataElement"][2:])] = float(v["value"])
+# every value back as it came (the payloads also hold the coarser periods' roll-ups)
+lost = {k: (v, back.get(k)) for k, v in want.items() if back.get(k) != v}
+assert not lost and len(want) == 74, (len(want), list(lost.items())[:5])
+PY
+
+# dhis-test-integration's analytics CSV: a space before each quoted field, ISO months
+# (2017-01), text and date values (not numbers: listed)
+"$bin" import dhis2 --org-units analytics_fixture.json --data-values analytics_dataValues.csv --skip-unplaced --out "$tmp/an" \
+  2>"$tmp/err" || { fail "analytics CSV: exit"; cat "$tmp/err"; }
+acc analytics_dataValues.csv "$tmp/err"
+has "32 data values read, 30 placed as observations; 2 not placed and skipped (2 not numbers or malformed)" "$tmp/err" "analytics CSV"
+has "analytics_dataValues.csv:32: warning: (deabcdefghG, 2017-01, ouabcdefghA): the value 'abc' is not a number" "$tmp/err" "analytics CSV"
+grep -q '^OU_AN_D,2017-02,deabcdefghB,399$' "$tmp/an/observations.csv" || fail "analytics CSV: a value"
+grep -q '^OU_AN_A,2017-03,deabcdefghF,1$' "$tmp/an/observations.csv" || fail "analytics CSV: a boolean"
+checked "$tmp/an"
+cd "$here" || exit 1
+
 # the bundled plans on the bundled data (each plan on its own map, the 2025 reform's
 # reused codes and carried values): every payload meets DHIS2's rules
 for plan in "$here"/../../indicators/*.yaml; do
