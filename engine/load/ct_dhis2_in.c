@@ -26,6 +26,7 @@ void ct_dhis2_init(ct_dhis2_import *im)
     ct_strmap_init(&im->null_seen);
     ct_strmap_init(&im->map_code_of);
     ct_strmap_init(&im->unit_by_dhis2_code);
+    ct_strmap_init(&im->de_code_of);
 }
 
 void ct_dhis2_free(ct_dhis2_import *im)
@@ -50,6 +51,8 @@ void ct_dhis2_free(ct_dhis2_import *im)
     free(im->map_codes);
     ct_strmap_free(&im->map_code_of);
     ct_strmap_free(&im->unit_by_dhis2_code);
+    ct_strmap_free(&im->de_code_of);
+    free(im->de_codes);
     ct_arena_free(&im->arena);
     memset(im, 0, sizeof *im);
 }
@@ -357,31 +360,37 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
 
 /* The metric a (data element, combo, attribute combo) goes to: 1 with
  * *metric set (NULL: the map ignores it on purpose; "*": the data element's
- * own), 0 when it cannot be placed. Exact rows first, then '*' rows. */
-static int map_metric(ct_dhis2_import *im, const char *de, const char *coc, const char *aoc, const char **metric)
+ * own name), 0 when it cannot be placed. The data element is looked up as
+ * the file gives it, then by name (its code, where a metadata file gave the
+ * id's), then as '*'; the combos exactly before '*'. */
+static int map_metric(ct_dhis2_import *im, const char *de, const char *name, const char *coc, const char *aoc,
+                      const char **metric)
 {
     if (im->has_map) {
-        const char *des[2] = {de, "*"}, *cocs[2] = {coc, "*"}, *aocs[2] = {aoc, "*"};
-        int tries = im->map_wild ? 8 : 1;
-        for (int t = 0; t < tries; t++) {
-            /* the order: exact; then the attribute combo, the combo, the data element as '*' */
-            const char *parts[3] = {des[(t >> 2) & 1], cocs[(t >> 1) & 1], aocs[t & 1]};
-            if (!im->map_aoc && t & 1) continue;
-            if (!im->map_aoc && *aoc) return 0; /* the map has no attribute combos: only the default */
-            size_t kn = make_key(im, 3, parts);
-            if (kn == (size_t)-1) return 0;
-            int k = ct_strmap_get(&im->map, im->key, kn);
-            if (k > 0) {
-                const char *m = im->map_metrics[k - 1];
-                *metric = !*m ? NULL : !strcmp(m, "*") ? de : m;
-                return 1;
+        const char *des[3] = {de, name, "*"}, *cocs[2] = {coc, "*"}, *aocs[2] = {aoc, "*"};
+        if (!im->map_aoc && *aoc) return 0; /* the map has no attribute combos: only the default */
+        for (int di = 0; di < 3; di++) {
+            if (di == 1 && !strcmp(name, de)) continue;
+            if (di == 2 && !im->map_wild) break;
+            for (int t = 0; t < (im->map_wild ? 4 : 1); t++) {
+                /* the order: exact; then the attribute combo, the combo as '*' */
+                const char *parts[3] = {des[di], cocs[(t >> 1) & 1], aocs[t & 1]};
+                if (!im->map_aoc && t & 1) continue;
+                size_t kn = make_key(im, 3, parts);
+                if (kn == (size_t)-1) return 0;
+                int k = ct_strmap_get(&im->map, im->key, kn);
+                if (k > 0) {
+                    const char *m = im->map_metrics[k - 1];
+                    *metric = !*m ? NULL : !strcmp(m, "*") ? name : m;
+                    return 1;
+                }
             }
         }
         /* a data element the map names is read only as the map says */
-        if (ct_strmap_get(&im->map, de, strlen(de)) >= 0) return 0;
+        if (ct_strmap_get(&im->map, de, strlen(de)) >= 0 || ct_strmap_get(&im->map, name, strlen(name)) >= 0) return 0;
     }
     if (*coc || *aoc) return 0;
-    *metric = de;
+    *metric = name;
     return 1;
 }
 
@@ -527,7 +536,10 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     if (!code) code = im->units[u].code;
     const char *coc = combo_text(im, v->coc, v->coc_null), *aoc = combo_text(im, v->aoc, v->aoc_null);
     const char *metric;
-    if (!map_metric(im, de, coc, aoc, &metric)) {
+    /* a data element given by id, where a metadata file gave its code: named by the code */
+    int dk = ct_strmap_get(&im->de_code_of, de, strlen(de));
+    const char *de_name = dk >= 0 ? im->de_codes[dk] : de;
+    if (!map_metric(im, de, de_name, coc, aoc, &metric)) {
         if (v->coc_null || v->aoc_null) {
             /* never merged: a null combo is some disaggregation without a code */
             const char *parts[4] = {de, pbuf, code, aoc};
@@ -574,7 +586,7 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
         return CT_OK;
     }
-    int mi = metric_index(im, metric, metric == de, boolean);
+    int mi = metric_index(im, metric, metric == de_name, boolean);
     if (mi == -2) return CT_ENOMEM;
     metric = im->metrics[mi].name;
     const char *okey[3] = {code, pbuf, metric};

@@ -105,6 +105,9 @@ typedef struct {
     size_t n_map_codes_used;
     ct_strmap map_code_of;  /* org unit id -> index in map_codes */
     ct_strmap unit_by_dhis2_code; /* a unit's DHIS2 code where the map gave it another */
+    const char **de_codes;  /* the codes of data elements a metadata file lists */
+    size_t n_de_codes, cap_de_codes;
+    ct_strmap de_code_of;   /* data element id -> index in de_codes */
     size_t n_root_values;   /* values of a level-1 root without code: placed on the implicit root VN */
     ct_strmap unit_by_code, unit_by_id, map, obs_key, src_key, metric_ix, metric_names;
 } ct_dhis2_import;

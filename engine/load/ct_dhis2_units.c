@@ -136,7 +136,20 @@ static int read_default_combo(ct_dhis2_import *im, json_t *root)
         for (int k = 0; k < 2; k++)
             if (ids[k] && im->n_default_ids < 8) im->default_ids[im->n_default_ids++] = dup(im, ids[k], strlen(ids[k]));
     }
-    return found || json_is_array(combos);
+    /* the data elements' codes: values given by id are named by them */
+    json_t *des = json_object_get(root, "dataElements"), *de;
+    size_t k;
+    json_array_foreach(des, k, de) {
+        const char *id = json_str(de, "id"), *code = json_str(de, "code");
+        if (!id || !*id || !code || !*code) continue;
+        if (ct_dhis2_grow((void **)&im->de_codes, &im->cap_de_codes, im->n_de_codes, sizeof *im->de_codes)) return -1;
+        int prev = ct_strmap_put(&im->de_code_of, id, strlen(id), (int)im->n_de_codes);
+        if (prev == -2) return -1;
+        if (prev != (int)im->n_de_codes) continue; /* listed before (in another file): the first */
+        im->de_codes[im->n_de_codes] = dup(im, code, strlen(code));
+        if (!im->de_codes[im->n_de_codes++]) return -1;
+    }
+    return found || json_is_array(combos) || json_is_array(des);
 }
 
 /* A paged API response: the pages given are remembered, the missing ones
@@ -174,6 +187,7 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
     }
     json_t *list = json_object_get(root, "organisationUnits");
     int has_combos = read_default_combo(im, root);
+    if (has_combos < 0) { json_decref(root); return CT_ENOMEM; }
     if (!json_is_array(list) && has_combos) { json_decref(root); return CT_OK; } /* metadata: combos only */
     if (!json_is_array(list)) {
         ct_error_at(d, path, 0, 0, "%s", "no \"organisationUnits\" array (expected {\"organisationUnits\": [...]}, "

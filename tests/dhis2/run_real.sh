@@ -435,6 +435,23 @@ lost = {k: (v, back.get(k)) for k, v in want.items() if back.get(k) != v}
 assert not lost and len(want) == 74, (len(want), list(lost.items())[:5])
 PY
 
+# with the aggregate tests' metadata export beside (its dataElements' codes), the same
+# values under the codes of their data elements: TA_GEN_ALL-CAUSE_IPD_CASES made the
+# name TA_GEN_ALL_CAUSE_IPD_CASES, the code kept in metrics.csv
+"$bin" import dhis2 --org-units setup_metadata.json --org-units aggregate_metadata.json --data-values dataValues_bulk.json \
+  dataValues_single_dataset.json --map "$tmp/all.csv" --out "$tmp/slc" 2>"$tmp/err" || { fail "bulk by codes: exit"; cat "$tmp/err"; }
+acc dataValues_bulk.json dataValues_single_dataset.json "$tmp/err"
+grep -q '^TA_GEN_ALL_CAUSE_IPD_CASES,,,,,,TA_GEN_ALL-CAUSE_IPD_CASES$' "$tmp/slc/metrics.csv" || fail "bulk by codes: metrics.csv"
+checked "$tmp/slc"
+/usr/bin/python3 - aggregate_metadata.json "$tmp/sl/observations.csv" "$tmp/slc/observations.csv" <<'PY' || fail "bulk by codes (see above)"
+import csv, json, re, sys
+code = {d["id"]: d["code"] for d in json.load(open(sys.argv[1]))["dataElements"]}
+name = lambda c: re.sub(r"[^A-Za-z0-9_]+", "_", c)
+by_id = {(r["unit"], r["period"], name(code[r["metric"]])): r["value"] for r in csv.DictReader(open(sys.argv[2]))}
+by_code = {(r["unit"], r["period"], r["metric"]): r["value"] for r in csv.DictReader(open(sys.argv[3]))}
+assert by_id == by_code and len(by_code) == 74, sorted(set(by_id.items()) ^ set(by_code.items()))[:5]
+PY
+
 # dhis-test-integration's analytics CSV: a space before each quoted field, ISO months
 # (2017-01), text and date values (not numbers: listed)
 "$bin" import dhis2 --org-units analytics_fixture.json --data-values analytics_dataValues.csv --skip-unplaced --out "$tmp/an" \
