@@ -68,7 +68,7 @@ static const char *const css[] = {
     "header.official .agency{font-weight:700;text-transform:uppercase}header.official .right{text-align:right;font-style:italic}\n",
     ".quote{display:block;color:var(--muted);font-style:italic;font-size:.78rem;margin-top:.2rem}\n",
     ".warn{border-left:4px solid #E69F00;background:#FFF6E0;padding:.4rem .7rem;margin:.6rem 0}\n",
-    ".why{font-style:italic}\n",
+    ".why{font-style:italic}.drop{display:block;color:#8E2C00;font-weight:600}\n",
     "div.lag h4{font-size:.98rem;margin:1rem 0 .2rem}ol.worst li,ul.follow li{margin:.25rem 0}\n",
     "@media print{header.official{font-size:10pt}.warn{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "td.tg{width:16%}div.lag{break-inside:avoid}}\n"};
@@ -395,11 +395,13 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
 }
 
 /* The coverage of the year reported at the roots: indicators with a value
- * that year, and the lowest coverage of the targets' values. */
+ * that year, and the lowest share of units reporting among them, named (an
+ * indicator without any value that year is counted apart, not as 0 %). */
 static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
 {
-    int with = 0, all = 0;
+    int with = 0, all = 0, lo_rep = -1, lo_exp = -1;
     double lo = INFINITY;
+    const ct_indicator *lo_ind = NULL;
     for (size_t p = 0; p < r->in->n_plans; p++) {
         const ct_plot_plan *pp = &r->in->plans[p];
         if (pp->root < 0) continue;
@@ -407,25 +409,37 @@ static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
             const ct_plot_series *ps = ct_plot_get(pp, i, pp->root);
             if (!ps) continue;
             all++;
+            int has = 0;
             for (int k = 0; k < ps->n; k++) {
-                if (ps->year[k] != year) continue;
-                if (isfinite(ps->value[k])) with++;
-                if (ps->expected[k] > 0 && (double)ps->reported[k] / ps->expected[k] < lo)
+                if (ps->year[k] != year || !isfinite(ps->value[k])) continue;
+                has = 1;
+                if (ps->expected[k] > 0 && (double)ps->reported[k] / ps->expected[k] < lo) {
                     lo = (double)ps->reported[k] / ps->expected[k];
+                    lo_rep = ps->reported[k];
+                    lo_exp = ps->expected[k];
+                    lo_ind = ps->ind;
+                }
             }
+            with += has;
             /* the kinds that do not count units carry their coverage on the assessment */
-            for (int k = 0; k < ps->n_assess; k++)
+            for (int k = 0; has && k < ps->n_assess; k++)
                 if (ps->assess[k].has_latest && ps->assess[k].latest_period.year == year && isfinite(ps->assess[k].coverage) &&
-                    ps->assess[k].coverage < lo)
+                    ps->assess[k].coverage < lo - 1e-9) {
                     lo = ps->assess[k].coverage;
+                    lo_rep = lo_exp = -1;
+                    lo_ind = ps->ind;
+                }
         }
     }
-    char units[64];
+    char units[900], pct[48];
     if (!isfinite(lo)) snprintf(units, sizeof units, "%s", RW(r, NONE));
     else if (lo >= 1) snprintf(units, sizeof units, "%s", RW(r, COVERAGE_ALL));
     else {
-        ct_lang_number(r->in->lang, 100 * lo, units, sizeof units - 2);
-        strcat(units, "%");
+        ct_lang_number(r->in->lang, 100 * lo, pct, sizeof pct - 2);
+        strcat(pct, "%");
+        const char *title = lo_ind->title ? lo_ind->title : lo_ind->id;
+        if (lo_exp > 0) snprintf(units, sizeof units, RW(r, COVERAGE_WHICH), pct, lo_rep, lo_exp, title);
+        else snprintf(units, sizeof units, "%s (%s)", pct, title);
     }
     snprintf(buf, size, RW(r, COVERAGE_FMT), with, all, units);
 }
@@ -462,14 +476,21 @@ static void summary_page(ct_rctx *r)
         if (pp->root < 0) continue;
         ct_rp_counts c = {{{0}}, 0, NULL, 0};
         ct_rp_count_unit(pp, pp->root, &c);
-        int ne = 0, nm = 0;
-        for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++) { ne += c.n[0][j]; nm += c.n[1][j]; }
+        /* judged, monitored, and those without the data to say either (chips 7 and 8: no data, not applicable) */
+        int ne = 0, nm = 0, nd = c.n[0][7] + c.n[1][7];
+        for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++)
+            if (j != 7 && j != 8) { ne += c.n[0][j]; nm += c.n[1][j]; }
         ct_rp_puts(r, "<p><a href=\"#");
         plan_anchor(r, pp->plan);
         ct_rp_puts(r, "\"><b>");
         ct_rp_esc(r, pp->plan->title ? pp->plan->title : pp->plan->id);
         ct_rp_puts(r, "</b></a><br>");
-        ct_rp_printf(r, RW(r, SUMMARY_COUNTS), ct_rp_unit_name(pp->s, pp->root), ne, nm);
+        if (!ne && !nm && nd) ct_rp_printf(r, RW(r, SUMMARY_ONLY_NO_DATA), ct_rp_unit_name(pp->s, pp->root), nd);
+        else ct_rp_printf(r, RW(r, SUMMARY_COUNTS), ct_rp_unit_name(pp->s, pp->root), ne, nm);
+        if (nd && (ne || nm)) {
+            ct_rp_puts(r, " ");
+            ct_rp_printf(r, RW(r, SUMMARY_NO_DATA), nd);
+        }
         ct_rp_puts(r, "</p>\n");
         ct_rp_chips_counts(r, &c, 1);
         for (int k = 0; w && k < pp->n_ind; k++) {
@@ -527,7 +548,7 @@ static void summary_page(ct_rctx *r)
         ct_rp_puts(r, "</b>: ");
         if (nb) ct_rp_printf(r, RW(r, FOLLOW_UP_BEHIND), behind);
         if (nb && silent[0]) ct_rp_puts(r, "; ");
-        if (silent[0]) ct_rp_printf(r, RW(r, FOLLOW_UP_SILENT), silent);
+        if (silent[0]) ct_rp_esc(r, silent);
         ct_rp_puts(r, "</li>\n");
     }
     if (header) ct_rp_puts(r, "</ul>\n");
@@ -703,8 +724,9 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         char t[64];
         snprintf(t, sizeof t, RW(r, COVERAGE_OF), a0.year);
         head_item(r, t);
-        coverage_text(r, a0.year, buf, sizeof buf);
-        ct_rp_esc(r, buf);
+        char cov[1200];
+        coverage_text(r, a0.year, cov, sizeof cov);
+        ct_rp_esc(r, cov);
         ct_rp_puts(r, "</dd>");
     }
     ct_rp_puts(r, "</dl></header>\n");
@@ -715,7 +737,9 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     ct_rp_puts(r, "<p class=\"meta\">");
     ct_rp_esc(r, RW(r, MADE_WITH));
     ct_rp_puts(r, "</p>\n</body>\n</html>\n");
-    return ct_out_commit(o, d);
+    ct_status st = ct_out_commit(o, d);
+    if (st == CT_OK && in->n_inline) *in->n_inline += (size_t)r->n_fig;
+    return st;
 }
 
 ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index_item *items, size_t n,

@@ -72,8 +72,9 @@ void ct_rp_unit_section(ct_rctx *r, const ct_plot_plan *pp, int pos);
 /* ct_report_lagging.c */
 void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp);
 /* The names of the units one level below the root that are behind on a
- * behind target of the root, and of those that did not report, into two
- * comma lists (each cut to size); returns the number behind. */
+ * behind target of the root (a comma list) and what to say of those that did
+ * not report (the sentence, "did not report: A, B", or that none of them
+ * did), each cut to size; returns the number behind. */
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize);
 
 /* ct_report_complete.c */

@@ -58,6 +58,44 @@ void ct_rp_note(ct_rctx *r, const char *note)
     ct_rp_esc(r, ct_lang_note(r->in->lang, note, out, sizeof out));
 }
 
+/* The units reporting in year y (*rep of *exp): the series' own count, else
+ * the units one level down with a value that year (a sum counts no units);
+ * 0 without either. */
+static int reporting_in(const ct_plot_plan *pp, int i, int u, const ct_plot_series *ps, int y, int *rep, int *exp)
+{
+    for (int k = 0; k < ps->n; k++)
+        if (ps->year[k] == y && ps->expected[k] > 0) {
+            *rep = ps->reported[k];
+            *exp = ps->expected[k];
+            return 1;
+        }
+    *rep = *exp = 0;
+    for (int q = 0; q < pp->n_units; q++) {
+        int c = pp->units[q];
+        const ct_plot_series *cs = pp->s->parent[c] == u ? ct_plot_get(pp, i, c) : NULL;
+        if (!cs) continue;
+        ++*exp;
+        for (int k = 0; k < cs->n; k++)
+            if (cs->year[k] == y && isfinite(cs->value[k])) { ++*rep; break; }
+    }
+    return *exp > 0;
+}
+
+/* A latest value resting on a smaller share of units than the baseline's is
+ * said so before the note: a sum of fewer units is not progress. */
+static void coverage_drop(ct_rctx *r, const ct_plot_plan *pp, int i, int u, const ct_plot_series *ps, const ct_assessment *a)
+{
+    int lr, le, br, be;
+    if (!a->has_latest || !a->has_baseline || !reporting_in(pp, i, u, ps, a->latest_period.year, &lr, &le) ||
+        !reporting_in(pp, i, u, ps, a->baseline_period.year, &br, &be) || !lr || !br)
+        return;
+    if ((double)lr / le >= (double)br / be - 1e-9) return;
+    ct_rp_puts(r, "<span class=\"drop\">");
+    if (ct_indicator_is_percent(a->ind)) ct_rp_printf(r, RW(r, COVERAGE_DROP), a->latest_period.year, lr, le, br, be);
+    else ct_rp_printf(r, RW(r, COVERAGE_DROP_SUM), a->latest_period.year, lr, le, br, be);
+    ct_rp_puts(r, "</span> ");
+}
+
 /* Whether a status and the probability seem to disagree (on track at 0 %, off track at 90 %). */
 static int status_vs_probability(const ct_assessment *a)
 {
@@ -150,6 +188,7 @@ void ct_rp_unit_table(ct_rctx *r, const ct_plot_plan *pp, int u)
                 ct_rp_puts(r, "</span>");
             }
             ct_rp_puts(r, "</td><td class=\"note\">");
+            coverage_drop(r, pp, i, u, ps, a);
             ct_rp_note(r, a->note); /* with a closed region, an abolished level or a break (ct_assess) */
             ct_rp_puts(r, "</td></tr>\n");
         }
