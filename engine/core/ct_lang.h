@@ -66,6 +66,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(SUMMARY, "Summary", "Tóm tắt") \
     X(N_TARGETS, "%d targets", "%d mục tiêu") \
     X(PLANS, "Plans", "Kế hoạch") \
+    X(OVERVIEW_YEAR, "values of %d, another year's marked ('15)", "số liệu năm %d; số liệu năm khác ghi kèm năm ('15)") \
     X(STATUS_CHART, "Status of the final target by unit", "Tình trạng mục tiêu cuối cùng theo đơn vị") \
     X(TARGETS_OF, "Targets: %s", "Các mục tiêu: %s") \
     X(CHARTS, "Charts", "Biểu đồ") \

@@ -326,10 +326,11 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, int page, ct_chart **chart
             if (push_chart(charts, n, cap, &c)) return CT_ENOMEM;
         }
     }
-    int cells = 0;   /* the status overview needs a target somewhere (on the page, below the unit) */
-    for (int i = 0; i < pp->n_ind && !cells; i++)
+    /* the status overview needs a target somewhere; the page has its own, a table
+     * (ct_report_overview.c) whose words keep their size in print */
+    int cells = 0;
+    for (int i = 0; i < pp->n_ind && !cells && !page; i++)
         for (int k = 0; k < pp->n_units && !cells; k++) {
-            if (page && pp->units[k] == pp->root) continue;
             const ct_plot_series *ps = ct_plot_get(pp, i, pp->units[k]);
             cells = ps && ps->n_assess > 0;
         }

@@ -45,6 +45,10 @@ static const char *const css[] = {
     ".groups{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem}.groups div{margin:.2rem 0}.groups b{display:block;font-size:.85rem;"
     "color:var(--muted);font-weight:600}\n",
     "td.late{color:#8E2C00;font-weight:600}\n",
+    "table.overview{width:auto;font-size:.8rem}table.overview td,table.overview th{padding:.2rem .35rem;border:1px solid #fff}"
+    "table.overview td.u{white-space:nowrap}table.overview th.num{text-align:right}td.d1{padding-left:1rem!important}td.d2{padding-left:1.8rem!important}"
+    "td.d3{padding-left:2.6rem!important}td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "ol.key{font-size:.8rem;columns:2 22rem;margin:.3rem 0}.legend .chip{font-size:.8rem}\n",
     "details{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.2rem .6rem}\n",
     "details details{margin-left:.4rem}\n",
     "summary{cursor:pointer;font-weight:600;padding:.3rem 0}\n",
@@ -372,7 +376,6 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
 
     int below = 0;
     for (int k = 1; k < pp->n_units && !below; k++) below = ct_rp_subtree_has_targets(pp, k);
-    const ct_chart *sc = ct_rp_find_chart(r->in, pp, CT_CHART_STATUS, -1, -1);
     if (below) {
         ct_rp_counts cb = {{{0}}, 0, NULL, 0};
         for (int k = 1; k < pp->n_units; k++) ct_rp_count_unit(pp, pp->units[k], &cb);
@@ -380,7 +383,7 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
         ct_rp_esc(r, RW(r, BELOW));
         ct_rp_puts(r, "</h3>\n");
         ct_rp_chips_counts(r, &cb, 1);
-        if (sc) ct_rp_figure(r, sc, RW(r, STATUS_CHART), 1);
+        ct_rp_overview(r, pp);
         ct_rp_puts(r, "<p class=\"meta noprint\">");
         ct_rp_esc(r, RW(r, PRINT_HINT));
         ct_rp_puts(r, "</p>\n");

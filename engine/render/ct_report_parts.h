@@ -4,6 +4,7 @@
  *   ct_report.c           the document: header, summary page, plan sections
  *   ct_report_table.c     the targets table of a unit, the units-below sections
  *   ct_report_lagging.c   the units lagging behind each target
+ *   ct_report_overview.c  the status overview of the units below
  *   ct_report_complete.c  data completeness
  *   ct_report_charts.c    the charts, inline as SVG */
 #ifndef CT_REPORT_PARTS_H
@@ -76,6 +77,11 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp);
  * not report (the sentence, "did not report: A, B", or that none of them
  * did), each cut to size; returns the number behind. */
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize);
+
+/* ct_report_overview.c */
+/* The status overview of the units below the root: a table of units by indicators, each
+ * cell the final target's status and latest value (empty where no target applies). */
+void ct_rp_overview(ct_rctx *r, const ct_plot_plan *pp);
 
 /* ct_report_complete.c */
 void ct_rp_completeness(ct_rctx *r, const ct_plot_plan *pp);
