@@ -46,7 +46,7 @@ static const char *const css[] = {
     "color:var(--muted);font-weight:600}\n",
     "td.late{color:#8E2C00;font-weight:600}\n",
     "table.overview{width:auto;font-size:.8rem}table.overview td,table.overview th{padding:.2rem .35rem;border:1px solid #fff}"
-    "table.overview td.u{white-space:nowrap}table.overview th.num{text-align:right}td.d1{padding-left:1rem!important}td.d2{padding-left:1.8rem!important}"
+    "table.overview td.u{white-space:nowrap;position:sticky;left:0;background:#fff}table.overview th.num{text-align:right}td.d1{padding-left:1rem!important}td.d2{padding-left:1.8rem!important}"
     "td.d3{padding-left:2.6rem!important}td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "ol.key{font-size:.8rem;columns:2 22rem;margin:.3rem 0}.legend .chip{font-size:.8rem}\n",
     "details{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.2rem .6rem}\n",
@@ -75,7 +75,11 @@ static const char *const css[] = {
     ".why{font-style:italic}.drop{display:block;color:#8E2C00;font-weight:600}\n",
     "div.lag h4{font-size:.98rem;margin:1rem 0 .2rem}ol.worst li,ul.follow li{margin:.25rem 0}\n",
     "@media print{header.official{font-size:10pt}.warn{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "td.tg{width:16%}div.lag{break-inside:avoid}}\n"};
+    "td.tg{width:16%}div.lag{break-inside:avoid}"
+    /* the first page holds the header and the whole summary */
+    "h1{margin:.5rem 0 .2rem}section#summary h2{margin-top:.8rem}section#summary h3{margin:.6rem 0 .2rem}"
+    "section#summary p{margin:.3rem 0}section#summary .chips{margin:.2rem 0}"
+    "section#summary .chips .chip{font-size:.9rem;padding:.1rem .6rem}ol.worst li,ul.follow li{margin:.1rem 0}}\n"};
 
 /* ---- what the sections share ---- */
 

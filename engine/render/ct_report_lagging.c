@@ -239,6 +239,9 @@ static int by_count(const void *x, const void *y)
     return a->n != b->n ? b->n - a->n : a->unit - b->unit;
 }
 
+/* The names the summary lists before "and N more": the first page must stay one page. */
+enum { NAMES_SHOWN = 6 };
+
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize)
 {
     behind[0] = silent[0] = '\0';
@@ -268,7 +271,7 @@ int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, 
     int nb = 0, shown = 0;
     char item[300];
     for (int u = 0; u < nu && late[u].n > 0; u++, nb++)
-        if (shown < 10) {
+        if (shown < NAMES_SHOWN) {
             snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_N_BEHIND), ct_rp_unit_name(pp->s, late[u].unit), late[u].n);
             add_name(behind, bsize, item);
             shown++;
@@ -281,7 +284,7 @@ int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, 
     int ns = 0;
     char names[1200] = "";
     for (int u = 0; u < nu && none[u].n > 0; u++, ns++)
-        if (shown < 10) {
+        if (shown < NAMES_SHOWN) {
             snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_N_BEHIND), ct_rp_unit_name(pp->s, none[u].unit), none[u].n);
             add_name(names, sizeof names, item);
             shown++;

@@ -32,7 +32,14 @@ void ct_rp_overview(ct_rctx *r, const ct_plot_plan *pp)
             any = pp->units[k] != pp->root && final_applying(ct_plot_get(pp, i, pp->units[k])) != NULL;
         if (any) cols[nc++] = i;
     }
-    if (!nc) { free(cols); return; }
+    /* nothing to show where no unit has a value (a plan whose years the data do not reach yet) */
+    int values = 0;
+    for (int j = 0; j < nc && !values; j++)
+        for (int k = 0; k < pp->n_units && !values; k++) {
+            const ct_assessment *a = final_applying(ct_plot_get(pp, cols[j], pp->units[k]));
+            values = a && a->has_latest;
+        }
+    if (!nc || !values) { free(cols); return; }
     /* the year most cells show: a value of another year carries its year */
     int years[CT_PLOT_MAX_YEARS], seen[CT_PLOT_MAX_YEARS] = {0}, ny = 0, common = 0, best = 0;
     for (int j = 0; j < nc; j++)

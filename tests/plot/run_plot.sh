@@ -324,6 +324,19 @@ if command -v chromium >/dev/null 2>&1; then
     || { say "report --format pdf: failed"; head -3 "$tmp/err"; }
   [ "$(head -c 5 "$tmp/rep_pdf/index.pdf" 2>/dev/null)" = "%PDF-" ] || say "report --format pdf: no PDF"
   [ "$(ls -A "$tmp/rep_pdf")" = "index.pdf" ] || say "report --format pdf: left files behind: $(ls -A "$tmp/rep_pdf")"
+  # the summary is one printed page: Thanh Hóa's, with both plans, ends on page 1 and
+  # page 2 begins the first plan's section
+  if command -v pdftotext >/dev/null 2>&1; then
+    "$bin" report indicators/thanh-hoa-2016-2020.yaml indicators/national-2021-2025.yaml --data data --unit 38 \
+      --agency "Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa" --doc-number "12/BC-SLĐTBXH" \
+      --format pdf --out "$tmp/rep_pdf38" >/dev/null 2>"$tmp/err" || { say "report --format pdf --unit 38: failed"; head -3 "$tmp/err"; }
+    pdftotext -f 1 -l 1 "$tmp/rep_pdf38/index.pdf" "$tmp/p1.txt"
+    pdftotext -f 2 -l 2 "$tmp/rep_pdf38/index.pdf" "$tmp/p2.txt"
+    grep -q 'Cần đôn đốc' "$tmp/p1.txt" && grep -q 'đơn vị khác' "$tmp/p1.txt" && grep -q 'Trang 1/' "$tmp/p1.txt" \
+      || say "report --format pdf: the summary is not on page 1"
+    grep -q 'Địa bàn: Thanh Hóa' "$tmp/p2.txt" && ! grep -q 'chưa báo cáo:' "$tmp/p2.txt" \
+      || { say "report --format pdf: the summary runs onto page 2"; head -5 "$tmp/p2.txt"; }
+  fi
 fi
 
 [ $fail -eq 0 ] && echo ok
