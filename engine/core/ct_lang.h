@@ -197,6 +197,8 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(CH_FINAL_STATUS, "%d target: %s", "Mục tiêu %d: %s") \
     X(CH_MULTIPLES, "units under %s (same scale)", "các đơn vị trực thuộc %s (cùng thang đo)") \
     X(CH_LEGEND_STATUS, "Status:", "Tình trạng:") \
+    X(CH_SO_FAR, "%d so far (to the end of %s)", "%d đến nay (đến hết %s)") \
+    X(CH_EXPECTED_NOW, "Expected by now", "Dự kiến đến nay") \
     X(CH_NO_DATA, "no data yet", "chưa có số liệu") \
     X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \

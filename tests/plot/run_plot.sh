@@ -138,6 +138,10 @@ for lang in vi en; do
   grep -q 'counter(page)' "$html" || say "report --lang $lang: no page numbers in print"
 done
 python3 tests/plot/scan_words.py "$tmp/rep_vi/index.html" >"$tmp/scan" || { say "report vi: English words or raw codes"; head -20 "$tmp/scan"; }
+# a mid-year report: the current year's chart words give the period in words too
+"$bin" report indicators/*.yaml --data data --out "$tmp/rep_mid" --as-of 2024S1 >/dev/null 2>"$tmp/err" || { say "report --as-of 2024S1: failed"; head -3 "$tmp/err"; }
+python3 tests/plot/scan_words.py "$tmp/rep_mid/index.html" >"$tmp/scan" || { say "report --as-of 2024S1: English words or raw codes"; head -20 "$tmp/scan"; }
+grep -q '2024 đến nay (đến hết 6 tháng đầu năm 2024)' "$tmp/rep_mid/index.html" || say "report --as-of 2024S1: the year so far on the chart"
 grep -q 'Đúng tiến độ' "$tmp/rep_vi/index.html" || say "report vi: status words"
 grep -q 'On track' "$tmp/rep_en/index.html" || say "report en: status words"
 grep -q 'Thanh Hóa' "$tmp/rep_vi/index.html" || say "report: unit names"

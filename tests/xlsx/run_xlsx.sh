@@ -145,6 +145,10 @@ for w in ("Mã đơn vị", "Mục tiêu", "Tình trạng", "Ghi chú"):
 sys.exit(0 if ok else 1)
 PY
 
+# The sheet written for a reader says no English word and no raw code (the plan sheets
+# hold the CSV's rows, codes included, as the contract says).
+$py tests/plot/scan_words.py "$tmp/a.xlsx" --sheet "Đơn vị chậm" >"$tmp/scan" || { fail "lagging sheet: English words or raw codes"; head -10 "$tmp/scan"; }
+
 # A plan id too long for a sheet name (Excel: 31 characters).
 mkdir "$tmp/p"
 sed 's|^  id: thanh-hoa-2016-2020$|  id: thanh-hoa-2016-2020-phong-chong-mai-dam-ke-hoach-112|' \
