@@ -105,6 +105,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "Số liệu năm %d từ %d/%d đơn vị (năm cơ sở: %d/%d).") \
     X(COVERAGE_DROP_SUM, "The %d figure adds up %d of %d units (the baseline %d of %d): it cannot be compared with the baseline as progress.", \
       "Số liệu năm %d là tổng của %d/%d đơn vị (năm cơ sở: %d/%d): không so sánh được với năm cơ sở như tiến độ.") \
+    X(COVERAGE_SHORT, "from %d of %d units, the baseline from %d of %d", "từ %d/%d đơn vị, năm cơ sở từ %d/%d") \
     X(COVERAGE_WHICH, "%s (%d of %d units: %s)", "%s (%d/%d đơn vị: %s)") \
     X(EVALUATED, "Targets due (evaluated)", "Mục tiêu đã đến hạn (đánh giá)") \
     X(MONITORED, "Targets ahead (monitored)", "Mục tiêu chưa đến hạn (theo dõi)") \

@@ -455,6 +455,7 @@ static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
 typedef struct {
     const ct_plot_plan *pp;
     const ct_assessment *a;
+    int ind;      /* its indicator's index in the plan */
     double rel;   /* the gap relative to the target */
 } worst_t;
 
@@ -506,7 +507,7 @@ static void summary_page(ct_rctx *r)
                 const ct_assessment *a = &ps->assess[t];
                 double g = ct_rp_gap(a);
                 if (!ct_rp_behind(a->status) || !isfinite(g) || g <= 0) continue;
-                w[nw++] = (worst_t){pp, a, g / fmax(fabs(a->target_value), 1e-9)};
+                w[nw++] = (worst_t){pp, a, k, g / fmax(fabs(a->target_value), 1e-9)};
             }
         }
     }
@@ -528,7 +529,12 @@ static void summary_page(ct_rctx *r)
             ct_rp_puts(r, "): ");
             char pb[64];
             ct_rp_period(r, a->latest_period, pb, sizeof pb);
-            ct_rp_printf(r, "%s (%s) — %s: %s ", v, pb, RW(r, TARGET), t);
+            int cnt[4];
+            if (ct_rp_coverage_drop(w[i].pp, w[i].ind, a->unit, a, cnt)) {   /* fewer units than the baseline: said here too */
+                char c[160];
+                snprintf(c, sizeof c, RW(r, COVERAGE_SHORT), cnt[0], cnt[1], cnt[2], cnt[3]);
+                ct_rp_printf(r, "%s (%s; %s) — %s: %s ", v, pb, c, RW(r, TARGET), t);
+            } else ct_rp_printf(r, "%s (%s) — %s: %s ", v, pb, RW(r, TARGET), t);
             ct_rp_chip_look(r, a, -1);
             ct_rp_puts(r, "</li>\n");
         }

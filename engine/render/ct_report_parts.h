@@ -68,6 +68,9 @@ void ct_rp_target_text(const ct_rctx *r, const ct_assessment *a, char *buf, size
 /* A note (or a finding) with its numbers and periods as the page says them. */
 void ct_rp_note(ct_rctx *r, const char *note);
 void ct_rp_unit_table(ct_rctx *r, const ct_plot_plan *pp, int u);
+/* Whether unit u's latest value for indicator i rests on a smaller share of units than its
+ * baseline: cnt gets the units reporting and expected at the latest year, then at the baseline. */
+int ct_rp_coverage_drop(const ct_plot_plan *pp, int i, int u, const ct_assessment *a, int cnt[4]);
 void ct_rp_unit_section(ct_rctx *r, const ct_plot_plan *pp, int pos);
 
 /* ct_report_lagging.c */

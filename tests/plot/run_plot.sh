@@ -198,6 +198,7 @@ grep -q '<table><thead><tr><th>[^<]*</th></tr></thead><tbody>\s*</tbody>' "$html
 # never ranked by it; the header's lowest share is that of a value (84,6 % = 22/26), not 0 %
 grep -q 'Số liệu năm 2020 là tổng của 22/26 đơn vị (năm cơ sở: 26/26)' "$html" || say "report --unit 38: a sum of fewer units not said"
 grep -q 'tỷ lệ đơn vị báo cáo thấp nhất: 84,6% (' "$html" || say "report --unit 38: the header's lowest reporting share"
+grep -q '304 (năm 2020; từ 22/26 đơn vị, năm cơ sở từ 26/26)' "$html" || say "report --unit 38: the summary's sum of fewer units not said"
 python3 - "$html" <<'PY' || say "report --unit 38: lagging units of the establishments"
 import re, sys
 s = open(sys.argv[1], encoding="utf-8").read()
