@@ -778,9 +778,22 @@ ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index
         ct_rp_esc(r, buf);
         ct_rp_puts(r, "</dd>");
     }
-    if (in->geography && in->geography[0]) {
+    /* the map: one when every page's plans are judged on it, else each plan's own */
+    const char *geo = NULL;
+    int mixed = 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < items[k].n_plans; i++) {
+            const ct_plot_plan *pp = &items[k].plans[i];
+            if (pp->root < 0) continue;
+            const char *g = plan_geography(in, pp);
+            if (!geo) geo = g;
+            else if (strcmp(geo, g)) mixed = 1;
+        }
+    if (!geo) geo = in->geography;
+    if (mixed || (geo && geo[0])) {
         head_item(r, RW(r, GEOGRAPHY));
-        period_text_words(r, in->geography, buf, sizeof buf);
+        if (mixed) snprintf(buf, sizeof buf, "%s", RW(r, AS_OF_EACH));
+        else period_text_words(r, geo, buf, sizeof buf);
         ct_rp_esc(r, buf);
         ct_rp_puts(r, "</dd>");
     }

@@ -310,6 +310,8 @@ grep -q '5 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")
 for c in 01 25 38 92 93; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
 [ "$(ls -A "$tmp/each" | wc -l)" -eq 6 ] || say "report --each: files left: $(ls -A "$tmp/each")"
 for c in 01 25 38 92 93; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
+# the five plans are each on their own map: the index does not name one for all
+grep -q 'Địa giới hành chính</dt><dd>theo từng kế hoạch' "$tmp/each/index.html" || say "report --each: the index names one map for plans on several"
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --unit 38 --out "$tmp/each38" >/dev/null 2>&1
 sed 's/c[0-9]*-/c-/g; s/fig-38-/fig-/g' "$tmp/each/38.html" >"$tmp/a.html"
 sed 's/c[0-9]*-/c-/g' "$tmp/each38/index.html" >"$tmp/b.html"
