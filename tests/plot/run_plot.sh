@@ -310,6 +310,12 @@ grep -q '5 reports' "$tmp/out" || say "report --each province: $(cat "$tmp/out")
 for c in 01 25 38 92 93; do [ -f "$tmp/each/$c.html" ] || say "report --each: no $c.html"; done
 [ "$(ls -A "$tmp/each" | wc -l)" -eq 6 ] || say "report --each: files left: $(ls -A "$tmp/each")"
 for c in 01 25 38 92 93; do grep -q "href=\"$c.html\"" "$tmp/each/index.html" || say "report --each: index lacks $c"; done
+# a district's report down to its communes: no panel of communes, whose shares are 0/100 %
+# steps under no target (the plan's targets are for districts and the province)
+"$bin" report indicators/thanh-hoa-2016-2020.yaml --data data --unit 380 --level commune --out "$tmp/rep_380" --charts-dir "$tmp/rep_380c" \
+  >/dev/null 2>"$tmp/err" || { say "report --unit 380 --level commune: failed"; head -3 "$tmp/err"; }
+grep -q 'id="fig-[^"]*-commune"' "$tmp/rep_380/index.html" && say "report --unit 380: panels of communes without a target"
+[ -n "$(find "$tmp/rep_380c" -name '380.svg' | head -1)" ] || say "report --unit 380: no trajectory of the district"
 # the five plans are each on their own map: the index does not name one for all
 grep -q 'Địa giới hành chính</dt><dd>theo từng kế hoạch' "$tmp/each/index.html" || say "report --each: the index names one map for plans on several"
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --unit 38 --out "$tmp/each38" >/dev/null 2>&1
