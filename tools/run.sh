@@ -24,7 +24,7 @@ done
 echo "wrote out/assessment.xlsx (one sheet per plan)"
 echo "wrote out/feasibility.txt ($(wc -l < out/feasibility.txt) findings)"
 # the page holds its charts inline, as SVG
-echo "wrote out/report/index.html, one file ($(grep -o '<svg ' out/report/index.html | wc -l) charts inline)"
+echo "wrote out/report/index.html, one file ($(grep -o '<svg class="chart"' out/report/index.html | wc -l) charts inline)"
 # The bundled data end in 2026S1: assessed as of then, targets of 2025 and
 # before are evaluated on their own year's value, those of 2026 monitored on
 # the year so far.

@@ -535,6 +535,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int bad = rc != 0;
     /* --each LEVEL: one report per unit of that level (under --unit), in one run */
     int *each = NULL, n_each = 0;
+    size_t n_inline = 0;   /* the charts the pages written hold */
     if (!bad && own.each) {
         const ct_series *s = &ss.series;
         int lv = -1;
@@ -748,7 +749,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (viol.oom) { ct_error_at(&ss.diags, NULL, 0, 0, "report: out of memory"); bad = 1; }
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, chartabs, fi.items, fi.n, style.lang, a.as_of,
                               ss.series.geography, own.date ? own.date : date[0] ? date : NULL, own.agency,
-                              own.doc_number, rules, rules ? k : 0, checked ? &viol : NULL};
+                              own.doc_number, rules, rules ? k : 0, checked ? &viol : NULL, &n_inline};
         ct_report_index_item *items = own.each ? calloc(n_rep ? n_rep : 1, sizeof *items) : NULL;
         char (*hrefs)[160] = own.each ? calloc(n_rep ? n_rep : 1, sizeof *hrefs) : NULL;
         size_t n_items = 0;
@@ -789,8 +790,9 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
-        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, ok);
-        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
+        /* a report says the charts its pages hold, not those drawn */
+        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, n_inline);
+        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", n_inline);
         else printf("%s: %zu charts\n", a.out, ok);
     }
     ct_tmpdir_remove(drawdir);

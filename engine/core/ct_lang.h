@@ -66,6 +66,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(SUMMARY, "Summary", "Tóm tắt") \
     X(N_TARGETS, "%d targets", "%d mục tiêu") \
     X(PLANS, "Plans", "Kế hoạch") \
+    X(OVERVIEW_YEAR, "values of %d, another year's marked ('15)", "số liệu năm %d; số liệu năm khác ghi kèm năm ('15)") \
     X(STATUS_CHART, "Status of the final target by unit", "Tình trạng mục tiêu cuối cùng theo đơn vị") \
     X(TARGETS_OF, "Targets: %s", "Các mục tiêu: %s") \
     X(CHARTS, "Charts", "Biểu đồ") \
@@ -75,6 +76,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "Số đơn vị đã báo cáo / số đơn vị phải báo cáo, ở năm gần nhất có số liệu.") \
     X(ALL_REPORTED, "all reported", "đã báo cáo đủ") \
     X(NOT_REPORTED, "Did not report", "Chưa báo cáo") \
+    X(NO_DATA_YET, "no unit has reported yet", "chưa có đơn vị nào báo cáo") \
     X(INDICATOR, "Indicator", "Chỉ tiêu") \
     X(TARGET, "Target", "Mục tiêu") \
     X(BASELINE, "Baseline", "Cơ sở") \
@@ -99,6 +101,12 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(COVERAGE_FMT, "%d of %d indicators have data; the lowest share of units reporting: %s", \
       "%d/%d chỉ tiêu có số liệu; tỷ lệ đơn vị báo cáo thấp nhất: %s") \
     X(COVERAGE_ALL, "every unit reported", "mọi đơn vị đều báo cáo") \
+    X(COVERAGE_DROP, "The %d figure rests on %d of %d units (the baseline's on %d of %d).", \
+      "Số liệu năm %d từ %d/%d đơn vị (năm cơ sở: %d/%d).") \
+    X(COVERAGE_DROP_SUM, "The %d figure adds up %d of %d units (the baseline %d of %d): it cannot be compared with the baseline as progress.", \
+      "Số liệu năm %d là tổng của %d/%d đơn vị (năm cơ sở: %d/%d): không so sánh được với năm cơ sở như tiến độ.") \
+    X(COVERAGE_SHORT, "from %d of %d units, the baseline from %d of %d", "từ %d/%d đơn vị, năm cơ sở từ %d/%d") \
+    X(COVERAGE_WHICH, "%s (%d of %d units: %s)", "%s (%d/%d đơn vị: %s)") \
     X(EVALUATED, "Targets due (evaluated)", "Mục tiêu đã đến hạn (đánh giá)") \
     X(MONITORED, "Targets ahead (monitored)", "Mục tiêu chưa đến hạn (theo dõi)") \
     X(OTHER, "Other", "Khác") \
@@ -126,10 +134,16 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(TREND_SAME, "unchanged", "không đổi") \
     X(MET, "met", "đã đạt") \
     X(NO_REPORT, "did not report", "chưa báo cáo") \
-    X(N_LAGGING, "%d of %d units below the target", "%d/%d đơn vị chưa đạt mục tiêu") \
-    X(NONE_LAGGING, "every unit meets the target", "mọi đơn vị đều đạt mục tiêu") \
+    X(N_LAGGING, "%d of the %d units with data below the target", "%d/%d đơn vị có số liệu chưa đạt mục tiêu") \
+    X(NONE_LAGGING, "each of the %d units with data meets the target", "cả %d đơn vị có số liệu đều đạt mục tiêu") \
+    X(N_SILENT, "%d did not report", "%d đơn vị chưa báo cáo") \
+    X(NONE_REPORTED, "none of the %d units reported", "chưa đơn vị nào trong %d đơn vị báo cáo") \
     X(SUMMARY_COUNTS, "%s: %d targets evaluated (their year is over) and %d monitored (still ahead).", \
       "%s: %d mục tiêu đã đến hạn được đánh giá và %d mục tiêu chưa đến hạn được theo dõi.") \
+    X(SUMMARY_NO_DATA, "%d more cannot be judged yet: no usable data for their year.", \
+      "%d mục tiêu chưa đánh giá được vì chưa có số liệu dùng được cho năm của mục tiêu.") \
+    X(SUMMARY_ONLY_NO_DATA, "%s: none of its %d targets can be judged yet: no usable data for their year.", \
+      "%s: chưa đánh giá được mục tiêu nào trong %d mục tiêu vì chưa có số liệu dùng được cho năm của mục tiêu.") \
     X(WORST, "Furthest from the target", "Các mục tiêu còn cách xa nhất") \
     X(FOLLOW_UP, "To follow up", "Cần đôn đốc") \
     X(N_BEHIND, "%s (%d targets)", "%s (%d mục tiêu)") \
@@ -184,6 +198,8 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(CH_FINAL_STATUS, "%d target: %s", "Mục tiêu %d: %s") \
     X(CH_MULTIPLES, "units under %s (same scale)", "các đơn vị trực thuộc %s (cùng thang đo)") \
     X(CH_LEGEND_STATUS, "Status:", "Tình trạng:") \
+    X(CH_SO_FAR, "%d so far (%s)", "%d đến nay (%s)") \
+    X(CH_EXPECTED_NOW, "Expected by now", "Dự kiến đến nay") \
     X(CH_NO_DATA, "no data yet", "chưa có số liệu") \
     X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
