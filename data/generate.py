@@ -533,6 +533,7 @@ HN_DISTRICTS = [
     ("277", "Huyện Chương Mỹ"), ("278", "Huyện Thanh Oai"), ("279", "Huyện Thường Tín"),
     ("280", "Huyện Phú Xuyên"), ("281", "Huyện Ứng Hòa"), ("282", "Huyện Mỹ Đức"),
 ]
+REFORM_LAST = "2025S1"         # the last half-year of the old map (the reform: 2025-07-01)
 HN_URBAN_HIGH_RISK = {"001", "002", "003", "006", "007", "008", "009", "019", "268"}
 
 # Task units: (code, name, task_kind, % complete at 2023, 2024S1, 2024S2; None = not reported)
@@ -567,9 +568,11 @@ def ha_noi(d):
     districts = official("01")
     assert [(c, n) for c, n, _ in districts] == HN_DISTRICTS
     for code, name, communes in districts:
-        d.unit(code, name, "district", "01", high_risk=1 if code in HN_URBAN_HIGH_RISK else 0)
-        for ccode, cname in communes:               # the plan reads no commune figure
-            d.unit(ccode, cname, "commune", code)
+        # the districts and communes end with the 2025 reform (ha_noi_2026: the 126 new ones)
+        d.unit(code, name, "district", "01", high_risk=1 if code in HN_URBAN_HIGH_RISK else 0,
+               valid_to=REFORM_LAST)
+        for ccode, cname in communes:               # the 2024 plan reads no commune figure
+            d.unit(ccode, cname, "commune", code, valid_to=REFORM_LAST)
     assert sum(len(c) for _, _, c in districts) == 526
     for code, name, kind, *_ in HN_TASKS:
         d.unit(code, name, "task", "01", task_kind=kind)
@@ -599,6 +602,223 @@ def ha_noi(d):
             d.put(dcode, p, "staff_trained", int(round(staff * level_at(prof, 40, 80, t) / 100)))
 
 
+# --------------------------------------------------------------------------------------------
+# 2026: the new map, through 2026S1 (Hà Nội's 126 communes and wards; the new Cần Thơ)
+# --------------------------------------------------------------------------------------------
+# Written after every row above, each from a seeded stream of its own, so that the rows of the
+# earlier data stay byte for byte as they were. The new communes, their names and how the old
+# communes passed into them are those of the official conversion (data/vn-units/: the table
+# as successions, a part link without a weight where the table says "Nhập một phần").
+
+NEW_MAP_FIRST = "2025S2"
+
+
+def new_map(prov, old_provs):
+    """The communes of province prov from 2025-07-01, [(code, name)], and the links of the old
+    communes of old_provs into them, [[period, from, to, kind, weight]], in the table's order."""
+    vn = os.path.join(HERE, "vn-units")
+    with open(os.path.join(vn, "units.csv"), encoding="utf-8", newline="") as f:
+        new = [(r["code"], r["name"]) for r in csv.DictReader(f)
+               if r["parent"] == prov and r["valid_from"] == NEW_MAP_FIRST and r["level"] == "commune"]
+    codes = {c for c, _ in new}
+    olds = {c for p in old_provs for _, _, cs in official(p) for c, _ in cs}
+    with open(os.path.join(vn, "successions.csv"), encoding="utf-8", newline="") as f:
+        links = [[r["period"], r["from"], r["to"], r["kind"], r["weight"]] for r in csv.DictReader(f)
+                 if r["to"] in codes and r["from"] in olds]
+    assert all(link[0] == NEW_MAP_FIRST for link in links)
+    return new, links
+
+
+# Cần Thơ (92) and Sóc Trăng (94) before the reform, with the figures Hậu Giang's plan reads
+# (2021-2025), and the new Cần Thơ (their communes and Hậu Giang's: 103) from 2025S2.
+CT_OLD = [("92", "Thành phố Cần Thơ"), ("94", "Sóc Trăng")]
+CT_PROFILES = ["on_track", "slow", "ahead", "stagnant", "on_track", "deteriorating", "ahead",
+               "missing", "slow", "on_track", "ahead"]
+
+
+def can_tho_2026(d):
+    rng = random.Random("chitieu/can-tho-2026")
+    com = {}
+    for prov, pname in CT_OLD:
+        d.unit(prov, pname, "province", "", valid_to=REFORM_LAST)
+        for dcode, dname, communes in official(prov):
+            hr = 1 if dname.startswith(("Quận", "Thành phố", "Thị xã")) else 0
+            d.unit(dcode, dname, "district", prov, high_risk=hr, valid_to=REFORM_LAST)
+            com[dcode] = []
+            for code, name in communes:
+                d.unit(code, name, "commune", dcode, valid_to=REFORM_LAST)
+                com[dcode].append(code)
+    assert sum(len(v) for v in com.values()) == 80 + 108
+    new, links = new_map("92", [p for p, _ in CT_OLD])
+    have = {u[0] for u in d.units if u[2] == "commune" and u[3] == "92"}   # Hậu Giang's 28
+    for code, name in new:
+        if code not in have:
+            d.unit(code, name, "commune", "92", valid_from=NEW_MAP_FIRST)
+    assert len(new) == 103 and len(have) == 28
+    d.links.append([NEW_MAP_FIRST, "92", "92", "whole", ""])
+    d.links.append([NEW_MAP_FIRST, "94", "92", "whole", ""])
+    d.links.extend(links)
+
+    old_halves = halves(2021, 2025)[:-1]
+    Y = years(2021, 2025)
+    Q = quarters(2021, 2025)[:-2]
+    for prov, _ in CT_OLD:
+        dcodes = [c for c, _, _ in official(prov)]
+        mine = {c: com[c] for c in dcodes}
+        boolean_share(d, rng, mine, "has_propaganda", old_halves, (35, 60), 80, CT_PROFILES,
+                      missing_rate=0.02, frac=lambda i: i / len(old_halves))
+        for p in months(2021, 2025)[:-6]:
+            d.put(prov, p, "media_posts", rng.randint(0, 3) if p < "2022-01" else rng.randint(1, 5))
+        for k, dcode in enumerate(dcodes):
+            pr = CT_PROFILES[k % len(CT_PROFILES)]
+            for i, p in enumerate(Q):
+                if pr == "missing" and i > 3:
+                    continue
+                if pr in ("slow", "stagnant", "deteriorating"):
+                    v = 1 if i % 2 == 0 else 0
+                else:
+                    v = rng.randint(1, 3) if i > 2 else rng.randint(0, 1)
+                d.put(dcode, p, "district_media_posts", v)
+        district_ratio(d, rng, dcodes, "workers_informed", "workers_total", Y, (60, 500), (30, 55),
+                       75, CT_PROFILES, offset=1)
+        district_ratio(d, rng, dcodes, "students_informed", "students_total", Y, (800, 6000),
+                       (35, 55), 75, CT_PROFILES, offset=2)
+        district_boolean(d, rng, dcodes, "has_action_plan", Y, (0, 100), 100, CT_PROFILES, offset=3)
+        district_boolean(d, rng, dcodes, "has_integration", Y, (0, 100), 100, CT_PROFILES, offset=4)
+        district_ratio(d, rng, dcodes, "reports_handled", "reports_received", Y, (2, 30), (85, 95),
+                       100, CT_PROFILES, offset=5)
+        district_ratio(d, rng, dcodes, "crimes_handled", "crimes_detected", Y, (1, 10), (80, 100),
+                       100, CT_PROFILES, offset=6)
+        district_ratio(d, rng, dcodes, "sw_served", "sw_in_need", Y, (5, 50), (20, 40), 65,
+                       CT_PROFILES, offset=7)
+        district_ratio(d, rng, dcodes, "staff_trained", "staff_total", Y, (20, 50), (20, 35), 55,
+                       CT_PROFILES, offset=2)
+        for k, dcode in enumerate(dcodes):
+            pr = CT_PROFILES[(k + 3) % len(CT_PROFILES)]
+            total = rng.randint(15, 120)
+            ever = set()
+            for i, p in enumerate(Y):
+                if pr == "missing" and i > 0:
+                    continue
+                pct = level_at(pr, rng.uniform(55, 70), 90, i / (len(Y) - 1))
+                n = int(round(total * pct / 100))
+                inspected = rng.sample(range(total), n)
+                ever.update(inspected)
+                d.put(dcode, p, "est_at_risk", total)
+                d.put(dcode, p, "est_inspected", n)
+                d.put(dcode, p, "est_inspected_ever", len(ever))
+        district_boolean(d, rng, dcodes, "has_pilot_model", Y, (0, 100), 60, CT_PROFILES, offset=5)
+        # provincial staff; the old Cần Thơ's code is the new city's, so its last figure is
+        # of a half-year (a year 2025 would name both)
+        total, trained = rng.randint(50, 90), rng.uniform(25, 40)
+        for i, p in enumerate(Y):
+            p = p if prov != "92" or p != "2025" else REFORM_LAST
+            d.put(prov, p, "staff_total_prov", total + i)
+            d.put(prov, p, "staff_trained_prov", int(round((total + i) * (trained + 8 * i) / 100)))
+
+    # The new city from 2025S2: a commune whose old communes had awareness activities keeps
+    # them, most others start; the city's media monthly; its staff each half-year (2025S2: its
+    # 2025, the old provinces' last figures being of a year or a half-year).
+    last = {r[0]: r[3] for r in d.obs if r[1] == REFORM_LAST and r[2] == "has_propaganda"}
+    parts = {}
+    for _, old, to, _, _ in [l for l in d.links if l[0] == NEW_MAP_FIRST and l[2] in {c for c, _ in new}]:
+        parts.setdefault(to, []).append(old)
+    s2 = {}
+    for code, _ in new:
+        if code in have:
+            s2[code] = next(r[3] for r in d.obs if r[0] == code and r[1] == NEW_MAP_FIRST
+                            and r[2] == "has_propaganda")
+            continue
+        had = any(last.get(o) == "1" for o in parts.get(code, []))
+        s2[code] = "1" if had or rng.random() < 0.5 else "0"
+        d.put(code, NEW_MAP_FIRST, "has_propaganda", int(s2[code]))
+    for code, _ in new:
+        on = rng.random() < (0.97 if s2[code] == "1" else 0.4)
+        d.put(code, "2026S1", "has_propaganda", 1 if on else 0)
+    for p in months(2025, 2026)[6:18]:
+        d.put("92", p, "media_posts", rng.randint(2, 7))
+    for p, total, trained in ((NEW_MAP_FIRST, 186, 112), ("2026S1", 190, 121)):
+        d.put("92", p, "staff_total_prov", total)
+        d.put("92", p, "staff_trained_prov", trained)
+
+
+# Hà Nội from 2025-07-01: 126 communes and wards, made of its 526 communes (795 links, 468 of
+# them parts). Its 2026 plan (07/KH-UBND) counts communes and wards, people reached and cases.
+# Communes and wards report their booleans half-yearly (the old communes 2023S1-2025S1, the new
+# ones from 2025S2); the city reports its counts monthly from 2023-01 to 2026-06, so that each
+# count has three complete years of months behind the mid-year review of 2026S1.
+HN_BOOLEANS = [  # metric, shares of the new communes in 2023S1 .. 2026S1
+    ("has_propaganda", [58, 76, 66, 84, 71, 90, 82]),
+    ("has_commune_model", [30, 38, 45, 52, 60, 68, 74]),
+    ("has_commune_integration", [55, 62, 70, 76, 82, 86, 89]),
+]
+# Months' weights through a year (Tết in January-February; the campaign month in June; the
+# school year for students; training in the second half)
+HN_SEASON = {
+    "even": [0.8, 0.7, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.2],
+    "campaign": [0.5, 0.4, 0.9, 1.0, 1.0, 1.3, 0.8, 0.8, 1.0, 1.1, 1.3, 1.0],
+    "school": [1.2, 0.6, 1.3, 1.3, 1.0, 0.3, 0.1, 0.2, 1.5, 1.4, 1.3, 1.0],
+    "training": [0.3, 0.2, 0.8, 1.0, 1.2, 1.0, 0.8, 1.0, 1.3, 1.4, 1.5, 1.0],
+}
+HN_COUNTS = [  # metric, season, totals of 2023, 2024, 2025, 2026's first half against its
+               # expected share of the 2026 target (above 1: ahead), the 2026 target
+    ("residents_informed", "campaign", (4600, 4900, 5100), 1.15, 5300),
+    ("est_workers_informed", "campaign", (3000, 3200, 3350), 0.75, 3500),
+    ("ip_workers_informed", "even", (52000, 55000, 58000), 1.02, 60000),
+    ("students_reached", "school", (85000, 91000, 96000), 0.72, 100000),
+    ("people_trained", "training", (5200, 5500, 5800), 0.4, 6000),
+    ("crime_cases", "even", (84, 89, 94), 1.05, 100),
+    ("crime_cases_tried", "even", (76, 82, 88), 0.85, 100),
+]
+# Television reports: the months in which one was broadcast
+HN_TV = {2023: (6, 11), 2024: (3, 6, 11), 2025: (6, 9, 12), 2026: (6,)}
+
+
+def ha_noi_2026(d):
+    rng = random.Random("chitieu/ha-noi-2026")
+    new, links = new_map("01", ["01"])
+    assert len(new) == 126 and len(links) == 795
+    for code, name in new:
+        d.unit(code, name, "commune", "01", valid_from=NEW_MAP_FIRST)
+    d.links.extend(links)
+    into = {}                                   # old commune -> the new communes it passes into
+    for _, old, to, _, _ in links:
+        into.setdefault(old, []).append(to)
+    olds = [c for _, _, cs in official("01") for c, _ in cs]
+    assert set(into) == set(olds)
+    H = halves(2023, 2026)[:-1]
+    for metric, shares in HN_BOOLEANS:
+        u = {code: rng.random() for code, _ in new}
+        for p, share in zip(H, shares):
+            reporters = olds if p <= REFORM_LAST else [c for c, _ in new]
+            for c in reporters:
+                if rng.random() < 0.01:
+                    if rng.random() < 0.5:
+                        d.put(c, p, metric, None)
+                    continue
+                # an old commune is 1 where every (merge any) or some (merge all) new commune it
+                # passes into would be, so that a new commune's carried value is about its own
+                agg = all if MERGE.get(metric) == "any" else any
+                on = agg(u[t] * 100 < share for t in (into[c] if p <= REFORM_LAST else [c]))
+                d.put(c, p, metric, 1 if on else 0)
+    M = months(2023, 2026)[:-6]
+    for metric, season, totals, pace, target in HN_COUNTS:
+        w = HN_SEASON[season]
+        for p in M:
+            y, m = int(p[:4]), int(p[5:])
+            total = totals[y - 2023] if y < 2026 else target * pace
+            v = total * w[m - 1] / sum(w) * rng.uniform(0.85, 1.15)
+            d.put("01", p, metric, int(round(v)))
+    for p in M:
+        y, m = int(p[:4]), int(p[5:])
+        d.put("01", p, "tv_features", 1 if m in HN_TV[y] else 0)
+        received = rng.randint(6, 16)
+        late = 1 if rng.random() < (0.25 if y < 2026 else 0.35) else 0
+        d.put("01", p, "tips_received", received)
+        d.put("01", p, "tips_handled", received - late)
+
+
+
 # How each metric's values combine when units merge (metrics.csv `merge`):
 # counts add up; a commune is clean only if every part was; it has a hotspot
 # or propaganda if any part had; a district-level achievement holds only if
@@ -614,8 +834,11 @@ def plan_metrics():
     import glob
     import re
     seen = {}
-    for path in sorted(glob.glob(os.path.join(HERE, "..", "indicators", "*.yaml"))):
-        text = open(path, encoding="utf-8").read()
+    texts = [open(path, encoding="utf-8").read()
+             for path in sorted(glob.glob(os.path.join(HERE, "..", "indicators", "*.yaml")))]
+    # plans from 2025 on come last: the rows written before them keep their order
+    texts.sort(key=lambda t: int(re.search(r"^  baseline: (\d{4})", t, re.M).group(1)) >= 2025)
+    for text in texts:
         block = re.search(r"^metrics:\n((?:  .*\n|\s*\n)+)", text, re.M).group(1)
         for line in block.splitlines():
             m = re.match(r"  (\w+):\s*\{(.*)\}", line)
@@ -639,6 +862,8 @@ def main():
     hau_giang(d)
     phu_tho(d)
     ha_noi(d)
+    can_tho_2026(d)
+    ha_noi_2026(d)
     with open(os.path.join(HERE, "units.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "name", "level", "parent", "valid_from", "valid_to", "high_risk", "task_kind"])

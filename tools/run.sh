@@ -24,9 +24,10 @@ done
 echo "wrote out/assessment.xlsx (one sheet per plan)"
 echo "wrote out/feasibility.txt ($(wc -l < out/feasibility.txt) findings)"
 # the page holds its charts inline, as SVG
-echo "wrote out/report/index.html, one file ($(grep -o '<svg ' out/report/index.html | wc -l) charts inline)"
-# The bundled data end in 2025: assessed as of then, targets of 2025 and
-# before are evaluated on their own year's value, later ones monitored.
+echo "wrote out/report/index.html, one file ($(grep -o '<svg class="chart"' out/report/index.html | wc -l) charts inline)"
+# The bundled data end in 2026S1: assessed as of then, targets of 2025 and
+# before are evaluated on their own year's value, those of 2026 monitored on
+# the year so far.
 /usr/bin/python3 - out/assessment.csv <<'PY'
 import csv, sys
 from collections import Counter, defaultdict
@@ -45,12 +46,13 @@ for plan, (ev, mon) in sorted(per_plan.items()):
     g = ", ".join(sorted(maps[plan]))
     print(f"  {plan} (judged on the map of {g})\n    evaluated: {e}\n    monitored or without a verdict: {m}")
 PY
-# The mid-year review ("sơ kết 6 tháng") of Hà Nội's annual plan: its 2024
-# targets as of 2024S1, monitored on the year so far.
-./build/chitieu assess indicators/ha-noi-2024.yaml --data data --as-of 2024S1 --level province \
-  -o out/midyear-ha-noi-2024.csv
-echo "mid-year review of ha-noi-2024 as of 2024S1 (out/midyear-ha-noi-2024.csv):"
-/usr/bin/python3 - out/midyear-ha-noi-2024.csv <<'PY'
+# The mid-year review ("sơ kết 6 tháng") of Hà Nội's 2026 plan (07/KH-UBND,
+# on the city's 126 communes and wards): its 2026 targets as of 2026S1,
+# monitored on the year so far against the city's own seasonal profile.
+./build/chitieu assess indicators/ha-noi-2026.yaml --data data --as-of 2026S1 --level province \
+  -o out/midyear-ha-noi-2026.csv
+echo "mid-year review of ha-noi-2026 as of 2026S1 (out/midyear-ha-noi-2026.csv):"
+/usr/bin/python3 - out/midyear-ha-noi-2026.csv <<'PY'
 import csv, sys
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
     print(f"  {r['indicator']}: {r['status']} ({r['note']})")

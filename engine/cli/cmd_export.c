@@ -28,7 +28,8 @@ static const char *const usage_export =
     "                   number for that unit\n"
     "  --as-of PERIOD   use only the data of periods ending by PERIOD\n"
     "  --data-set CODE  the data set the values belong to (written as the payload's\n"
-    "                   dataSet: DHIS2 needs it where a data element is in several)\n"
+    "                   dataSet: DHIS2 needs it where a data element is in several);\n"
+    "                   one period type, so several types need --periods\n"
     "  --periods TYPE   only the values of this period type (year, half-year,\n"
     "                   quarter, month); without it, values of several types go\n"
     "                   to one file each, FILE.year.json, FILE.quarter.json, ...\n"
@@ -41,13 +42,14 @@ static const char *const usage_export =
  * payload can be checked whole before any of it is written. */
 typedef struct {
     const char *de;
+    const ct_series *s;   /* the plan's series (each plan on its own map): unit indexes into it */
     ct_period p;
     int unit;
     double value;
 } xvalue;
 
 typedef struct {
-    const ct_series *s;
+    const ct_series *s;   /* the series of the plan being computed */
     xvalue *v;
     size_t n, cap;
     ct_arena arena;
@@ -55,6 +57,9 @@ typedef struct {
     ct_strmap shared;     /* indicator ids that several loaded plans use */
     int want_type;        /* --periods: only this period type; -1: all */
     size_t n_closed;      /* values of units not open for the whole period: left out */
+    size_t n_root;        /* values of the implicit root VN (not in units.csv): left out */
+    size_t n_reused;      /* values of an earlier unit whose code a later one took: left out */
+    const char *reused_code; /* the first such code */
     int failed;
 } exporter;
 
@@ -72,18 +77,34 @@ static const char *data_element(exporter *e, const ct_plan *plan, const ct_indic
     return de;
 }
 
-/* DHIS2 takes a value only for a unit open for the whole period (its opening
- * date on or before the period's start, its closing date on or after the
- * end), E8031 in 2.43's data entry. */
+/* DHIS2 2.43 refuses the whole payload when a period starts outside an org
+ * unit's openingDate..closedDate (E8031, DefaultDataEntryService.
+ * validateKeyConsistency; 2.40-2.42's DataValueSetImportValidator did not
+ * check). units.csv gives months, not the dates, and a value of a period the
+ * unit did not live through whole is a part of one: a value is written only
+ * for a unit open for the whole of its period, which meets the rule whatever
+ * day of its first and last month the unit opened and closed. */
 static int open_whole(const ct_series *s, int u, ct_period p)
 {
-    return ct_period_first_month(p) >= s->valid_first[u] && ct_period_last_month(p) <= s->valid_last[u];
+    /* the dates units.csv gives, which DHIS2's org unit has: not the span a later map carries a new unit's
+     * values back over (its predecessors' figures before it opened) */
+    return ct_period_first_month(p) >= s->orig_first[u] && ct_period_last_month(p) <= s->orig_last[u];
 }
 
 static void add_value(exporter *e, const char *de, ct_period p, int unit, double value)
 {
     if (!de || !isfinite(value)) return;
     if (e->want_type >= 0 && p.type != e->want_type) return;
+    /* the implicit root is no unit of units.csv: a DHIS2 database holds no org unit coded VN for it, and
+     * 2.43 refuses the whole payload for an org unit it cannot find by code (E8107) */
+    if (e->s->implicit_root && unit == e->s->root) { e->n_root++; return; }
+    /* a DHIS2 code names one org unit (the column is unique, identifiableProperties.hbm): a code that
+     * chitieu's units reuse is the latest unit's in DHIS2, and an earlier unit's value sent under it would
+     * land on that one, refused for a period before its opening (E8031) or silently misplaced (2.40-2.42) */
+    if (e->s->same_next && e->s->same_next[unit] >= 0) {
+        if (!e->n_reused++) e->reused_code = e->s->code[unit];
+        return;
+    }
     if (!open_whole(e->s, unit, p)) { e->n_closed++; return; }
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 1024;
@@ -92,7 +113,7 @@ static void add_value(exporter *e, const char *de, ct_period p, int unit, double
         e->v = v;
         e->cap = cap;
     }
-    e->v[e->n++] = (xvalue){de, p, unit, value};
+    e->v[e->n++] = (xvalue){de, e->s, p, unit, value};
 }
 
 static int export_row(const ct_row *row, void *ctx)
@@ -147,8 +168,12 @@ static int mark_shared(exporter *e, ct_plan *const *plans, size_t n_plans)
 }
 
 /* The payload checked whole against DHIS2's rules before it is written:
- * codes within 50 characters (DHIS2's column size of a code), and one
- * value per (data element, period, org unit). Returns the errors added. */
+ * codes within 50 characters (the code column of every DHIS2 object,
+ * identifiableProperties.hbm: a longer code names no data element or org
+ * unit, and 2.43 refuses the payload, E8103/E8107, where 2.40-2.42 record a
+ * conflict per value, E7610/E7612), and one value per (data element, period,
+ * org unit): 2.43's DefaultDataEntryService.validateValues refuses a payload
+ * with a key twice (E8128). Returns the errors added. */
 static size_t check_values(exporter *e, ct_diags *d)
 {
     size_t before = d->n_errors;
@@ -157,7 +182,7 @@ static size_t check_values(exporter *e, ct_diags *d)
     ct_strmap_init(&long_codes);
     for (size_t i = 0; i < e->n && !e->failed; i++) {
         const xvalue *v = &e->v[i];
-        const char *codes[2] = {v->de, e->s->code[v->unit]};
+        const char *codes[2] = {v->de, v->s->code[v->unit]};
         for (int c = 0; c < 2; c++) {
             size_t len = strlen(codes[c]);
             if (len <= 50) continue;
@@ -165,8 +190,10 @@ static size_t check_values(exporter *e, ct_diags *d)
             if (prev == -2) { e->failed = 1; break; }
             if (prev != 0) continue; /* named once */
             ct_strmap_set(&long_codes, codes[c], len, 1);
-            ct_error_at(d, NULL, 0, 0, "the %s code '%s' has %zu characters: DHIS2 keeps at most 50 (shorten the %s)",
-                        c ? "org unit" : "data element", codes[c], len, c ? "unit's code" : "indicator id");
+            ct_error_at(d, NULL, 0, 0, "the %s code '%s' has %zu characters: DHIS2 keeps at most 50, so no %s has it "
+                        "(shorten the %s)", c ? "org unit" : "data element", codes[c], len, c ? "org unit" : "data element",
+                        c ? "unit's code" : strchr(v->de, '.') ? "indicator id or the plan id, or export the plans apart"
+                                                               : "indicator id");
         }
         char pb[CT_PERIOD_BUF];
         ct_dhis2_period_id(v->p, pb);
@@ -209,7 +236,7 @@ static int write_payload(const exporter *e, const char *path, int type, const ch
     ct_dhis2_out_begin(&w, out, data_set);
     for (size_t i = 0; i < e->n; i++)
         if (type < 0 || e->v[i].p.type == type)
-            ct_dhis2_out_value(&w, e->v[i].de, e->v[i].p, e->s->code[e->v[i].unit], e->v[i].value);
+            ct_dhis2_out_value(&w, e->v[i].de, e->v[i].p, e->v[i].s->code[e->v[i].unit], e->v[i].value);
     ct_dhis2_out_end(&w);
     return ct_out_commit(out, d) != CT_OK;
 }
@@ -246,19 +273,23 @@ int cmd_export(int argc, char **argv)
     if (rc == 0) rc = cli_filter(&a, &ss.series, "export", &filter);
     if (rc == CLI_EXIT_USAGE) { cli_args_free(&a); cli_finish(&ss, 0); return rc; }
     int bad = rc != 0;
-    exporter e = {&ss.series, NULL, 0, 0, {0}, {0}, {0}, -1, 0, 0};
+    exporter e = {.s = &ss.series, .want_type = -1};
     ct_arena_init(&e.arena);
     ct_strmap_init(&e.seen);
     ct_strmap_init(&e.shared);
     if (filter.finest >= 0) e.want_type = filter.finest;
     if (!bad) {
         ct_status st = mark_shared(&e, ss.plans, ss.n_plans) ? CT_ENOMEM : CT_OK;
-        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+        for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+            e.s = cli_session_series(&ss, i);
             st = ct_compute_plan(ss.plans[i], cli_session_series(&ss, i), &filter, export_row, &e);
+        }
         if (targets) {
             ct_assess_options opt = {CT_PM_AUTO, NULL, NULL, CT_LANG_VI, 0, NULL, CT_MODEL_CALIBRATED};
-            for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++)
+            for (size_t i = 0; st == CT_OK && i < ss.n_plans; i++) {
+                e.s = cli_session_series(&ss, i);
                 st = ct_assess_plan(ss.plans[i], cli_session_series(&ss, i), &filter, &opt, export_target, &e);
+            }
         }
         if (st == CT_OK && !e.failed) check_values(&e, &ss.diags);
         if (e.failed && st == CT_OK) st = CT_ENOMEM;
@@ -267,15 +298,30 @@ int cmd_export(int argc, char **argv)
     }
     if (!bad && e.n_closed)
         ct_warn_at(&ss.diags, NULL, 0, 0, "%zu values of units not open for the whole of their period left out "
-                   "(DHIS2 refuses them: E8031)", e.n_closed);
+                   "(DHIS2 2.43 refuses a period that starts outside a unit's opening and closing dates: E8031)",
+                   e.n_closed);
+    if (!bad && e.n_reused)
+        ct_warn_at(&ss.diags, NULL, 0, 0, "%zu values of units whose code a later unit took (%s first) left out: a "
+                   "DHIS2 code names one org unit, the latest (a value sent under it would land there: E8031)",
+                   e.n_reused, e.reused_code);
+    if (!bad && e.n_root)
+        ct_warn_at(&ss.diags, NULL, 0, 0, "%zu values of the implicit national root VN left out: it is not in units.csv, "
+                   "so no DHIS2 org unit has its code (add the national unit to units.csv with its DHIS2 code to "
+                   "export them)", e.n_root);
     unsigned types = 0;
     for (size_t i = 0; i < e.n; i++) types |= 1u << e.v[i].p.type;
     int n_types = 0;
     for (int t = 0; t < CT_PT_COUNT; t++) n_types += (types >> t) & 1;
     const char *out_path = a.out && strcmp(a.out, "-") ? a.out : NULL;
     if (!bad && n_types > 1 && !out_path) {
-        ct_error_at(&ss.diags, NULL, 0, 0, "%s", "the values have several period types, and DHIS2 2.43 takes one per "
-                    "payload (E8021): give --periods TYPE, or -o FILE.json for one file per type (FILE.year.json, ...)");
+        ct_error_at(&ss.diags, NULL, 0, 0, "%s", "the values have several period types, and a DHIS2 data set has one: "
+                    "2.43 refuses a payload holding periods of another type (E8021): give --periods TYPE, or -o FILE.json "
+                    "for one file per type (FILE.year.json, ...)");
+        bad = 1;
+    }
+    if (!bad && n_types > 1 && data_set) {
+        ct_error_at(&ss.diags, NULL, 0, 0, "the values have several period types, and a DHIS2 data set has one: give "
+                    "--periods TYPE with --data-set %s (DHIS2 2.43 refuses periods of another type, E8021)", data_set);
         bad = 1;
     }
     if (!bad && n_types > 1) {

@@ -38,14 +38,16 @@ static const char *const usage_import =
     "options:\n"
     "  --org-units FILE     DHIS2 organisationUnits JSON (id, code, name, level,\n"
     "                       parent or path, openingDate, closedDate), or a metadata\n"
-    "                       export (its categoryOptionCombos name the default);\n"
+    "                       export (its categoryOptionCombos name the default, its\n"
+    "                       dataElements' codes the data elements given by id);\n"
     "                       repeatable: the files are merged\n"
     "  --data-values FILE...  dataValueSets files, JSON or CSV (repeatable)\n"
     "  --map FILE           CSV dataelement,catoptcombo[,attroptcombo],metric: which\n"
     "                       data element and combos go to which metric (an empty\n"
     "                       metric leaves them out; '*' matches any; a metric '*'\n"
     "                       is the data element's own); rows level,N,NAME name levels\n"
-    "                       (default: 1 national, 2 province, 3 district, 4 commune)\n"
+    "                       (default: 1 national, 2 province, 3 district, 4 commune);\n"
+    "                       rows orgunit,ID,CODE give org unit ID the code CODE\n"
     "  --into-months        sum daily and ISO weekly values into their months (a\n"
     "                       week into the month of its Thursday); the metrics get\n"
     "                       over_time sum\n"
@@ -301,6 +303,8 @@ static void print_summary(const ct_dhis2_import *im, int skip)
     if (im->n_deleted) fprintf(stderr, ", %zu marked deleted", im->n_deleted);
     if (im->n_empty) fprintf(stderr, ", %zu empty", im->n_empty);
     if (im->n_ignored) fprintf(stderr, ", %zu left out by the map", im->n_ignored);
+    if (im->n_root_values)
+        fprintf(stderr, ", %zu of the level-1 root without code (on the implicit root VN)", im->n_root_values);
     if (un) {
         fprintf(stderr, "; %zu not placed%s (", un, skip ? " and skipped" : "");
         int first = 1;

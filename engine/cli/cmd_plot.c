@@ -329,6 +329,21 @@ static int keep_finding(const ct_plan *plan, const ct_indicator *ind, const char
 }
 
 /* Lets the Lua rules (--rules, and the plans' own rules:) set statuses and notes. */
+/* A batch's file name for unit u: its code, and where the code names another
+ * unit of the batch too (92, the old Cần Thơ until 2025S1 and the new city from
+ * 2025S2), the end of its validity, so that neither page overwrites the other. */
+static void each_part(const ct_series *s, const int *each, int n_each, int u, char *part, size_t size)
+{
+    int twin = 0;
+    for (int k = 0; k < n_each && !twin; k++)
+        twin = each[k] != u && !strcmp(s->code[each[k]], s->code[u]);
+    const char *to = s->valid_to_text ? s->valid_to_text[u] : NULL;
+    char name[96];
+    if (twin && to) snprintf(name, sizeof name, "%s-%s", s->code[u], to);
+    else snprintf(name, sizeof name, "%s", s->code[u]);
+    ct_plot_file_part(name, part, size);
+}
+
 /* One plan collected on its own map, each status compared as reported. */
 static ct_status collect_plan(cli_session *ss, size_t i, const ct_compute_filter *filter, const ct_plot_scope *scope,
                               ct_assess_options aopt, ct_plot_plan *out)
@@ -520,6 +535,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
     int bad = rc != 0;
     /* --each LEVEL: one report per unit of that level (under --unit), in one run */
     int *each = NULL, n_each = 0;
+    size_t n_inline = 0;   /* the charts the pages written hold */
     if (!bad && own.each) {
         const ct_series *s = &ss.series;
         int lv = -1;
@@ -594,7 +610,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
             /* a batch keeps each unit's charts in a folder of its own (each has a PLAN/status) */
             for (size_t c = from; own.each && c < n_charts; c++) {
                 char part[128], rel[sizeof charts[c].rel];
-                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                each_part(&ss.series, each, n_each, each[r], part, sizeof part);
                 if (snprintf(rel, sizeof rel, "%s/%s", part, charts[c].rel) >= (int)sizeof rel) {
                     ct_error_at(&ss.diags, NULL, 0, 0, "%s: a chart's path is too long: %s", cmd, charts[c].rel);
                     bad = 1;
@@ -733,7 +749,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
         if (viol.oom) { ct_error_at(&ss.diags, NULL, 0, 0, "report: out of memory"); bad = 1; }
         ct_report_input in = {pps, ss.n_plans, charts, rendered, n_charts, chartabs, fi.items, fi.n, style.lang, a.as_of,
                               ss.series.geography, own.date ? own.date : date[0] ? date : NULL, own.agency,
-                              own.doc_number, rules, rules ? k : 0, checked ? &viol : NULL};
+                              own.doc_number, rules, rules ? k : 0, checked ? &viol : NULL, &n_inline};
         ct_report_index_item *items = own.each ? calloc(n_rep ? n_rep : 1, sizeof *items) : NULL;
         char (*hrefs)[160] = own.each ? calloc(n_rep ? n_rep : 1, sizeof *hrefs) : NULL;
         size_t n_items = 0;
@@ -744,7 +760,7 @@ static int run(const char *cmd, int report, int argc, char **argv)
             if (own.each) {
                 if (!rep_ok[r]) continue;
                 char part[128];
-                ct_plot_file_part(ss.series.code[each[r]], part, sizeof part);
+                each_part(&ss.series, each, n_each, each[r], part, sizeof part);
                 snprintf(hrefs[r], sizeof hrefs[r], "%s.html", part);
                 snprintf(path, sizeof path, "%s/%s", a.out, hrefs[r]);
                 items[n_items++] = (ct_report_index_item){in.plans, ss.n_plans, hrefs[r]};
@@ -774,8 +790,9 @@ static int run(const char *cmd, int report, int argc, char **argv)
     if (!bad) {
         size_t ok = 0;
         for (size_t i = 0; i < n_charts; i++) ok += rendered[i] ? 1u : 0u;
-        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, ok);
-        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", ok);
+        /* a report says the charts its pages hold, not those drawn */
+        if (report && own.each) printf("%s/index.html: %d reports with %zu charts\n", a.out, n_each, n_inline);
+        else if (report) printf("%s/index.%s: report with %zu charts\n", a.out, pdf ? "pdf" : "html", n_inline);
         else printf("%s: %zu charts\n", a.out, ok);
     }
     ct_tmpdir_remove(drawdir);

@@ -66,6 +66,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(SUMMARY, "Summary", "Tóm tắt") \
     X(N_TARGETS, "%d targets", "%d mục tiêu") \
     X(PLANS, "Plans", "Kế hoạch") \
+    X(OVERVIEW_YEAR, "values of %d, another year's marked ('15)", "số liệu năm %d; số liệu năm khác ghi kèm năm ('15)") \
     X(STATUS_CHART, "Status of the final target by unit", "Tình trạng mục tiêu cuối cùng theo đơn vị") \
     X(TARGETS_OF, "Targets: %s", "Các mục tiêu: %s") \
     X(CHARTS, "Charts", "Biểu đồ") \
@@ -75,6 +76,7 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "Số đơn vị đã báo cáo / số đơn vị phải báo cáo, ở năm gần nhất có số liệu.") \
     X(ALL_REPORTED, "all reported", "đã báo cáo đủ") \
     X(NOT_REPORTED, "Did not report", "Chưa báo cáo") \
+    X(NO_DATA_YET, "no unit has reported yet", "chưa có đơn vị nào báo cáo") \
     X(INDICATOR, "Indicator", "Chỉ tiêu") \
     X(TARGET, "Target", "Mục tiêu") \
     X(BASELINE, "Baseline", "Cơ sở") \
@@ -99,6 +101,12 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(COVERAGE_FMT, "%d of %d indicators have data; the lowest share of units reporting: %s", \
       "%d/%d chỉ tiêu có số liệu; tỷ lệ đơn vị báo cáo thấp nhất: %s") \
     X(COVERAGE_ALL, "every unit reported", "mọi đơn vị đều báo cáo") \
+    X(COVERAGE_DROP, "The %d figure rests on %d of %d units (the baseline's on %d of %d).", \
+      "Số liệu năm %d từ %d/%d đơn vị (năm cơ sở: %d/%d).") \
+    X(COVERAGE_DROP_SUM, "The %d figure adds up %d of %d units (the baseline %d of %d): it cannot be compared with the baseline as progress.", \
+      "Số liệu năm %d là tổng của %d/%d đơn vị (năm cơ sở: %d/%d): không so sánh được với năm cơ sở như tiến độ.") \
+    X(COVERAGE_SHORT, "from %d of %d units, the baseline from %d of %d", "từ %d/%d đơn vị, năm cơ sở từ %d/%d") \
+    X(COVERAGE_WHICH, "%s (%d of %d units: %s)", "%s (%d/%d đơn vị: %s)") \
     X(EVALUATED, "Targets due (evaluated)", "Mục tiêu đã đến hạn (đánh giá)") \
     X(MONITORED, "Targets ahead (monitored)", "Mục tiêu chưa đến hạn (theo dõi)") \
     X(OTHER, "Other", "Khác") \
@@ -126,10 +134,16 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(TREND_SAME, "unchanged", "không đổi") \
     X(MET, "met", "đã đạt") \
     X(NO_REPORT, "did not report", "chưa báo cáo") \
-    X(N_LAGGING, "%d of %d units below the target", "%d/%d đơn vị chưa đạt mục tiêu") \
-    X(NONE_LAGGING, "every unit meets the target", "mọi đơn vị đều đạt mục tiêu") \
+    X(N_LAGGING, "%d of the %d units with data below the target", "%d/%d đơn vị có số liệu chưa đạt mục tiêu") \
+    X(NONE_LAGGING, "each of the %d units with data meets the target", "cả %d đơn vị có số liệu đều đạt mục tiêu") \
+    X(N_SILENT, "%d did not report", "%d đơn vị chưa báo cáo") \
+    X(NONE_REPORTED, "none of the %d units reported", "chưa đơn vị nào trong %d đơn vị báo cáo") \
     X(SUMMARY_COUNTS, "%s: %d targets evaluated (their year is over) and %d monitored (still ahead).", \
       "%s: %d mục tiêu đã đến hạn được đánh giá và %d mục tiêu chưa đến hạn được theo dõi.") \
+    X(SUMMARY_NO_DATA, "%d more cannot be judged yet: no usable data for their year.", \
+      "%d mục tiêu chưa đánh giá được vì chưa có số liệu dùng được cho năm của mục tiêu.") \
+    X(SUMMARY_ONLY_NO_DATA, "%s: none of its %d targets can be judged yet: no usable data for their year.", \
+      "%s: chưa đánh giá được mục tiêu nào trong %d mục tiêu vì chưa có số liệu dùng được cho năm của mục tiêu.") \
     X(WORST, "Furthest from the target", "Các mục tiêu còn cách xa nhất") \
     X(FOLLOW_UP, "To follow up", "Cần đôn đốc") \
     X(N_BEHIND, "%s (%d targets)", "%s (%d mục tiêu)") \
@@ -184,18 +198,20 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(CH_FINAL_STATUS, "%d target: %s", "Mục tiêu %d: %s") \
     X(CH_MULTIPLES, "units under %s (same scale)", "các đơn vị trực thuộc %s (cùng thang đo)") \
     X(CH_LEGEND_STATUS, "Status:", "Tình trạng:") \
+    X(CH_SO_FAR, "%d so far (%s)", "%d đến nay (%s)") \
+    X(CH_EXPECTED_NOW, "Expected by now", "Dự kiến đến nay") \
     X(CH_NO_DATA, "no data yet", "chưa có số liệu") \
     X(CH_RANGE, "The plan's target range", "Khoảng mục tiêu của kế hoạch") \
     X(CH_ZOOM_TOP, "Zoomed axis: it does not start at 0%", "Trục dọc phóng to: không bắt đầu từ 0%") \
     X(CH_ZOOM_BOTTOM, "Zoomed axis: it does not reach 100%", "Trục dọc phóng to: không đến 100%") \
     X(FEAS_POINTS, "%s%.3g points", "%s%.3g điểm") \
-    X(FEAS_YEAR_VALUE, "; %d value %.4g: %s that year", "; giá trị năm %d là %.4g: %s") \
+    X(FEAS_YEAR_VALUE, "; %d value %s: %s that year", "; giá trị năm %d là %s: %s") \
     X(FEAS_MET, "met", "đạt") \
     X(FEAS_NEARLY, "nearly met", "cơ bản đạt") \
     X(FEAS_MISSED, "missed", "không đạt") \
-    X(FEAS_STILL_MET, "; still met in %d (%.4g)", "; vẫn đạt năm %d (%.4g)") \
-    X(FEAS_NO_LONGER, "; no longer met in %d (%.4g)", "; không còn đạt năm %d (%.4g)") \
-    X(FEAS_REACHED_BY, "; reached by %d (%.4g)", "; đã đạt vào năm %d (%.4g)") \
+    X(FEAS_STILL_MET, "; still met in %d (%s)", "; vẫn đạt năm %d (%s)") \
+    X(FEAS_NO_LONGER, "; no longer met in %d (%s)", "; không còn đạt năm %d (%s)") \
+    X(FEAS_REACHED_BY, "; reached by %d (%s)", "; đã đạt vào năm %d (%s)") \
     X(FEAS_REACHED_IN, "; at that pace it is reached in %d%s", "; với tốc độ đó sẽ đạt vào năm %d%s") \
     X(FEAS_LATE, ", late", ", muộn") \
     X(FEAS_NEVER, "; at that pace it is never reached", "; với tốc độ đó sẽ không đạt") \
@@ -205,16 +221,16 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
     X(FEAS_HIGHER, "higher", "cao hơn") \
     X(FEAS_BELOW, "below", "thấp hơn") \
     X(FEAS_ABOVE, "above", "cao hơn") \
-    X(FEAS_AGAINST, "%g by %d: already met at %.4g in %d, and %s that baseline: it moves against the indicator's direction", \
-      "%g vào năm %d: đã đạt (%.4g năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
-    X(FEAS_MET_ALREADY, "%g by %d: already met at %.4g in %d", "%g vào năm %d: đã đạt (%.4g năm %d)") \
+    X(FEAS_AGAINST, "%g by %d: already met at %s in %d, and %s that baseline: it moves against the indicator's direction", \
+      "%g vào năm %d: đã đạt (%s năm %d), và %s giá trị năm gốc: đi ngược chiều của chỉ tiêu") \
+    X(FEAS_MET_ALREADY, "%g by %d: already met at %s in %d", "%g vào năm %d: đã đạt (%s năm %d)") \
     X(FEAS_STEP, " (%s a year from the %d milestone %g)", " (%s mỗi năm từ mốc %d là %g)") \
     X(FEAS_OBSERVED, "; observed %s a year %d-%d (%.0f%% of the pace needed)%s", \
       "; thực tế %s mỗi năm %d-%d (%.0f%% tốc độ cần)%s") \
     X(FEAS_OBSERVED_BEFORE, "; observed %s a year %d-%d, before the baseline (%.0f%% of the pace needed)", \
       "; thực tế %s mỗi năm %d-%d, trước năm gốc (%.0f%% tốc độ cần)") \
     X(FEAS_TWICE_BEST, "; the pace needed is more than twice the best observed", "; tốc độ cần hơn gấp đôi tốc độ tốt nhất từng đạt") \
-    X(FEAS_NEEDS, "%g by %d needs %s a year from %.4g in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %.4g năm %d%s%s") \
+    X(FEAS_NEEDS, "%g by %d needs %s a year from %s in %d%s%s", "%g vào năm %d cần %s mỗi năm từ %s năm %d%s%s") \
     X(FEAS_BAND_NO_DATA, "the %g-%g%% yearly transition band (%s) needs the baseline value from data (--data)", \
       "kịch bản chuyển hóa %g-%g%%/năm (%s) cần giá trị năm gốc từ số liệu (--data)") \
     X(FEAS_BAND_WHOLE, "the whole band reaches the target", "cả khoảng kịch bản đều đạt mục tiêu") \
@@ -294,6 +310,10 @@ char *ct_lang_note(ct_lang lang, const char *note, char *out, size_t size);
       "%s/%s đến %s, dự kiến %s vào thời điểm này: %d/12 tháng (chưa đủ hai năm trước để có quy luật mùa vụ)") \
     X(YTD_CHANCE, "%.0f%% chance of meeting the target by the year's end", \
       "%.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_ON_TRACK_UNLIKELY, "on track so far, but only a %.0f%% chance of meeting the target by the year's end", \
+      "đúng tiến độ đến nay, nhưng chỉ có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
+    X(YTD_BEHIND_LIKELY, "behind so far, but a %.0f%% chance of meeting the target by the year's end", \
+      "chậm so với tiến độ đến nay, nhưng có %.0f%% khả năng đạt mục tiêu vào cuối năm") \
     /* the notes of a unit or level on a changed map (engine/compute/ct_compute.c); notes keep the CSV's '.' numbers */ \
     X(GEO_NOT_YET, "%s does not exist yet in geography %s: it begins in %s", \
       "%s chưa tồn tại trong địa giới %s: bắt đầu từ %s") \

@@ -145,18 +145,29 @@ static void random_letters(char *out, size_t n)
     for (size_t i = 0; i < n; i++) out[i] = abc[r[i] % (sizeof abc - 1)];
 }
 
+/* ".BASE.RANDOM.tmp" beside DIR's other files: hidden, and never a name a user chose */
+static size_t hidden_name_size(const char *dir, const char *base)
+{
+    return (dir ? strlen(dir) : 0) + strlen(base) + 32;
+}
+
+static void hidden_name(char *p, size_t size, const char *dir, const char *base)
+{
+    char letters[13];
+    random_letters(letters, 12);
+    letters[12] = '\0';
+    if (dir) snprintf(p, size, "%s/.%.200s.%s.tmp", dir, base, letters);
+    else snprintf(p, size, ".%.200s.%s.tmp", base, letters);
+}
+
 int ct_tmpfile_create(const char *dir, const char *base, char **path)
 {
     *path = NULL;
-    size_t size = (dir ? strlen(dir) : 0) + strlen(base) + 32;
+    size_t size = hidden_name_size(dir, base);
     char *p = malloc(size);
     if (!p) { errno = ENOMEM; return -1; }
     for (int attempt = 0; attempt < 100; attempt++) {
-        char letters[13];
-        random_letters(letters, 12);
-        letters[12] = '\0';
-        if (dir) snprintf(p, size, "%s/.%.200s.%s.tmp", dir, base, letters);
-        else snprintf(p, size, ".%.200s.%s.tmp", base, letters);
+        hidden_name(p, size, dir, base);
         int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
         if (fd >= 0) {
             watch(p, 1);
@@ -173,15 +184,11 @@ int ct_tmpfile_create(const char *dir, const char *base, char **path)
 
 char *ct_tmpdir_create(const char *dir, const char *base)
 {
-    size_t size = (dir ? strlen(dir) : 0) + strlen(base) + 32;
+    size_t size = hidden_name_size(dir, base);
     char *p = malloc(size);
     if (!p) { errno = ENOMEM; return NULL; }
     for (int attempt = 0; attempt < 100; attempt++) {
-        char letters[13];
-        random_letters(letters, 12);
-        letters[12] = '\0';
-        if (dir) snprintf(p, size, "%s/.%.200s.%s.tmp", dir, base, letters);
-        else snprintf(p, size, ".%.200s.%s.tmp", base, letters);
+        hidden_name(p, size, dir, base);
         /* mkdir never follows a link at its last name and fails on anything there */
         if (mkdir(p, 0700) == 0) {
             watch(p, 2);

@@ -384,11 +384,18 @@ int ct_csv_next(ct_csv *r, ct_field *fields, int max, ct_diags *d)
     int n = 0;
     for (;;) {
         ct_field f;
+        if (r->pad_quotes) { /* spaces before a quote: the quoted field */
+            size_t q = r->pos;
+            while (q < r->size && (s[q] == ' ' || s[q] == '\t')) q++;
+            if (q < r->size && s[q] == '"') r->pos = q;
+        }
         if (s[r->pos] == '"' && r->pos < r->size) {
             r->pos++;
             int rc = read_quoted(r, &f, fields, n < max ? n : max, &row_start, d);
             s = r->data;
             if (rc != 0) { r->pos = r->size; return -1; }
+            if (r->pad_quotes)
+                while (r->pos < r->size && (s[r->pos] == ' ' || s[r->pos] == '\t')) r->pos++;
             if (r->pos < r->size && s[r->pos] != ',' && s[r->pos] != '\n' &&
                 !(s[r->pos] == '\r' && (r->pos + 1 == r->size || s[r->pos + 1] == '\n'))) {
                 ct_error_at(d, r->path, r->line, 0,

@@ -31,6 +31,8 @@ typedef struct {
     int unchecked;       /* streaming: the text is not checked (a pass that only sizes) */
     ct_status fatal;     /* the file cannot be read (or is not UTF-8): rows stop */
     ct_diags *fatal_d;   /* where that error goes */
+    int pad_quotes;      /* spaces and tabs around a quoted field are skipped (DHIS2's CSV reader
+                          * takes `"a",  "b"`); set after opening */
 } ct_csv;
 
 /* Opens path without blocking (a FIFO, device or folder is refused) and reads

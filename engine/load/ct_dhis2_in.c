@@ -24,6 +24,9 @@ void ct_dhis2_init(ct_dhis2_import *im)
     ct_strmap_init(&im->metric_ix);
     ct_strmap_init(&im->metric_names);
     ct_strmap_init(&im->null_seen);
+    ct_strmap_init(&im->map_code_of);
+    ct_strmap_init(&im->unit_by_dhis2_code);
+    ct_strmap_init(&im->de_code_of);
 }
 
 void ct_dhis2_free(ct_dhis2_import *im)
@@ -45,6 +48,11 @@ void ct_dhis2_free(ct_dhis2_import *im)
     free(im->nulls);
     free(im->key);
     free(im->pages.seen);
+    free(im->map_codes);
+    ct_strmap_free(&im->map_code_of);
+    ct_strmap_free(&im->unit_by_dhis2_code);
+    ct_strmap_free(&im->de_code_of);
+    free(im->de_codes);
     ct_arena_free(&im->arena);
     memset(im, 0, sizeof *im);
 }
@@ -295,6 +303,26 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
             im->level_names[lv] = (char *)cell[2];
             continue;
         }
+        if (n >= 3 && !strcmp(cell[0], "orgunit")) {
+            const char *id = cell[1], *code = cell[2];
+            if (!*id || !*code || strcmp(code, "VN") == 0) {
+                ct_error_at(d, path, r.row_line, 0, "an org unit row is orgunit,ID,CODE with an id and a code other than "
+                            "VN (the implicit root's), not orgunit,%.100s,%.100s", id, code);
+                continue;
+            }
+            if (ct_dhis2_grow((void **)&im->map_codes, &im->cap_map_codes, im->n_map_codes, sizeof *im->map_codes)) {
+                st = CT_ENOMEM;
+                break;
+            }
+            int prev = ct_strmap_put(&im->map_code_of, id, strlen(id), (int)im->n_map_codes);
+            if (prev == -2) { st = CT_ENOMEM; break; }
+            if (prev != (int)im->n_map_codes) {
+                ct_error_at(d, path, r.row_line, 0, "org unit %.200s is given a code twice", id);
+                continue;
+            }
+            im->map_codes[im->n_map_codes++] = code;
+            continue;
+        }
         if (n != width) {
             ct_error_at(d, path, r.row_line, 0, "expected %d fields (as the header), found %d", width, n);
             continue;
@@ -332,31 +360,37 @@ ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d)
 
 /* The metric a (data element, combo, attribute combo) goes to: 1 with
  * *metric set (NULL: the map ignores it on purpose; "*": the data element's
- * own), 0 when it cannot be placed. Exact rows first, then '*' rows. */
-static int map_metric(ct_dhis2_import *im, const char *de, const char *coc, const char *aoc, const char **metric)
+ * own name), 0 when it cannot be placed. The data element is looked up as
+ * the file gives it, then by name (its code, where a metadata file gave the
+ * id's), then as '*'; the combos exactly before '*'. */
+static int map_metric(ct_dhis2_import *im, const char *de, const char *name, const char *coc, const char *aoc,
+                      const char **metric)
 {
     if (im->has_map) {
-        const char *des[2] = {de, "*"}, *cocs[2] = {coc, "*"}, *aocs[2] = {aoc, "*"};
-        int tries = im->map_wild ? 8 : 1;
-        for (int t = 0; t < tries; t++) {
-            /* the order: exact; then the attribute combo, the combo, the data element as '*' */
-            const char *parts[3] = {des[(t >> 2) & 1], cocs[(t >> 1) & 1], aocs[t & 1]};
-            if (!im->map_aoc && t & 1) continue;
-            if (!im->map_aoc && *aoc) return 0; /* the map has no attribute combos: only the default */
-            size_t kn = make_key(im, 3, parts);
-            if (kn == (size_t)-1) return 0;
-            int k = ct_strmap_get(&im->map, im->key, kn);
-            if (k > 0) {
-                const char *m = im->map_metrics[k - 1];
-                *metric = !*m ? NULL : !strcmp(m, "*") ? de : m;
-                return 1;
+        const char *des[3] = {de, name, "*"}, *cocs[2] = {coc, "*"}, *aocs[2] = {aoc, "*"};
+        if (!im->map_aoc && *aoc) return 0; /* the map has no attribute combos: only the default */
+        for (int di = 0; di < 3; di++) {
+            if (di == 1 && !strcmp(name, de)) continue;
+            if (di == 2 && !im->map_wild) break;
+            for (int t = 0; t < (im->map_wild ? 4 : 1); t++) {
+                /* the order: exact; then the attribute combo, the combo as '*' */
+                const char *parts[3] = {des[di], cocs[(t >> 1) & 1], aocs[t & 1]};
+                if (!im->map_aoc && t & 1) continue;
+                size_t kn = make_key(im, 3, parts);
+                if (kn == (size_t)-1) return 0;
+                int k = ct_strmap_get(&im->map, im->key, kn);
+                if (k > 0) {
+                    const char *m = im->map_metrics[k - 1];
+                    *metric = !*m ? NULL : !strcmp(m, "*") ? name : m;
+                    return 1;
+                }
             }
         }
         /* a data element the map names is read only as the map says */
-        if (ct_strmap_get(&im->map, de, strlen(de)) >= 0) return 0;
+        if (ct_strmap_get(&im->map, de, strlen(de)) >= 0 || ct_strmap_get(&im->map, name, strlen(name)) >= 0) return 0;
     }
     if (*coc || *aoc) return 0;
-    *metric = de;
+    *metric = name;
     return 1;
 }
 
@@ -477,11 +511,16 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     /* the org unit: by id that very unit; by code the unit with that code open in the period */
     const char *ou = v->ou ? v->ou : "";
     int k = ct_strmap_get(&im->unit_by_id, ou, strlen(ou)), by_id = k >= 0, u = -1;
+    if (!by_id && k < 0 && (k = ct_strmap_get(&im->unit_by_dhis2_code, ou, strlen(ou))) >= 0)
+        by_id = 1; /* its DHIS2 code, where the map gave it another */
+    const char *code = NULL;
     if (by_id) u = open_in(&im->units[k], m0, m1) ? k : -1;
+    else if (k == -1 && ct_strmap_key(&im->unit_by_id, ou, strlen(ou)))
+        code = "VN"; /* the level-1 root without code: the implicit root */
     else
         for (k = ct_strmap_get(&im->unit_by_code, ou, strlen(ou)); k >= 0; k = im->units[k].next_same_code)
             if (open_in(&im->units[k], m0, m1)) { u = k; break; }
-    if (u < 0) {
+    if (u < 0 && !code) {
         int known = by_id || ct_strmap_get(&im->unit_by_code, ou, strlen(ou)) >= 0;
         if (!known) snprintf(what, sizeof what, "org unit '%.200s' is not in the org unit file (by code or id)", ou);
         else if (by_id) {
@@ -493,10 +532,14 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         ct_dhis2_unplaced(im, d, known ? CT_DHIS2_CLOSED : CT_DHIS2_ORGUNIT, path, line, index, v, what);
         return CT_OK;
     }
-    const char *code = im->units[u].code;
+    int on_root = code != NULL;
+    if (!code) code = im->units[u].code;
     const char *coc = combo_text(im, v->coc, v->coc_null), *aoc = combo_text(im, v->aoc, v->aoc_null);
     const char *metric;
-    if (!map_metric(im, de, coc, aoc, &metric)) {
+    /* a data element given by id, where a metadata file gave its code: named by the code */
+    int dk = ct_strmap_get(&im->de_code_of, de, strlen(de));
+    const char *de_name = dk >= 0 ? im->de_codes[dk] : de;
+    if (!map_metric(im, de, de_name, coc, aoc, &metric)) {
         if (v->coc_null || v->aoc_null) {
             /* never merged: a null combo is some disaggregation without a code */
             const char *parts[4] = {de, pbuf, code, aoc};
@@ -533,7 +576,8 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     double x;
     int boolean = parse_value(v->value, &x);
     if (boolean < 0) {
-        snprintf(what, sizeof what, "the value '%.100s' is not a number", v->value);
+        snprintf(what, sizeof what, "the value '%.100s' is not a number (nor a boolean): a text or date data "
+                 "element has no place in a data folder (a map row %.100s,*, leaves it out)", v->value, de);
         ct_dhis2_unplaced(im, d, CT_DHIS2_VALUE, path, line, index, v, what);
         return CT_OK;
     }
@@ -542,7 +586,7 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         ct_dhis2_unplaced(im, d, CT_DHIS2_PERIOD, path, line, index, v, what);
         return CT_OK;
     }
-    int mi = metric_index(im, metric, metric == de, boolean);
+    int mi = metric_index(im, metric, metric == de_name, boolean);
     if (mi == -2) return CT_ENOMEM;
     metric = im->metrics[mi].name;
     const char *okey[3] = {code, pbuf, metric};
@@ -584,6 +628,7 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
         o->value += x;
         snprintf(o->text, sizeof o->text, "%.15g", o->value);
         if (!into_month) im->n_summed++;
+        im->n_root_values += (size_t)on_root;
         return CT_OK;
     }
     if (ct_dhis2_grow((void **)&im->obs, &im->cap_obs, im->n_obs, sizeof *im->obs)) return CT_ENOMEM;
@@ -599,5 +644,6 @@ ct_status ct_dhis2_place(ct_dhis2_import *im, ct_diags *d, const char *path, int
     if (!o->period) return CT_ENOMEM;
     if (ct_strmap_put(&im->obs_key, im->key, kn, (int)im->n_obs) == -2) return CT_ENOMEM;
     im->n_obs++;
+    im->n_root_values += (size_t)on_root;
     return CT_OK;
 }

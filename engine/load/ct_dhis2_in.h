@@ -100,6 +100,15 @@ typedef struct {
     size_t n_nulls, cap_nulls;
     size_t n_map, cap_map;
     char *level_names[16];  /* from the map's "level,N,NAME" rows */
+    const char **map_codes; /* from the map's "orgunit,ID,CODE" rows: the code a unit gets */
+    size_t n_map_codes, cap_map_codes;
+    size_t n_map_codes_used;
+    ct_strmap map_code_of;  /* org unit id -> index in map_codes */
+    ct_strmap unit_by_dhis2_code; /* a unit's DHIS2 code where the map gave it another */
+    const char **de_codes;  /* the codes of data elements a metadata file lists */
+    size_t n_de_codes, cap_de_codes;
+    ct_strmap de_code_of;   /* data element id -> index in de_codes */
+    size_t n_root_values;   /* values of a level-1 root without code: placed on the implicit root VN */
     ct_strmap unit_by_code, unit_by_id, map, obs_key, src_key, metric_ix, metric_names;
 } ct_dhis2_import;
 
@@ -107,7 +116,9 @@ void ct_dhis2_init(ct_dhis2_import *im);
 void ct_dhis2_free(ct_dhis2_import *im);
 
 /* Reads a map CSV (dataelement,catoptcombo,metric; rows "level,N,NAME" name
- * the levels). Must be read before the data values. */
+ * the levels; rows "orgunit,ID,CODE" give the org unit ID the code CODE, a
+ * unit without code or one whose code is to change). Must be read before
+ * the org units and the data values. */
 ct_status ct_dhis2_read_map(ct_dhis2_import *im, const char *path, ct_diags *d);
 
 /* Shared by the DHIS2 readers: grows an array of n items to hold one more

@@ -265,6 +265,7 @@ static ct_status read_csv_values(ct_dhis2_import *im, const char *path, const ch
     ct_status st = ct_csv_open(&r, open_path, d);
     if (st != CT_OK) return st;
     r.path = path;
+    r.pad_quotes = 1;
     enum { DE, PE, OU, COC, AOC, VAL, DEL, NCOL };
     int col[NCOL] = {0, 1, 2, 3, 4, 5, 10};
     static const char *const names[NCOL][2] = {
@@ -426,7 +427,18 @@ static ct_status read_gz_csv(ct_dhis2_import *im, const char *path, ct_diags *d)
     return st;
 }
 
+static ct_status read_values(ct_dhis2_import *im, const char *path, ct_diags *d);
+
 ct_status ct_dhis2_read_values(ct_dhis2_import *im, const char *path, ct_diags *d)
+{
+    size_t before = im->n_read;
+    ct_status st = read_values(im, path, d);
+    /* an empty download (DHIS2 answers a query that matches nothing with an empty body) is said */
+    if (st == CT_OK && im->n_read == before) ct_warn_at(d, path, 0, 0, "%s", "holds no data values");
+    return st;
+}
+
+static ct_status read_values(ct_dhis2_import *im, const char *path, ct_diags *d)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {

@@ -136,7 +136,20 @@ static int read_default_combo(ct_dhis2_import *im, json_t *root)
         for (int k = 0; k < 2; k++)
             if (ids[k] && im->n_default_ids < 8) im->default_ids[im->n_default_ids++] = dup(im, ids[k], strlen(ids[k]));
     }
-    return found || json_is_array(combos);
+    /* the data elements' codes: values given by id are named by them */
+    json_t *des = json_object_get(root, "dataElements"), *de;
+    size_t k;
+    json_array_foreach(des, k, de) {
+        const char *id = json_str(de, "id"), *code = json_str(de, "code");
+        if (!id || !*id || !code || !*code) continue;
+        if (ct_dhis2_grow((void **)&im->de_codes, &im->cap_de_codes, im->n_de_codes, sizeof *im->de_codes)) return -1;
+        int prev = ct_strmap_put(&im->de_code_of, id, strlen(id), (int)im->n_de_codes);
+        if (prev == -2) return -1;
+        if (prev != (int)im->n_de_codes) continue; /* listed before (in another file): the first */
+        im->de_codes[im->n_de_codes] = dup(im, code, strlen(code));
+        if (!im->de_codes[im->n_de_codes++]) return -1;
+    }
+    return found || json_is_array(combos) || json_is_array(des);
 }
 
 /* A paged API response: the pages given are remembered, the missing ones
@@ -174,6 +187,7 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
     }
     json_t *list = json_object_get(root, "organisationUnits");
     int has_combos = read_default_combo(im, root);
+    if (has_combos < 0) { json_decref(root); return CT_ENOMEM; }
     if (!json_is_array(list) && has_combos) { json_decref(root); return CT_OK; } /* metadata: combos only */
     if (!json_is_array(list)) {
         ct_error_at(d, path, 0, 0, "%s", "no \"organisationUnits\" array (expected {\"organisationUnits\": [...]}, "
@@ -195,6 +209,10 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
         }
         const char *pid = orgunit_parent(im, ou);
         int level = orgunit_level(ou);
+        /* the map's code for this unit (one without code, or one to be coded otherwise) */
+        const char *dhis2_code = code;
+        int mc = ct_strmap_get(&im->map_code_of, id, strlen(id));
+        if (mc >= 0) code = im->map_codes[mc];
         if (!code || !*code) {
             if (level == 1 && (!pid || !*pid)) { /* the root: left implicit; its children hang under it */
                 if (ct_strmap_put(&im->unit_by_id, id, strlen(id), -1) == -2) st = CT_ENOMEM;
@@ -249,6 +267,11 @@ ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags
             ct_error_at(d, path, 0, 0, "organisationUnits[%zu]: id %.100s appears twice, differently", i, id);
             continue;
         }
+        if (mc >= 0 && dhis2_code && *dhis2_code && strcmp(dhis2_code, code) &&
+            ct_strmap_put(&im->unit_by_dhis2_code, dhis2_code, strlen(dhis2_code), (int)im->n_units) == -2) {
+            st = CT_ENOMEM;
+            break;
+        }
         int first = ct_strmap_put(&im->unit_by_code, u->code, strlen(u->code), (int)im->n_units);
         if (first == -2) { st = CT_ENOMEM; break; }
         if (first != (int)im->n_units) { /* a reused code: chained */
@@ -274,6 +297,20 @@ ct_status ct_dhis2_finish_orgunits(ct_dhis2_import *im, ct_diags *d)
             ct_error_at(d, im->pages.file, 0, 0,
                         "a paged response: %ld of its %ld pages are missing (page %ld first); give every page with "
                         "--org-units, or export with paging=false", missing, im->pages.page_count, first);
+    }
+    /* a map's org unit row that names no unit of the files is said, never silently unused */
+    if (im->n_map_codes) {
+        unsigned char *used = calloc(im->n_map_codes, 1);
+        if (!used) return CT_ENOMEM;
+        for (size_t k = 0; k < im->n_units; k++) {
+            int mc = ct_strmap_get(&im->map_code_of, im->units[k].id, strlen(im->units[k].id));
+            if (mc >= 0) used[mc] = 1;
+        }
+        for (size_t i = 0; i < im->n_map_codes; i++)
+            if (!used[i])
+                ct_warn_at(d, NULL, 0, 0, "the map gives the code %s to an org unit that is in no --org-units file",
+                           im->map_codes[i]);
+        free(used);
     }
     /* parents by id -> their code; a parent in no file: the implicit root */
     int *parent = malloc((im->n_units ? im->n_units : 1) * sizeof *parent);

@@ -8,7 +8,8 @@
 #include "ct_dhis2_in.h"
 
 /* Reads organisationUnits JSON (an API response or a metadata export, whose
- * categoryOptionCombos give the default combo); may be called for several
+ * categoryOptionCombos give the default combo and whose dataElements give
+ * the codes of data elements named by id); may be called for several
  * files, which are merged. A level-1 root without a code is left out (the
  * implicit root); another unit without a code is identified by its id. */
 ct_status ct_dhis2_read_orgunits(ct_dhis2_import *im, const char *path, ct_diags *d);

@@ -195,7 +195,11 @@ static int allocate(const ct_plan *plan, const ct_indicator *ind, const ct_serie
         alloc[k] = NAN;
         if (g->units[k] == plan->region_unit) kr = k;
     }
-    if (kr < 0 || opt->allocate == CT_ALLOC_NONE || ind->kind == CT_KIND_LUA) return 0;
+    /* a frequency of the region's figure (the months in which the sum of its
+     * units' posts reached at_least) is not made of its units' frequencies:
+     * no split of them adds up to it */
+    if (kr < 0 || opt->allocate == CT_ALLOC_NONE || ind->kind == CT_KIND_LUA || ind->kind == CT_KIND_FREQUENCY)
+        return 0;
     double target = ct_pmodel_value_at(rm, opt->to, opt->probability);
     if (!isfinite(target)) return 0;
     int additive = ind->kind == CT_KIND_SUM || ind->kind == CT_KIND_COUNT;
@@ -354,6 +358,19 @@ ct_status ct_propose_plan(const ct_plan *plan, const ct_series *s, const ct_comp
                 if (p.allocated) alloc_notes(&p, opt, NAN);
                 else scenario_note(&p, m, opt);
                 if (p.alloc_units) alloc_notes(&p, opt, p.value);
+                else if (p.scenario == CT_SC_LIKELY && unit == plan->region_unit && opt->allocate != CT_ALLOC_NONE &&
+                         ind->kind == CT_KIND_FREQUENCY)
+                    NOTE(&p, opt->lang, "not split by %s: the region's frequency is not made of its units' frequencies",
+                         "không phân bổ theo %s: tần suất của địa bàn không được tạo thành từ tần suất của các đơn vị",
+                         ct_alloc_name(opt->allocate));
+                else if (p.scenario == CT_SC_LIKELY && unit == plan->region_unit && opt->allocate != CT_ALLOC_NONE &&
+                         ind->kind != CT_KIND_LUA && isfinite(p.value))
+                    /* a share of the units one level below, a figure reported above them, or
+                     * a province of the new map (communes only) with a district figure:
+                     * nothing below the region to go to */
+                    NOTE(&p, opt->lang, "not split by %s: no unit one level below the region has a value of its own for it",
+                         "không phân bổ theo %s: không đơn vị cấp dưới nào của địa bàn có giá trị riêng của chỉ tiêu này",
+                         ct_alloc_name(opt->allocate));
                 if (emit(&p, uh, m, bp, opt, fn, ctx)) st = CT_EIO;
             }
         }

@@ -149,6 +149,8 @@ static void add_note(ct_assessment *a, const char *fmt, ...)
 static void num(double v, char *buf, size_t size)
 {
     if (!isfinite(v)) snprintf(buf, size, "-");
+    /* people reached are counted in tens of thousands: a whole number, never 6e+04 */
+    else if (fabs(v) >= 1e4) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.4g", v);
 }
 
@@ -223,7 +225,10 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
         NOTE(a, YTD_NO_PROFILE, vb,
              tb, when, eb, y->months);
     }
-    if (isfinite(a->probability))
-        NOTE(a, YTD_CHANCE,
-             a->probability * 100);
+    /* a status and a probability that disagree are both shown, and the note
+     * says so (as for a target ahead) */
+    if (!isfinite(a->probability)) return;
+    if (!strcmp(a->status, "on_track") && a->probability < 0.5) NOTE(a, YTD_ON_TRACK_UNLIKELY, a->probability * 100);
+    else if (!strcmp(a->status, "off_track") && a->probability >= 0.5) NOTE(a, YTD_BEHIND_LIKELY, a->probability * 100);
+    else NOTE(a, YTD_CHANCE, a->probability * 100);
 }

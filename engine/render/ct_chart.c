@@ -347,9 +347,11 @@ int ct_chart_axes(const ct_indicator *ind, const ct_chart_extent *e, const ct_ch
     if (lo > 0 || ct_chart_nonnegative(ind)) lo = 0;   /* counts: never below 0 */
     if (hi <= lo) hi = lo + 1;
     /* counts: whole-number tics, no decimals ("7095", not "7.095") */
-    const char *fmt = ind->kind == CT_KIND_COUNT || (ind->kind == CT_KIND_SUM && hi - lo >= 5) ? "%.0f" : "%g";
+    /* a sum of a few (3 television reports a year): whole tics too, never 0.5 */
+    int few = ind->kind == CT_KIND_COUNT || (ind->kind == CT_KIND_SUM && hi - lo >= 2);
+    const char *fmt = few || (ind->kind == CT_KIND_SUM && hi - lo >= 5) ? "%.0f" : "%g";
     ct_plot_buf_printf(b, "set yrange [%.10g:%.10g]\nset ytics format \"%s\"\n", lo, hi + (hi - lo) * (small ? 0.18 : 0.12), fmt);
-    if (ind->kind == CT_KIND_COUNT && hi - lo < 8) ct_plot_buf_puts(b, "set ytics 1\n");
+    if (few && hi - lo < 8) ct_plot_buf_puts(b, "set ytics 1\n");
     return 0;
 }
 

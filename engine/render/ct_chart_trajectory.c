@@ -103,9 +103,9 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
     for (int k = 0; k < ps->n_assess; k++) {
         const ct_assessment *a = &ps->assess[k];
         if (!a->ytd || !a->has_latest || !isfinite(a->latest_value)) continue;
-        char lab[96], when[CT_PERIOD_BUF];
-        ct_period_format(a->latest_period, when);
-        snprintf(lab, sizeof lab, CT_TR(st->lang, "%d so far (to %s)", "%d đến nay (đến %s)"), a->target_year, when);
+        char lab[192], when[96];
+        ct_chart_period(a->latest_period, st->lang, when, sizeof when);   /* in words, not "2024S1" */
+        snprintf(lab, sizeof lab, ct_msg(st->lang, CT_M_CH_SO_FAR), a->target_year, when);
         ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
         ct_chart_num_data(&plot, a->latest_value);
         ct_plot_buf_puts(&plot, ") every ::0::0 with points pt 7 ps 1.6 lc rgb c_text title ");
@@ -115,7 +115,7 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
             ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, a->target_year);
             ct_chart_num_data(&plot, a->ytd_expected);
             ct_plot_buf_puts(&plot, ") every ::0::0 with points pt 6 ps 1.6 lc rgb c_text title ");
-            ct_plot_gp_string(&plot, CT_TR(st->lang, "Expected by now", "Dự kiến đến nay"));
+            ct_plot_gp_string(&plot, ct_msg(st->lang, CT_M_CH_EXPECTED_NOW));
         }
         break; /* one current year */
     }

@@ -308,8 +308,17 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, int page, ct_chart **chart
             if (!kids) return CT_ENOMEM;
             int nk = ct_plot_children(pp, i, u, kids);
             int lvl = nk > 0 ? pp->s->level[kids[0]] : 0;
+            /* the page leaves out panels that would show nothing (no unit has a value) or
+             * nothing to judge (no target applies to any unit: communes' 0/100 % steps) */
+            int value = 0, target = 0;
+            for (int q = 0; page && q < nk; q++) {
+                const ct_plot_series *ks = ct_plot_get(pp, i, kids[q]);
+                for (int y = 0; ks && y < ks->n && !value; y++) value = isfinite(ks->value[y]);
+                for (int t = 0; ks && t < ks->n_assess && !target; t++)
+                    target = !ks->assess[t].status || strcmp(ks->assess[t].status, "not_applicable");
+            }
             free(kids);
-            if (nk < 2) continue;
+            if (nk < 2 || (page && (!value || !target))) continue;
             ct_plot_file_part_sep(pp->s->code[u], unit_part, sizeof unit_part, 0);
             ct_plot_file_part(pp->s->level_name[lvl], level_part, sizeof level_part);
             ct_chart c = {CT_CHART_MULTIPLES, pp, i, u, ""};
@@ -317,8 +326,10 @@ ct_status ct_plot_list_charts(const ct_plot_plan *pp, int page, ct_chart **chart
             if (push_chart(charts, n, cap, &c)) return CT_ENOMEM;
         }
     }
-    int cells = 0;   /* the status overview needs a target somewhere */
-    for (int i = 0; i < pp->n_ind && !cells; i++)
+    /* the status overview needs a target somewhere; the page has its own, a table
+     * (ct_report_overview.c) whose words keep their size in print */
+    int cells = 0;
+    for (int i = 0; i < pp->n_ind && !cells && !page; i++)
         for (int k = 0; k < pp->n_units && !cells; k++) {
             const ct_plot_series *ps = ct_plot_get(pp, i, pp->units[k]);
             cells = ps && ps->n_assess > 0;

@@ -45,6 +45,10 @@ static const char *const css[] = {
     ".groups{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem}.groups div{margin:.2rem 0}.groups b{display:block;font-size:.85rem;"
     "color:var(--muted);font-weight:600}\n",
     "td.late{color:#8E2C00;font-weight:600}\n",
+    "table.overview{width:auto;font-size:.8rem}table.overview td,table.overview th{padding:.2rem .35rem;border:1px solid #fff}"
+    "table.overview td.u{white-space:nowrap;position:sticky;left:0;background:#fff}table.overview th.num{text-align:right}td.d1{padding-left:1rem!important}td.d2{padding-left:1.8rem!important}"
+    "td.d3{padding-left:2.6rem!important}td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "ol.key{font-size:.8rem;columns:2 22rem;margin:.3rem 0}.legend .chip{font-size:.8rem}\n",
     "details{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.2rem .6rem}\n",
     "details details{margin-left:.4rem}\n",
     "summary{cursor:pointer;font-weight:600;padding:.3rem 0}\n",
@@ -68,10 +72,14 @@ static const char *const css[] = {
     "header.official .agency{font-weight:700;text-transform:uppercase}header.official .right{text-align:right;font-style:italic}\n",
     ".quote{display:block;color:var(--muted);font-style:italic;font-size:.78rem;margin-top:.2rem}\n",
     ".warn{border-left:4px solid #E69F00;background:#FFF6E0;padding:.4rem .7rem;margin:.6rem 0}\n",
-    ".why{font-style:italic}\n",
+    ".why{font-style:italic}.drop{display:block;color:#8E2C00;font-weight:600}\n",
     "div.lag h4{font-size:.98rem;margin:1rem 0 .2rem}ol.worst li,ul.follow li{margin:.25rem 0}\n",
     "@media print{header.official{font-size:10pt}.warn{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "td.tg{width:16%}div.lag{break-inside:avoid}}\n"};
+    "td.tg{width:16%}div.lag{break-inside:avoid}"
+    /* the first page holds the header and the whole summary */
+    "h1{margin:.5rem 0 .2rem}section#summary h2{margin-top:.8rem}section#summary h3{margin:.6rem 0 .2rem}"
+    "section#summary p{margin:.3rem 0}section#summary .chips{margin:.2rem 0}"
+    "section#summary .chips .chip{font-size:.9rem;padding:.1rem .6rem}ol.worst li,ul.follow li{margin:.1rem 0}}\n"};
 
 /* ---- what the sections share ---- */
 
@@ -372,7 +380,6 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
 
     int below = 0;
     for (int k = 1; k < pp->n_units && !below; k++) below = ct_rp_subtree_has_targets(pp, k);
-    const ct_chart *sc = ct_rp_find_chart(r->in, pp, CT_CHART_STATUS, -1, -1);
     if (below) {
         ct_rp_counts cb = {{{0}}, 0, NULL, 0};
         for (int k = 1; k < pp->n_units; k++) ct_rp_count_unit(pp, pp->units[k], &cb);
@@ -380,7 +387,7 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
         ct_rp_esc(r, RW(r, BELOW));
         ct_rp_puts(r, "</h3>\n");
         ct_rp_chips_counts(r, &cb, 1);
-        if (sc) ct_rp_figure(r, sc, RW(r, STATUS_CHART), 1);
+        ct_rp_overview(r, pp);
         ct_rp_puts(r, "<p class=\"meta noprint\">");
         ct_rp_esc(r, RW(r, PRINT_HINT));
         ct_rp_puts(r, "</p>\n");
@@ -395,11 +402,13 @@ static void plan_section(ct_rctx *r, const ct_plot_plan *pp)
 }
 
 /* The coverage of the year reported at the roots: indicators with a value
- * that year, and the lowest coverage of the targets' values. */
+ * that year, and the lowest share of units reporting among them, named (an
+ * indicator without any value that year is counted apart, not as 0 %). */
 static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
 {
-    int with = 0, all = 0;
+    int with = 0, all = 0, lo_rep = -1, lo_exp = -1;
     double lo = INFINITY;
+    const ct_indicator *lo_ind = NULL;
     for (size_t p = 0; p < r->in->n_plans; p++) {
         const ct_plot_plan *pp = &r->in->plans[p];
         if (pp->root < 0) continue;
@@ -407,25 +416,37 @@ static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
             const ct_plot_series *ps = ct_plot_get(pp, i, pp->root);
             if (!ps) continue;
             all++;
+            int has = 0;
             for (int k = 0; k < ps->n; k++) {
-                if (ps->year[k] != year) continue;
-                if (isfinite(ps->value[k])) with++;
-                if (ps->expected[k] > 0 && (double)ps->reported[k] / ps->expected[k] < lo)
+                if (ps->year[k] != year || !isfinite(ps->value[k])) continue;
+                has = 1;
+                if (ps->expected[k] > 0 && (double)ps->reported[k] / ps->expected[k] < lo) {
                     lo = (double)ps->reported[k] / ps->expected[k];
+                    lo_rep = ps->reported[k];
+                    lo_exp = ps->expected[k];
+                    lo_ind = ps->ind;
+                }
             }
+            with += has;
             /* the kinds that do not count units carry their coverage on the assessment */
-            for (int k = 0; k < ps->n_assess; k++)
+            for (int k = 0; has && k < ps->n_assess; k++)
                 if (ps->assess[k].has_latest && ps->assess[k].latest_period.year == year && isfinite(ps->assess[k].coverage) &&
-                    ps->assess[k].coverage < lo)
+                    ps->assess[k].coverage < lo - 1e-9) {
                     lo = ps->assess[k].coverage;
+                    lo_rep = lo_exp = -1;
+                    lo_ind = ps->ind;
+                }
         }
     }
-    char units[64];
+    char units[900], pct[48];
     if (!isfinite(lo)) snprintf(units, sizeof units, "%s", RW(r, NONE));
     else if (lo >= 1) snprintf(units, sizeof units, "%s", RW(r, COVERAGE_ALL));
     else {
-        ct_lang_number(r->in->lang, 100 * lo, units, sizeof units - 2);
-        strcat(units, "%");
+        ct_lang_number(r->in->lang, 100 * lo, pct, sizeof pct - 2);
+        strcat(pct, "%");
+        const char *title = lo_ind->title ? lo_ind->title : lo_ind->id;
+        if (lo_exp > 0) snprintf(units, sizeof units, RW(r, COVERAGE_WHICH), pct, lo_rep, lo_exp, title);
+        else snprintf(units, sizeof units, "%s (%s)", pct, title);
     }
     snprintf(buf, size, RW(r, COVERAGE_FMT), with, all, units);
 }
@@ -434,6 +455,7 @@ static void coverage_text(ct_rctx *r, int year, char *buf, size_t size)
 typedef struct {
     const ct_plot_plan *pp;
     const ct_assessment *a;
+    int ind;      /* its indicator's index in the plan */
     double rel;   /* the gap relative to the target */
 } worst_t;
 
@@ -462,14 +484,21 @@ static void summary_page(ct_rctx *r)
         if (pp->root < 0) continue;
         ct_rp_counts c = {{{0}}, 0, NULL, 0};
         ct_rp_count_unit(pp, pp->root, &c);
-        int ne = 0, nm = 0;
-        for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++) { ne += c.n[0][j]; nm += c.n[1][j]; }
+        /* judged, monitored, and those without the data to say either (chips 7 and 8: no data, not applicable) */
+        int ne = 0, nm = 0, nd = c.n[0][7] + c.n[1][7];
+        for (int j = 0; j <= CT_ASSESS_N_STATUSES; j++)
+            if (j != 7 && j != 8) { ne += c.n[0][j]; nm += c.n[1][j]; }
         ct_rp_puts(r, "<p><a href=\"#");
         plan_anchor(r, pp->plan);
         ct_rp_puts(r, "\"><b>");
         ct_rp_esc(r, pp->plan->title ? pp->plan->title : pp->plan->id);
         ct_rp_puts(r, "</b></a><br>");
-        ct_rp_printf(r, RW(r, SUMMARY_COUNTS), ct_rp_unit_name(pp->s, pp->root), ne, nm);
+        if (!ne && !nm && nd) ct_rp_printf(r, RW(r, SUMMARY_ONLY_NO_DATA), ct_rp_unit_name(pp->s, pp->root), nd);
+        else ct_rp_printf(r, RW(r, SUMMARY_COUNTS), ct_rp_unit_name(pp->s, pp->root), ne, nm);
+        if (nd && (ne || nm)) {
+            ct_rp_puts(r, " ");
+            ct_rp_printf(r, RW(r, SUMMARY_NO_DATA), nd);
+        }
         ct_rp_puts(r, "</p>\n");
         ct_rp_chips_counts(r, &c, 1);
         for (int k = 0; w && k < pp->n_ind; k++) {
@@ -478,7 +507,7 @@ static void summary_page(ct_rctx *r)
                 const ct_assessment *a = &ps->assess[t];
                 double g = ct_rp_gap(a);
                 if (!ct_rp_behind(a->status) || !isfinite(g) || g <= 0) continue;
-                w[nw++] = (worst_t){pp, a, g / fmax(fabs(a->target_value), 1e-9)};
+                w[nw++] = (worst_t){pp, a, k, g / fmax(fabs(a->target_value), 1e-9)};
             }
         }
     }
@@ -500,7 +529,12 @@ static void summary_page(ct_rctx *r)
             ct_rp_puts(r, "): ");
             char pb[64];
             ct_rp_period(r, a->latest_period, pb, sizeof pb);
-            ct_rp_printf(r, "%s (%s) — %s: %s ", v, pb, RW(r, TARGET), t);
+            int cnt[4];
+            if (ct_rp_coverage_drop(w[i].pp, w[i].ind, a->unit, a, cnt)) {   /* fewer units than the baseline: said here too */
+                char c[160];
+                snprintf(c, sizeof c, RW(r, COVERAGE_SHORT), cnt[0], cnt[1], cnt[2], cnt[3]);
+                ct_rp_printf(r, "%s (%s; %s) — %s: %s ", v, pb, c, RW(r, TARGET), t);
+            } else ct_rp_printf(r, "%s (%s) — %s: %s ", v, pb, RW(r, TARGET), t);
             ct_rp_chip_look(r, a, -1);
             ct_rp_puts(r, "</li>\n");
         }
@@ -527,7 +561,7 @@ static void summary_page(ct_rctx *r)
         ct_rp_puts(r, "</b>: ");
         if (nb) ct_rp_printf(r, RW(r, FOLLOW_UP_BEHIND), behind);
         if (nb && silent[0]) ct_rp_puts(r, "; ");
-        if (silent[0]) ct_rp_printf(r, RW(r, FOLLOW_UP_SILENT), silent);
+        if (silent[0]) ct_rp_esc(r, silent);
         ct_rp_puts(r, "</li>\n");
     }
     if (header) ct_rp_puts(r, "</ul>\n");
@@ -703,8 +737,9 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
         char t[64];
         snprintf(t, sizeof t, RW(r, COVERAGE_OF), a0.year);
         head_item(r, t);
-        coverage_text(r, a0.year, buf, sizeof buf);
-        ct_rp_esc(r, buf);
+        char cov[1200];
+        coverage_text(r, a0.year, cov, sizeof cov);
+        ct_rp_esc(r, cov);
         ct_rp_puts(r, "</dd>");
     }
     ct_rp_puts(r, "</dl></header>\n");
@@ -715,7 +750,9 @@ ct_status ct_report_write(const ct_report_input *in, const char *path, ct_diags 
     ct_rp_puts(r, "<p class=\"meta\">");
     ct_rp_esc(r, RW(r, MADE_WITH));
     ct_rp_puts(r, "</p>\n</body>\n</html>\n");
-    return ct_out_commit(o, d);
+    ct_status st = ct_out_commit(o, d);
+    if (st == CT_OK && in->n_inline) *in->n_inline += (size_t)r->n_fig;
+    return st;
 }
 
 ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index_item *items, size_t n,
@@ -741,9 +778,22 @@ ct_status ct_report_index_write(const ct_report_input *in, const ct_report_index
         ct_rp_esc(r, buf);
         ct_rp_puts(r, "</dd>");
     }
-    if (in->geography && in->geography[0]) {
+    /* the map: one when every page's plans are judged on it, else each plan's own */
+    const char *geo = NULL;
+    int mixed = 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < items[k].n_plans; i++) {
+            const ct_plot_plan *pp = &items[k].plans[i];
+            if (pp->root < 0) continue;
+            const char *g = plan_geography(in, pp);
+            if (!geo) geo = g;
+            else if (strcmp(geo, g)) mixed = 1;
+        }
+    if (!geo) geo = in->geography;
+    if (mixed || (geo && geo[0])) {
         head_item(r, RW(r, GEOGRAPHY));
-        period_text_words(r, in->geography, buf, sizeof buf);
+        if (mixed) snprintf(buf, sizeof buf, "%s", RW(r, AS_OF_EACH));
+        else period_text_words(r, geo, buf, sizeof buf);
         ct_rp_esc(r, buf);
         ct_rp_puts(r, "</dd>");
     }

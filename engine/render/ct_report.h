@@ -40,6 +40,7 @@ typedef struct {
     const char *const *rules;  /* the Lua rules files applied */
     size_t n_rules;
     const ct_report_violations *violations; /* the data checks' findings; NULL: no check ran */
+    size_t *n_inline;          /* if not NULL, each page written adds the charts it holds inline */
 } ct_report_input;
 
 

@@ -1,5 +1,6 @@
 /* Data completeness: for every indicator of the report's unit, the units that
- * reported at the latest year with data, and which units below did not. */
+ * reported at the latest year with data, and which units below did not (an
+ * indicator without any data is listed as such). */
 #include "ct_report_parts.h"
 
 #include <math.h>
@@ -24,7 +25,6 @@ void ct_rp_completeness(ct_rctx *r, const ct_plot_plan *pp)
         const ct_plot_series *ps = ct_plot_get(pp, i, root);
         if (!ps) continue;
         int year = latest_year(ps);
-        if (!year) continue;
         int k = ps->n - 1;
         while (k > 0 && ps->year[k] != year) k--;
         if (!any) {
@@ -44,6 +44,13 @@ void ct_rp_completeness(ct_rctx *r, const ct_plot_plan *pp)
         ct_rp_puts(r, "<tr><td class=\"ind\">");
         ct_rp_esc(r, ps->ind->title ? ps->ind->title : ps->ind->id);
         ct_rp_puts(r, "</td><td class=\"num\">");
+        if (!year) {   /* listed too: an indicator nobody has reported on yet */
+            ct_rp_esc(r, RW(r, NONE));
+            ct_rp_puts(r, "</td><td>");
+            ct_rp_esc(r, RW(r, NO_DATA_YET));
+            ct_rp_puts(r, "</td></tr>\n");
+            continue;
+        }
         /* below: the children with data that year, for kinds that do not count units */
         int with = 0, all = 0, listed = 0;
         char names[2000] = "";

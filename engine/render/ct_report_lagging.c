@@ -62,18 +62,24 @@ static int collect(const ct_plot_plan *pp, int i, const ct_assessment *ra, lag_r
         const ct_plot_series *ps = ct_plot_get(pp, i, c);
         const ct_assessment *a = same_target(ps, ra);
         if (!a || (a->status && !strcmp(a->status, "not_applicable"))) continue;
-        (*rows)[n++] = (lag_row){c, ps, a, ct_rp_gap(a)};
+        /* a unit without a usable value for the year judged (it stopped reporting, its last
+         * figure is older) did not report: it is not ranked by its old figure */
+        int silent = a->status && !strcmp(a->status, "insufficient_data");
+        (*rows)[n++] = (lag_row){c, ps, a, silent ? NAN : ct_rp_gap(a)};
     }
     qsort(*rows, (size_t)n, sizeof **rows, by_gap);
     return n;
 }
 
-/* The direction since the year before: better, worse or unchanged; NULL without two values. */
-static const char *trend_word(const ct_rctx *r, const ct_plot_series *ps)
+/* The direction of the value judged since the value before it: better, worse
+ * or unchanged; NULL for a unit that did not report, or without a value before. */
+static const char *trend_word(const ct_rctx *r, const lag_row *x)
 {
+    const ct_plot_series *ps = x->ps;
     int last = -1, prev = -1;
+    if (!isfinite(x->gap)) return NULL;
     for (int k = ps->n - 1; k >= 0; k--)
-        if (isfinite(ps->value[k])) {
+        if (isfinite(ps->value[k]) && ps->year[k] <= x->a->latest_period.year) {
             if (last < 0) last = k;
             else { prev = k; break; }
         }
@@ -124,6 +130,7 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
                 else if (rows[k].gap > 1e-9) behind++;
             }
             if (n == 0) { free(rows); continue; }
+            int reported = n - silent;
             if (!header++) {
                 ct_rp_puts(r, "<h3>");
                 ct_rp_esc(r, RW(r, LAGGING));
@@ -138,10 +145,27 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
             ct_rp_target_text(r, ra, buf, sizeof buf);
             ct_rp_esc(r, buf);
             ct_rp_puts(r, " · ");
-            if (behind) ct_rp_printf(r, RW(r, N_LAGGING), behind, n);
-            else ct_rp_esc(r, RW(r, NONE_LAGGING));
+            /* counted among the units that reported: a unit without a figure never "meets" it */
+            if (!reported) ct_rp_printf(r, RW(r, NONE_REPORTED), n);
+            else if (behind) ct_rp_printf(r, RW(r, N_LAGGING), behind, reported);
+            else ct_rp_printf(r, RW(r, NONE_LAGGING), reported);
+            if (reported && silent) {
+                ct_rp_puts(r, " · ");
+                ct_rp_printf(r, RW(r, N_SILENT), silent);
+            }
             ct_rp_puts(r, "</span></h4>\n");
-            if (behind || silent) {
+            if (!reported) {
+                /* nobody reported: the names once, not a table of dashes */
+                char names[1600] = "";
+                for (int k = 0; k < n; k++) {
+                    size_t l = strlen(names);
+                    const char *nm = ct_rp_unit_name(pp->s, rows[k].unit);
+                    if (l + strlen(nm) + 3 < sizeof names) snprintf(names + l, sizeof names - l, "%s%s", k ? ", " : "", nm);
+                }
+                ct_rp_puts(r, "<p class=\"meta\">");
+                ct_rp_printf(r, RW(r, FOLLOW_UP_SILENT), names);
+                ct_rp_puts(r, "</p>\n");
+            } else if (behind || silent) {
                 const char *const heads[] = {RW(r, UNIT),      RW(r, LATEST), RW(r, NUM_DEN), RW(r, GAP),
                                              RW(r, REPORTING), RW(r, TREND),  RW(r, STATUS)};
                 ct_rp_puts(r, "<div class=\"tw\"><table class=\"lagging\"><thead><tr>");
@@ -161,7 +185,8 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
                         ct_rp_value(r, x->a->ind, x->a->latest_value, v, sizeof v);
                         ct_rp_esc(r, v);
                         /* an older value than the year the others reported: say its year */
-                        if (x->ps->n > 0 && x->a->latest_period.year < x->ps->year[x->ps->n - 1]) {
+                        if (x->a->latest_period.year < (ra->has_latest ? ra->latest_period.year : x->ps->year[x->ps->n - 1]) ||
+                            (x->ps->n > 0 && x->a->latest_period.year < x->ps->year[x->ps->n - 1])) {
                             ct_rp_puts(r, " (");
                             ct_rp_printf(r, RW(r, IN_YEAR), x->a->latest_period.year);
                             ct_rp_puts(r, ")");
@@ -183,7 +208,7 @@ void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp)
                     ct_rp_puts(r, "</td><td class=\"num\">");
                     ct_rp_esc(r, rep[0] ? rep : RW(r, NONE));
                     ct_rp_puts(r, "</td><td>");
-                    const char *tw = trend_word(r, x->ps);
+                    const char *tw = trend_word(r, x);
                     ct_rp_esc(r, tw ? tw : RW(r, NONE));
                     ct_rp_puts(r, "</td><td>");
                     ct_rp_chip_look(r, x->a, -1);
@@ -214,13 +239,18 @@ static int by_count(const void *x, const void *y)
     return a->n != b->n ? b->n - a->n : a->unit - b->unit;
 }
 
+/* The names the summary lists before "and N more": the first page must stay one page. */
+enum { NAMES_SHOWN = 6 };
+
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize)
 {
     behind[0] = silent[0] = '\0';
     if (pp->root < 0) return 0;
     int nu = pp->s->n_units;
     unit_count *late = calloc((size_t)nu, sizeof *late), *none = calloc((size_t)nu, sizeof *none);
-    if (!late || !none) { free(late); free(none); return 0; }
+    char *seen = calloc((size_t)nu, 1);
+    int n_seen = 0, any_reported = 0;
+    if (!late || !none || !seen) { free(late); free(none); free(seen); return 0; }
     for (int u = 0; u < nu; u++) late[u].unit = none[u].unit = u;
     /* per unit below: how many of the final targets it is behind on, or did not report */
     for (int i = 0; i < pp->n_ind; i++) {
@@ -229,6 +259,8 @@ int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, 
         lag_row *rows = NULL;
         int n = collect(pp, i, &rs->assess[rs->final], &rows);
         for (int k = 0; k < n; k++) {
+            if (!seen[rows[k].unit]) { seen[rows[k].unit] = 1; n_seen++; }
+            if (isfinite(rows[k].gap)) any_reported = 1;
             if (!isfinite(rows[k].gap)) none[rows[k].unit].n++;
             else if (ct_rp_behind(rows[k].a->status) && rows[k].gap > 1e-9) late[rows[k].unit].n++;
         }
@@ -239,7 +271,7 @@ int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, 
     int nb = 0, shown = 0;
     char item[300];
     for (int u = 0; u < nu && late[u].n > 0; u++, nb++)
-        if (shown < 10) {
+        if (shown < NAMES_SHOWN) {
             snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_N_BEHIND), ct_rp_unit_name(pp->s, late[u].unit), late[u].n);
             add_name(behind, bsize, item);
             shown++;
@@ -250,13 +282,22 @@ int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, 
     }
     shown = 0;
     int ns = 0;
+    char names[1200] = "";
     for (int u = 0; u < nu && none[u].n > 0; u++, ns++)
-        if (shown < 10) { add_name(silent, ssize, ct_rp_unit_name(pp->s, none[u].unit)); shown++; }
+        if (shown < NAMES_SHOWN) {
+            snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_N_BEHIND), ct_rp_unit_name(pp->s, none[u].unit), none[u].n);
+            add_name(names, sizeof names, item);
+            shown++;
+        }
     if (ns > shown) {
         snprintf(item, sizeof item, ct_msg(r->in->lang, CT_M_AND_MORE), ns - shown);
-        add_name(silent, ssize, item);
+        add_name(names, sizeof names, item);
     }
+    /* nobody reported on any final target: said once, not as a list of every unit */
+    if (n_seen && !any_reported) snprintf(silent, ssize, ct_msg(r->in->lang, CT_M_NONE_REPORTED), n_seen);
+    else if (ns) snprintf(silent, ssize, ct_msg(r->in->lang, CT_M_FOLLOW_UP_SILENT), names);
     free(late);
     free(none);
+    free(seen);
     return nb;
 }

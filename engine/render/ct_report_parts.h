@@ -4,6 +4,7 @@
  *   ct_report.c           the document: header, summary page, plan sections
  *   ct_report_table.c     the targets table of a unit, the units-below sections
  *   ct_report_lagging.c   the units lagging behind each target
+ *   ct_report_overview.c  the status overview of the units below
  *   ct_report_complete.c  data completeness
  *   ct_report_charts.c    the charts, inline as SVG */
 #ifndef CT_REPORT_PARTS_H
@@ -67,14 +68,23 @@ void ct_rp_target_text(const ct_rctx *r, const ct_assessment *a, char *buf, size
 /* A note (or a finding) with its numbers and periods as the page says them. */
 void ct_rp_note(ct_rctx *r, const char *note);
 void ct_rp_unit_table(ct_rctx *r, const ct_plot_plan *pp, int u);
+/* Whether unit u's latest value for indicator i rests on a smaller share of units than its
+ * baseline: cnt gets the units reporting and expected at the latest year, then at the baseline. */
+int ct_rp_coverage_drop(const ct_plot_plan *pp, int i, int u, const ct_assessment *a, int cnt[4]);
 void ct_rp_unit_section(ct_rctx *r, const ct_plot_plan *pp, int pos);
 
 /* ct_report_lagging.c */
 void ct_rp_lagging(ct_rctx *r, const ct_plot_plan *pp);
 /* The names of the units one level below the root that are behind on a
- * behind target of the root, and of those that did not report, into two
- * comma lists (each cut to size); returns the number behind. */
+ * behind target of the root (a comma list) and what to say of those that did
+ * not report (the sentence, "did not report: A, B", or that none of them
+ * did), each cut to size; returns the number behind. */
 int ct_rp_lagging_names(const ct_rctx *r, const ct_plot_plan *pp, char *behind, size_t bsize, char *silent, size_t ssize);
+
+/* ct_report_overview.c */
+/* The status overview of the units below the root: a table of units by indicators, each
+ * cell the final target's status and latest value (empty where no target applies). */
+void ct_rp_overview(ct_rctx *r, const ct_plot_plan *pp);
 
 /* ct_report_complete.c */
 void ct_rp_completeness(ct_rctx *r, const ct_plot_plan *pp);

@@ -58,6 +58,53 @@ void ct_rp_note(ct_rctx *r, const char *note)
     ct_rp_esc(r, ct_lang_note(r->in->lang, note, out, sizeof out));
 }
 
+/* The units reporting in year y (*rep of *exp): the series' own count, else
+ * the units one level down with a value that year (a sum counts no units);
+ * 0 without either. */
+static int reporting_in(const ct_plot_plan *pp, int i, int u, const ct_plot_series *ps, int y, int *rep, int *exp);
+
+int ct_rp_coverage_drop(const ct_plot_plan *pp, int i, int u, const ct_assessment *a, int cnt[4])
+{
+    const ct_plot_series *ps = ct_plot_get(pp, i, u);
+    if (!ps || !a->has_latest || !a->has_baseline || !reporting_in(pp, i, u, ps, a->latest_period.year, &cnt[0], &cnt[1]) ||
+        !reporting_in(pp, i, u, ps, a->baseline_period.year, &cnt[2], &cnt[3]) || !cnt[0] || !cnt[2])
+        return 0;
+    return (double)cnt[0] / cnt[1] < (double)cnt[2] / cnt[3] - 1e-9;
+}
+
+static int reporting_in(const ct_plot_plan *pp, int i, int u, const ct_plot_series *ps, int y, int *rep, int *exp)
+{
+    for (int k = 0; k < ps->n; k++)
+        if (ps->year[k] == y && ps->expected[k] > 0) {
+            *rep = ps->reported[k];
+            *exp = ps->expected[k];
+            return 1;
+        }
+    *rep = *exp = 0;
+    for (int q = 0; q < pp->n_units; q++) {
+        int c = pp->units[q];
+        const ct_plot_series *cs = pp->s->parent[c] == u ? ct_plot_get(pp, i, c) : NULL;
+        if (!cs) continue;
+        ++*exp;
+        for (int k = 0; k < cs->n; k++)
+            if (cs->year[k] == y && isfinite(cs->value[k])) { ++*rep; break; }
+    }
+    return *exp > 0;
+}
+
+/* A latest value resting on a smaller share of units than the baseline's is
+ * said so before the note: a sum of fewer units is not progress. */
+static void coverage_drop(ct_rctx *r, const ct_plot_plan *pp, int i, int u, const ct_assessment *a)
+{
+    int c[4];
+    if (!ct_rp_coverage_drop(pp, i, u, a, c)) return;
+    int lr = c[0], le = c[1], br = c[2], be = c[3];
+    ct_rp_puts(r, "<span class=\"drop\">");
+    if (ct_indicator_is_percent(a->ind)) ct_rp_printf(r, RW(r, COVERAGE_DROP), a->latest_period.year, lr, le, br, be);
+    else ct_rp_printf(r, RW(r, COVERAGE_DROP_SUM), a->latest_period.year, lr, le, br, be);
+    ct_rp_puts(r, "</span> ");
+}
+
 /* Whether a status and the probability seem to disagree (on track at 0 %, off track at 90 %). */
 static int status_vs_probability(const ct_assessment *a)
 {
@@ -150,6 +197,7 @@ void ct_rp_unit_table(ct_rctx *r, const ct_plot_plan *pp, int u)
                 ct_rp_puts(r, "</span>");
             }
             ct_rp_puts(r, "</td><td class=\"note\">");
+            coverage_drop(r, pp, i, u, a);
             ct_rp_note(r, a->note); /* with a closed region, an abolished level or a break (ct_assess) */
             ct_rp_puts(r, "</td></tr>\n");
         }

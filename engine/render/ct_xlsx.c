@@ -23,6 +23,9 @@ typedef struct {
     char *plan;            /* the plan id it holds */
     unsigned row;          /* next row to write (0 is the header) */
     double width[MAX_COLS];
+    char geography[32];    /* the map its rows are on ("" until a row says; "*": more than one) */
+    double min_coverage;   /* the lowest coverage of its rows with a value; NaN: none */
+    char asof[32];         /* the latest period of its rows */
 } sheet;
 
 /* The report's palette (ct_report.c, plots/theme.gp): background and text. */
@@ -75,7 +78,9 @@ struct ct_xlsx {
     char **titles;         /* triples: plan, indicator ("" for the plan itself), title */
     size_t n_titles, cap_titles;
     char asof[32], geography[32];
-    double min_coverage;
+    double min_coverage;   /* the lowest coverage of a row with a value */
+    int latest_col;        /* the rows have a latest value (assess) */
+    int geo_mixed;         /* the sheets are on different maps */
     long rows_total;
     int failed;            /* a problem already reported in err */
     char err[256];
@@ -278,6 +283,7 @@ static void scratch_number(ct_xlsx *x, const char *col, double v)
     if (!strcmp(col, "target_year")) r->target_year = v;
     else if (!strcmp(col, "target")) r->target = v;
     else if (!strcmp(col, "latest_value")) r->latest = v;
+    if (!strcmp(col, "latest_value")) x->latest_col = 1;
     else if (!strcmp(col, "coverage")) r->coverage = v;
 }
 
@@ -292,6 +298,8 @@ static sheet *sheet_for(ct_xlsx *x, const char *plan)
     for (int i = 0; i < x->n_sheets; i++) taken[i] = x->sheets[i].name;
     ct_xlsx_sheet_name(plan, taken, x->n_sheets, sh->name, sizeof sh->name);
     sh->plan = strdup(plan);
+    sh->geography[0] = sh->asof[0] = '\0';
+    sh->min_coverage = NAN;
     if (!sh->plan) { fail(x, "out of memory", LXW_ERROR_MEMORY_MALLOC_FAILED); return NULL; }
     sh->ws = workbook_add_worksheet(x->wb, sh->name);
     if (!sh->ws) { free(sh->plan); fail(x, "cannot add a sheet", LXW_ERROR_SHEETNAME_ALREADY_USED); return NULL; }
@@ -414,8 +422,19 @@ void ct_xlsx_end_row(ct_xlsx *x)
         x->cur->row++;
         x->rows_total++;
         if (r->period[0] && strcmp(r->period, x->asof) > 0) snprintf(x->asof, sizeof x->asof, "%s", r->period);
-        if (r->geography[0]) snprintf(x->geography, sizeof x->geography, "%s", r->geography);
-        if (isfinite(r->coverage) && r->coverage < x->min_coverage) x->min_coverage = r->coverage;
+        if (r->period[0] && strcmp(r->period, x->cur->asof) > 0) snprintf(x->cur->asof, sizeof x->cur->asof, "%s", r->period);
+        if (r->geography[0]) {
+            snprintf(x->geography, sizeof x->geography, "%s", r->geography);
+            /* each plan is judged on its own map: the overview says each sheet's */
+            if (!x->cur->geography[0]) snprintf(x->cur->geography, sizeof x->cur->geography, "%s", r->geography);
+            else if (strcmp(x->cur->geography, r->geography)) snprintf(x->cur->geography, sizeof x->cur->geography, "*");
+            if (strcmp(x->cur->geography, x->sheets[0].geography)) x->geo_mixed = 1;
+        }
+        /* the coverage of a value: a row without one (no data) is counted apart, not as 0 % */
+        if (isfinite(r->coverage) && r->coverage > 0 && (isfinite(r->latest) || !x->latest_col)) {
+            if (r->coverage < x->min_coverage) x->min_coverage = r->coverage;
+            if (!(r->coverage >= x->cur->min_coverage)) x->cur->min_coverage = r->coverage;
+        }
         if (x->status_col >= 0 && behind(r->status) && isfinite(r->target) && isfinite(r->latest)) {
             if (x->n_lag == x->cap_lag) {
                 size_t nc = x->cap_lag ? x->cap_lag * 2 : 256;
@@ -465,6 +484,13 @@ static int by_lag(const void *a, const void *b)
 
 static const char *title_of(const ct_xlsx *x, const char *plan, const char *indicator);
 
+/* A map in words: a period's, or "as each period reported". */
+static void geography_words(ct_lang lang, const char *g, char *buf, size_t size)
+{
+    if (!strcmp(g, "as-reported")) snprintf(buf, size, "%s", ct_msg(lang, CT_M_GEOGRAPHY_AS_REPORTED));
+    else period_words(lang, g, buf, size);
+}
+
 /* The first sheet: what the workbook is, as of when, on which map, with what coverage, and its plans. */
 static void write_overview(ct_xlsx *x)
 {
@@ -480,8 +506,8 @@ static void write_overview(ct_xlsx *x)
         worksheet_write_string(ws, row++, 1, buf, NULL);
     }
     if (x->geography[0]) {
-        if (!strcmp(x->geography, "as-reported")) snprintf(buf, sizeof buf, "%s", ct_msg(lang, CT_M_GEOGRAPHY_AS_REPORTED));
-        else period_words(lang, x->geography, buf, sizeof buf);
+        if (x->geo_mixed) snprintf(buf, sizeof buf, "%s", ct_msg(lang, CT_M_AS_OF_EACH));
+        else geography_words(lang, x->geography, buf, sizeof buf);
         worksheet_write_string(ws, row, 0, ct_msg(lang, CT_M_GEOGRAPHY), x->header);
         worksheet_write_string(ws, row++, 1, buf, NULL);
     }
@@ -494,6 +520,9 @@ static void write_overview(ct_xlsx *x)
     worksheet_write_string(ws, row, 1, ct_msg(lang, CT_M_XLSX_ROWS), x->header);
     if (x->status_col >= 0) worksheet_write_string(ws, row, 2, ct_msg(lang, CT_M_XLSX_BEHIND), x->header);
     worksheet_write_string(ws, row, 3, ct_msg(lang, CT_M_PLANS), x->header);
+    worksheet_write_string(ws, row, 4, ct_msg(lang, CT_M_GEOGRAPHY), x->header);
+    worksheet_write_string(ws, row, 5, ct_msg(lang, CT_M_XLSX_MIN_COVERAGE), x->header);
+    worksheet_write_string(ws, row, 6, ct_msg(lang, CT_M_AS_OF), x->header);
     row++;
     for (int i = 0; i < x->n_sheets; i++) {
         size_t nb = 0;
@@ -503,6 +532,15 @@ static void write_overview(ct_xlsx *x)
         if (x->status_col >= 0) worksheet_write_number(ws, row, 2, (double)nb, x->fmt_int);
         const char *title = title_of(x, x->sheets[i].plan, "");
         if (strcmp(title, x->sheets[i].plan)) worksheet_write_string(ws, row, 3, title, x->fmt_wrap);
+        if (x->sheets[i].geography[0] && strcmp(x->sheets[i].geography, "*")) {   /* "*": rows on several maps */
+            geography_words(lang, x->sheets[i].geography, buf, sizeof buf);
+            worksheet_write_string(ws, row, 4, buf, NULL);
+        }
+        if (isfinite(x->sheets[i].min_coverage)) worksheet_write_number(ws, row, 5, x->sheets[i].min_coverage, x->fmt_pct);
+        if (x->sheets[i].asof[0]) {
+            period_words(lang, x->sheets[i].asof, buf, sizeof buf);
+            worksheet_write_string(ws, row, 6, buf, NULL);
+        }
         row++;
     }
     row++;
@@ -517,6 +555,7 @@ static void write_overview(ct_xlsx *x)
     worksheet_set_column(ws, 0, 0, 34, NULL);
     worksheet_set_column(ws, 1, 2, 28, NULL);
     worksheet_set_column(ws, 3, 3, 60, NULL);
+    worksheet_set_column(ws, 4, 6, 26, NULL);
 }
 
 void ct_xlsx_title(ct_xlsx *x, const char *plan, const char *indicator, const char *title)

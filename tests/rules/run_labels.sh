@@ -28,7 +28,10 @@ grep -q 'style="background:#2a9d8f;color:#fff">Đạt có điều kiện</span>'
 grep -q 'style="background:#2a9d8f;color:#fff">[0-9]* Đạt có điều kiện</span>' "$tmp/vi/index.html" || fail "count chip (vi)"
 grep -q '>Achieved, conditionally</span>' "$tmp/en/index.html" || fail "row chip (en)"
 grep -q 'dat_co_dieu_kien' "$tmp/vi/index.html" && fail "the code shows in the report"
-grep -q "fc rgb \"#2a9d8f\" fs solid title 'Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/status.gp" || fail "overview legend"
+# the page's status overview (a table): the cells in the rule's colour, titled by its label
+grep -q '<td class="num cell s-other" style="background:#2a9d8f;color:#fff" title="Đạt có điều kiện">' "$tmp/vi/index.html" || fail "overview cell"
+"$bin" plot $plan --data data --out "$tmp/plot" --format svg --rules "$tmp/label.lua" >/dev/null 2>&1 || fail "plot"
+grep -q "fc rgb \"#2a9d8f\" fs solid title 'Đạt có điều kiện'" "$tmp/plot/thanh-hoa-2016-2020/status.gp" || fail "overview legend"
 grep -q "keyentry with boxes fc rgb \"#2a9d8f\" title 'Mục tiêu 2020: Đạt có điều kiện'" "$tmp/vi/thanh-hoa-2016-2020/clean_communes/38.gp" ||
   fail "trajectory legend"
 grep -q "title '2020 target: Achieved, conditionally'" "$tmp/en/thanh-hoa-2016-2020/clean_communes/38.gp" || fail "trajectory legend (en)"

@@ -91,6 +91,27 @@ static void test_quoted(void)
     close_reader(&rd);
 }
 
+/* pad_quotes (DHIS2's CSV): spaces around a quoted field are not its text;
+ * without it the same row is an error, as RFC 4180 says. */
+static void test_pad_quotes(void)
+{
+    reader rd;
+    ct_field f[MAXF];
+    OPEN(&rd, "\"de\",    \"2017-01\" ,\t\"a, b\",plain \n");
+    rd.r.pad_quotes = 1;
+    CHECK_INT(ct_csv_next(&rd.r, f, MAXF, &rd.d), 4);
+    CHECK_STR(fs(&f[0]), "de");
+    CHECK_STR(fs(&f[1]), "2017-01");
+    CHECK_STR(fs(&f[2]), "a, b");
+    CHECK_STR(fs(&f[3]), "plain ");
+    CHECK_INT(rd.d.n_errors, 0);
+    close_reader(&rd);
+    OPEN(&rd, "\"de\",    \"2017-01\"\n");
+    CHECK_INT(ct_csv_next(&rd.r, f, MAXF, &rd.d), -1);
+    CHECK_INT(rd.d.n_errors, 1);
+    close_reader(&rd);
+}
+
 static void test_crlf_bom(void)
 {
     reader rd;
@@ -334,6 +355,7 @@ int main(void)
 {
     test_stream();
     test_quoted();
+    test_pad_quotes();
     test_crlf_bom();
     test_empty_fields();
     test_blank_and_end();

@@ -112,6 +112,17 @@ texts = [c.value for row in ov.iter_rows() for c in row if isinstance(c.value, s
 for w in ("Số liệu đến", "Địa giới hành chính", "Tỷ lệ báo cáo thấp nhất", "thanh-hoa-2016-2020", "Đạt", "Không đạt"):
     if w not in texts: bad("overview lacks", w, texts[:20])
 if "năm 2019" not in texts: bad("overview: as-of not in words", texts[:8])
+# each plan on its own map, as of its own last period, with the lowest coverage of a value
+# (a row without data counts apart: never 0 %)
+ovr = {r[0]: r for r in ov.iter_rows(values_only=True) if r and r[0]}
+th = ovr.get("thanh-hoa-2016-2020")
+if not th or th[4] != "6 tháng cuối năm 2019" or th[6] != "năm 2019": bad("overview: thanh-hoa's map or as-of", th)
+pt = ovr.get("phu-tho-2015")
+if not pt or pt[4] != "6 tháng cuối năm 2015" or pt[6] != "năm 2015": bad("overview: phu-tho's map or as-of", pt)
+if ovr.get("Địa giới hành chính", [None, None])[1] != "theo từng kế hoạch": bad("overview: one map said for all", ovr.get("Địa giới hành chính"))
+low = ovr.get("Tỷ lệ báo cáo thấp nhất")
+if not low or not isinstance(low[1], float) or not 0 < low[1] < 1: bad("overview: lowest coverage", low)
+if any(isinstance(r[5], (int, float)) and r[5] <= 0 for r in ovr.values() if len(r) > 5): bad("overview: a coverage of 0")
 lag = wb["Đơn vị chậm"]
 rows = list(lag.iter_rows(values_only=True))
 if len(rows) < 10: bad("lagging sheet: only", len(rows), "rows")
@@ -133,6 +144,10 @@ for w in ("Mã đơn vị", "Mục tiêu", "Tình trạng", "Ghi chú"):
     if w not in hdr: bad("Vietnamese header lacks", w, hdr)
 sys.exit(0 if ok else 1)
 PY
+
+# The sheet written for a reader says no English word and no raw code (the plan sheets
+# hold the CSV's rows, codes included, as the contract says).
+$py tests/plot/scan_words.py "$tmp/a.xlsx" --sheet "Đơn vị chậm" >"$tmp/scan" || { fail "lagging sheet: English words or raw codes"; head -10 "$tmp/scan"; }
 
 # A plan id too long for a sheet name (Excel: 31 characters).
 mkdir "$tmp/p"
