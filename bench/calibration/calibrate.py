@@ -114,10 +114,17 @@ SCENARIOS = {
     'poisson_5': (counts(5), 'count', 2, 400),
     'accelerating_3y': (share(50, accel=True, sigma=0.1), 'share', 3, 200),
     'ar1_0.5_share_20': (share(20, ar=0.5, sigma=0.3), 'share', 2, 300),
+    # units with fewer than three peers (a plan of two districts): no slope
+    # prior to borrow, the model's default one instead; LONE_FOLDERS plans a seed
+    'share_2_lone': (share(2), 'share', 2, 2),
+    'share_10_lone': (share(10), 'share', 2, 2),
+    'poisson_5_lone': (counts(5), 'count', 2, 2),
+    'slowing_5y_lone': (share(100, slowing=True, sigma=0.15), 'share', 5, 2),
 }
+LONE_FOLDERS = 12
 INDEPENDENT = {'share_2', 'share_5', 'share_10', 'share_30', 'share_200', 'share_30_noise', 'betabinomial_30',
                'poisson', 'negbin', 'slowing_5y', 'share_3', 'share_7', 'share_15', 'share_50', 'poisson_5',
-               'accelerating_3y'}
+               'accelerating_3y', 'share_2_lone', 'share_10_lone', 'poisson_5_lone', 'slowing_5y_lone'}
 
 
 def share_targets(n_years_ahead):
@@ -256,10 +263,11 @@ class Tally:
 
 def scenario(binary, name, seeds, models, quick):
     gen, kind, ahead, D = SCENARIOS[name]
-    if quick:
+    if quick and D >= 3:
         D = max(50, D // 4)
     tallies = {m: Tally() for m in models}
-    for seed in range(seeds):
+    folders = LONE_FOLDERS if D < 3 else 1
+    for seed in range(seeds * folders):
         with tempfile.TemporaryDirectory() as d:
             truth = write_folder(d, name, gen, kind, ahead, D, 1000 * seed + sum(map(ord, name)))
             for m in models:

@@ -20,6 +20,15 @@ static const double RHO_MAX = 0.9;
 /* Normal family: the smallest relative year-to-year variance (0.5% of the
  * series' size), as no sampling variance bounds it from below. */
 static const double NORMAL_FLOOR = 0.005 * 0.005;
+/* Binomial, poisson: the slope prior of a unit with fewer than three peers
+ * (a region's one province, a plan with two districts). Its own 3-6 counts
+ * near 0 or n leave the slope almost free, and a free slope carried five
+ * years ahead on the link scale splits the forecast between 0 and 100 %.
+ * N(0, 0.25): a change of odds (or of the mean) by e^1 a year at two
+ * standard deviations, wider than the spread of the peers' slopes of any
+ * level in the bundled data (their prior variances 0.001-0.45, most below
+ * 0.25). */
+static const double LONE_SLOPE_VAR = 0.25;
 
 /* Gauss-Hermite nodes for the likelihood of a year's count given the
  * year-to-year variance (weight exp(-x^2), normalised). */
@@ -170,6 +179,14 @@ void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
 
 /* The part of log f(k | eta) that does not depend on eta: the log of the
  * binomial coefficient, or -log k! (k may be fractional for a ratio). */
+/* Whether years i and j are both at 0, or both at n (binomial). */
+static int same_bound(const ct_model_fit *f, int i, int j)
+{
+    const double eps = 1e-6;
+    if (f->k[i] < eps && f->k[j] < eps) return 1;
+    return f->family == CT_FAM_BINOMIAL && f->size[i] - f->k[i] < eps && f->size[j] - f->k[j] < eps;
+}
+
 static double log_pmf_const(const ct_model_fit *f, int i)
 {
     double k = f->k[i];
@@ -287,6 +304,10 @@ static void evidence(ct_model_fit *f, const double *w)
     for (int i = 0; i < m; i++) e[i] = e[i] > lim ? lim : e[i] < -lim ? -lim : e[i];
     for (int i = 1; i < m; i++) {
         if (fabs(f->t[i] - f->t[i - 1] - 1) > 1e-9) continue;
+        /* two years at the same bound (0 and 0, n and n): their residuals are
+         * those of the half count spread over the years, of one sign by
+         * construction, not a persistence */
+        if (same_bound(f, i, i - 1)) continue;
         double dx0 = f->t[i] - f->tc - xb, dx1 = f->t[i - 1] - f->tc - xb;
         double hij = sqrt(w[i] * w[i - 1]) * (1.0 / sw + (sxx > 0 ? dx0 * dx1 / sxx : 0));
         f->ac_num += e[i] * e[i - 1];
@@ -633,6 +654,10 @@ void ct_model_finish(ct_model_fit *fit, const ct_model_pool *pool, int level)
         }
         b_mean = mean;
         b_prec = 1 / pv;
+    }
+    if (fit->family != CT_FAM_NORMAL && !(b_prec > 0)) {
+        b_mean = 0;
+        b_prec = 1 / LONE_SLOPE_VAR;
     }
     fit->b_prior = b_mean;
     fit->b_prior_prec = b_prec;
