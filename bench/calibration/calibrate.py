@@ -341,10 +341,9 @@ def main():
     a = ap.parse_args()
     models = a.models.split(',')
     summary = []
-    names = [s for s in a.scenarios.split(',') if s]
-    for name in names:
-        t = scenario(a.binary, name, a.seeds, models, a.quick)
-        print('== %s' % name)
+
+    def record(title, name, t):
+        print('== %s' % title)
         row = [name]
         for m in models:
             lines, cov, worst = t[m].report()
@@ -354,17 +353,12 @@ def main():
         row.append('%.4f' % t[models[0]].brier_status)
         summary.append(row)
         sys.stdout.flush()
+
+    for name in [s for s in a.scenarios.split(',') if s]:
+        record(name, name, scenario(a.binary, name, a.seeds, models, a.quick))
     if a.backtest:
-        t = backtest(a.binary, a.backtest, models)
-        print('== backtest (bundled data, as of 2017, 2018, 2019, 2023)')
-        row = ['backtest']
-        for m in models:
-            lines, cov, worst = t[m].report()
-            print(' model %s' % m)
-            print('\n'.join(lines))
-            row += t[m].summary(cov, worst)
-        row.append('%.4f' % t[models[0]].brier_status)
-        summary.append(row)
+        record('backtest (bundled data, as of 2017, 2018, 2019, 2023)', 'backtest',
+               backtest(a.binary, a.backtest, models))
     cols = ['coverage', 'worst decile gap', 'deciles beyond 0.07 + 2 se', 'Brier', 'zero-width bands', 'P of 0/1 wrong/all']
     print('\n| scenario | ' + ' | '.join('%s %s' % (m, c) for m in models for c in cols) + ' | Brier of the UNSD status |')
     print('| --- |' + ' --- |' * (len(cols) * len(models) + 1))

@@ -17,16 +17,8 @@ static void first_pass(const ct_yearly *u, const ct_indicator *ind, const ct_ser
                        int unit, ct_model_fit *fit)
 {
     double t[CT_YEARLY_MAX], y[CT_YEARLY_MAX], den[CT_YEARLY_MAX];
-    int n = 0;
-    for (int k = 0; k < u->n; k++) {
-        if (!u->y[k].usable) continue;
-        t[n] = u->y[k].t;
-        y[n] = u->y[k].value;
-        den[n] = u->y[k].den;
-        /* a count of units is k of the units that reported */
-        if (ind->kind == CT_KIND_COUNT) den[n] = u->y[k].reported > 0 ? u->y[k].reported : NAN;
-        n++;
-    }
+    /* a count of units is k of the units that reported */
+    int n = ct_yearly_points(u, ind->kind == CT_KIND_COUNT, t, y, den);
     int pct = ct_indicator_is_percent(ind);
     ct_model_fit_kept(ct_trend_family(ind, s), t, y, den, n, ct_yearly_non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN,
                       ind->kind == CT_KIND_COUNT, pool, unit, fit);

@@ -207,18 +207,25 @@ int ct_yearly_non_negative(const ct_indicator *ind, const ct_series *s)
     return 0;
 }
 
-void ct_yearly_fit(const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_proj_method m,
-                   ct_proj_fit *fit)
+int ct_yearly_points(const ct_yearly *u, int den_reported, double *t, double *y, double *den)
 {
-    double t[CT_YEARLY_MAX], y[CT_YEARLY_MAX], den[CT_YEARLY_MAX];
     int n = 0;
     for (int k = 0; k < u->n; k++) {
         if (!u->y[k].usable) continue;
         t[n] = u->y[k].t;
         y[n] = u->y[k].value;
         den[n] = u->y[k].den;
+        if (den_reported) den[n] = u->y[k].reported > 0 ? u->y[k].reported : NAN;
         n++;
     }
+    return n;
+}
+
+void ct_yearly_fit(const ct_yearly *u, const ct_indicator *ind, const ct_series *s, ct_proj_method m,
+                   ct_proj_fit *fit)
+{
+    double t[CT_YEARLY_MAX], y[CT_YEARLY_MAX], den[CT_YEARLY_MAX];
+    int n = ct_yearly_points(u, 0, t, y, den);
     ct_proj_fit_counts(ct_yearly_method(ind, m), t, y, den, n, fit);
     int pct = ct_indicator_is_percent(ind);
     ct_proj_bound(fit, ct_yearly_non_negative(ind, s) ? 0 : NAN, pct ? 100 : NAN);

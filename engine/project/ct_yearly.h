@@ -61,6 +61,11 @@ void ct_yearly_read(const ct_plan *plan, const ct_grid *g, int i, int asof_month
  * year stays set aside. */
 void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s, int unit, int is_region);
 
+/* The usable years' times, values and denominators (den_reported: the
+ * units that reported, for a count of units, NaN when none did); their
+ * number. The arrays hold CT_YEARLY_MAX. */
+int ct_yearly_points(const ct_yearly *u, int den_reported, double *t, double *y, double *den);
+
 /* The usable year y, or NULL. */
 const ct_year_value *ct_yearly_at(const ct_yearly *u, int year);
 
