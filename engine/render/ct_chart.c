@@ -366,7 +366,8 @@ void ct_chart_series_blocks(const ct_plot_series *ps, const char *sfx, ct_plot_b
     /* reported */
     int last = -1;
     for (int k = 0; k < ps->n; k++)
-        if (isfinite(ps->value[k])) {
+        /* the year under way is a value so far, drawn as its own point (ct_chart_trajectory) */
+        if (isfinite(ps->value[k]) && ps->year[k] != ps->year_under_way) {
             if (!have->obs) { snprintf(name, sizeof name, "obs%s", sfx); ct_chart_block_begin(b, name); }
             have->obs = 1;
             if (last >= 0 && ps->year[k] > ps->year[last] + 1) ct_plot_buf_puts(b, "\n");   /* a missing year: a gap */

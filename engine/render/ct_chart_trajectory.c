@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The period that ends with month m (months since year 0): a half-year or
+ * quarter when m closes one, else the month. */
+static ct_period period_to(int m)
+{
+    ct_period p = {(short)(m / 12), CT_PT_MONTH, (unsigned char)(m % 12)};
+    if (p.sub % 6 == 5) { p.type = CT_PT_HALF; p.sub /= 6; }
+    else if (p.sub % 3 == 2) { p.type = CT_PT_QUARTER; p.sub /= 3; }
+    return p;
+}
+
 void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf *b)
 {
     const ct_plot_series *ps = ct_plot_get(c->pp, c->ind, c->unit);
@@ -100,9 +110,11 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
     }
     /* the current year: the value so far and where the unit's own profile
      * expected it by now, at the target year beside its target */
+    int so_far = 0;
     for (int k = 0; k < ps->n_assess; k++) {
         const ct_assessment *a = &ps->assess[k];
         if (!a->ytd || !a->has_latest || !isfinite(a->latest_value)) continue;
+        so_far = 1;
         char lab[192], when[96];
         ct_chart_period(a->latest_period, st->lang, when, sizeof when);   /* in words, not "2024S1" */
         snprintf(lab, sizeof lab, ct_msg(st->lang, CT_M_CH_SO_FAR), a->target_year, when);
@@ -118,6 +130,18 @@ void ct_chart_trajectory(const ct_chart *c, const ct_plot_style *st, ct_plot_buf
             ct_plot_gp_string(&plot, ct_msg(st->lang, CT_M_CH_EXPECTED_NOW));
         }
         break; /* one current year */
+    }
+    /* a year under way without a target of its own: its value so far, off the reported line */
+    for (int k = 0; !so_far && k < ps->n; k++) {
+        if (ps->year[k] != ps->year_under_way || !isfinite(ps->value[k])) continue;
+        char lab[192], when[96];
+        ct_chart_period(period_to(ct_series_asof_month(s)), st->lang, when, sizeof when);
+        snprintf(lab, sizeof lab, ct_msg(st->lang, CT_M_CH_SO_FAR), ps->year[k], when);
+        ct_plot_buf_printf(&plot, "%s'+' using (%d):(", sep, ps->year[k]);
+        ct_chart_num_data(&plot, ps->value[k]);
+        ct_plot_buf_puts(&plot, ") every ::0::0 with points pt 7 ps 1.6 lc rgb c_text title ");
+        ct_plot_gp_string(&plot, lab);
+        sep = ", \\\n  ";
     }
     if (ps->final >= 0) {
         const ct_assessment *a = &ps->assess[ps->final];

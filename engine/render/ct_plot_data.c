@@ -2,6 +2,8 @@
  * transition bands of the units charted, and the list of charts they make. */
 #include "ct_plot_data.h"
 
+#include "../project/ct_yearly.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +197,7 @@ ct_status ct_plot_collect(const ct_plan *plan, const ct_series *s, const ct_plot
                     ps->expected[ps->n] = (c->flags & CT_ROW_COUNTS) ? c->expected : -1;
                     ps->num[ps->n] = (c->flags & CT_ROW_NUM) ? c->num : NAN;
                     ps->den[ps->n] = (c->flags & CT_ROW_DEN) ? c->den : NAN;
+                    if (!ct_yearly_complete(ps->year[ps->n], ct_series_asof_month(s))) ps->year_under_way = ps->year[ps->n];
                     ps->n++;
                 }
             }

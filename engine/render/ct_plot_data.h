@@ -23,6 +23,8 @@ typedef struct {
     double value[CT_PLOT_MAX_YEARS];
     int reported[CT_PLOT_MAX_YEARS], expected[CT_PLOT_MAX_YEARS]; /* -1: none */
     double num[CT_PLOT_MAX_YEARS], den[CT_PLOT_MAX_YEARS];  /* the value's numerator and denominator; NaN: none */
+    int year_under_way;                      /* a year of data not complete as of the data's last month
+                                              * (its value so far, not a year's); 0: none */
     ct_assessment *assess;                   /* one per target, in the plan's order */
     int n_assess;
     int final;                               /* index in assess of the last target; -1 */

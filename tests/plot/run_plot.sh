@@ -309,6 +309,20 @@ grep -q '<details>' "$html" && say "report ha-noi: sections for units without ta
 python3 tests/plot/scan_words.py "$tmp/rep_midyear/index.html" >"$tmp/scan" || { say "report mid-year: English words or raw codes"; head -5 "$tmp/scan"; }
 [ "$(grep -c '2026 đến nay (6 tháng đầu năm 2026)' "$tmp/rep_midyear/index.html")" -ge 12 ] || say "report mid-year: not every chart has the year so far"
 
+# 10a'. the year under way is a value so far, off the reported line: as of 2019S1 the
+# province's reported series ends in 2018 and 2019 is its own point, with a target or without
+"$bin" plot indicators/thanh-hoa-2016-2020.yaml --data data --as-of 2019S1 --level province --out "$tmp/under_way" >/dev/null 2>"$tmp/err" \
+  || { say "plot --as-of 2019S1: failed"; head -3 "$tmp/err"; }
+for gp in "$tmp"/under_way/thanh-hoa-2016-2020/*/38.gp; do
+  [ -f "$gp" ] || { say "plot --as-of 2019S1: no charts of 38"; break; }
+  sed -n '/^\$obs << EOD/,/^EOD/p' "$gp" | grep -q '^2019 ' && say "plot --as-of 2019S1: $gp draws 2019 so far on the reported line"
+done
+# the half-yearly indicators have a value so far (the yearly ones none: no point)
+for i in clean_communes_pct communes_propaganda_pct; do
+  grep -q '2019 đến nay (6 tháng đầu năm 2019)' "$tmp/under_way/thanh-hoa-2016-2020/$i/38.gp" \
+    || say "plot --as-of 2019S1: $i lacks the point of 2019 so far"
+done
+
 # 10b. a batch: one report per province and an index; each the same page as that
 # unit's own report (but for the ids that keep its charts apart)
 SOURCE_DATE_EPOCH=1765000000 "$bin" report indicators/*.yaml --data data --each province --out "$tmp/each" >"$tmp/out" 2>"$tmp/err" \
