@@ -76,14 +76,6 @@ static int emit(ct_finding_fn fn, void *ctx, const ct_plan *plan, const ct_indic
 /* The findings' words are the catalogue's (CT_MESSAGES in ct_lang.h). */
 #define M(lang, id) ct_msg(lang, CT_M_##id)
 
-/* A value in a finding: four significant digits, but a count of tens of
- * thousands whole (55969 people, not 5.597e+04). */
-static const char *val4(double v, char *buf, size_t size)
-{
-    if (isfinite(v) && fabs(v) >= 1e4) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
-    return buf;
-}
 #define EMIT(lang, id, ...) emit(fn, ctx, plan, ind, M(lang, id), __VA_ARGS__)
 
 /* The region's milestones: plan-wide targets and the region's own `unit:` ones. */
@@ -141,18 +133,18 @@ static void reach_text(const ct_indicator *ind, const region_values *rv, double 
     char vb[32];
     buf[0] = '\0';
     if (then)
-        len = (size_t)snprintf(buf, size, M(lang, FEAS_YEAR_VALUE), m->year, val4(then->value, vb, sizeof vb),
+        len = (size_t)snprintf(buf, size, M(lang, FEAS_YEAR_VALUE), m->year, ct_yearly_note_value(then->value, vb, sizeof vb),
                                year_verdict(ind, rv, then->value, m->value, lang));
     if (len >= size) return;
     if (then && (then->value - m->value) * dir >= -1e-9) {
         /* met in its year: what matters now is whether it still holds */
         if (rv->latest_year > m->year)
             snprintf(buf + len, size - len, gap * dir <= 0 ? M(lang, FEAS_STILL_MET) : M(lang, FEAS_NO_LONGER),
-                     rv->latest_year, val4(rv->latest, vb, sizeof vb));
+                     rv->latest_year, ct_yearly_note_value(rv->latest, vb, sizeof vb));
         return;
     }
     if (gap * dir <= 0) {
-        snprintf(buf + len, size - len, M(lang, FEAS_REACHED_BY), rv->latest_year, val4(rv->latest, vb, sizeof vb));
+        snprintf(buf + len, size - len, M(lang, FEAS_REACHED_BY), rv->latest_year, ct_yearly_note_value(rv->latest, vb, sizeof vb));
     } else if (observed * dir > 0) {
         double years = ct_indicator_is_percent(ind) ? gap / observed : log(m->value / rv->latest) / log(1 + observed);
         int when = rv->latest_year + (int)ceil(years - 1e-9);
@@ -189,12 +181,12 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
         char bb[32];
         if ((m[k].value - rv->baseline) * dir < -1e-9) {
             /* below its own starting point: met already, but a falling planned path */
-            rc = EMIT(lang, FEAS_AGAINST, m[k].value, m[k].year, val4(rv->baseline, bb, sizeof bb), rv->baseline_year,
+            rc = EMIT(lang, FEAS_AGAINST, m[k].value, m[k].year, ct_yearly_note_value(rv->baseline, bb, sizeof bb), rv->baseline_year,
                       dir > 0 ? M(lang, FEAS_BELOW) : M(lang, FEAS_ABOVE));
             continue;
         }
         if (need * dir <= 0) {
-            rc = EMIT(lang, FEAS_MET_ALREADY, m[k].value, m[k].year, val4(rv->baseline, bb, sizeof bb), rv->baseline_year);
+            rc = EMIT(lang, FEAS_MET_ALREADY, m[k].value, m[k].year, ct_yearly_note_value(rv->baseline, bb, sizeof bb), rv->baseline_year);
             continue;
         }
         char needb[48], step[200] = "", pace[400] = "";
@@ -222,7 +214,7 @@ static int milestone_findings(const ct_plan *plan, const ct_indicator *ind, cons
             size_t len = strlen(pace);
             snprintf(pace + len, sizeof pace - len, "%s", M(lang, FEAS_TWICE_BEST));
         }
-        rc = EMIT(lang, FEAS_NEEDS, m[k].value, m[k].year, needb, val4(rv->baseline, bb, sizeof bb), rv->baseline_year,
+        rc = EMIT(lang, FEAS_NEEDS, m[k].value, m[k].year, needb, ct_yearly_note_value(rv->baseline, bb, sizeof bb), rv->baseline_year,
                   step, pace);
     }
     return rc;

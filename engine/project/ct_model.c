@@ -177,8 +177,6 @@ void ct_model_line(const ct_model_fit *fit, double t, double *eta, double *var)
     if (*var < 0) *var = 0;
 }
 
-/* The part of log f(k | eta) that does not depend on eta: the log of the
- * binomial coefficient, or -log k! (k may be fractional for a ratio). */
 /* Whether years i and j are both at 0, or both at n (binomial). */
 static int same_bound(const ct_model_fit *f, int i, int j)
 {
@@ -187,6 +185,8 @@ static int same_bound(const ct_model_fit *f, int i, int j)
     return f->family == CT_FAM_BINOMIAL && f->size[i] - f->k[i] < eps && f->size[j] - f->k[j] < eps;
 }
 
+/* The part of log f(k | eta) that does not depend on eta: the log of the
+ * binomial coefficient, or -log k! (k may be fractional for a ratio). */
 static double log_pmf_const(const ct_model_fit *f, int i)
 {
     double k = f->k[i];

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../model/ct_geo.h"
@@ -205,6 +206,14 @@ int ct_yearly_non_negative(const ct_indicator *ind, const ct_series *s)
     case CT_KIND_LUA: return ct_indicator_is_percent(ind);
     }
     return 0;
+}
+
+const char *ct_yearly_note_value(double v, char *buf, size_t size)
+{
+    if (!isfinite(v)) snprintf(buf, size, "-");
+    else if (fabs(v) >= 1e4) snprintf(buf, size, "%.0f", v);
+    else snprintf(buf, size, "%.4g", v);
+    return buf;
 }
 
 int ct_yearly_points(const ct_yearly *u, int den_reported, double *t, double *y, double *den)

@@ -66,6 +66,11 @@ void ct_yearly_partial(ct_yearly *u, const ct_indicator *ind, const ct_series *s
  * number. The arrays hold CT_YEARLY_MAX. */
 int ct_yearly_points(const ct_yearly *u, int den_reported, double *t, double *y, double *den);
 
+/* A value in a note or finding: four significant digits, a count of tens
+ * of thousands whole (55969 people, not 5.597e+04), "-" when there is none.
+ * Returns buf. */
+const char *ct_yearly_note_value(double v, char *buf, size_t size);
+
 /* The usable year y, or NULL. */
 const ct_year_value *ct_yearly_at(const ct_yearly *u, int year);
 

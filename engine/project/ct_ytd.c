@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ct_yearly.h"
+
 int ct_ytd_year(int asof_month)
 {
     return asof_month % 12 == 11 ? 0 : asof_month / 12;
@@ -146,13 +148,6 @@ static void add_note(ct_assessment *a, const char *fmt, ...)
 
 #define NOTE(a, id, ...) add_note((a), ct_msg((a)->lang, CT_M_##id), __VA_ARGS__)
 
-static void num(double v, char *buf, size_t size)
-{
-    if (!isfinite(v)) snprintf(buf, size, "-");
-    /* people reached are counted in tens of thousands: a whole number, never 6e+04 */
-    else if (fabs(v) >= 1e4) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.4g", v);
-}
 
 static int meets(double v, double target, int direction)
 {
@@ -195,9 +190,9 @@ void ct_ytd_assess(ct_assessment *a, const ct_ytd *y)
     a->ytd = 1;
     a->ytd_expected = expected;
     char vb[32], tb[32], eb[32];
-    num(y->value, vb, sizeof vb);
-    num(a->target_value, tb, sizeof tb);
-    num(expected, eb, sizeof eb);
+    ct_yearly_note_value(y->value, vb, sizeof vb);
+    ct_yearly_note_value(a->target_value, tb, sizeof tb);
+    ct_yearly_note_value(expected, eb, sizeof eb);
     a->probability = ct_ytd_probability(y->value, a->target_value, dir, y->share, y->n_past);
     if (meets(y->value, a->target_value, dir) && (dir > 0 || !y->accumulates)) {
         a->status = "achieved";
